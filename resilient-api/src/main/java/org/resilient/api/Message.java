@@ -1,0 +1,42 @@
+package org.resilient.api;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A message between nodes, carried by a {@link org.resilient.api.spi.Transport}. Every message carries the
+ * sender's epoch; a receiver refuses (and logs) messages from an epoch older than its own.
+ *
+ * @param type what the message says
+ * @param from the sending node's name
+ * @param epoch the sender's epoch
+ * @param backupId the backup concerned, or null for messages about no backup
+ * @param sentAt when it was sent
+ */
+public record Message(Type type, String from, Epoch epoch, BackupId backupId, Instant sentAt) {
+
+    /** What a message says. */
+    public enum Type {
+        /** An export node published a backup; pull-backup nodes should pull it. */
+        BACKUP_PUBLISHED,
+        /** A pull-backup node delivered a backup to an import node; it should import it. */
+        BACKUP_DELIVERED,
+        /** A new leader took over in the message's epoch; older leaders must demote themselves. */
+        LEADER_CHANGED
+    }
+
+    /**
+     * Checks the message.
+     *
+     * @throws NullPointerException if a required field is missing
+     */
+    public Message {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(epoch, "epoch");
+        Objects.requireNonNull(sentAt, "sentAt");
+        if (type != Type.LEADER_CHANGED) {
+            Objects.requireNonNull(backupId, "backupId");
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package org.resilient.api;
+
+import java.util.Objects;
+
+/**
+ * The one exception resilient throws. It is unchecked, carries an {@link ErrorCode}, and its message
+ * says what failed, where, and what to do next. Messages never contain secrets: build them with
+ * {@link #redact(String, String)} when they may include text from a tool or a URL.
+ */
+public class ResilienceException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final ErrorCode code;
+
+    /**
+     * Creates an exception.
+     *
+     * @param code what kind of failure this is
+     * @param message what failed, where, and what to do next
+     */
+    public ResilienceException(ErrorCode code, String message) {
+        super(message);
+        this.code = Objects.requireNonNull(code, "code");
+    }
+
+    /**
+     * Creates an exception caused by another.
+     *
+     * @param code what kind of failure this is
+     * @param message what failed, where, and what to do next
+     * @param cause the underlying failure
+     */
+    public ResilienceException(ErrorCode code, String message, Throwable cause) {
+        super(message, cause);
+        this.code = Objects.requireNonNull(code, "code");
+    }
+
+    /**
+     * The code of this failure.
+     *
+     * @return the code, never null
+     */
+    public ErrorCode code() {
+        return code;
+    }
+
+    /**
+     * The exit status the command uses for this failure.
+     *
+     * @return {@code code().exitStatus()}
+     */
+    public int exitStatus() {
+        return code.exitStatus();
+    }
+
+    /**
+     * Replaces every occurrence of a secret in a text by {@code ****}.
+     *
+     * @param text the text, may be null
+     * @param secret the secret, may be null or empty (then the text is returned as is)
+     * @return the text without the secret
+     */
+    public static String redact(String text, String secret) {
+        if (text == null || secret == null || secret.isEmpty()) {
+            return text;
+        }
+        return text.replace(secret, "****");
+    }
+}
