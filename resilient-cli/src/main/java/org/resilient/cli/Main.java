@@ -12,7 +12,15 @@ import picocli.CommandLine.Command;
 @Command(name = "resilient", mixinStandardHelpOptions = true, version = "resilient 0.1.0",
         description = "Backup, historical archive, warm standbys and fenced failover for any stateful component.",
         subcommands = {
+            DemoCommand.class,
             ComponentsCommand.class,
+            ExportCommand.class,
+            PullCommand.class,
+            ImportCommand.class,
+            StatusCommand.class,
+            PromoteCommand.class,
+            RunCommand.class,
+            org.resilient.cli.archive.ArchiveCommand.class,
         })
 public final class Main implements Runnable {
 
