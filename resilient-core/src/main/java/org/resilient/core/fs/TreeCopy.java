@@ -52,6 +52,9 @@ import org.resilient.api.ResilienceException;
 public final class TreeCopy {
     private static final int DEFAULT_THREADS = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors() * 2));
 
+    /** From this many files on, one flush of the whole file system is cheaper than one flush per file. */
+    private static final int SYNCFS_THRESHOLD = 64;
+
     private final Path source;
     private boolean resume;
     private boolean fsync;
@@ -166,6 +169,16 @@ public final class TreeCopy {
                 }
             }
             long copiedBytes = copyFiles(dst, plan);
+            if (fsync && !(plan.files.size() >= SYNCFS_THRESHOLD && FileSystemSync.syncFileSystem(dst))) {
+                // Flushed in a second pass: by then the kernel has written most data back on its own, so the
+                // flushes wait less than one after each copy would.
+                forEachFile(plan.files, f -> {
+                    // A read-only descriptor is enough for fsync and works on files without write permission.
+                    try (FileChannel ch = FileChannel.open(dst.resolve(f.rel), StandardOpenOption.READ)) {
+                        ch.force(true);
+                    }
+                });
+            }
             for (Item l : plan.links) {
                 Path p = dst.resolve(l.rel);
                 Path linkTarget = Files.readSymbolicLink(source.resolve(l.rel));
@@ -307,12 +320,23 @@ public final class TreeCopy {
         AtomicLong done = new AtomicLong();
         AtomicLong copied = new AtomicLong();
         progress.progress(phase, 0, plan.totalBytes, "bytes");
+        forEachFile(files, f -> copyFile(dst, f, done, copied, plan.totalBytes));
+        return copied.get();
+    }
+
+    /** An action on one file that may fail. */
+    private interface FileAction {
+        void run(Item file) throws IOException;
+    }
+
+    /** Runs an action on every file, on up to {@link #threads} threads; the first failure stops the rest. */
+    private void forEachFile(List<Item> files, FileAction action) throws IOException {
         int n = Math.min(threads, Math.max(1, files.size()));
         if (n == 1) {
             for (Item f : files) {
-                copyFile(dst, f, done, copied, plan.totalBytes);
+                action.run(f);
             }
-            return copied.get();
+            return;
         }
         ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
             Thread t = new Thread(r, "resilient-copy");
@@ -324,7 +348,7 @@ public final class TreeCopy {
             for (Item f : files) {
                 futures.add(pool.submit(() -> {
                     try {
-                        copyFile(dst, f, done, copied, plan.totalBytes);
+                        action.run(f);
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -354,7 +378,6 @@ public final class TreeCopy {
         } finally {
             pool.shutdownNow();
         }
-        return copied.get();
     }
 
     private static void cancelAll(List<Future<?>> futures) {
@@ -374,12 +397,6 @@ public final class TreeCopy {
         // Files.copy uses the kernel's fast paths; the content, then the mode, then the time are written,
         // so a file interrupted half-way never carries the source's time.
         Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
-        if (fsync) {
-            // A read-only descriptor is enough for fsync and works on files without write permission.
-            try (FileChannel ch = FileChannel.open(to, StandardOpenOption.READ)) {
-                ch.force(true);
-            }
-        }
         Files.setPosixFilePermissions(to, f.attrs.permissions());
         Files.getFileAttributeView(to, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                 .setTimes(mtime, null, null);
