@@ -168,7 +168,7 @@ public final class Node implements AutoCloseable {
 
     private boolean accept(Message m) {
         Epoch mine = epoch();
-        URI from = URI.create(m.from());
+        URI from = NodeSettings.normalize(URI.create(m.from()));
         if (m.epoch().isOlderThan(mine)) {
             log.warn("refused {} for {} from {}: its epoch {} is older than this node's {} (a deposed leader?)",
                     m.type(), m.backupId(), m.from(), m.epoch(), mine);
