@@ -42,13 +42,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes a generation out. First a pass over its tree finds chunks that cannot be read (missing or
  * truncated packs) without reading data; then files are written by a pool of threads, each taking a run of
- * consecutive chunks (up to 8 MiB), reading, decompressing and re-hashing them, and writing them at their
+ * consecutive chunks (up to 4 MiB), reading, decompressing and re-hashing them, and writing them at their
  * offset with one large write. Everything goes to a temporary directory beside the target, renamed into
  * place at the end, so a refused restore leaves nothing behind.
  */
 public final class Restorer {
     private static final Logger LOG = LoggerFactory.getLogger(Restorer.class);
-    private static final int BATCH = 8 << 20;
+    private static final int BATCH = 4 << 20;
 
     private final Layout layout;
     private final RepoIndex index;

@@ -49,7 +49,7 @@ import org.resilient.archive.tree.TreeWriter;
  * from their trailers and reuses.
  */
 public final class StoreRun {
-    private static final long QUEUE_BYTES = 32L << 20;
+    private static final long QUEUE_BYTES = 8L << 20;
     private static final int QUEUE_COUNT = 1 << 16;
 
     private final Layout layout;
