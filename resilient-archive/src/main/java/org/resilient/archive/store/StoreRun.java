@@ -49,7 +49,7 @@ import org.resilient.archive.tree.TreeWriter;
  * from their trailers and reuses.
  */
 public final class StoreRun {
-    private static final long QUEUE_BYTES = 8L << 20;
+    private static final long QUEUE_BYTES = 4L << 20;
     private static final int QUEUE_COUNT = 1 << 16;
 
     private final Layout layout;
@@ -339,6 +339,7 @@ public final class StoreRun {
         if (n >= raw.length) {
             return new FileQueue.Compressed(raw, raw.length, false);
         }
-        return new FileQueue.Compressed(dst, n, true);
+        // Trimmed so that chunks waiting for the writer hold only their compressed size.
+        return new FileQueue.Compressed(Arrays.copyOf(dst, n), n, true);
     }
 }
