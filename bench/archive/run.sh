@@ -46,11 +46,15 @@ need restic restic
 need borg borgbackup
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 
+mkdir -p "$WORK"
 echo "building resilient-archive ..." >&2
 (cd "$ROOT" && mvn -B -q -pl resilient-archive -am package -DskipTests)
 (cd "$ROOT" && mvn -B -q -pl resilient-archive dependency:build-classpath -Dmdep.includeScope=runtime \
   -Dmdep.outputFile="$WORK.cp" >/dev/null)
-CP="$ROOT/resilient-archive/target/resilient-archive-0.1.0-SNAPSHOT.jar:$ROOT/resilient-api/target/resilient-api-0.1.0-SNAPSHOT.jar:$(tr ':' '\n' < "$WORK.cp" | grep -v '/resilient-api/' | paste -sd:)"
+# The module jars are copied so that rebuilding the worktree during a run cannot change what is measured.
+mkdir -p "$WORK/lib"
+cp "$ROOT/resilient-archive/target/resilient-archive-0.1.0-SNAPSHOT.jar" "$ROOT/resilient-api/target/resilient-api-0.1.0-SNAPSHOT.jar" "$WORK/lib/"
+CP="$WORK/lib/resilient-archive-0.1.0-SNAPSHOT.jar:$WORK/lib/resilient-api-0.1.0-SNAPSHOT.jar:$(tr ':' '\n' < "$WORK.cp" | grep -v '/resilient-api/' | paste -sd:)"
 RES="java $JAVA_OPTS -cp $CP org.resilient.archive.tool.ArchiveTool"
 GEN="java -Xmx1g $ROOT/bench/archive/GenDump.java"
 
@@ -135,7 +139,6 @@ table() {
     }' "$2" | tee -a "$WORK/tables.txt"
 }
 
-mkdir -p "$WORK"
 : > "$WORK/log.txt"
 : > "$WORK/tables.txt"
 echo "work dir $WORK, data $DATA, scale $SCALE, $GENS generations; $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)" \
