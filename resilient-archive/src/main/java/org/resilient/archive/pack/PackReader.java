@@ -123,10 +123,28 @@ public final class PackReader {
      */
     public static void decode(byte[] stored, int storedLength, int rawLength, boolean compressed, byte[] hash,
                               byte[] out, int outOffset) throws PackDamagedException {
+        decode(stored, 0, storedLength, rawLength, compressed, hash, out, outOffset);
+    }
+
+    /**
+     * Decompresses stored bytes found at an offset of an array and checks the hash.
+     *
+     * @param stored the array holding the stored bytes
+     * @param storedOffset where they start
+     * @param storedLength how many
+     * @param rawLength the content length
+     * @param compressed whether they are a zstd frame
+     * @param hash the expected SHA-256
+     * @param out receives the content
+     * @param outOffset where in {@code out}
+     * @throws PackDamagedException if they do not decompress or do not match
+     */
+    public static void decode(byte[] stored, int storedOffset, int storedLength, int rawLength, boolean compressed,
+                              byte[] hash, byte[] out, int outOffset) throws PackDamagedException {
         if (compressed) {
             long n;
             try {
-                n = DECOMPRESSOR.get().decompressByteArray(out, outOffset, rawLength, stored, 0, storedLength);
+                n = DECOMPRESSOR.get().decompressByteArray(out, outOffset, rawLength, stored, storedOffset, storedLength);
             } catch (RuntimeException e) {
                 throw new PackDamagedException("chunk does not decompress: " + e.getMessage());
             }
@@ -137,7 +155,7 @@ public final class PackReader {
             if (storedLength != rawLength) {
                 throw new PackDamagedException("stored length differs from raw length of an uncompressed chunk");
             }
-            System.arraycopy(stored, 0, out, outOffset, rawLength);
+            System.arraycopy(stored, storedOffset, out, outOffset, rawLength);
         }
         if (!Arrays.equals(Hashes.sha256(out, outOffset, rawLength), hash)) {
             throw new PackDamagedException("chunk content does not match its SHA-256 " + Hashes.hex(hash));

@@ -217,39 +217,68 @@ public final class Restorer {
     private void writeBatch(FileJob job, int from, int to, long start, int size, PackChannels packs, String id,
                             List<Damage> damages) throws IOException {
         TreeEntry e = job.entry;
+        int n = to - from;
+        byte[][] hashes = new byte[n][];
+        int[] packNo = new int[n];
+        long[] packOffset = new long[n];
+        int[] stored = new int[n];
+        boolean[] zstd = new boolean[n];
+        synchronized (index) {
+            for (int k = 0; k < n; k++) {
+                hashes[k] = e.hash(from + k);
+                int slot = index.chunks().find(hashes[k]);
+                packNo[k] = index.chunks().pack(slot);
+                packOffset[k] = index.chunks().offset(slot);
+                stored[k] = index.chunks().storedLength(slot);
+                zstd[k] = index.chunks().compressed(slot);
+            }
+        }
         byte[] buf = new byte[size];
         int pos = 0;
         long offset = start;
-        for (int i = from; i < to; i++) {
-            byte[] h = e.hash(i);
-            int slot;
-            int pack;
-            long packOffset;
-            int stored;
-            boolean zstd;
-            synchronized (index) {
-                slot = index.chunks().find(h);
-                pack = index.chunks().pack(slot);
-                packOffset = index.chunks().offset(slot);
-                stored = index.chunks().storedLength(slot);
-                zstd = index.chunks().compressed(slot);
+        int k = 0;
+        while (k < n) {
+            // Consecutive chunks of a file usually lie back to back in one pack: read such a run at once.
+            int runEnd = k + 1;
+            long runBytes = stored[k];
+            while (runEnd < n && packNo[runEnd] == packNo[k]
+                    && packOffset[runEnd] == packOffset[runEnd - 1] + stored[runEnd - 1]
+                    && runBytes + stored[runEnd] <= BATCH) {
+                runBytes += stored[runEnd];
+                runEnd++;
             }
-            int raw = e.lengths()[i];
-            try {
-                PackReader.readChunk(packs.get(pack), packOffset, stored, raw, zstd, h, buf, pos);
-            } catch (PackDamagedException ex) {
-                job.damaged = true;
-                damages.add(new Damage(id, e.path(), offset, "packs/" + index.packName(pack) + ".pack",
-                        raw + " bytes unreadable at pack offset " + packOffset + ": " + ex.getMessage()));
-                return;
+            byte[] run = new byte[(int) runBytes];
+            ByteBuffer rb = ByteBuffer.wrap(run);
+            FileChannel ch = packs.get(packNo[k]);
+            while (rb.hasRemaining()) {
+                if (ch.read(rb, packOffset[k] + rb.position()) < 0) {
+                    break; // a truncated pack: the chunks past its end fail below
+                }
             }
-            pos += raw;
-            offset += raw;
+            int at = 0;
+            for (int c = k; c < runEnd; c++) {
+                int raw = e.lengths()[from + c];
+                try {
+                    if (at + stored[c] > rb.position()) {
+                        throw new PackDamagedException("pack ends before the chunk (truncated)");
+                    }
+                    PackReader.decode(run, at, stored[c], raw, zstd[c], hashes[c], buf, pos);
+                } catch (PackDamagedException ex) {
+                    job.damaged = true;
+                    damages.add(new Damage(id, e.path(), offset, "packs/" + index.packName(packNo[c]) + ".pack",
+                            raw + " bytes unreadable at pack offset " + packOffset[c] + ": " + ex.getMessage()));
+                    return;
+                }
+                at += stored[c];
+                pos += raw;
+                offset += raw;
+            }
+            k = runEnd;
         }
         ByteBuffer b = ByteBuffer.wrap(buf, 0, size);
-        long at = start;
+        long wat = start;
         while (b.hasRemaining()) {
-            at += job.channel.write(b, at);
+            wat += job.channel.write(b, wat);
         }
     }
 
