@@ -63,13 +63,13 @@ export BORG_PASSPHRASE=
 export BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes
 export BORG_RELOCATED_REPO_ACCESS_IS_OK=yes
 
-# measure NAME CMD...: runs CMD, appends "NAME seconds maxrss_kb" to $RESULTS; stdout of CMD to $WORK/last.out
+# measure NAME CMD...: runs CMD, appends "NAME seconds maxrss_kb cpu_seconds" to $RESULTS; stdout to $WORK/last.out
 measure() {
   local name=$1; shift
   sync
-  /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$@" > "$WORK/last.out" 2>> "$WORK/log.txt" || {
+  /usr/bin/time -f "%e %M %U %S" -o "$WORK/time.txt" "$@" > "$WORK/last.out" 2>> "$WORK/log.txt" || {
     echo "FAILED: $name: $*" >&2; tail -20 "$WORK/log.txt" >&2; exit 1; }
-  echo "$name $(cat "$WORK/time.txt")" >> "$RESULTS"
+  echo "$name $(awk '{ printf "%s %s %.2f", $1, $2, $3 + $4 }' "$WORK/time.txt")" >> "$RESULTS"
 }
 
 run_workload() {
@@ -111,14 +111,17 @@ run_workload() {
 
 table() {
   awk -v wl="$1" -v gens="$GENS" '
-    { v[$1] = $2; m[$1] = $3 }
+    { v[$1] = $2; m[$1] = $3; c[$1] = $4 }
     END {
       split("resilient restic borg", t, " ")
       for (i = 1; i <= 3; i++) {
         n = t[i]
         ingest[n] = v["bytes0"] / 1e6 / v[n "-store0"]
-        s = 0; for (g = 1; g <= gens; g++) s += v[n "-store" g]
+        s = 0; sc = 0; for (g = 1; g <= gens; g++) { s += v[n "-store" g]; sc += c[n "-store" g] }
         incr[n] = s / gens
+        incrcpu[n] = sc / gens
+        ingestcpu[n] = c[n "-store0"]
+        restorecpu[n] = c["restore-" n]
         size[n] = v["size-" n]
         restore[n] = v["bytes" gens] / 1e6 / v["restore-" n]
         rss = 0
@@ -128,9 +131,12 @@ table() {
       printf "\nworkload: %s (%.0f MB first dump, %d fresh-dump generations)\n", wl, v["bytes0"] / 1e6, gens
       printf "%-34s %12s %12s %12s %10s %10s\n", "metric", "resilient", "restic", "borg", "res/restic", "borg/restic"
       row("first ingest (MB/s)", ingest, "%12.1f")
+      row("  first ingest CPU (user+sys s)", ingestcpu, "%12.2f")
       row("incremental store (s, mean)", incr, "%12.2f")
+      row("  incremental CPU (user+sys s)", incrcpu, "%12.2f")
       row("archive bytes after all gens", size, "%12d")
       row("restore of last gen (MB/s)", restore, "%12.1f")
+      row("  restore CPU (user+sys s)", restorecpu, "%12.2f")
       row("peak RSS (MB)", peak, "%12.0f")
     }
     function row(name, a, f) {
