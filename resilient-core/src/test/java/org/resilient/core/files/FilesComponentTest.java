@@ -148,6 +148,7 @@ class FilesComponentTest {
 
     @Test
     @DisplayName("repairs an import interrupted between the two renames: the previous copy is put back")
+    @SuppressWarnings("try") // the resource is held for its effect
     void interruptedSwap() throws IOException {
         SealedBackup first = export("20261125T163200.000Z-node0");
         try (Importer importer = files.importer(settings())) {
@@ -167,6 +168,7 @@ class FilesComponentTest {
 
     @Test
     @DisplayName("removes the old copy left by an import interrupted after the swap")
+    @SuppressWarnings("try") // the resource is held for its effect
     void leftoverOldCopy() throws IOException {
         SealedBackup first = export("20261125T163200.000Z-node0");
         try (Importer importer = files.importer(settings())) {
@@ -229,6 +231,7 @@ class FilesComponentTest {
 
         @Test
         @DisplayName("a target whose parent is not writable is NOT_WRITABLE, and the standby is unchanged")
+        @SuppressWarnings("try") // the resource is held for its effect
         void notWritable() throws Exception {
             SealedBackup first = export("20261125T163200.000Z-node0");
             Files.writeString(live.resolve("a/one.txt"), "changed");
