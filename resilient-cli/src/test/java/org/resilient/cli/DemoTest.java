@@ -17,7 +17,7 @@ class DemoTest {
     void demoPasses() {
         CliRun r = CliRun.of("demo", "--dir", dir.toString(), "--size-mb", "2");
         assertEquals(0, r.status(), r.toString());
-        assertTrue(r.out().contains("15 checks, 0 failed"), r.out());
+        assertTrue(r.out().contains("16 checks, 0 failed"), r.out());
         assertTrue(r.out().contains("DEMO OK"), r.out());
         assertTrue(r.out().contains("refused [WRONG_STATE]"), "the old leader is fenced: " + r.out());
     }
