@@ -12,9 +12,18 @@ import picocli.CommandLine.Command;
 @Command(name = "resilient", mixinStandardHelpOptions = true, version = "resilient 0.1.0",
         description = "Backup, historical archive, warm standbys and fenced failover for any stateful component.",
         subcommands = {
+            DemoCommand.class,
             ComponentsCommand.class,
+            ExportCommand.class,
+            PullCommand.class,
+            ImportCommand.class,
+            StatusCommand.class,
+            PromoteCommand.class,
+            RunCommand.class,
+            org.resilient.cli.archive.ArchiveCommand.class,
         })
 public final class Main implements Runnable {
+    private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
 
     /**
      * Runs the command and exits.
@@ -22,6 +31,10 @@ public final class Main implements Runnable {
      * @param args the arguments
      */
     public static void main(String[] args) {
+        // The demo prints its own story; its nodes' INFO logs would drown it (set the property to see them).
+        if (args.length > 0 && "demo".equals(args[0]) && System.getProperty(LOG_LEVEL) == null) {
+            System.setProperty(LOG_LEVEL, "warn");
+        }
         System.exit(run(args));
     }
 
