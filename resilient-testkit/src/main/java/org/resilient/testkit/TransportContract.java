@@ -352,7 +352,7 @@ public abstract class TransportContract {
             List<Message> sent = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 Message m = message(i % 2 == 0 ? Message.Type.BACKUP_PUBLISHED : Message.Type.BACKUP_DELIVERED,
-                        "exporter", 3, i);
+                        exporter.toString(), 3, i);
                 exporterTransport.send(receiver, m);
                 sent.add(m);
             }
@@ -363,9 +363,9 @@ public abstract class TransportContract {
         @Test
         @DisplayName("received between sends come out in order across the calls")
         void interleaved() {
-            Message one = message(Message.Type.BACKUP_PUBLISHED, "exporter", 0, 1);
-            Message two = message(Message.Type.LEADER_CHANGED, "exporter", 1, 2);
-            Message three = message(Message.Type.BACKUP_PUBLISHED, "exporter", 1, 3);
+            Message one = message(Message.Type.BACKUP_PUBLISHED, exporter.toString(), 0, 1);
+            Message two = message(Message.Type.LEADER_CHANGED, exporter.toString(), 1, 2);
+            Message three = message(Message.Type.BACKUP_PUBLISHED, exporter.toString(), 1, 3);
             exporterTransport.send(receiver, one);
             assertEquals(List.of(one), receiverTransport.receive());
             exporterTransport.send(receiver, two);
@@ -378,7 +378,7 @@ public abstract class TransportContract {
         void onlyToAddressee() {
             URI third = fixture.node("third");
             Transport thirdTransport = open(third);
-            Message m = message(Message.Type.BACKUP_PUBLISHED, "exporter", 0, 1);
+            Message m = message(Message.Type.BACKUP_PUBLISHED, exporter.toString(), 0, 1);
             exporterTransport.send(receiver, m);
             assertEquals(List.of(), thirdTransport.receive());
             assertEquals(List.of(), exporterTransport.receive());
@@ -388,8 +388,8 @@ public abstract class TransportContract {
         @Test
         @DisplayName("that cannot be read are dropped, never returned, and the others still arrive")
         void garbageDropped() {
-            Message one = message(Message.Type.BACKUP_PUBLISHED, "exporter", 0, 1);
-            Message two = message(Message.Type.BACKUP_PUBLISHED, "exporter", 0, 2);
+            Message one = message(Message.Type.BACKUP_PUBLISHED, exporter.toString(), 0, 1);
+            Message two = message(Message.Type.BACKUP_PUBLISHED, exporter.toString(), 0, 2);
             exporterTransport.send(receiver, one);
             fixture.deliverRaw(receiver, TestBackups.bytes(300, 5));
             fixture.deliverRaw(receiver, "type BACKUP_PUBLISHED\nfrom x\n".getBytes(StandardCharsets.UTF_8));
@@ -403,7 +403,7 @@ public abstract class TransportContract {
         @DisplayName("to a node that does not exist fail with UNREACHABLE or NOT_FOUND")
         void unknownNode() {
             ResilienceException e = assertThrows(ResilienceException.class, () -> exporterTransport.send(
-                    fixture.absentNode("nobody"), message(Message.Type.BACKUP_PUBLISHED, "exporter", 0, 1)));
+                    fixture.absentNode("nobody"), message(Message.Type.BACKUP_PUBLISHED, exporter.toString(), 0, 1)));
             assertTrue(Set.of(ErrorCode.UNREACHABLE, ErrorCode.NOT_FOUND).contains(e.code()), () -> "wrong code: " + e);
         }
     }
