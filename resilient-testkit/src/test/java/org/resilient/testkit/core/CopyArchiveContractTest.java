@@ -1,0 +1,43 @@
+package org.resilient.testkit.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.DisplayName;
+import org.resilient.api.Generation;
+import org.resilient.api.Settings;
+import org.resilient.api.spi.Archive;
+import org.resilient.core.archive.copy.CopyArchiveProvider;
+import org.resilient.testkit.ArchiveContract;
+
+@DisplayName("copy archive: archive contract")
+class CopyArchiveContractTest extends ArchiveContract {
+    @Override
+    protected Archive openArchive(Path dir, boolean create) {
+        return new CopyArchiveProvider().open(URI.create("copy:" + dir.toAbsolutePath()), Settings.empty(), create);
+    }
+
+    /** Flips one byte in the middle of the generation's copy of the largest sample file, keeping its size. */
+    @Override
+    protected boolean damage(Path dir, Generation generation) {
+        Path file = dir.resolve("generations").resolve(generation.id()).resolve("backup/data/deep/er/est/big.bin");
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            long at = ch.size() / 2;
+            ch.read(b, at);
+            b.put(0, (byte) (b.get(0) ^ 0x5a)).rewind();
+            ch.write(b, at);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return true;
+    }
+}
