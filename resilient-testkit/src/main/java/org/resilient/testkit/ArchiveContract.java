@@ -85,6 +85,26 @@ public abstract class ArchiveContract {
         return false;
     }
 
+    /**
+     * Leaves the lock of a writer that crashed (a process that is gone) in the archive, for the test that
+     * checks that the next writer takes it over. The default does nothing and returns false, which skips it.
+     *
+     * @param dir the archive's directory
+     * @return true if a stale lock was left
+     */
+    protected boolean leaveStaleLock(Path dir) {
+        return false;
+    }
+
+    /**
+     * Whether the archive lives in {@code dir} on disk (false for archives that only use it as a name).
+     *
+     * @return true by default
+     */
+    protected boolean onDisk() {
+        return true;
+    }
+
     @BeforeEach
     void openForTest(@TempDir Path tempDir) throws IOException {
         archiveDir = tempDir.resolve("archive");
@@ -252,6 +272,20 @@ public abstract class ArchiveContract {
             Generation again = archive.store(TestBackups.storeRequest(b, 2), TestBackups.context(b.directory()));
             assertEquals(again, archive.generations().get(archive.generations().size() - 1),
                     "the store after an interrupted one is not the newest generation");
+        }
+
+        @Test
+        @DisplayName("takes over the lock left by a writer that crashed")
+        void staleLockTakenOver() {
+            Generation first = store(0);
+            archive.close();
+            opened.remove(archive);
+            org.junit.jupiter.api.Assumptions.assumeTrue(leaveStaleLock(archiveDir),
+                    "the archive test does not override leaveStaleLock(Path)");
+            archive = open(false);
+            Generation second = store(1);
+            assertEquals(List.of(first, second), archive.generations());
+            restoreAndCompare(second, 1);
         }
 
         @Test
@@ -483,6 +517,19 @@ public abstract class ArchiveContract {
             restoreAndCompare(gs.get(1), 2);
             Generation third = store(3);
             assertEquals(List.of(gs.get(0), gs.get(1), third), archive.generations());
+        }
+
+        @Test
+        @DisplayName("a directory that is not an archive is refused, also with create, and left as it was")
+        void notAnArchive() throws IOException {
+            org.junit.jupiter.api.Assumptions.assumeTrue(onDisk(), "the archive does not live on disk");
+            Path other = Files.createDirectories(archiveDir.resolveSibling("not-an-archive"));
+            Files.writeString(other.resolve("precious.txt"), "mine");
+            assertThrows(ResilienceException.class, () -> openArchive(other, true),
+                    "an archive was opened in a directory holding other files");
+            try (var s = Files.list(other)) {
+                assertEquals(List.of(other.resolve("precious.txt")), s.toList(), "the directory was changed");
+            }
         }
 
         @Test
