@@ -102,6 +102,13 @@ public final class Demo {
             check("db1 equals db0", TreeComparison.differences(live, standby1));
             check("db2 equals db0", TreeComparison.differences(live, standby2));
 
+            title("one more backup reaches db1 only, then the leader crashes");
+            Files.writeString(live.resolve("tables/late.tsv"), "1\tlast write before the crash\n");
+            BackupId late = timed("db0 export", db0::exportNow);
+            timed("pbs1 pull, verify, archive, push", pbs1::poll);
+            timed("db1 verify and import", db1::poll);
+            say("db2 has not imported %s yet (it is busy): it is one backup behind", late);
+
             title("takeover: db0 stops, the best standby is promoted");
             db0.close();
             say("db0 stopped (simulated crash of the leader)");
@@ -110,6 +117,8 @@ public final class Demo {
                 NodeStatus s = n.status();
                 say("candidate %s: last good import %s (made %s)", s.name(), s.lastImport().backupId(), s.lastImport().backupTime());
             }
+            check("the standby with the newest import (db1) is chosen", winner == db1.node() ? List.of()
+                    : List.of("chose " + winner.name()));
             Epoch epoch = Takeover.promote(winner, List.of(db1.node(), db2.node(), pbs1.node()), List.of(pbsUri, db1Uri, db2Uri, db0Uri));
             ResilientNode leader = winner == db1.node() ? db1 : db2;
             ResilientNode other = leader == db1 ? db2 : db1;

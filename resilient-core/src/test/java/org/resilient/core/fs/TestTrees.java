@@ -34,7 +34,7 @@ public final class TestTrees {
     /**
      * Fills a directory with: nested files with various modes and old times, an empty directory, a read-only
      * directory with content, a relative link, an absolute link out of the tree, a dangling link, a link to a
-     * directory, a file with spaces and a percent sign in its name, an empty file and a 1 MiB random file.
+     * directory, a file with spaces and a percent sign in its name, an empty file and a 256 KiB random file.
      *
      * @param root the directory (created if missing)
      * @return root
@@ -47,7 +47,7 @@ public final class TestTrees {
         write(root.resolve("a/b/c/run.sh"), "#!/bin/sh\necho hi\n", "rwxr-x---", PAST.plusSeconds(120));
         write(root.resolve("name with spaces %20 ü.txt"), "odd name", "rw-rw-r--", PAST.plusSeconds(1));
         write(root.resolve("empty.bin"), "", "rw-r--r--", PAST.plusSeconds(2));
-        byte[] big = new byte[1 << 20];
+        byte[] big = new byte[256 * 1024];
         new Random(42).nextBytes(big);
         Files.write(root.resolve("big.bin"), big);
         Files.createDirectories(root.resolve("empty-dir"));

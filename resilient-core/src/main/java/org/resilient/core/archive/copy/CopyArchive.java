@@ -154,6 +154,7 @@ final class CopyArchive implements Archive {
     }
 
     @Override
+    @SuppressWarnings("try") // the resource is held for its effect
     public Generation store(StoreRequest request, OperationContext context) {
         checkOpen();
         Path source = request.directory();
@@ -355,6 +356,7 @@ final class CopyArchive implements Archive {
     }
 
     @Override
+    @SuppressWarnings("try") // the resource is held for its effect
     public PruneResult prune(RetentionPolicy policy, OperationContext context) {
         checkOpen();
         try (LockFile lock = lock(context.clock())) {
