@@ -9,6 +9,7 @@ import org.resilient.api.Generation;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.Archive;
 import org.resilient.archive.index.RepoIndex;
+import org.resilient.archive.lock.RepositoryLock;
 import org.resilient.archive.repo.Layout;
 import org.resilient.archive.tree.GenerationFile;
 import org.resilient.archive.tree.TreeEntry;
@@ -20,6 +21,23 @@ class DirArchiveContractTest extends ArchiveContract {
     @Override
     protected Archive openArchive(Path dir, boolean create) {
         return new DirArchiveProvider().open(URI.create("dir:" + dir.toAbsolutePath()), Settings.empty(), create);
+    }
+
+    /** Writes the lock of a writer whose process is gone (a short-lived child that has exited). */
+    @Override
+    protected boolean leaveStaleLock(Path dir) {
+        try {
+            Process p = new ProcessBuilder("true").start();
+            p.waitFor();
+            java.nio.file.Files.writeString(dir.resolve("lock"), "host=" + RepositoryLock.hostName() + "\npid="
+                    + p.pid() + "\nstart=" + java.time.Instant.now() + "\noperation=store\ntoken=crashed\n");
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Flips a byte in the middle of the first chunk of the generation's first non-empty file. */
