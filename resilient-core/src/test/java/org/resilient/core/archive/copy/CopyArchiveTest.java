@@ -237,6 +237,26 @@ class CopyArchiveTest {
         assertEquals(1, archive.generations().size());
     }
 
+    @Test
+    @DisplayName("a cancelled store leaves no generation and no directory behind, and the lock is free again")
+    void cancelledStore() throws IOException {
+        Path backup = tmp.resolve("backups/b1");
+        TestTrees.sample(backup.resolve("data"));
+        SealedBackup s = TestTrees.seal(backup, "b1");
+        Cancellation c = Cancellation.create();
+        OperationContext cancelling = OperationContext.builder(tmp).clock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .cancellation(c).progress(p -> c.cancel()).build();
+        ResilienceException e = assertThrows(ResilienceException.class, () -> archive.store(new StoreRequest(backup,
+                s.manifest().backupId(), NOW, "node0", Epoch.INITIAL, s.manifestDigest()), cancelling));
+        assertEquals(ErrorCode.CANCELLED, e.code());
+        assertEquals(List.of(), archive.generations());
+        try (Stream<Path> g = Files.list(dir.resolve("generations"))) {
+            assertEquals(0, g.count());
+        }
+        assertFalse(Files.exists(dir.resolve("lock")));
+        store("b2", NOW, "two");
+    }
+
     @Nested
     @DisplayName("bad input")
     class BadInput {
