@@ -235,6 +235,12 @@ public final class TreeCopy {
             return new Result(plan.files.size(), plan.dirs.size(), plan.links.size(), plan.totalBytes, copiedBytes,
                     vanished.size());
         } catch (IOException e) {
+            if (e instanceof java.nio.file.FileSystemException fse && fse.getFile() != null
+                    && Path.of(fse.getFile()).startsWith(source) && AtomicFiles.isPermissionProblem(e)) {
+                // Not being allowed to read the source is not a "target not writable" problem.
+                throw new ResilienceException(ErrorCode.IO_ERROR, "cannot read " + fse.getFile()
+                        + ": permission denied; make it readable by this user", e);
+            }
             throw AtomicFiles.ioError("copy " + source + " to", dst, e);
         }
     }
