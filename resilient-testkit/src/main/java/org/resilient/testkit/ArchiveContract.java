@@ -52,6 +52,7 @@ import org.resilient.core.manifest.SealedBackup;
  * tests.
  */
 @DisplayName("Archive contract")
+@org.junit.jupiter.api.extension.ExtendWith(KnownIssue.Condition.class)
 public abstract class ArchiveContract {
     /** The archive's directory (or name, for archives not on disk). */
     protected Path archiveDir;
@@ -82,6 +83,26 @@ public abstract class ArchiveContract {
      */
     protected boolean damage(Path dir, Generation generation) {
         return false;
+    }
+
+    /**
+     * Leaves the lock of a writer that crashed (a process that is gone) in the archive, for the test that
+     * checks that the next writer takes it over. The default does nothing and returns false, which skips it.
+     *
+     * @param dir the archive's directory
+     * @return true if a stale lock was left
+     */
+    protected boolean leaveStaleLock(Path dir) {
+        return false;
+    }
+
+    /**
+     * Whether the archive lives in {@code dir} on disk (false for archives that only use it as a name).
+     *
+     * @return true by default
+     */
+    protected boolean onDisk() {
+        return true;
     }
 
     @BeforeEach
@@ -254,6 +275,20 @@ public abstract class ArchiveContract {
         }
 
         @Test
+        @DisplayName("takes over the lock left by a writer that crashed")
+        void staleLockTakenOver() {
+            Generation first = store(0);
+            archive.close();
+            opened.remove(archive);
+            org.junit.jupiter.api.Assumptions.assumeTrue(leaveStaleLock(archiveDir),
+                    "the archive test does not override leaveStaleLock(Path)");
+            archive = open(false);
+            Generation second = store(1);
+            assertEquals(List.of(first, second), archive.generations());
+            restoreAndCompare(second, 1);
+        }
+
+        @Test
         @DisplayName("holds the lock: a second store while one runs fails with LOCKED")
         void secondWriterLocked() throws Exception {
             store(0);
@@ -308,6 +343,17 @@ public abstract class ArchiveContract {
             for (int i = 1; i < listed.size(); i++) {
                 assertTrue(listed.get(i - 1).time().isBefore(listed.get(i).time()), "not oldest first");
             }
+        }
+
+        @Test
+        @DisplayName("lists generations by backup time, also when an older backup is stored later")
+        void oldestFirstByBackupTime() {
+            // A pull-backup node catching up may store an older backup after a newer one.
+            Generation newer = store(2);
+            Generation older = store(1);
+            assertEquals(List.of(older, newer), archive.generations(),
+                    "generations must be listed oldest first by the time the backup was made (Generation.time)");
+            restoreAndCompare(older, 1);
         }
 
         @Test
@@ -471,6 +517,19 @@ public abstract class ArchiveContract {
             restoreAndCompare(gs.get(1), 2);
             Generation third = store(3);
             assertEquals(List.of(gs.get(0), gs.get(1), third), archive.generations());
+        }
+
+        @Test
+        @DisplayName("a directory that is not an archive is refused, also with create, and left as it was")
+        void notAnArchive() throws IOException {
+            org.junit.jupiter.api.Assumptions.assumeTrue(onDisk(), "the archive does not live on disk");
+            Path other = Files.createDirectories(archiveDir.resolveSibling("not-an-archive"));
+            Files.writeString(other.resolve("precious.txt"), "mine");
+            assertThrows(ResilienceException.class, () -> openArchive(other, true),
+                    "an archive was opened in a directory holding other files");
+            try (var s = Files.list(other)) {
+                assertEquals(List.of(other.resolve("precious.txt")), s.toList(), "the directory was changed");
+            }
         }
 
         @Test

@@ -43,6 +43,7 @@ import org.resilient.core.manifest.SealedBackup;
  * </pre>
  */
 @DisplayName("Transport contract")
+@org.junit.jupiter.api.extension.ExtendWith(KnownIssue.Condition.class)
 public abstract class TransportContract {
     /** The fixture of the running test. */
     protected TransportFixture fixture;

@@ -12,14 +12,36 @@ import org.junit.jupiter.api.DisplayName;
 import org.resilient.api.Generation;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.Archive;
+import org.resilient.core.archive.LockFile;
 import org.resilient.core.archive.copy.CopyArchiveProvider;
 import org.resilient.testkit.ArchiveContract;
+import org.resilient.testkit.KnownIssue;
 
 @DisplayName("copy archive: archive contract")
+@KnownIssue(test = "oldestFirstByBackupTime", reason = "CopyArchive.generations() lists in store order (generation id ="
+        + " store time), not by Generation.time; reported to the lead in the testkit report")
 class CopyArchiveContractTest extends ArchiveContract {
     @Override
     protected Archive openArchive(Path dir, boolean create) {
         return new CopyArchiveProvider().open(URI.create("copy:" + dir.toAbsolutePath()), Settings.empty(), create);
+    }
+
+    /** Writes a lock naming this host and the pid of a process that has ended. */
+    @Override
+    protected boolean leaveStaleLock(Path dir) {
+        try {
+            Process p = new ProcessBuilder("true").start();
+            p.waitFor();
+            Files.writeString(dir.resolve("lock"), "host=" + LockFile.hostName() + "\npid=" + p.pid()
+                    + "\nprocess-start=" + p.info().startInstant().map(Object::toString).orElse("")
+                    + "\nsince=2026-01-01T00:00:00Z\ntoken=crashed\n");
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Flips one byte in the middle of the generation's copy of the largest sample file, keeping its size. */

@@ -95,7 +95,7 @@ final class FilesComponentFixture implements ComponentFixture {
 
     /** A plain file tree has no structure to check: the node verifies it against the manifest instead. */
     @Override
-    public boolean damage(Path dataDir) {
+    public boolean detectsDamagedInput() {
         return false;
     }
 

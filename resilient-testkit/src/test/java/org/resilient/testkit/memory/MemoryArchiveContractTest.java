@@ -25,6 +25,11 @@ class MemoryArchiveContractTest extends ArchiveContract {
         }
     }
 
+    @Override
+    protected boolean onDisk() {
+        return false;
+    }
+
     /** Flips a byte of the stored content of the generation's largest file (shared with other generations). */
     @Override
     protected boolean damage(Path dir, Generation generation) {
