@@ -270,6 +270,30 @@ class FilesComponentTest {
         }
 
         @Test
+        @DisplayName("a target that is a mount point is CONFIG_INVALID (it cannot be swapped by renames)")
+        void mountPoint() throws Exception {
+            SealedBackup b = export("20261125T163200.000Z-node0");
+            Files.createDirectories(standby);
+            boolean root = "root".equals(System.getProperty("user.name"));
+            org.junit.jupiter.api.Assumptions.assumeTrue(root, "mounting a tmpfs needs root");
+            int rc = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", standby.toString())
+                    .redirectErrorStream(true).start().waitFor();
+            org.junit.jupiter.api.Assumptions.assumeTrue(rc == 0, "cannot mount a tmpfs here");
+            try {
+                Files.writeString(standby.resolve("kept"), "kept");
+                try (Importer importer = files.importer(settings())) {
+                    ResilienceException e = assertThrows(ResilienceException.class, () -> importInto(importer, b));
+                    assertEquals(ErrorCode.CONFIG_INVALID, e.code());
+                    assertTrue(e.getMessage().contains("mount point"), e.getMessage());
+                }
+                assertEquals("kept", Files.readString(standby.resolve("kept")));
+                assertEquals(List.of("standby"), siblings());
+            } finally {
+                new ProcessBuilder("umount", standby.toString()).redirectErrorStream(true).start().waitFor();
+            }
+        }
+
+        @Test
         @DisplayName("a target that is a file is CONFIG_INVALID and the file is kept")
         void targetIsAFile() throws IOException {
             SealedBackup b = export("20261125T163200.000Z-node0");
