@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.resilient.api.PromoteContext;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Importer;
 import org.resilient.postgres.internal.DumpMetadata;
+import org.resilient.postgres.internal.GlobalsFilter;
 import org.resilient.postgres.internal.PgSession;
 import org.resilient.postgres.internal.PgTools;
 import org.resilient.postgres.internal.WorkNames;
@@ -198,10 +200,27 @@ public final class PostgresImporter implements Importer {
             throw new ResilienceException(ErrorCode.VERIFICATION_FAILED, "the backup says it holds "
                     + DumpMetadata.GLOBALS_FILE + " but " + globals + " is missing; pull the backup again");
         }
-        // without ON_ERROR_STOP: roles that already exist on the standby (its superuser at least) give
-        // errors that are expected; they are logged, and the rest is applied
-        pg.run("applying " + DumpMetadata.GLOBALS_FILE, List.of(pg.tool("psql").toString(), "-X", "-q",
-                PgSession.dbnameArg(settings.maintenanceDatabase()), "-f", globals.toString()));
+        Path filtered = null;
+        try {
+            filtered = Files.createTempFile("resilient-globals-", ".sql",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(filtered, GlobalsFilter.filter(Files.readString(globals), settings.user()));
+            // without ON_ERROR_STOP: roles that already exist on the standby give errors that are expected;
+            // they are logged, and the rest is applied
+            pg.run("applying " + DumpMetadata.GLOBALS_FILE, List.of(pg.tool("psql").toString(), "-X", "-q",
+                    PgSession.dbnameArg(settings.maintenanceDatabase()), "-f", filtered.toString()));
+        } catch (IOException e) {
+            throw new ResilienceException(ErrorCode.IO_ERROR, "cannot prepare " + globals + " for the standby: "
+                    + e.getMessage());
+        } finally {
+            if (filtered != null) {
+                try {
+                    Files.deleteIfExists(filtered);
+                } catch (IOException e) {
+                    // a 0600 file in the temporary directory; nothing else to do
+                }
+            }
+        }
     }
 
     private void restore(PgSession pg, Path pgRestore, Path dir, DumpMetadata.Database db, Logger log) {
