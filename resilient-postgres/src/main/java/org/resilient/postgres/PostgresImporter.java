@@ -79,6 +79,7 @@ public final class PostgresImporter implements Importer {
                 applyGlobals(pg, dir.resolve(DumpMetadata.GLOBALS_FILE));
             }
             List<String> restored = new ArrayList<>();
+            List<String> replaced;
             try {
                 int i = 0;
                 for (DumpMetadata.Database db : databases) {
@@ -88,13 +89,13 @@ public final class PostgresImporter implements Importer {
                     restore(pg, pgRestore, dir, db, log);
                 }
                 context.cancellation().throwIfCancelled("import into " + settings.where());
-                swap(pg, databases, log);
+                replaced = swap(pg, databases, log);
                 context.progress().progress("pg_restore", databases.size(), databases.size(), "databases");
             } catch (RuntimeException e) {
                 dropQuietly(pg.uncancellable(), restored, log);
                 throw e;
             }
-            dropQuietly(pg.uncancellable(), databases.stream().map(d -> WorkNames.old(d.name())).toList(), log);
+            dropQuietly(pg.uncancellable(), replaced.stream().map(WorkNames::old).toList(), log);
         }
     }
 
@@ -265,8 +266,12 @@ public final class PostgresImporter implements Importer {
         }
     }
 
-    /** Renames every restored database into place in one transaction, ending sessions on the old ones. */
-    private void swap(PgSession pg, List<DumpMetadata.Database> databases, Logger log) {
+    /**
+     * Renames every restored database into place in one transaction, ending sessions on the old ones.
+     *
+     * @return the databases that existed and were renamed to their old names
+     */
+    private List<String> swap(PgSession pg, List<DumpMetadata.Database> databases, Logger log) {
         Set<String> existing = new LinkedHashSet<>(pg.query(settings.maintenanceDatabase(),
                 "SELECT datname FROM pg_database"));
         List<String> live = databases.stream().map(DumpMetadata.Database::name).filter(existing::contains).toList();
@@ -292,7 +297,7 @@ public final class PostgresImporter implements Importer {
                 pg.execute(settings.maintenanceDatabase(), sql.toString());
                 log.info("swapped in {} on {}", databases.stream().map(DumpMetadata.Database::name).toList(),
                         settings.where());
-                return;
+                return live;
             } catch (ResilienceException e) {
                 last = e;
                 if (e.code() != ErrorCode.TOOL_FAILED || !e.getMessage().contains("being accessed by other users")) {

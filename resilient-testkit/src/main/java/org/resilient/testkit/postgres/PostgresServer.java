@@ -72,7 +72,7 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
     /**
      * A server whose data directory lies below {@code dataParent} (e.g. a small file system, to test a
      * full disk); its write-ahead log stays in the temporary directory so a full data disk gives errors,
-     * not a crash.
+     * not a crash. When running as root, the postgres user must be able to reach {@code dataParent}.
      *
      * @param dataParent where to create the data directory, or null for the temporary directory
      */
