@@ -41,8 +41,7 @@ public final class PostgresExporter implements Exporter {
         Logger log = LoggerFactory.getLogger(context.loggerName());
         Path dir = context.directory();
         try (PgSession pg = new PgSession(settings, tools, context.cancellation(), context.loggerName())) {
-            int versionNum = Integer.parseInt(pg.queryValue(settings.maintenanceDatabase(),
-                    "SHOW server_version_num").trim());
+            int versionNum = pg.serverVersionNum();
             // find and check every tool before writing anything
             Path pgDump = pg.tool("pg_dump");
             Path pgDumpall = settings.globals() ? pg.tool("pg_dumpall") : null;

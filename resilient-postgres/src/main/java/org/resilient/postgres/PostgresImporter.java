@@ -66,8 +66,7 @@ public final class PostgresImporter implements Importer {
         DumpMetadata meta = DumpMetadata.read(dir);
         List<DumpMetadata.Database> databases = selected(meta);
         try (PgSession pg = new PgSession(settings, tools, context.cancellation(), context.loggerName())) {
-            int sourceMajor = meta.serverVersionNum() >= 100000 ? meta.serverVersionNum() / 10000
-                    : meta.serverVersionNum() / 100;
+            int sourceMajor = PgSession.majorOf(meta.serverVersionNum());
             int standbyMajor = pg.serverMajor();
             if (standbyMajor < sourceMajor) {
                 throw new ResilienceException(ErrorCode.UNSUPPORTED, "the standby " + settings.where() + " runs "

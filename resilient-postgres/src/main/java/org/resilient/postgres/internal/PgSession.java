@@ -23,7 +23,7 @@ public final class PgSession implements AutoCloseable {
     private final PgPassFile passFile;
     private final Cancellation cancellation;
     private final String loggerName;
-    private int serverMajor;
+    private int serverVersionNum;
 
     private final boolean ownsPassFile;
 
@@ -58,7 +58,7 @@ public final class PgSession implements AutoCloseable {
      */
     public PgSession uncancellable() {
         PgSession s = new PgSession(settings, tools, passFile, Cancellation.never(), loggerName, false);
-        s.serverMajor = serverMajor;
+        s.serverVersionNum = serverVersionNum;
         return s;
     }
 
@@ -72,18 +72,36 @@ public final class PgSession implements AutoCloseable {
     }
 
     /**
-     * Connects once and learns the server's major version; the first call also proves the server is
-     * reachable and the credentials work.
+     * Connects once and learns the server's version; the first call also proves that the server is reachable
+     * and the credentials work.
+     *
+     * @return {@code server_version_num}, e.g. 150004
+     */
+    public int serverVersionNum() {
+        if (serverVersionNum == 0) {
+            serverVersionNum = Integer.parseInt(queryValue(settings.maintenanceDatabase(), "SHOW server_version_num").trim());
+        }
+        return serverVersionNum;
+    }
+
+    /**
+     * The server's major version.
      *
      * @return e.g. 15
      */
     public int serverMajor() {
-        if (serverMajor == 0) {
-            String num = queryValue(settings.maintenanceDatabase(), "SHOW server_version_num");
-            int n = Integer.parseInt(num.trim());
-            serverMajor = n >= 100000 ? n / 10000 : n / 100;
-        }
-        return serverMajor;
+        return majorOf(serverVersionNum());
+    }
+
+    /**
+     * The major version of a {@code server_version_num}.
+     *
+     * @param versionNum e.g. 150004 or 90624
+     * @return e.g. 15 or 9
+     */
+    public static int majorOf(int versionNum) {
+        // 150004 is 15.4; 90624 is 9.6.24, whose first part (9) is below every current major
+        return versionNum / 10000;
     }
 
     /**

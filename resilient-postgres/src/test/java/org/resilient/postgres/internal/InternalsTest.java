@@ -68,6 +68,8 @@ class InternalsTest {
         assertEquals(Optional.of(15), PgTools.parseMajor("pg_dump (PostgreSQL) 15.14 (Debian 15.14-0+deb12u1)\n"));
         assertEquals(Optional.of(9), PgTools.parseMajor("pg_dump (PostgreSQL) 9.6.24"));
         assertEquals(Optional.empty(), PgTools.parseMajor("something else 15"));
+        assertEquals(15, PgSession.majorOf(150004));
+        assertEquals(9, PgSession.majorOf(90624));
     }
 
     @Test
