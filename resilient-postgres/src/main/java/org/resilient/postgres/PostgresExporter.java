@@ -40,6 +40,7 @@ public final class PostgresExporter implements Exporter {
     public void export(ExportContext context) {
         Logger log = LoggerFactory.getLogger(context.loggerName());
         Path dir = context.directory();
+        context.cancellation().throwIfCancelled("export of " + settings.where());
         try (PgSession pg = new PgSession(settings, tools, context.cancellation(), context.loggerName())) {
             int versionNum = pg.serverVersionNum();
             // find and check every tool before writing anything

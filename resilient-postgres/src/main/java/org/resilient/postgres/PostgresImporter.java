@@ -62,6 +62,7 @@ public final class PostgresImporter implements Importer {
     public void importBackup(ImportContext context) {
         Logger log = LoggerFactory.getLogger(context.loggerName());
         Path dir = context.directory();
+        context.cancellation().throwIfCancelled("import into " + settings.where());
         checkFilesAgainstManifest(context);
         DumpMetadata meta = DumpMetadata.read(dir);
         List<DumpMetadata.Database> databases = selected(meta);

@@ -26,7 +26,7 @@ import org.resilient.testkit.postgres.PostgresServer;
  */
 class PostgresDiskFullTest {
     @RegisterExtension
-    static final PostgresServer SOURCE = new PostgresServer();
+    static final PostgresServer SOURCE = PostgresServer.shared("live");
 
     @TempDir
     Path tmp;

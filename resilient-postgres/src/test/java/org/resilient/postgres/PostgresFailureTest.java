@@ -32,9 +32,9 @@ import org.resilient.testkit.postgres.PostgresServer;
 /** Bad input and failures: each gives a clear error with the right code and leaves the standby as it was. */
 class PostgresFailureTest {
     @RegisterExtension
-    static final PostgresServer SOURCE = new PostgresServer();
+    static final PostgresServer SOURCE = PostgresServer.shared("live");
     @RegisterExtension
-    static final PostgresServer STANDBY = new PostgresServer();
+    static final PostgresServer STANDBY = PostgresServer.shared("standby");
 
     private final PostgresComponentProvider provider = new PostgresComponentProvider();
 
@@ -195,7 +195,7 @@ class PostgresFailureTest {
     @Test
     @DisplayName("cancelling an import kills pg_restore, drops the half-restored database and keeps the standby")
     void cancelledImport() throws Exception {
-        String db = seededDatabase(300_000);
+        String db = seededDatabase(200_000);
         Path b1 = export(db, "b1");
         importInto(b1);
         TreeMap<String, String> before = DatabaseFingerprint.of(STANDBY, db);

@@ -27,9 +27,9 @@ import org.resilient.testkit.postgres.PostgresServer;
 /** Exports real databases from one server and imports them into another, comparing every table. */
 class PostgresRoundTripTest {
     @RegisterExtension
-    static final PostgresServer SOURCE = new PostgresServer();
+    static final PostgresServer SOURCE = PostgresServer.shared("live");
     @RegisterExtension
-    static final PostgresServer STANDBY = new PostgresServer();
+    static final PostgresServer STANDBY = PostgresServer.shared("standby");
 
     private final PostgresComponentProvider provider = new PostgresComponentProvider();
 
@@ -42,6 +42,10 @@ class PostgresRoundTripTest {
         TestData.seedRich(SOURCE, tricky);
         TestData.seedBig(SOURCE, tricky, 1_000_000);
         SOURCE.psql(second, "CREATE TABLE t(i int); INSERT INTO t VALUES (1), (2), (3);");
+        String role = "Reader " + ProcessHandle.current().pid();
+        SOURCE.psql("postgres", "CREATE ROLE " + PostgresServer.quoteIdentifier(role) + " LOGIN PASSWORD 'pw'");
+        SOURCE.psql(tricky, "GRANT USAGE ON SCHEMA sales TO " + PostgresServer.quoteIdentifier(role)
+                + "; GRANT SELECT ON sales.customer TO " + PostgresServer.quoteIdentifier(role));
 
         Path backup = Files.createDirectory(tmp.resolve("b1"));
         try (Exporter exporter = provider.exporter(TestBackups.settings(SOURCE, tricky, second)
@@ -58,6 +62,8 @@ class PostgresRoundTripTest {
         try (Importer importer = provider.importer(TestBackups.settings(STANDBY).with("postgres.globals", "true"))) {
             importer.importBackup(TestBackups.importContext(backup));
         }
+        assertEquals(List.of("t"), STANDBY.psql(tricky, "SELECT has_table_privilege("
+                + "'" + role + "'" + ", 'sales.customer', 'SELECT')"), "roles and grants came along");
         TreeMap<String, String> live = DatabaseFingerprint.of(SOURCE, tricky);
         assertEquals(live, DatabaseFingerprint.of(STANDBY, tricky));
         assertEquals("1000000 rows", live.get("data big").split(",")[0], "the big table was seeded");

@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -52,6 +54,8 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
         AfterEachCallback, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresServer.class);
     private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static final Map<String, PostgresServer> SHARED = new ConcurrentHashMap<>();
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(PostgresServer.class);
 
     private final Path bin;
     private final Path dataParent;
@@ -63,6 +67,7 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
     private int port;
     private boolean running;
     private boolean startedForClass;
+    private String sharedName;
 
     /** A server using the default binaries, with its data in a fresh temporary directory. */
     public PostgresServer() {
@@ -83,6 +88,27 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
     }
 
     /**
+     * A server shared by every test class of the run that asks for the same name: started by the first
+     * class that uses it, stopped and removed when the whole run ends. Saves a server start per class;
+     * tests must then keep to their own databases ({@link #createDatabase()}).
+     *
+     * <pre>{@code
+     * @RegisterExtension
+     * static final PostgresServer PG = PostgresServer.shared("live");
+     * }</pre>
+     *
+     * @param name the name tests share it by
+     * @return the server
+     */
+    public static PostgresServer shared(String name) {
+        return SHARED.computeIfAbsent(name, n -> {
+            PostgresServer s = new PostgresServer();
+            s.sharedName = n;
+            return s;
+        });
+    }
+
+    /**
      * Adds a server option passed as {@code -c name=value} at start (before {@link #start()}).
      *
      * @param name the setting
@@ -96,6 +122,18 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        if (sharedName != null) {
+            // the root context's store closes its resources when the whole test run ends
+            context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(sharedName, n -> {
+                start();
+                return (ExtensionContext.Store.CloseableResource) () -> {
+                    SHARED.remove(sharedName);
+                    close();
+                };
+            });
+            startedForClass = false;
+            return;
+        }
         if (!running) {
             start();
             startedForClass = true;
@@ -104,21 +142,21 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
 
     @Override
     public void afterAll(ExtensionContext context) {
-        if (startedForClass) {
+        if (startedForClass && sharedName == null) {
             close();
         }
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        if (!running && root == null) {
+        if (sharedName == null && !running && root == null) {
             start();
         }
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        if (!startedForClass) {
+        if (!startedForClass && sharedName == null) {
             close();
         }
     }
