@@ -72,7 +72,7 @@ public final class PostgresExporter implements Exporter {
     private List<DumpMetadata.Database> databases(PgSession pg) {
         List<String[]> rows = new ArrayList<>();
         for (String row : pg.query(settings.maintenanceDatabase(), "SELECT datname, pg_encoding_to_char(encoding), "
-                + "datcollate, datctype FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname")) {
+                + "datcollate, datctype, pg_get_userbyid(datdba) FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname")) {
             rows.add(row.split("\u001f", -1));
         }
         List<String> names;
@@ -98,7 +98,7 @@ public final class PostgresExporter implements Exporter {
         List<DumpMetadata.Database> result = new ArrayList<>();
         for (String name : names) {
             String[] r = rows.stream().filter(x -> x[0].equals(name)).findFirst().orElseThrow();
-            result.add(new DumpMetadata.Database(name, DumpMetadata.directoryFor(result.size(), name), r[1], r[2], r[3]));
+            result.add(new DumpMetadata.Database(name, DumpMetadata.directoryFor(result.size(), name), r[1], r[2], r[3], r[4]));
         }
         return result;
     }

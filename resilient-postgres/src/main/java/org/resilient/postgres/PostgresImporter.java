@@ -240,6 +240,10 @@ public final class PostgresImporter implements Importer {
             create.append(" LC_CTYPE ").append(PgSession.literal(db.ctype()));
         }
         pg.execute(settings.maintenanceDatabase(), create.toString());
+        if (!settings.noOwner() && !db.owner().isEmpty() && !db.owner().equals(settings.user())) {
+            pg.execute(settings.maintenanceDatabase(), "ALTER DATABASE " + PgSession.ident(tmp) + " OWNER TO "
+                    + PgSession.ident(db.owner()));
+        }
         log.info("restoring database '{}' into '{}' on {}", db.name(), tmp, settings.where());
         List<String> cmd = new ArrayList<>(List.of(pgRestore.toString(), "-j", Integer.toString(settings.jobs()),
                 "--exit-on-error", PgSession.dbnameArg(tmp)));

@@ -46,6 +46,8 @@ class PostgresRoundTripTest {
         SOURCE.psql("postgres", "CREATE ROLE " + PostgresServer.quoteIdentifier(role) + " LOGIN PASSWORD 'pw'");
         SOURCE.psql(tricky, "GRANT USAGE ON SCHEMA sales TO " + PostgresServer.quoteIdentifier(role)
                 + "; GRANT SELECT ON sales.customer TO " + PostgresServer.quoteIdentifier(role));
+        SOURCE.psql("postgres", "ALTER DATABASE " + PostgresServer.quoteIdentifier(tricky) + " OWNER TO "
+                + PostgresServer.quoteIdentifier(role));
 
         Path backup = Files.createDirectory(tmp.resolve("b1"));
         try (Exporter exporter = provider.exporter(TestBackups.settings(SOURCE, tricky, second)
@@ -64,6 +66,8 @@ class PostgresRoundTripTest {
         }
         assertEquals(List.of("t"), STANDBY.psql(tricky, "SELECT has_table_privilege("
                 + "'" + role + "'" + ", 'sales.customer', 'SELECT')"), "roles and grants came along");
+        assertEquals(List.of(role), STANDBY.psql("postgres", "SELECT pg_get_userbyid(datdba) FROM pg_database "
+                + "WHERE datname = '" + tricky + "'"), "the database owner came along");
         TreeMap<String, String> live = DatabaseFingerprint.of(SOURCE, tricky);
         assertEquals(live, DatabaseFingerprint.of(STANDBY, tricky));
         assertEquals("1000000 rows", live.get("data big").split(",")[0], "the big table was seeded");

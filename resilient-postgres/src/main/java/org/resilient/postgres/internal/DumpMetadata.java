@@ -36,8 +36,10 @@ public record DumpMetadata(int serverVersionNum, List<Database> databases, boole
      * @param encoding e.g. {@code UTF8}
      * @param collate its LC_COLLATE
      * @param ctype its LC_CTYPE
+     * @param owner the role owning it on the source, or empty
      */
-    public record Database(String name, String directory, String encoding, String collate, String ctype) {
+    public record Database(String name, String directory, String encoding, String collate, String ctype,
+                           String owner) {
     }
 
     /** Freezes the list. */
@@ -78,6 +80,7 @@ public record DumpMetadata(int serverVersionNum, List<Database> databases, boole
             p.setProperty("database." + i + ".encoding", d.encoding());
             p.setProperty("database." + i + ".collate", d.collate());
             p.setProperty("database." + i + ".ctype", d.ctype());
+            p.setProperty("database." + i + ".owner", d.owner());
         }
         try (Writer w = Files.newBufferedWriter(dataDir.resolve(FILE_NAME), StandardCharsets.UTF_8)) {
             p.store(w, "written by resilient's postgres exporter; do not edit");
@@ -121,7 +124,7 @@ public record DumpMetadata(int serverVersionNum, List<Database> databases, boole
                 }
                 dbs.add(new Database(need(p, f, "database." + i + ".name"), dir,
                         need(p, f, "database." + i + ".encoding"), p.getProperty("database." + i + ".collate", ""),
-                        p.getProperty("database." + i + ".ctype", "")));
+                        p.getProperty("database." + i + ".ctype", ""), p.getProperty("database." + i + ".owner", "")));
             }
             return new DumpMetadata(Integer.parseInt(need(p, f, "server.version-num")), dbs,
                     Boolean.parseBoolean(p.getProperty("globals", "false")));

@@ -88,7 +88,7 @@ class InternalsTest {
     @DisplayName("metadata keeps database names with any characters, and bad metadata is refused")
     void metadata(@TempDir Path dir) throws Exception {
         DumpMetadata meta = new DumpMetadata(150004, List.of(new DumpMetadata.Database("Shop Ünï = 'x'",
-                DumpMetadata.directoryFor(0, "Shop Ünï = 'x'"), "UTF8", "C.UTF-8", "C.UTF-8")), true);
+                DumpMetadata.directoryFor(0, "Shop Ünï = 'x'"), "UTF8", "C.UTF-8", "C.UTF-8", "Öwner")), true);
         meta.write(dir);
         assertEquals(meta, DumpMetadata.read(dir));
         assertTrue(meta.databases().get(0).directory().matches("[A-Za-z0-9_-]+"));
