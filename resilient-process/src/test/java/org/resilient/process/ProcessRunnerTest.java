@@ -79,6 +79,26 @@ class ProcessRunnerTest {
     }
 
     @Test
+    @DisplayName("cancellation also kills children a shell loop keeps starting")
+    void cancellationKillsRespawningChildren(@TempDir Path dir) throws Exception {
+        Path marker = dir.resolve("marker");
+        Cancellation cancel = Cancellation.create();
+        CompletableFuture<ResilienceException> run = CompletableFuture.supplyAsync(() -> assertThrows(
+                ResilienceException.class, () -> ProcessRunner.command("sh", "-c",
+                        "while true; do sleep 0.05; echo $$ > " + marker + "; done").cancellation(cancel).run()));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!Files.exists(marker) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        long shell = Long.parseLong(Files.readString(marker).trim());
+        cancel.cancel();
+        assertEquals(ErrorCode.CANCELLED, run.get(30, TimeUnit.SECONDS).code());
+        assertTrue(waitUntilGone(shell), "the looping shell survived");
+        assertTrue(ProcessHandle.allProcesses().noneMatch(p -> p.parent().map(ProcessHandle::pid).orElse(-1L) == shell),
+                "a child of the shell survived");
+    }
+
+    @Test
     @DisplayName("a run longer than its timeout is killed and fails with TIMEOUT")
     void timeout() {
         long start = System.nanoTime();
