@@ -1,9 +1,9 @@
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -16,6 +16,12 @@ import org.resilient.api.BackupId;
 import org.resilient.api.Cancellation;
 import org.resilient.api.Epoch;
 import org.resilient.api.ExportContext;
+import org.resilient.api.Generation;
+import org.resilient.api.OperationContext;
+import org.resilient.api.RestoreOptions;
+import org.resilient.api.StoreRequest;
+import org.resilient.api.spi.Archive;
+import org.resilient.core.registry.Registry;
 import org.resilient.api.ImportContext;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.Settings;
@@ -33,12 +39,15 @@ import org.resilient.testkit.postgres.PostgresServer;
  * servers, (a) with the raw tools {@code pg_dump -Fd -j2} + {@code pg_restore -j2}, and (b) through the
  * resilient cycle: export (PostgresExporter) into a backup's data dir, seal (MANIFEST + SIGNATURE, sha256 of
  * every file), verify (sha256 of every file again, as the pull-backup node does), store into the archive,
- * verify at the import node, import (PostgresImporter). Run by bench.sh; prints a table with the ratio.
+ * restore from the archive into the import node, verify there, import (PostgresImporter). Run by bench.sh;
+ * prints a table with the ratio.
  *
- * <p>The archive step is a plain recursive file copy when no archive provider is on the classpath (the
- * deduplicating archive was not on main when this was written); the table says which one ran.
+ * <p>The archive is the deduplicating {@code dir} archive when it is on the classpath, else the {@code copy}
+ * archive (a full copy per generation); the table says which one ran.
  */
 public class PgCycleBench {
+    private static String archiveScheme = "copy";
+
     public static void main(String[] args) throws Exception {
         int scale = args.length > 0 ? Integer.parseInt(args[0]) : 50;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 1;
@@ -60,10 +69,14 @@ public class PgCycleBench {
             Map<String, List<Double>> raw = new LinkedHashMap<>();
             Map<String, List<Double>> rawZ0 = new LinkedHashMap<>();
             Map<String, List<Double>> cycle = new LinkedHashMap<>();
-            for (int r = 0; r < rounds; r++) {
-                rawRun(bin, source, target, pgpass, work, raw, List.of());
-                rawRun(bin, source, target, pgpass, work, rawZ0, List.of("-Z", "0"));
-                cycleRun(source, target, work, cycle, r);
+            Registry registry = Registry.load();
+            archiveScheme = "dir"; // the deduplicating archive, if its module is on the classpath
+            try (Archive archive = openArchive(registry, work)) {
+                for (int r = 0; r < rounds; r++) {
+                    rawRun(bin, source, target, pgpass, work, raw, List.of());
+                    rawRun(bin, source, target, pgpass, work, rawZ0, List.of("-Z", "0"));
+                    cycleRun(source, target, work, archive, cycle);
+                }
             }
             String expected = source.psql("bench", "SELECT sum(abalance), count(*) FROM pgbench_accounts").get(0);
             String got = target.psql("bench", "SELECT sum(abalance), count(*) FROM pgbench_accounts").get(0);
@@ -95,8 +108,8 @@ public class PgCycleBench {
         deleteTree(dump);
     }
 
-    private static void cycleRun(PostgresServer source, PostgresServer target, Path work,
-                                 Map<String, List<Double>> times, int round) throws IOException {
+    private static void cycleRun(PostgresServer source, PostgresServer target, Path work, Archive archive,
+                                 Map<String, List<Double>> times) throws IOException {
         var provider = new PostgresComponentProvider();
         BackupId id = BackupId.of(Instant.now(), "node0");
         Path backup = work.resolve("node0/backup/" + id);
@@ -107,27 +120,47 @@ public class PgCycleBench {
         }
         add(times, "dump / export", secs(t));
         t = System.nanoTime();
-        BackupSealer.seal(backup, id, "postgres", "node0", Epoch.INITIAL, Instant.now(), ProgressListener.NONE,
-                Cancellation.never());
+        SealedBackup sealed = BackupSealer.seal(backup, id, "postgres", "node0", Epoch.INITIAL, Instant.now(),
+                ProgressListener.NONE, Cancellation.never());
         add(times, "seal (sha256 MANIFEST)", secs(t));
         t = System.nanoTime();
         BackupVerifier.verify(backup, ProgressListener.NONE, Cancellation.never());
         add(times, "verify at pull-backup", secs(t));
-        Path stored = work.resolve("archive/" + id);
+        Path importBackup = work.resolve("node1/backup/" + id);
+        Files.createDirectories(importBackup.getParent());
+        OperationContext op = OperationContext.builder(work).build();
         t = System.nanoTime();
-        copyTree(backup, stored); // archive stand-in: plain file copy
-        add(times, "archive store (copy)", secs(t));
+        Generation generation = archive.store(new StoreRequest(backup, id, Instant.now(), "node0", Epoch.INITIAL,
+                sealed.manifestDigest()), OperationContext.builder(backup).build());
+        add(times, "archive store (" + archiveScheme + ")", secs(t));
         t = System.nanoTime();
-        SealedBackup verified = BackupVerifier.verify(stored, ProgressListener.NONE, Cancellation.never());
+        archive.restore(generation.id(), importBackup, RestoreOptions.DEFAULT, op);
+        add(times, "archive restore to import node", secs(t));
+        t = System.nanoTime();
+        SealedBackup verified = BackupVerifier.verify(importBackup, ProgressListener.NONE, Cancellation.never());
         add(times, "verify at import", secs(t));
         t = System.nanoTime();
         try (Importer importer = provider.importer(settings(target))) {
-            importer.importBackup(ImportContext.builder().directory(stored.resolve("data"))
+            importer.importBackup(ImportContext.builder().directory(importBackup.resolve("data"))
                     .manifest(verified.manifest()).loggerName("bench.import").build());
         }
         add(times, "restore / import", secs(t));
         deleteTree(work.resolve("node0"));
-        deleteTree(work.resolve("archive"));
+        deleteTree(work.resolve("node1"));
+    }
+
+    private static Archive openArchive(Registry registry, Path work) {
+        try {
+            return registry.archive(archiveScheme).open(URI.create(archiveScheme + ":" + work.resolve("archive")),
+                    Settings.empty(), true);
+        } catch (RuntimeException e) {
+            if (!archiveScheme.equals("copy")) {
+                System.err.println("archive '" + archiveScheme + "' unusable (" + e.getMessage() + "), using copy");
+                archiveScheme = "copy";
+                return openArchive(registry, work);
+            }
+            throw e;
+        }
     }
 
     private static Settings settings(PostgresServer s) {
@@ -160,7 +193,8 @@ public class PgCycleBench {
         System.out.printf("| **total** | **%.1f** | **%.1f** | **%.1f** |%n", rawTotal, rawZ0Total, cycleTotal);
         System.out.printf("%ncycle / raw = %.2f (target <= 1.15); cycle / raw-Z0 = %.2f%n", cycleTotal / rawTotal,
                 cycleTotal / rawZ0Total);
-        System.out.println("archive step: plain recursive file copy (stand-in; no dedup archive on the classpath)");
+        System.out.println("archive: '" + archiveScheme + "' provider" + (archiveScheme.equals("copy")
+                ? " (full copy per generation: the deduplicating 'dir' archive was not available)" : ""));
     }
 
     private static List<Double> total(Map<String, List<Double>> m, int rounds) {
@@ -190,22 +224,6 @@ public class PgCycleBench {
 
     private static double secs(long start) {
         return (System.nanoTime() - start) / 1e9;
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        Files.walkFileTree(from, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Files.createDirectories(to.resolve(from.relativize(dir).toString()));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     private static void deleteTree(Path dir) throws IOException {
