@@ -73,9 +73,16 @@ public class PgCycleBench {
             archiveScheme = "dir"; // the deduplicating archive, if its module is on the classpath
             try (Archive archive = openArchive(registry, work)) {
                 for (int r = 0; r < rounds; r++) {
-                    rawRun(bin, source, target, pgpass, work, raw, List.of());
-                    rawRun(bin, source, target, pgpass, work, rawZ0, List.of("-Z", "0"));
-                    cycleRun(source, target, work, archive, cycle);
+                    // alternate the order, so that neither side always runs on a warmer or busier server
+                    if (r % 2 == 0) {
+                        rawRun(bin, source, target, pgpass, work, raw, List.of());
+                        rawRun(bin, source, target, pgpass, work, rawZ0, List.of("-Z", "0"));
+                        cycleRun(source, target, work, archive, cycle);
+                    } else {
+                        cycleRun(source, target, work, archive, cycle);
+                        rawRun(bin, source, target, pgpass, work, rawZ0, List.of("-Z", "0"));
+                        rawRun(bin, source, target, pgpass, work, raw, List.of());
+                    }
                 }
             }
             String expected = source.psql("bench", "SELECT sum(abalance), count(*) FROM pgbench_accounts").get(0);
@@ -98,9 +105,11 @@ public class PgCycleBench {
         List<String> dumpArgs = new ArrayList<>(List.of("-Fd", "-j", "2"));
         dumpArgs.addAll(extra);
         dumpArgs.addAll(List.of("-f", dump.toString(), "bench"));
+        settle(source, target);
         long t = System.nanoTime();
         tool(bin, "pg_dump", source, pgpass, dumpArgs.toArray(String[]::new));
         add(times, "dump / export", secs(t));
+        settle(source, target);
         t = System.nanoTime();
         tool(bin, "pg_restore", target, pgpass, "-j", "2", "-d", "bench_raw", dump.toString());
         add(times, "restore / import", secs(t));
@@ -114,6 +123,7 @@ public class PgCycleBench {
         BackupId id = BackupId.of(Instant.now(), "node0");
         Path backup = work.resolve("node0/backup/" + id);
         Path data = Files.createDirectories(backup.resolve("data"));
+        settle(source, target);
         long t = System.nanoTime();
         try (Exporter exporter = provider.exporter(settings(source))) {
             exporter.export(ExportContext.builder().directory(data).backupId(id).loggerName("bench.export").build());
@@ -139,6 +149,7 @@ public class PgCycleBench {
         t = System.nanoTime();
         SealedBackup verified = BackupVerifier.verify(importBackup, ProgressListener.NONE, Cancellation.never());
         add(times, "verify at import", secs(t));
+        settle(source, target);
         t = System.nanoTime();
         try (Importer importer = provider.importer(settings(target))) {
             importer.importBackup(ImportContext.builder().directory(importBackup.resolve("data"))
@@ -147,6 +158,16 @@ public class PgCycleBench {
         add(times, "restore / import", secs(t));
         deleteTree(work.resolve("node0"));
         deleteTree(work.resolve("node1"));
+    }
+
+    /**
+     * Starts each timed dump and restore from the same state: dirty pages of both servers written
+     * (CHECKPOINT) and the kernel's dirty pages flushed (sync), whatever ran before.
+     */
+    private static void settle(PostgresServer source, PostgresServer target) {
+        source.psql("postgres", "CHECKPOINT");
+        target.psql("postgres", "CHECKPOINT");
+        ProcessRunner.command("sync").run();
     }
 
     private static Archive openArchive(Registry registry, Path work) {

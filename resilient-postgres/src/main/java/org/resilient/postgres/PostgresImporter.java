@@ -89,7 +89,9 @@ public final class PostgresImporter implements Importer {
                     restore(pg, pgRestore, dir, db, log);
                 }
                 context.cancellation().throwIfCancelled("import into " + settings.where());
-                replaced = swap(pg, databases, log);
+                // the swap is short and must not be killed between its COMMIT and psql's exit, which would
+                // report a failure for a swap that happened
+                replaced = swap(pg.uncancellable(), databases, log);
                 context.progress().progress("pg_restore", databases.size(), databases.size(), "databases");
             } catch (RuntimeException e) {
                 dropQuietly(pg.uncancellable(), restored, log);

@@ -24,6 +24,8 @@ import org.resilient.process.ProcessRunner;
  */
 public final class PgTools {
     private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+)(?:\\.(\\d+))?");
+    /** Versions already asked, by executable, size and modification time (a replaced binary is asked again). */
+    private static final Map<String, Integer> VERSIONS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Path configured;
     private final Path debianRoot;
@@ -134,6 +136,24 @@ public final class PgTools {
      * @throws ResilienceException {@code TOOL_MISSING} if it does not run or report a version
      */
     static int majorOf(Path tool) {
+        String key;
+        try {
+            Path real = tool.toRealPath();
+            key = real + "|" + Files.size(real) + "|" + Files.getLastModifiedTime(real).toMillis();
+        } catch (IOException e) {
+            key = null;
+        }
+        if (key != null && VERSIONS.containsKey(key)) {
+            return VERSIONS.get(key);
+        }
+        int major = askMajor(tool);
+        if (key != null) {
+            VERSIONS.put(key, major);
+        }
+        return major;
+    }
+
+    private static int askMajor(Path tool) {
         String out;
         try {
             out = ProcessRunner.command(tool.toString(), "--version").timeout(Duration.ofSeconds(30)).run().stdout();
