@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Copies the live directory into the export directory. The copy is as consistent as the directory is
  * quiet while it runs: files changed during the copy are taken as they are read, and the manifest is
- * computed from the copy, so the backup is always self-consistent.
+ * computed from the copy, so the backup is always self-consistent. Files deleted while the copy runs are
+ * left out with a warning (temporary files come and go in a live directory).
  */
 final class FilesExporter implements Exporter {
     private final Path source;
@@ -40,10 +41,10 @@ final class FilesExporter implements Exporter {
                     + "; the backup would copy itself. Put the node directory outside files.source");
         }
         // A source given as a link to a directory is backed up as that directory's content.
-        TreeCopy.Result r = TreeCopy.from(real).resume(false).progress("export", context.progress())
+        TreeCopy.Result r = TreeCopy.from(real).skipVanished(true).progress("export", context.progress())
                 .cancellation(context.cancellation()).copyTo(target);
-        log.info("exported {}: {} files, {} directories, {} links, {} bytes", source, r.files(), r.directories(),
-                r.links(), r.totalBytes());
+        log.info("exported {}: {} files, {} directories, {} links, {} bytes{}", source, r.files(), r.directories(),
+                r.links(), r.totalBytes(), r.vanished() == 0 ? "" : "; " + r.vanished() + " vanished during the copy");
     }
 
     private static Path realPath(Path p) {

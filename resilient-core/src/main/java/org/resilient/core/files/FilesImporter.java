@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Replaces the standby directory by a backup's data atomically: the data is copied into a sibling directory
- * (same file system), flushed to disk, and swapped in by renames ({@link DirectorySwap}). A failed or
+ * (same file system), flushed to disk, checked against the backup's manifest, and swapped in by renames
+ * ({@link DirectorySwap}). A failed or
  * cancelled import removes its copy and leaves the previous standby whole; an import interrupted during the
  * swap is repaired when the importer starts.
  */
@@ -52,6 +53,8 @@ final class FilesImporter implements Importer {
             prepareParent(effective.getParent(), staged);
             TreeCopy.from(context.directory()).fsync(true).progress("import", context.progress())
                     .cancellation(context.cancellation()).copyTo(staged);
+            context.cancellation().throwIfCancelled("import of " + id + " into " + effective);
+            StagedCopyCheck.check(staged, context.manifest(), context.progress(), context.cancellation());
             context.cancellation().throwIfCancelled("import of " + id + " into " + effective);
             swap.swap(id);
         } catch (RuntimeException e) {

@@ -35,6 +35,8 @@ import org.resilient.api.ResilienceException;
  * Copies a directory tree: regular files (content, POSIX permissions, modification time), directories
  * (including empty ones, with their permissions and times, set after their content) and symbolic links
  * (created as links with the same target text, never followed). Files are copied by several threads.
+ * A link's own modification time is kept to the microsecond only ({@code lutimes}: Java cannot set it more
+ * precisely without following the link).
  *
  * <p>Links are safe: the source is walked without following links, and the copy never writes through a
  * link: in resume mode an existing target entry of another type than the source's is removed first.
@@ -55,6 +57,8 @@ public final class TreeCopy {
     /** From this many files on, one flush of the whole file system is cheaper than one flush per file. */
     private static final int SYNCFS_THRESHOLD = 64;
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TreeCopy.class);
+
     private final Path source;
     private boolean resume;
     private boolean fsync;
@@ -62,6 +66,8 @@ public final class TreeCopy {
     private ProgressListener progress = ProgressListener.NONE;
     private Cancellation cancellation = Cancellation.never();
     private String phase = "copy";
+    private boolean skipVanished;
+    private final java.util.Set<Path> vanished = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private TreeCopy(Path source) {
         this.source = source.toAbsolutePath().normalize();
@@ -97,6 +103,19 @@ public final class TreeCopy {
      */
     public TreeCopy fsync(boolean fsync) {
         this.fsync = fsync;
+        return this;
+    }
+
+    /**
+     * Whether entries of the source that disappear while the copy runs are skipped (with a log line) instead
+     * of failing the copy. Right for a live directory, where temporary files come and go; wrong for a
+     * published backup, which must never change.
+     *
+     * @param skipVanished true to skip vanished entries
+     * @return this
+     */
+    public TreeCopy skipVanished(boolean skipVanished) {
+        this.skipVanished = skipVanished;
         return this;
     }
 
@@ -173,6 +192,9 @@ public final class TreeCopy {
                 // Flushed in a second pass: by then the kernel has written most data back on its own, so the
                 // flushes wait less than one after each copy would.
                 forEachFile(plan.files, f -> {
+                    if (vanished.contains(f.rel)) {
+                        return;
+                    }
                     // A read-only descriptor is enough for fsync and works on files without write permission.
                     try (FileChannel ch = FileChannel.open(dst.resolve(f.rel), StandardOpenOption.READ)) {
                         ch.force(true);
@@ -181,7 +203,16 @@ public final class TreeCopy {
             }
             for (Item l : plan.links) {
                 Path p = dst.resolve(l.rel);
-                Path linkTarget = Files.readSymbolicLink(source.resolve(l.rel));
+                Path linkTarget;
+                try {
+                    linkTarget = Files.readSymbolicLink(source.resolve(l.rel));
+                } catch (java.nio.file.NoSuchFileException e) {
+                    if (!skipVanished) {
+                        throw e;
+                    }
+                    vanished(l.rel);
+                    continue;
+                }
                 if (!Files.isSymbolicLink(p) || !Files.readSymbolicLink(p).equals(linkTarget)) {
                     Files.deleteIfExists(p);
                     Files.createSymbolicLink(p, linkTarget);
@@ -202,7 +233,8 @@ public final class TreeCopy {
                 AtomicFiles.fsyncDirectory(dst);
                 AtomicFiles.fsyncDirectory(dst.getParent());
             }
-            return new Result(plan.files.size(), plan.dirs.size(), plan.links.size(), plan.totalBytes, copiedBytes);
+            return new Result(plan.files.size(), plan.dirs.size(), plan.links.size(), plan.totalBytes, copiedBytes,
+                    vanished.size());
         } catch (IOException e) {
             throw AtomicFiles.ioError("copy " + source + " to", dst, e);
         }
@@ -241,6 +273,10 @@ public final class TreeCopy {
 
                 @Override
                 public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (skipVanished && e instanceof java.nio.file.NoSuchFileException) {
+                        vanished(source.relativize(file));
+                        return FileVisitResult.CONTINUE;
+                    }
                     throw e;
                 }
             });
@@ -396,12 +432,26 @@ public final class TreeCopy {
         }
         // Files.copy uses the kernel's fast paths; the content, then the mode, then the time are written,
         // so a file interrupted half-way never carries the source's time.
-        Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+        try {
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException e) {
+            if (!skipVanished || Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
+                throw e;
+            }
+            vanished(f.rel);
+            progress.progress(phase, done.addAndGet(size), total, "bytes");
+            return;
+        }
         Files.setPosixFilePermissions(to, f.attrs.permissions());
         Files.getFileAttributeView(to, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                 .setTimes(mtime, null, null);
         copied.addAndGet(size);
         progress.progress(phase, done.addAndGet(size), total, "bytes");
+    }
+
+    private void vanished(Path rel) {
+        vanished.add(rel);
+        LOG.warn("{} vanished from {} while it was copied; the copy goes on without it", rel, source);
     }
 
     private static boolean isSame(Path to, long size, FileTime mtime) {
@@ -440,8 +490,9 @@ public final class TreeCopy {
      * @param links symbolic links in the tree
      * @param totalBytes the size of all files
      * @param copiedBytes bytes actually copied (less than {@code totalBytes} when a resume kept files)
+     * @param vanished entries that disappeared from the source during the copy and were skipped
      */
-    public record Result(long files, long directories, long links, long totalBytes, long copiedBytes) {
+    public record Result(long files, long directories, long links, long totalBytes, long copiedBytes, long vanished) {
     }
 
     private record Item(Path rel, PosixFileAttributes attrs) {

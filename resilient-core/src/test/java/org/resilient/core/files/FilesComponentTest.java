@@ -252,6 +252,24 @@ class FilesComponentTest {
         }
 
         @Test
+        @DisplayName("data that does not match the manifest is VERIFICATION_FAILED, and the standby is unchanged")
+        void damagedData() throws IOException {
+            SealedBackup first = export("20261125T163200.000Z-node0");
+            Files.writeString(live.resolve("a/one.txt"), "changed");
+            SealedBackup second = export("20261125T163300.000Z-node0");
+            Files.write(NodeLayout.data(second.directory()).resolve("big.bin"), new byte[10]);
+            try (Importer importer = files.importer(settings())) {
+                importInto(importer, first);
+                String before = TestTrees.fingerprint(standby);
+                ResilienceException e = assertThrows(ResilienceException.class, () -> importInto(importer, second));
+                assertEquals(ErrorCode.VERIFICATION_FAILED, e.code());
+                assertTrue(e.getMessage().contains("big.bin has 10 bytes"), e.getMessage());
+                assertEquals(before, TestTrees.fingerprint(standby));
+                assertEquals(List.of("standby"), siblings());
+            }
+        }
+
+        @Test
         @DisplayName("a target that is a file is CONFIG_INVALID and the file is kept")
         void targetIsAFile() throws IOException {
             SealedBackup b = export("20261125T163200.000Z-node0");
