@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Replaces the standby directory by a backup's data atomically: the data is copied into a sibling directory
- * (same file system), flushed to disk, and swapped in by renames ({@link DirectorySwap}). A failed or
+ * (same file system), flushed to disk, checked against the backup's manifest, and swapped in by renames
+ * ({@link DirectorySwap}). A failed or
  * cancelled import removes its copy and leaves the previous standby whole; an import interrupted during the
  * swap is repaired when the importer starts.
  */
@@ -46,12 +47,15 @@ final class FilesImporter implements Importer {
             throw new ResilienceException(ErrorCode.CONFIG_INVALID, "files.target " + effective
                     + " exists and is not a directory; point files.target to a directory (it is replaced whole)");
         }
+        refuseMountPoint(effective);
         String id = context.backupId().value();
         Path staged = swap.staging(id);
         try {
             prepareParent(effective.getParent(), staged);
             TreeCopy.from(context.directory()).fsync(true).progress("import", context.progress())
                     .cancellation(context.cancellation()).copyTo(staged);
+            context.cancellation().throwIfCancelled("import of " + id + " into " + effective);
+            StagedCopyCheck.check(staged, context.manifest(), context.progress(), context.cancellation());
             context.cancellation().throwIfCancelled("import of " + id + " into " + effective);
             swap.swap(id);
         } catch (RuntimeException e) {
@@ -75,6 +79,25 @@ final class FilesImporter implements Importer {
             }
         }
         return new DirectorySwap(t);
+    }
+
+    /**
+     * A mount point cannot be renamed, and its siblings lie on another file system: the swap would fail after
+     * copying everything. Refuse at once, saying what to configure instead.
+     */
+    private static void refuseMountPoint(Path target) {
+        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            if (!Files.getFileStore(target).equals(Files.getFileStore(target.getParent()))) {
+                throw new ResilienceException(ErrorCode.CONFIG_INVALID, "files.target " + target
+                        + " is a mount point; the import swaps the whole directory by renames, which a mount point "
+                        + "does not allow. Point files.target to a directory inside the mounted file system");
+            }
+        } catch (IOException e) {
+            throw AtomicFiles.ioError("inspect", target, e);
+        }
     }
 
     private static void prepareParent(Path parent, Path staged) {

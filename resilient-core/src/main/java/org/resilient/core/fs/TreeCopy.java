@@ -35,6 +35,8 @@ import org.resilient.api.ResilienceException;
  * Copies a directory tree: regular files (content, POSIX permissions, modification time), directories
  * (including empty ones, with their permissions and times, set after their content) and symbolic links
  * (created as links with the same target text, never followed). Files are copied by several threads.
+ * A link's own modification time is kept to the microsecond only ({@code lutimes}: Java cannot set it more
+ * precisely without following the link).
  *
  * <p>Links are safe: the source is walked without following links, and the copy never writes through a
  * link: in resume mode an existing target entry of another type than the source's is removed first.
@@ -55,6 +57,8 @@ public final class TreeCopy {
     /** From this many files on, one flush of the whole file system is cheaper than one flush per file. */
     private static final int SYNCFS_THRESHOLD = 64;
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TreeCopy.class);
+
     private final Path source;
     private boolean resume;
     private boolean fsync;
@@ -62,6 +66,8 @@ public final class TreeCopy {
     private ProgressListener progress = ProgressListener.NONE;
     private Cancellation cancellation = Cancellation.never();
     private String phase = "copy";
+    private boolean skipVanished;
+    private final java.util.Set<Path> vanished = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private TreeCopy(Path source) {
         this.source = source.toAbsolutePath().normalize();
@@ -97,6 +103,19 @@ public final class TreeCopy {
      */
     public TreeCopy fsync(boolean fsync) {
         this.fsync = fsync;
+        return this;
+    }
+
+    /**
+     * Whether entries of the source that disappear while the copy runs are skipped (with a log line) instead
+     * of failing the copy. Right for a live directory, where temporary files come and go; wrong for a
+     * published backup, which must never change.
+     *
+     * @param skipVanished true to skip vanished entries
+     * @return this
+     */
+    public TreeCopy skipVanished(boolean skipVanished) {
+        this.skipVanished = skipVanished;
         return this;
     }
 
@@ -169,19 +188,18 @@ public final class TreeCopy {
                 }
             }
             long copiedBytes = copyFiles(dst, plan);
-            if (fsync && !(plan.files.size() >= SYNCFS_THRESHOLD && FileSystemSync.syncFileSystem(dst))) {
-                // Flushed in a second pass: by then the kernel has written most data back on its own, so the
-                // flushes wait less than one after each copy would.
-                forEachFile(plan.files, f -> {
-                    // A read-only descriptor is enough for fsync and works on files without write permission.
-                    try (FileChannel ch = FileChannel.open(dst.resolve(f.rel), StandardOpenOption.READ)) {
-                        ch.force(true);
-                    }
-                });
-            }
             for (Item l : plan.links) {
                 Path p = dst.resolve(l.rel);
-                Path linkTarget = Files.readSymbolicLink(source.resolve(l.rel));
+                Path linkTarget;
+                try {
+                    linkTarget = Files.readSymbolicLink(source.resolve(l.rel));
+                } catch (java.nio.file.NoSuchFileException e) {
+                    if (!skipVanished) {
+                        throw e;
+                    }
+                    vanished(l.rel);
+                    continue;
+                }
                 if (!Files.isSymbolicLink(p) || !Files.readSymbolicLink(p).equals(linkTarget)) {
                     Files.deleteIfExists(p);
                     Files.createSymbolicLink(p, linkTarget);
@@ -195,15 +213,34 @@ public final class TreeCopy {
                 finishDirectory(dst.resolve(d.rel), d.attrs);
             }
             finishDirectory(dst, plan.rootAttrs);
-            if (fsync) {
+            // Many files: one flush of the whole file system at the end beats one flush per file. Few files,
+            // or no way to flush the file system: flush each file (by now the kernel has written most data
+            // back on its own, so these wait less than flushes right after each copy), then each directory.
+            if (fsync && !(plan.files.size() >= SYNCFS_THRESHOLD && FileSystemSync.syncFileSystem(dst))) {
+                forEachFile(plan.files, f -> {
+                    if (vanished.contains(f.rel)) {
+                        return;
+                    }
+                    // A read-only descriptor is enough for fsync and works on files without write permission.
+                    try (FileChannel ch = FileChannel.open(dst.resolve(f.rel), StandardOpenOption.READ)) {
+                        ch.force(true);
+                    }
+                });
                 for (Item d : dirs) {
                     AtomicFiles.fsyncDirectory(dst.resolve(d.rel));
                 }
                 AtomicFiles.fsyncDirectory(dst);
                 AtomicFiles.fsyncDirectory(dst.getParent());
             }
-            return new Result(plan.files.size(), plan.dirs.size(), plan.links.size(), plan.totalBytes, copiedBytes);
+            return new Result(plan.files.size(), plan.dirs.size(), plan.links.size(), plan.totalBytes, copiedBytes,
+                    vanished.size());
         } catch (IOException e) {
+            if (e instanceof java.nio.file.FileSystemException fse && fse.getFile() != null
+                    && Path.of(fse.getFile()).startsWith(source) && AtomicFiles.isPermissionProblem(e)) {
+                // Not being allowed to read the source is not a "target not writable" problem.
+                throw new ResilienceException(ErrorCode.IO_ERROR, "cannot read " + fse.getFile()
+                        + ": permission denied; make it readable by this user", e);
+            }
             throw AtomicFiles.ioError("copy " + source + " to", dst, e);
         }
     }
@@ -241,6 +278,10 @@ public final class TreeCopy {
 
                 @Override
                 public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (skipVanished && e instanceof java.nio.file.NoSuchFileException) {
+                        vanished(source.relativize(file));
+                        return FileVisitResult.CONTINUE;
+                    }
                     throw e;
                 }
             });
@@ -396,12 +437,26 @@ public final class TreeCopy {
         }
         // Files.copy uses the kernel's fast paths; the content, then the mode, then the time are written,
         // so a file interrupted half-way never carries the source's time.
-        Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+        try {
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException e) {
+            if (!skipVanished || Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
+                throw e;
+            }
+            vanished(f.rel);
+            progress.progress(phase, done.addAndGet(size), total, "bytes");
+            return;
+        }
         Files.setPosixFilePermissions(to, f.attrs.permissions());
         Files.getFileAttributeView(to, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                 .setTimes(mtime, null, null);
         copied.addAndGet(size);
         progress.progress(phase, done.addAndGet(size), total, "bytes");
+    }
+
+    private void vanished(Path rel) {
+        vanished.add(rel);
+        LOG.warn("{} vanished from {} while it was copied; the copy goes on without it", rel, source);
     }
 
     private static boolean isSame(Path to, long size, FileTime mtime) {
@@ -440,8 +495,9 @@ public final class TreeCopy {
      * @param links symbolic links in the tree
      * @param totalBytes the size of all files
      * @param copiedBytes bytes actually copied (less than {@code totalBytes} when a resume kept files)
+     * @param vanished entries that disappeared from the source during the copy and were skipped
      */
-    public record Result(long files, long directories, long links, long totalBytes, long copiedBytes) {
+    public record Result(long files, long directories, long links, long totalBytes, long copiedBytes, long vanished) {
     }
 
     private record Item(Path rel, PosixFileAttributes attrs) {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
+import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
 
 @DisplayName("TreeCopy")
@@ -105,6 +106,20 @@ class TreeCopyTest {
     }
 
     @Test
+    @DisplayName("an unreadable source file is IO_ERROR naming it (not a 'target not writable' error)")
+    void unreadableSource() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")),
+                "root reads files whatever their mode");
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(src.resolve("secret"), "s");
+        Files.setPosixFilePermissions(src.resolve("secret"), PosixFilePermissions.fromString("---------"));
+        ResilienceException e = assertThrows(ResilienceException.class,
+                () -> TreeCopy.from(src).copyTo(tmp.resolve("dst")));
+        assertEquals(ErrorCode.IO_ERROR, e.code());
+        assertTrue(e.getMessage().contains("cannot read") && e.getMessage().contains("secret"), e.getMessage());
+    }
+
+    @Test
     @DisplayName("a missing source is NOT_FOUND")
     void missingSource() {
         ResilienceException e = assertThrows(ResilienceException.class,
@@ -122,6 +137,30 @@ class TreeCopyTest {
                 () -> TreeCopy.from(src).copyTo(tmp.resolve("dst")));
         assertEquals(ErrorCode.IO_ERROR, e.code());
         assertTrue(e.getMessage().contains("pipe"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("skips files deleted during the copy when asked (live directories), fails on them otherwise")
+    void vanishedFiles() throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(src.resolve("big"), "x".repeat(10_000));
+        Files.writeString(src.resolve("small"), "s"); // copied last: biggest files go first
+        ProgressListener deleteSmall = p -> {
+            if (p.done() > 0) {
+                AtomicFiles.deleteQuietly(src.resolve("small"));
+            }
+        };
+        TreeCopy.Result r = TreeCopy.from(src).threads(1).skipVanished(true).progress("copy", deleteSmall)
+                .copyTo(tmp.resolve("dst"));
+        assertEquals(1, r.vanished());
+        assertTrue(Files.exists(tmp.resolve("dst/big")));
+        assertFalse(Files.exists(tmp.resolve("dst/small")));
+
+        Files.writeString(src.resolve("small"), "s");
+        ResilienceException e = assertThrows(ResilienceException.class, () -> TreeCopy.from(src).threads(1)
+                .progress("copy", deleteSmall).copyTo(tmp.resolve("dst2")));
+        assertEquals(ErrorCode.IO_ERROR, e.code());
+        assertTrue(e.getMessage().contains("small"), e.getMessage());
     }
 
     @Test
