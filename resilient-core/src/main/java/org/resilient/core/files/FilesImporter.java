@@ -47,6 +47,7 @@ final class FilesImporter implements Importer {
             throw new ResilienceException(ErrorCode.CONFIG_INVALID, "files.target " + effective
                     + " exists and is not a directory; point files.target to a directory (it is replaced whole)");
         }
+        refuseMountPoint(effective);
         String id = context.backupId().value();
         Path staged = swap.staging(id);
         try {
@@ -78,6 +79,25 @@ final class FilesImporter implements Importer {
             }
         }
         return new DirectorySwap(t);
+    }
+
+    /**
+     * A mount point cannot be renamed, and its siblings lie on another file system: the swap would fail after
+     * copying everything. Refuse at once, saying what to configure instead.
+     */
+    private static void refuseMountPoint(Path target) {
+        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            if (!Files.getFileStore(target).equals(Files.getFileStore(target.getParent()))) {
+                throw new ResilienceException(ErrorCode.CONFIG_INVALID, "files.target " + target
+                        + " is a mount point; the import swaps the whole directory by renames, which a mount point "
+                        + "does not allow. Point files.target to a directory inside the mounted file system");
+            }
+        } catch (IOException e) {
+            throw AtomicFiles.ioError("inspect", target, e);
+        }
     }
 
     private static void prepareParent(Path parent, Path staged) {

@@ -188,19 +188,6 @@ public final class TreeCopy {
                 }
             }
             long copiedBytes = copyFiles(dst, plan);
-            if (fsync && !(plan.files.size() >= SYNCFS_THRESHOLD && FileSystemSync.syncFileSystem(dst))) {
-                // Flushed in a second pass: by then the kernel has written most data back on its own, so the
-                // flushes wait less than one after each copy would.
-                forEachFile(plan.files, f -> {
-                    if (vanished.contains(f.rel)) {
-                        return;
-                    }
-                    // A read-only descriptor is enough for fsync and works on files without write permission.
-                    try (FileChannel ch = FileChannel.open(dst.resolve(f.rel), StandardOpenOption.READ)) {
-                        ch.force(true);
-                    }
-                });
-            }
             for (Item l : plan.links) {
                 Path p = dst.resolve(l.rel);
                 Path linkTarget;
@@ -226,7 +213,19 @@ public final class TreeCopy {
                 finishDirectory(dst.resolve(d.rel), d.attrs);
             }
             finishDirectory(dst, plan.rootAttrs);
-            if (fsync) {
+            // Many files: one flush of the whole file system at the end beats one flush per file. Few files,
+            // or no way to flush the file system: flush each file (by now the kernel has written most data
+            // back on its own, so these wait less than flushes right after each copy), then each directory.
+            if (fsync && !(plan.files.size() >= SYNCFS_THRESHOLD && FileSystemSync.syncFileSystem(dst))) {
+                forEachFile(plan.files, f -> {
+                    if (vanished.contains(f.rel)) {
+                        return;
+                    }
+                    // A read-only descriptor is enough for fsync and works on files without write permission.
+                    try (FileChannel ch = FileChannel.open(dst.resolve(f.rel), StandardOpenOption.READ)) {
+                        ch.force(true);
+                    }
+                });
                 for (Item d : dirs) {
                     AtomicFiles.fsyncDirectory(dst.resolve(d.rel));
                 }
@@ -236,6 +235,12 @@ public final class TreeCopy {
             return new Result(plan.files.size(), plan.dirs.size(), plan.links.size(), plan.totalBytes, copiedBytes,
                     vanished.size());
         } catch (IOException e) {
+            if (e instanceof java.nio.file.FileSystemException fse && fse.getFile() != null
+                    && Path.of(fse.getFile()).startsWith(source) && AtomicFiles.isPermissionProblem(e)) {
+                // Not being allowed to read the source is not a "target not writable" problem.
+                throw new ResilienceException(ErrorCode.IO_ERROR, "cannot read " + fse.getFile()
+                        + ": permission denied; make it readable by this user", e);
+            }
             throw AtomicFiles.ioError("copy " + source + " to", dst, e);
         }
     }

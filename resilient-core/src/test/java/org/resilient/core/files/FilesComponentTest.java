@@ -221,6 +221,17 @@ class FilesComponentTest {
         }
 
         @Test
+        @DisplayName("a file name a manifest cannot list (backslash, line break) is IO_ERROR naming the file")
+        void unlistableName() throws IOException {
+            Files.writeString(live.resolve("a/back\\slash"), "x");
+            Path data = Files.createDirectories(tmp.resolve("export"));
+            ResilienceException e = assertThrows(ResilienceException.class, () -> files.exporter(settings()).export(
+                    ExportContext.builder().directory(data).backupId(new BackupId("x1")).build()));
+            assertEquals(ErrorCode.IO_ERROR, e.code());
+            assertTrue(e.getMessage().contains("back\\slash") && e.getMessage().contains("rename"), e.getMessage());
+        }
+
+        @Test
         @DisplayName("an export directory inside the source is CONFIG_INVALID (the backup would copy itself)")
         void exportInsideSource() throws IOException {
             Path data = Files.createDirectories(live.resolve("node/incoming/x1/data"));
@@ -266,6 +277,30 @@ class FilesComponentTest {
                 assertTrue(e.getMessage().contains("big.bin has 10 bytes"), e.getMessage());
                 assertEquals(before, TestTrees.fingerprint(standby));
                 assertEquals(List.of("standby"), siblings());
+            }
+        }
+
+        @Test
+        @DisplayName("a target that is a mount point is CONFIG_INVALID (it cannot be swapped by renames)")
+        void mountPoint() throws Exception {
+            SealedBackup b = export("20261125T163200.000Z-node0");
+            Files.createDirectories(standby);
+            boolean root = "root".equals(System.getProperty("user.name"));
+            org.junit.jupiter.api.Assumptions.assumeTrue(root, "mounting a tmpfs needs root");
+            int rc = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", standby.toString())
+                    .redirectErrorStream(true).start().waitFor();
+            org.junit.jupiter.api.Assumptions.assumeTrue(rc == 0, "cannot mount a tmpfs here");
+            try {
+                Files.writeString(standby.resolve("kept"), "kept");
+                try (Importer importer = files.importer(settings())) {
+                    ResilienceException e = assertThrows(ResilienceException.class, () -> importInto(importer, b));
+                    assertEquals(ErrorCode.CONFIG_INVALID, e.code());
+                    assertTrue(e.getMessage().contains("mount point"), e.getMessage());
+                }
+                assertEquals("kept", Files.readString(standby.resolve("kept")));
+                assertEquals(List.of("standby"), siblings());
+            } finally {
+                new ProcessBuilder("umount", standby.toString()).redirectErrorStream(true).start().waitFor();
             }
         }
 

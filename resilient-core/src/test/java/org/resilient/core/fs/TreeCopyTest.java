@@ -106,6 +106,20 @@ class TreeCopyTest {
     }
 
     @Test
+    @DisplayName("an unreadable source file is IO_ERROR naming it (not a 'target not writable' error)")
+    void unreadableSource() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")),
+                "root reads files whatever their mode");
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(src.resolve("secret"), "s");
+        Files.setPosixFilePermissions(src.resolve("secret"), PosixFilePermissions.fromString("---------"));
+        ResilienceException e = assertThrows(ResilienceException.class,
+                () -> TreeCopy.from(src).copyTo(tmp.resolve("dst")));
+        assertEquals(ErrorCode.IO_ERROR, e.code());
+        assertTrue(e.getMessage().contains("cannot read") && e.getMessage().contains("secret"), e.getMessage());
+    }
+
+    @Test
     @DisplayName("a missing source is NOT_FOUND")
     void missingSource() {
         ResilienceException e = assertThrows(ResilienceException.class,

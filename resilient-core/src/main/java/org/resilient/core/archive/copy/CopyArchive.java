@@ -56,8 +56,9 @@ import org.slf4j.LoggerFactory;
  * &lt;dir&gt;/generations/&lt;gen-id&gt;/backup/          the backup directory (MANIFEST, SIGNATURE, data/)
  * &lt;dir&gt;/generations/&lt;gen-id&gt;/GENERATION      what it is; written last, so without it the store is unfinished
  * </pre>
- * Generation ids are the UTC time of the store ({@code 20261125T163200.123Z}), so they sort by time. Stores and
- * prunes take the lock; listing, restoring and verifying only read.
+ * Generation ids are the UTC time of the backup ({@code 20261125T163200.123Z}, moved on by a millisecond when
+ * taken), so they sort like the backups. Stores and prunes take the lock; listing, restoring and verifying only
+ * read.
  */
 final class CopyArchive implements Archive {
     private static final Logger LOG = LoggerFactory.getLogger(CopyArchive.class);
@@ -167,7 +168,7 @@ final class CopyArchive implements Archive {
         try (LockFile lock = lock(context.clock())) {
             removeUnfinished();
             List<Generation> existing = generations();
-            String id = newId(context.clock());
+            String id = newId(request.time());
             Path dir = generations.resolve(id);
             try {
                 Files.createDirectories(dir);
@@ -234,12 +235,13 @@ final class CopyArchive implements Archive {
         }
     }
 
-    private String newId(Clock clock) {
-        Instant t = clock.instant();
-        List<String> dirs = generationDirs();
-        String last = dirs.isEmpty() ? "" : dirs.get(dirs.size() - 1);
-        // Ids must be unique and grow: two stores in one millisecond (or a clock set back) take the next free one.
-        while (STAMP.format(t).compareTo(last) <= 0) {
+    /**
+     * The id of a new generation: the backup's time, so that ids sort like the backups, moved on by a
+     * millisecond while taken (two backups of the same millisecond, or the same backup stored twice).
+     */
+    private String newId(Instant backupTime) {
+        Instant t = backupTime;
+        while (Files.exists(generations.resolve(STAMP.format(t)), LinkOption.NOFOLLOW_LINKS)) {
             t = t.plusMillis(1);
         }
         return STAMP.format(t);
@@ -286,6 +288,8 @@ final class CopyArchive implements Archive {
                 LOG.warn("generation {} is unreadable and skipped: {}", n, e.getMessage());
             }
         }
+        // Oldest backup first, also when a pull-backup node catching up stored an older backup later.
+        out.sort(java.util.Comparator.comparing(Generation::time).thenComparing(Generation::id));
         return out;
     }
 

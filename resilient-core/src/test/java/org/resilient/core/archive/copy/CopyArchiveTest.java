@@ -105,6 +105,17 @@ class CopyArchiveTest {
     }
 
     @Test
+    @DisplayName("lists generations by backup time, also when an older backup is stored later; ids stay unique")
+    void orderByBackupTime() throws IOException {
+        Generation newer = store("b2", NOW, "two");
+        Generation older = store("b1", NOW.minusSeconds(60), "one");
+        Generation sameTime = store("b3", NOW, "three");
+        assertEquals(List.of(older, newer, sameTime), archive.generations());
+        assertEquals(3, archive.generations().stream().map(Generation::id).distinct().count());
+        assertTrue(older.id().compareTo(newer.id()) < 0 && newer.id().compareTo(sameTime.id()) < 0);
+    }
+
+    @Test
     @DisplayName("prunes what the retention policy does not keep, newest kept")
     void prune() throws IOException {
         Generation g1 = store("b1", NOW.minus(Duration.ofDays(3)), "1");
@@ -209,7 +220,7 @@ class CopyArchiveTest {
     @DisplayName("an unfinished store (no GENERATION file) is ignored, then removed by the next store")
     void unfinishedStore() throws IOException {
         Generation g1 = store("b1", NOW.minusSeconds(60), "one");
-        Path unfinished = dir.resolve("generations/20261125T165930.000Z/backup/data");
+        Path unfinished = dir.resolve("generations/20261125T165959.000Z/backup/data");
         Files.createDirectories(unfinished);
         Files.writeString(unfinished.resolve("half"), "half");
         assertEquals(List.of(g1), archive.generations());
@@ -235,6 +246,26 @@ class CopyArchiveTest {
         }
         store("b2", NOW, "two"); // the holder is gone: its lock is taken over
         assertEquals(1, archive.generations().size());
+    }
+
+    @Test
+    @DisplayName("a cancelled store leaves no generation and no directory behind, and the lock is free again")
+    void cancelledStore() throws IOException {
+        Path backup = tmp.resolve("backups/b1");
+        TestTrees.sample(backup.resolve("data"));
+        SealedBackup s = TestTrees.seal(backup, "b1");
+        Cancellation c = Cancellation.create();
+        OperationContext cancelling = OperationContext.builder(tmp).clock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .cancellation(c).progress(p -> c.cancel()).build();
+        ResilienceException e = assertThrows(ResilienceException.class, () -> archive.store(new StoreRequest(backup,
+                s.manifest().backupId(), NOW, "node0", Epoch.INITIAL, s.manifestDigest()), cancelling));
+        assertEquals(ErrorCode.CANCELLED, e.code());
+        assertEquals(List.of(), archive.generations());
+        try (Stream<Path> g = Files.list(dir.resolve("generations"))) {
+            assertEquals(0, g.count());
+        }
+        assertFalse(Files.exists(dir.resolve("lock")));
+        store("b2", NOW, "two");
     }
 
     @Nested

@@ -110,6 +110,17 @@ class LocalTransportTest {
         }
 
         @Test
+        @DisplayName("a target that already exists is refused and left alone")
+        void targetExists() throws IOException {
+            Path target = Files.createDirectories(pbs.incoming().resolve("there"));
+            Files.writeString(target.resolve("keep"), "keep");
+            ResilienceException e = assertThrows(ResilienceException.class,
+                    () -> transport.pull(exporter.root().toUri(), ID, target, ctx()));
+            assertEquals(ErrorCode.IO_ERROR, e.code());
+            assertEquals("keep", Files.readString(target.resolve("keep")));
+        }
+
+        @Test
         @DisplayName("a non-file URI is CONFIG_INVALID")
         void badUri() {
             ResilienceException e = assertThrows(ResilienceException.class,
@@ -191,6 +202,14 @@ class LocalTransportTest {
                         s.map(p -> p.getFileName().toString()).sorted().toList());
             }
             assertEquals(List.of(), transport.receive());
+        }
+
+        @Test
+        @DisplayName("an oversized message file is moved aside unread")
+        void oversized() throws IOException {
+            Files.write(pbs.inbox().resolve("00000000T000000.000000Z-huge.msg"), new byte[100_000]);
+            assertEquals(List.of(), transport.receive());
+            assertTrue(Files.exists(pbs.inbox().resolve("bad/00000000T000000.000000Z-huge.msg")));
         }
 
         @Test
