@@ -1,5 +1,6 @@
 package org.resilient.mysql;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,9 +32,17 @@ final class MysqlTools {
      * @throws ResilienceException with {@link ErrorCode#TOOL_MISSING}
      */
     static Path require(String name, MysqlSettings settings) {
-        List<Path> dirs = new ArrayList<>();
-        settings.toolDir().ifPresent(dirs::add);
-        return Tools.require(name, dirs, HOW_TO_INSTALL);
+        if (settings.toolDir().isPresent()) {
+            // A configured directory is where the operator wants the tool from: no silent PATH fallback.
+            Path dir = settings.toolDir().get();
+            Path tool = dir.resolve(name);
+            if (!Files.isRegularFile(tool) || !Files.isExecutable(tool)) {
+                throw new ResilienceException(ErrorCode.TOOL_MISSING, name + " not found in " + dir
+                        + " (mysql.tool-dir): put it there, fix mysql.tool-dir, or unset it to use the PATH");
+            }
+            return tool;
+        }
+        return Tools.require(name, List.of(), HOW_TO_INSTALL);
     }
 
     /**

@@ -11,7 +11,7 @@ import java.util.List;
  * Splits mydumper 0.10's view, trigger and routine/event files into statements. Those files wrap each
  * {@code CREATE} in {@code SET character_set_client ...} lines and end it with {@code ;} followed by the line
  * restoring the character set; a routine body may itself hold {@code ;} and line breaks, which is why
- * myloader 0.10's own splitting on {@code ";\n"} breaks multi-line routines, and why we do not use it.
+ * we split by that structure instead of on {@code ";\n"}.
  */
 final class ObjectScript {
     private static final String RESTORE = "SET character_set_client = @PREV_CHARACTER_SET_CLIENT";
@@ -37,7 +37,7 @@ final class ObjectScript {
         for (String line : lines) {
             if (create != null) {
                 if (line.startsWith(RESTORE)) {
-                    out.add(trimSemicolon(create.toString()));
+                    out.add(unmangle(trimSemicolon(create.toString())));
                     create = null;
                 } else {
                     create.append('\n').append(line);
@@ -55,9 +55,18 @@ final class ObjectScript {
             out.add(trimSemicolon(t));
         }
         if (create != null) {
-            out.add(trimSemicolon(create.toString()));
+            out.add(unmangle(trimSemicolon(create.toString())));
         }
         return out;
+    }
+
+    /**
+     * mydumper 0.10 writes every {@code ";\n"} inside a routine or trigger body as {@code "; \n"} (so that
+     * myloader's splitting does not cut it); undo that so the standby's definitions equal the source's. A
+     * body that really had a blank before a line break loses it, which changes no behaviour.
+     */
+    static String unmangle(String statement) {
+        return statement.replace("; \n", ";\n");
     }
 
     private static String trimSemicolon(String s) {

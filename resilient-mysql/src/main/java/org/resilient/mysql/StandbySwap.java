@@ -152,6 +152,7 @@ final class StandbySwap {
         }
         while (!pending.isEmpty()) {
             Map<String, String> failures = new LinkedHashMap<>();
+            int before = pending.size();
             for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
                 var e = it.next();
                 try {
@@ -163,7 +164,7 @@ final class StandbySwap {
                     failures.put(e.getKey(), ex.getMessage());
                 }
             }
-            if (failures.size() == pending.size() && !pending.isEmpty()) {
+            if (pending.size() == before) {
                 throw new ResilienceException(ErrorCode.TOOL_FAILED, "cannot create view(s) " + failures + " in " + db.name);
             }
         }
