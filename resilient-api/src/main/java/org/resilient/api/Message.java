@@ -8,7 +8,8 @@ import java.util.Objects;
  * sender's epoch; a receiver refuses (and logs) messages from an epoch older than its own.
  *
  * @param type what the message says
- * @param from the sending node's name
+ * @param from the sending node's transport URI as text (e.g. {@code file:/srv/db0}); it names the node and
+ *     tells the receiver where to pull from or answer to
  * @param epoch the sender's epoch
  * @param backupId the backup concerned, or null for messages about no backup
  * @param sentAt when it was sent

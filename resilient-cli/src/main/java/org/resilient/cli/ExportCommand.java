@@ -1,0 +1,30 @@
+package org.resilient.cli;
+
+import java.util.concurrent.Callable;
+import org.resilient.api.BackupId;
+import org.resilient.core.ResilientNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code resilient export}: export, publish and announce one backup now. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = {"Export the component of this (leader) node now: dump into a staging directory, write MANIFEST and "
+                + "SIGNATURE, publish by atomic rename into backup/<id>, announce to the pull-backup nodes (export.notify).",
+                "Prints the backup id. Refuses when another export runs on this node or the node is not the leader."})
+final class ExportCommand implements Callable<Integer> {
+    @Mixin
+    NodeOptions node;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        try (ResilientNode n = node.open()) {
+            BackupId id = n.exportNow();
+            spec.commandLine().getOut().println(id);
+            return 0;
+        }
+    }
+}

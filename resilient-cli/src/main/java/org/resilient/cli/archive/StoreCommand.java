@@ -1,0 +1,67 @@
+package org.resilient.cli.archive;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import org.resilient.api.BackupId;
+import org.resilient.api.Epoch;
+import org.resilient.api.ErrorCode;
+import org.resilient.api.Generation;
+import org.resilient.api.ResilienceException;
+import org.resilient.api.StoreRequest;
+import org.resilient.api.spi.Archive;
+import org.resilient.core.manifest.BackupVerifier;
+import org.resilient.core.manifest.SealedBackup;
+import org.resilient.core.node.NodeLayout;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code resilient archive store DIR}. */
+@Command(name = "store", mixinStandardHelpOptions = true,
+        description = {"Store a directory as a new generation and print its id.",
+                "A published backup (with MANIFEST and SIGNATURE) is verified first and stored with its own id, time, node "
+                + "and epoch; any other directory is stored as it is."})
+final class StoreCommand implements Callable<Integer> {
+    @Mixin
+    RepoOptions repo;
+    @Spec
+    CommandSpec spec;
+    @Parameters(index = "0", paramLabel = "DIR", description = "The directory to store.")
+    Path dir;
+
+    @Override
+    public Integer call() {
+        if (!Files.isDirectory(dir)) {
+            throw new ResilienceException(ErrorCode.NOT_FOUND, dir + " is not a directory");
+        }
+        StoreRequest request;
+        if (Files.exists(dir.resolve(NodeLayout.MANIFEST))) {
+            SealedBackup b = BackupVerifier.verify(dir, org.resilient.api.ProgressListener.NONE,
+                    org.resilient.api.Cancellation.never());
+            request = new StoreRequest(dir, b.manifest().backupId(), b.manifest().created(), b.manifest().sourceNode(),
+                    b.manifest().epoch(), b.manifestDigest());
+        } else {
+            Instant now = Instant.now();
+            request = new StoreRequest(dir, BackupId.of(now, host()), now, host(), Epoch.INITIAL, "");
+        }
+        try (Archive a = repo.open(true)) {
+            Generation g = a.store(request, RepoOptions.context(dir, org.resilient.api.ProgressListener.NONE));
+            spec.commandLine().getOut().println(g.id());
+        }
+        return 0;
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "_");
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package org.resilient.cli.demo;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.resilient.api.Cancellation;
+import org.resilient.api.ManifestEntry;
+import org.resilient.api.ProgressListener;
+import org.resilient.core.manifest.TreeScanner;
+
+/** Compares two trees byte for byte, with types, modes, modification times and link targets. */
+final class TreeComparison {
+    private TreeComparison() {
+    }
+
+    /** @return the differences, empty when the trees are equal */
+    static List<String> differences(Path expected, Path actual) {
+        Map<String, ManifestEntry> a = index(TreeScanner.scan(actual, true, ProgressListener.NONE, Cancellation.never()));
+        List<String> diffs = new ArrayList<>();
+        for (ManifestEntry e : TreeScanner.scan(expected, true, ProgressListener.NONE, Cancellation.never())) {
+            ManifestEntry o = a.remove(e.path());
+            if (o == null) {
+                diffs.add("missing " + e.path());
+            } else if (!o.equals(e)) {
+                diffs.add("differs " + e.path() + ": expected " + e + ", found " + o);
+            }
+        }
+        a.keySet().forEach(p -> diffs.add("extra " + p));
+        return diffs;
+    }
+
+    static long[] filesAndBytes(Path root) {
+        List<ManifestEntry> entries = TreeScanner.scan(root, false, ProgressListener.NONE, Cancellation.never());
+        return new long[] {entries.stream().filter(e -> e.type() == ManifestEntry.Type.FILE).count(),
+            entries.stream().mapToLong(ManifestEntry::size).sum()};
+    }
+
+    private static Map<String, ManifestEntry> index(List<ManifestEntry> entries) {
+        Map<String, ManifestEntry> m = new HashMap<>();
+        entries.forEach(e -> m.put(e.path(), e));
+        return m;
+    }
+}

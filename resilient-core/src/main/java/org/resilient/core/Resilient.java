@@ -1,0 +1,182 @@
+package org.resilient.core;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.resilient.api.ProgressListener;
+import org.resilient.api.Settings;
+import org.resilient.core.node.Node;
+import org.resilient.core.node.NodeSettings;
+import org.resilient.core.registry.Registry;
+
+/**
+ * The entry point for applications embedding resilient.
+ *
+ * <pre>{@code
+ * try (ResilientNode leader = Resilient.node("db0", Role.EXPORT)
+ *         .component("files").set("files.source", "/srv/data")
+ *         .directory(Path.of("/srv/resilient/db0"))
+ *         .notify(URI.create("file:/srv/resilient/pbs1"))
+ *         .build()) {
+ *     BackupId id = leader.exportNow();
+ * }
+ * }</pre>
+ */
+public final class Resilient {
+    private Resilient() {
+    }
+
+    /**
+     * Starts building a node.
+     *
+     * @param name the node's name
+     * @param role its role
+     * @return a builder
+     */
+    public static Builder node(String name, Role role) {
+        return new Builder().set("node.name", name).set("node.role", role.configName());
+    }
+
+    /**
+     * Opens a node from complete settings (as read from a config file).
+     *
+     * @param settings the settings
+     * @param where where they came from, for error messages
+     * @return the node (not started)
+     */
+    public static ResilientNode open(Settings settings, String where) {
+        return new ResilientNode(Node.open(settings, Registry.load(), Clock.systemUTC(), ProgressListener.NONE, where));
+    }
+
+    /** Builds a {@link ResilientNode}; every setting can also be given with {@link #set(String, String)}. */
+    public static final class Builder {
+        private final Map<String, String> values = new LinkedHashMap<>();
+        private Registry registry;
+        private Clock clock = Clock.systemUTC();
+        private ProgressListener progress = ProgressListener.NONE;
+
+        /**
+         * Sets any setting ({@code files.source}, {@code pbs.keep-last}, ...).
+         *
+         * @param key full key
+         * @param value value
+         * @return this
+         */
+        public Builder set(String key, String value) {
+            values.put(key, value);
+            return this;
+        }
+
+        /**
+         * Sets the component.
+         *
+         * @param name e.g. {@code files}
+         * @return this
+         */
+        public Builder component(String name) {
+            return set("node.component", name);
+        }
+
+        /**
+         * Sets the node directory.
+         *
+         * @param dir the directory
+         * @return this
+         */
+        public Builder directory(Path dir) {
+            return set("node.dir", dir.toAbsolutePath().toString());
+        }
+
+        /**
+         * Sets the pull-backup nodes an export node announces to.
+         *
+         * @param pullBackupNodes their URIs
+         * @return this
+         */
+        public Builder notify(URI... pullBackupNodes) {
+            return set("export.notify", List.of(pullBackupNodes).stream().map(URI::toString).collect(Collectors.joining(",")));
+        }
+
+        /**
+         * Sets the node a pull-backup node pulls from and the import nodes it pushes to.
+         *
+         * @param source the export node
+         * @param targets the import nodes
+         * @return this
+         */
+        public Builder pullFrom(URI source, URI... targets) {
+            set("pbs.source", source.toString());
+            return set("pbs.targets", List.of(targets).stream().map(URI::toString).collect(Collectors.joining(",")));
+        }
+
+        /**
+         * Sets the archive of a pull-backup node.
+         *
+         * @param location e.g. {@code dir:/srv/pbs/archive}
+         * @return this
+         */
+        public Builder archive(URI location) {
+            return set("pbs.archive", location.toString());
+        }
+
+        /**
+         * Uses a specific registry (tests with their own providers).
+         *
+         * @param registry the registry
+         * @return this
+         */
+        public Builder registry(Registry registry) {
+            this.registry = registry;
+            return this;
+        }
+
+        /**
+         * Uses a specific clock (tests).
+         *
+         * @param clock the clock
+         * @return this
+         */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /**
+         * Sends progress reports to a listener.
+         *
+         * @param progress the listener
+         * @return this
+         */
+        public Builder progress(ProgressListener progress) {
+            this.progress = progress;
+            return this;
+        }
+
+        /**
+         * Checks the settings and opens the node (not started: call {@link ResilientNode#start}).
+         *
+         * @return the node
+         * @throws org.resilient.api.ResilienceException {@code CONFIG_INVALID} listing every problem
+         */
+        public ResilientNode build() {
+            Registry r = registry != null ? registry : Registry.load();
+            return new ResilientNode(Node.open(Settings.of(values), r, clock, progress, "the settings of node "
+                    + values.get("node.name")));
+        }
+
+        /**
+         * Opens the node and starts its schedule with its configured intervals.
+         *
+         * @return the running node
+         */
+        public ResilientNode start() {
+            ResilientNode n = build();
+            NodeSettings s = new NodeSettings(n.node().settings());
+            return n.start(s.pollInterval(), s.exportInterval());
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package org.resilient.core;
+
+import java.net.URI;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.resilient.api.Epoch;
+import org.resilient.api.ErrorCode;
+import org.resilient.api.ResilienceException;
+import org.resilient.core.node.Node;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Manual takeover: choose the import node with the newest good import (the least data lost), promote it
+ * in a new epoch (the fencing token), and tell every other node. A deposed leader that hears of the new
+ * epoch demotes itself; one that does not is still fenced, because pull-backup nodes refuse its older epoch.
+ */
+public final class Takeover {
+    private static final Logger LOG = LoggerFactory.getLogger(Takeover.class);
+
+    private Takeover() {
+    }
+
+    /**
+     * Chooses the import node holding the newest good import.
+     *
+     * @param candidates import nodes
+     * @return the best one, if any has imported anything
+     */
+    public static Optional<Node> choose(List<Node> candidates) {
+        return candidates.stream()
+                .filter(n -> n.role() == Role.IMPORT)
+                .filter(n -> n.status().lastImport() != null)
+                .max(Comparator.<Node, java.time.Instant>comparing(n -> n.status().lastImport().backupTime())
+                        .thenComparing(n -> n.status().lastImport().backupId())
+                        .thenComparing(Node::name, Comparator.reverseOrder()));
+    }
+
+    /**
+     * Promotes a node in an epoch newer than every epoch the given nodes know, and tells the others.
+     *
+     * @param winner the node to promote
+     * @param known the nodes whose epochs are known (the winner's peers reachable in-process), may be empty
+     * @param tell the URIs of the nodes to tell (pull-backup nodes, other imports, the old leader)
+     * @return the new epoch
+     * @throws ResilienceException if the promotion fails; nothing is told then
+     */
+    public static Epoch promote(Node winner, Collection<Node> known, Collection<URI> tell) {
+        Epoch newest = known.stream().map(Node::epoch).max(Comparator.naturalOrder()).orElse(winner.epoch());
+        if (newest.isOlderThan(winner.epoch())) {
+            newest = winner.epoch();
+        }
+        Epoch epoch = newest.next();
+        winner.promote(epoch);
+        int told = 0;
+        StringBuilder failures = new StringBuilder();
+        for (URI u : tell) {
+            if (u.equals(winner.uri())) {
+                continue;
+            }
+            try {
+                winner.announceLeadership(u, epoch);
+                told++;
+            } catch (ResilienceException e) {
+                failures.append("\n  ").append(u).append(": ").append(e.getMessage());
+            }
+        }
+        LOG.warn("{} is leader in epoch {}; told {} node(s)", winner.name(), epoch, told);
+        if (failures.length() > 0) {
+            throw new ResilienceException(ErrorCode.UNREACHABLE, winner.name() + " was promoted in epoch " + epoch
+                    + " but these nodes could not be told (they are fenced anyway: their older epoch is refused):" + failures);
+        }
+        return epoch;
+    }
+}

@@ -1,0 +1,134 @@
+package org.resilient.core.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.resilient.api.ErrorCode;
+import org.resilient.api.ResilienceException;
+import org.resilient.api.SettingSpec;
+import org.resilient.api.Settings;
+
+/**
+ * Checks settings against the declared specs and reports every problem at once: required keys missing,
+ * keys nobody declares (with the closest declared key as a suggestion, so {@code files.sorce} says "did you
+ * mean files.source?"), and values of the wrong type. Secret values are never echoed.
+ */
+public final class ConfigValidator {
+    private ConfigValidator() {
+    }
+
+    /**
+     * Validates.
+     *
+     * @param settings the settings
+     * @param declared every key that may be set
+     * @param where where the settings came from, for the message (e.g. the config file)
+     * @throws ResilienceException {@code CONFIG_INVALID} listing every problem
+     */
+    public static void validate(Settings settings, Collection<SettingSpec> declared, String where) {
+        List<String> problems = problems(settings, declared);
+        if (!problems.isEmpty()) {
+            throw new ResilienceException(ErrorCode.CONFIG_INVALID, problems.size() + " problem"
+                    + (problems.size() == 1 ? "" : "s") + " in " + where + ":\n  " + String.join("\n  ", problems));
+        }
+    }
+
+    /**
+     * Lists the problems.
+     *
+     * @param settings the settings
+     * @param declared every key that may be set
+     * @return one line per problem, empty when the settings are valid
+     */
+    public static List<String> problems(Settings settings, Collection<SettingSpec> declared) {
+        Map<String, SettingSpec> specs = declared.stream()
+                .collect(Collectors.toMap(SettingSpec::key, Function.identity(), (a, b) -> a));
+        List<String> problems = new ArrayList<>();
+        for (SettingSpec s : specs.values().stream().sorted(Comparator.comparing(SettingSpec::key)).toList()) {
+            Optional<String> v = settings.get(s.key());
+            if (v.isEmpty() || v.get().isBlank()) {
+                if (s.required()) {
+                    problems.add("missing required key '" + s.key() + "' (" + s.description() + "; or set "
+                            + s.environmentVariable() + ")");
+                }
+                continue;
+            }
+            String bad = typeProblem(settings, s);
+            if (bad != null) {
+                problems.add("key '" + s.key() + "'" + (s.secret() ? "" : " = '" + v.get() + "'") + ": " + bad);
+            }
+        }
+        for (String key : settings.keys()) {
+            if (!specs.containsKey(key)) {
+                problems.add("unknown key '" + key + "'" + suggestion(key, specs.keySet()));
+            }
+        }
+        return problems;
+    }
+
+    private static String typeProblem(Settings settings, SettingSpec s) {
+        try {
+            switch (s.type()) {
+                case INT -> settings.integer(s.key(), 0);
+                case LONG -> settings.longValue(s.key(), 0);
+                case BOOLEAN -> settings.bool(s.key(), false);
+                case DURATION -> settings.duration(s.key(), null);
+                case PATH -> settings.path(s.key(), (Path) null);
+                case URI -> settings.uri(s.key(), (URI) null);
+                default -> {
+                }
+            }
+            return null;
+        } catch (ResilienceException e) {
+            String m = e.getMessage();
+            int i = m.indexOf("expected");
+            return i >= 0 ? m.substring(i) : "invalid " + s.type().name().toLowerCase();
+        }
+    }
+
+    private static String suggestion(String key, Set<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = distance(key, k);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = k;
+            }
+        }
+        if (best != null && bestDistance <= Math.max(2, key.length() / 4)) {
+            return "; did you mean '" + best + "'?";
+        }
+        String prefix = key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
+        boolean knownPrefix = known.stream().anyMatch(k -> k.startsWith(prefix + "."));
+        return knownPrefix ? "; known keys of '" + prefix + "': " + known.stream().filter(k -> k.startsWith(prefix + "."))
+                .sorted().collect(Collectors.joining(", ")) : "; no provider reads keys starting with '" + prefix + ".'";
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

@@ -1,0 +1,52 @@
+package org.resilient.core.manifest;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.nio.file.Path;
+import org.resilient.api.BackupId;
+import org.resilient.api.Cancellation;
+import org.resilient.api.Epoch;
+import org.resilient.api.Manifest;
+import org.resilient.api.ManifestEntry;
+import org.resilient.api.ProgressListener;
+import org.resilient.core.fs.AtomicFiles;
+import org.resilient.core.node.NodeLayout;
+
+/** Writes the MANIFEST and SIGNATURE of a backup directory whose {@code data/} an exporter just filled. */
+public final class BackupSealer {
+    private BackupSealer() {
+    }
+
+    /**
+     * Hashes every file under {@code data/} and writes MANIFEST then SIGNATURE (each atomically).
+     *
+     * @param backupDir the backup directory (holding {@code data/})
+     * @param id the backup id
+     * @param component the component name
+     * @param node the exporting node
+     * @param epoch the epoch
+     * @param created when the export started
+     * @param progress gets hashing progress
+     * @param cancellation checked between files
+     * @return the sealed backup
+     */
+    public static SealedBackup seal(Path backupDir, BackupId id, String component, String node, Epoch epoch,
+                                    Instant created, ProgressListener progress, Cancellation cancellation) {
+        Path data = NodeLayout.data(backupDir);
+        Manifest manifest = new Manifest(id, component, node, epoch, created,
+                TreeScanner.scan(data, true, progress, cancellation));
+        byte[] manifestBytes = ManifestCodec.write(manifest);
+        String digest = Sha256.of(manifestBytes);
+        AtomicFiles.write(backupDir.resolve(NodeLayout.MANIFEST), manifestBytes);
+        Map<String, String> sig = new LinkedHashMap<>();
+        sig.put(NodeLayout.MANIFEST, digest);
+        for (ManifestEntry e : manifest.entries()) {
+            if (e.type() == ManifestEntry.Type.FILE) {
+                sig.put(NodeLayout.DATA + "/" + e.path(), e.sha256());
+            }
+        }
+        AtomicFiles.write(backupDir.resolve(NodeLayout.SIGNATURE), Signature.write(sig));
+        return new SealedBackup(backupDir, manifest, digest);
+    }
+}

@@ -1,0 +1,67 @@
+package org.resilient.core.node;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.resilient.api.Cancellation;
+import org.resilient.api.Epoch;
+import org.resilient.api.ErrorCode;
+import org.resilient.api.ImportContext;
+import org.resilient.api.PromoteContext;
+import org.resilient.api.ResilienceException;
+import org.resilient.api.spi.Importer;
+import org.resilient.core.ImportState;
+import org.resilient.core.manifest.BackupVerifier;
+import org.resilient.core.manifest.SealedBackup;
+import org.slf4j.Logger;
+
+/**
+ * The import role: verify a delivered backup again, import it into the standby, and record it as the last
+ * good import. A backup that fails verification or import leaves the standby's last good state as it was.
+ */
+final class Importing {
+    private final NodeContext ctx;
+    private final Logger log;
+
+    Importing(NodeContext ctx) {
+        this.ctx = ctx;
+        this.log = ctx.log("import");
+    }
+
+    /** Imports the job's backup; the caller holds the node lock and checked the epoch. */
+    ImportState run(JobQueue.Job job, Cancellation cancellation) {
+        return Steps.run(ctx, "import", job.backupId(), () -> {
+            Path dir = ctx.layout().backup(job.backupId());
+            if (!Files.isDirectory(dir)) {
+                throw new ResilienceException(ErrorCode.NOT_FOUND, "backup " + job.backupId() + " was announced but is not in "
+                        + ctx.layout().backups() + "; the pull-backup node pushes it again with its next run");
+            }
+            SealedBackup sealed = BackupVerifier.verify(dir, ctx.progress(), cancellation);
+            try (Importer importer = ctx.component().importer(ctx.settings())) {
+                log.info("importing {} ({} files, {} bytes)", job.backupId(), sealed.manifest().fileCount(),
+                        sealed.manifest().totalSize());
+                importer.importBackup(ImportContext.builder().directory(NodeLayout.data(dir)).manifest(sealed.manifest())
+                        .settings(ctx.settings()).progress(ctx.progress()).cancellation(cancellation).clock(ctx.clock())
+                        .loggerName(ctx.loggerName("import")).build());
+            }
+            ImportState state = new ImportState(job.backupId(), sealed.manifest().created(), ctx.clock().instant(),
+                    sealed.manifestDigest(), sealed.manifest().epoch());
+            ctx.state().setLastImport(state);
+            Retention.keepNewest(ctx.layout(), ctx.config().keepPublished(), job.backupId(), log);
+            log.info("imported {}", job.backupId());
+            return state;
+        });
+    }
+
+    /** Promotes the standby; the caller holds the node lock, so no import is running. */
+    void promote(Epoch epoch) {
+        Steps.run(ctx, "promote", ctx.state().lastImport().map(ImportState::backupId).orElse(null), () -> {
+            try (Importer importer = ctx.component().importer(ctx.settings())) {
+                importer.promote(PromoteContext.builder().directory(ctx.layout().state()).epoch(epoch)
+                        .settings(ctx.settings()).progress(ctx.progress()).clock(ctx.clock())
+                        .loggerName(ctx.loggerName("promote")).build());
+            }
+            ctx.state().setEpoch(epoch, ctx.uri(), org.resilient.core.Role.EXPORT);
+            log.warn("promoted to leader in epoch {}", epoch);
+        });
+    }
+}

@@ -1,0 +1,300 @@
+package org.resilient.core.node;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.resilient.api.BackupId;
+import org.resilient.api.Cancellation;
+import org.resilient.api.Epoch;
+import org.resilient.api.ErrorCode;
+import org.resilient.api.Message;
+import org.resilient.api.ProgressListener;
+import org.resilient.api.ResilienceException;
+import org.resilient.api.SettingSpec;
+import org.resilient.api.Settings;
+import org.resilient.api.spi.ComponentProvider;
+import org.resilient.api.spi.TransportProvider;
+import org.resilient.core.ImportState;
+import org.resilient.core.NodeStatus;
+import org.resilient.core.Role;
+import org.resilient.core.config.ConfigValidator;
+import org.resilient.core.manifest.SealedBackup;
+import org.resilient.core.registry.Registry;
+import org.slf4j.Logger;
+
+/**
+ * One node: its role (which can change with a takeover), its epoch, its inbox and its work. Every message
+ * is checked against the node's epoch first: older epochs are refused, a newer one is adopted (and an export
+ * node that sees another leader in a newer epoch demotes itself, so two nodes never export in one epoch).
+ */
+public final class Node implements AutoCloseable {
+    /** How long a promotion waits for an import in progress. */
+    private static final Duration PROMOTE_WAIT = Duration.ofHours(6);
+
+    private final NodeContext ctx;
+    private final NodeLock lock;
+    private final JobQueue queue;
+    private final Exporting exporting;
+    private final PullBackup pullBackup;
+    private final Importing importing;
+    private final Logger log;
+
+    private Node(NodeContext ctx) {
+        this.ctx = ctx;
+        this.lock = new NodeLock(ctx.layout().state().resolve("node.lock"));
+        this.queue = new JobQueue(ctx.layout().state().resolve("queue"));
+        this.exporting = new Exporting(ctx);
+        this.pullBackup = new PullBackup(ctx);
+        this.importing = new Importing(ctx);
+        this.log = ctx.log("node");
+    }
+
+    /**
+     * Opens a node from its settings, after checking them as a whole (every problem reported at once).
+     *
+     * @param settings the node's settings ({@code node.*}, role keys, component keys)
+     * @param registry where providers are found
+     * @param clock the clock
+     * @param progress where progress goes
+     * @param where where the settings came from, for error messages
+     * @return the open node
+     * @throws ResilienceException {@code CONFIG_INVALID} or {@code UNKNOWN_PROVIDER}
+     */
+    public static Node open(Settings settings, Registry registry, Clock clock, ProgressListener progress, String where) {
+        List<String> problems = new ArrayList<>(ConfigValidator.problems(settings, NodeSettings.SPECS.stream()
+                .filter(SettingSpec::required).toList()));
+        if (!problems.isEmpty()) {
+            throw new ResilienceException(ErrorCode.CONFIG_INVALID, problems.size() + " problem(s) in " + where + ":\n  "
+                    + String.join("\n  ", problems));
+        }
+        NodeSettings config = new NodeSettings(settings);
+        ComponentProvider component = registry.component(config.component());
+        TransportProvider transport = registry.transport(config.uri().getScheme());
+        List<SettingSpec> declared = new ArrayList<>(NodeSettings.SPECS);
+        declared.addAll(component.settings());
+        declared.addAll(transport.settings());
+        if (config.role() == Role.PULL_BACKUP) {
+            declared.addAll(registry.archive(config.archive().getScheme()).settings());
+        }
+        ConfigValidator.validate(settings, declared, where);
+        if (config.role() == Role.PULL_BACKUP && config.source() == null && config.targets().isEmpty()) {
+            log(config).warn("pull-backup node {} has no pbs.targets: backups are archived but pushed nowhere", config.name());
+        }
+        NodeLayout layout = new NodeLayout(config.directory()).create();
+        NodeContext ctx = new NodeContext(config, layout, new NodeState(layout), transport.open(config.uri(), settings),
+                component, registry, clock, progress);
+        return new Node(ctx);
+    }
+
+    private static Logger log(NodeSettings config) {
+        return org.slf4j.LoggerFactory.getLogger("org.resilient.node." + config.name());
+    }
+
+    /** @return the node's name */
+    public String name() {
+        return ctx.name();
+    }
+
+    /** @return the node's URI */
+    public URI uri() {
+        return ctx.uri();
+    }
+
+    /** @return the node's current role: the configured one unless a takeover changed it */
+    public Role role() {
+        return ctx.state().role().orElse(ctx.config().role());
+    }
+
+    /** @return the epoch the node knows */
+    public Epoch epoch() {
+        return ctx.state().epoch();
+    }
+
+    /** @return the node's layout */
+    public NodeLayout layout() {
+        return ctx.layout();
+    }
+
+    /** @return the node's settings */
+    public Settings settings() {
+        return ctx.settings();
+    }
+
+    /**
+     * Exports, publishes and announces a backup now. Reads the inbox first, so a node deposed by a newer
+     * leader learns it before it exports.
+     *
+     * @param cancellation the cancellation signal
+     * @return the published backup
+     * @throws ResilienceException {@code WRONG_STATE} if the node is not the leader, {@code LOCKED} if another
+     *     export (or other work) runs on this node, or the export's own failure
+     */
+    public SealedBackup exportNow(Cancellation cancellation) {
+        receive();
+        try (NodeLock.Held held = lock.tryAcquire("export")) {
+            if (role() != Role.EXPORT) {
+                throw new ResilienceException(ErrorCode.WRONG_STATE, "node " + name() + " is not the leader (role "
+                        + role() + ", epoch " + epoch() + ctx.state().leader().map(l -> ", leader " + l).orElse("")
+                        + "); only the leader exports");
+            }
+            return exporting.export(epoch(), cancellation);
+        }
+    }
+
+    /**
+     * Reads the inbox: adopts newer epochs, refuses stale messages, queues announced backups.
+     *
+     * @return the number of messages accepted
+     */
+    public synchronized int receive() {
+        int accepted = 0;
+        for (Message m : ctx.transport().receive()) {
+            if (accept(m)) {
+                accepted++;
+            }
+        }
+        return accepted;
+    }
+
+    private boolean accept(Message m) {
+        Epoch mine = epoch();
+        URI from = URI.create(m.from());
+        if (m.epoch().isOlderThan(mine)) {
+            log.warn("refused {} for {} from {}: its epoch {} is older than this node's {} (a deposed leader?)",
+                    m.type(), m.backupId(), m.from(), m.epoch(), mine);
+            return false;
+        }
+        if (mine.isOlderThan(m.epoch())) {
+            boolean fromLeader = m.type() != Message.Type.BACKUP_DELIVERED;
+            Role newRole = null;
+            if (role() == Role.EXPORT && !from.equals(uri())) {
+                newRole = Role.IMPORT;
+                log.warn("epoch {} has a new leader ({}); this node was leader and demotes itself", m.epoch(), m.from());
+            }
+            ctx.state().setEpoch(m.epoch(), fromLeader ? from : null, newRole);
+        } else if (m.type() == Message.Type.BACKUP_PUBLISHED) {
+            Optional<URI> leader = ctx.state().leader();
+            if (leader.isPresent() && !leader.get().equals(from)) {
+                log.warn("refused backup {} from {}: the leader of epoch {} is {}", m.backupId(), m.from(), mine, leader.get());
+                return false;
+            }
+            if (leader.isEmpty()) {
+                ctx.state().setEpoch(mine, from, null);
+            }
+        }
+        switch (m.type()) {
+            case BACKUP_PUBLISHED -> {
+                return offerIf(Role.PULL_BACKUP, m, from);
+            }
+            case BACKUP_DELIVERED -> {
+                return offerIf(Role.IMPORT, m, from);
+            }
+            default -> {
+                log.info("leader of epoch {} is {}", m.epoch(), m.from());
+                return true;
+            }
+        }
+    }
+
+    private boolean offerIf(Role wanted, Message m, URI from) {
+        if (role() != wanted) {
+            log.info("ignored {} for {}: this node's role is {}", m.type(), m.backupId(), role());
+            return false;
+        }
+        boolean queued = queue.offer(new JobQueue.Job(m.backupId(), from, m.epoch()));
+        log.debug("{} {} from {}", queued ? "queued" : "skipped (not newer)", m.backupId(), m.from());
+        return queued;
+    }
+
+    /**
+     * Runs the pending job, if any: a pull-backup node pulls, archives and pushes; an import node imports.
+     * A failed job stays pending and is retried by the next call.
+     *
+     * @param cancellation the cancellation signal
+     * @return the backup handled, or empty if nothing was pending
+     * @throws ResilienceException the job's failure (recorded in the node's status)
+     */
+    public Optional<BackupId> runPending(Cancellation cancellation) {
+        Optional<JobQueue.Job> pending = queue.pending();
+        if (pending.isEmpty()) {
+            return Optional.empty();
+        }
+        try (NodeLock.Held held = lock.tryAcquire(role() + " of " + pending.get().backupId())) {
+            JobQueue.Job job = queue.pending().orElse(null);
+            if (job == null) {
+                return Optional.empty();
+            }
+            if (job.epoch().isOlderThan(epoch())) {
+                log.warn("dropped {}: announced in epoch {}, older than {}", job.backupId(), job.epoch(), epoch());
+                queue.drop(job);
+                return Optional.empty();
+            }
+            switch (role()) {
+                case PULL_BACKUP -> pullBackup.run(job, cancellation);
+                case IMPORT -> importing.run(job, cancellation);
+                default -> {
+                    log.info("dropped {}: this node is the leader now", job.backupId());
+                    queue.drop(job);
+                    return Optional.empty();
+                }
+            }
+            queue.succeeded(job);
+            return Optional.of(job.backupId());
+        }
+    }
+
+    /**
+     * Promotes this import node to leader in a new epoch: waits for an import in progress, promotes the
+     * standby, records the epoch and the export role. The caller tells the other nodes (see
+     * {@link org.resilient.core.Takeover}).
+     *
+     * @param epoch the new epoch, newer than this node's
+     * @throws ResilienceException {@code WRONG_STATE} if this node is not an import node or the epoch is not newer
+     */
+    public void promote(Epoch epoch) {
+        try (NodeLock.Held held = lock.acquire("promote", PROMOTE_WAIT)) {
+            if (role() != Role.IMPORT) {
+                throw new ResilienceException(ErrorCode.WRONG_STATE, "only an import node can be promoted; " + name()
+                        + " is " + role());
+            }
+            if (!epoch().isOlderThan(epoch)) {
+                throw new ResilienceException(ErrorCode.STALE_EPOCH, "cannot promote " + name() + " in epoch " + epoch
+                        + ": it already knows epoch " + epoch());
+            }
+            if (ctx.state().lastImport().isEmpty()) {
+                throw new ResilienceException(ErrorCode.WRONG_STATE, "node " + name()
+                        + " has never imported a backup; promoting it would lose all data");
+            }
+            importing.promote(epoch);
+        }
+    }
+
+    /**
+     * Tells another node about a new leader.
+     *
+     * @param to the node
+     * @param epoch the new epoch
+     */
+    public void announceLeadership(URI to, Epoch epoch) {
+        ctx.transport().send(to, new Message(Message.Type.LEADER_CHANGED, uri().toString(), epoch, null, ctx.clock().instant()));
+    }
+
+    /** @return the node's status */
+    public NodeStatus status() {
+        Map<String, org.resilient.core.StepOutcome> runs = ctx.state().lastRuns();
+        ImportState last = ctx.state().lastImport().orElse(null);
+        return new NodeStatus(name(), uri(), role(), epoch(), ctx.state().leader().orElse(null), runs,
+                ctx.state().lastSuccesses(), last, queue.pending().map(JobQueue.Job::backupId).orElse(null),
+                Retention.published(ctx.layout()));
+    }
+
+    /** Closes the transport. */
+    @Override
+    public void close() {
+        ctx.transport().close();
+    }
+}

@@ -1,0 +1,62 @@
+package org.resilient.core.node;
+
+import java.net.URI;
+import java.time.Clock;
+import org.resilient.api.ProgressListener;
+import org.resilient.api.Settings;
+import org.resilient.api.spi.ComponentProvider;
+import org.resilient.api.spi.Transport;
+import org.resilient.core.registry.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every role of a node shares: its settings, directories, state, transport, component and clock.
+ *
+ * @param config the node's typed settings
+ * @param layout its directories
+ * @param state its persistent state
+ * @param transport the open transport
+ * @param component the component provider
+ * @param registry the registry (for the archive)
+ * @param clock the clock
+ * @param progress where progress goes
+ */
+public record NodeContext(NodeSettings config, NodeLayout layout, NodeState state, Transport transport,
+                          ComponentProvider component, Registry registry, Clock clock, ProgressListener progress) {
+
+    /** @return the raw settings */
+    public Settings settings() {
+        return config.settings();
+    }
+
+    /** @return the node's name */
+    public String name() {
+        return config.name();
+    }
+
+    /** @return the node's URI */
+    public URI uri() {
+        return config.uri();
+    }
+
+    /**
+     * The logger of one part of this node.
+     *
+     * @param part e.g. {@code export}
+     * @return a logger named {@code org.resilient.node.<name>.<part>}
+     */
+    public Logger log(String part) {
+        return LoggerFactory.getLogger(loggerName(part));
+    }
+
+    /**
+     * The logger name of one part of this node.
+     *
+     * @param part e.g. {@code export}
+     * @return the name
+     */
+    public String loggerName(String part) {
+        return "org.resilient.node." + name() + "." + part;
+    }
+}

@@ -1,0 +1,111 @@
+package org.resilient.core.node;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.resilient.api.Epoch;
+import org.resilient.core.ImportState;
+import org.resilient.core.Role;
+import org.resilient.core.StepOutcome;
+
+/**
+ * The persistent state of a node in {@code state/}: its epoch and role, the leader it knows, its last good
+ * import, and the outcome of the last run of each step. Every change is written atomically.
+ */
+public final class NodeState {
+    private final Path dir;
+
+    /**
+     * Opens the state of a node.
+     *
+     * @param layout the node's layout
+     */
+    public NodeState(NodeLayout layout) {
+        this.dir = layout.state();
+    }
+
+    /** @return the epoch this node knows (0 when new) */
+    public synchronized Epoch epoch() {
+        String v = StateFiles.read(dir.resolve("epoch")).get("epoch");
+        return v == null ? Epoch.INITIAL : new Epoch(Long.parseLong(v));
+    }
+
+    /** @return the role recorded by a takeover or demotion, if any (overrides the configured role) */
+    public synchronized Optional<Role> role() {
+        return Optional.ofNullable(StateFiles.read(dir.resolve("epoch")).get("role")).map(Role::parse);
+    }
+
+    /** @return the URI of the leader this node last heard of, if any */
+    public synchronized Optional<URI> leader() {
+        return Optional.ofNullable(StateFiles.read(dir.resolve("epoch")).get("leader")).map(URI::create);
+    }
+
+    /**
+     * Records a new epoch, with the leader of that epoch and this node's role in it.
+     *
+     * @param epoch the epoch
+     * @param leader the leader's URI, or null if unknown
+     * @param role this node's role from now on, or null to keep the configured one
+     */
+    public synchronized void setEpoch(Epoch epoch, URI leader, Role role) {
+        Map<String, String> m = new HashMap<>(StateFiles.read(dir.resolve("epoch")));
+        m.put("epoch", epoch.toString());
+        if (leader != null) {
+            m.put("leader", leader.toString());
+        }
+        if (role != null) {
+            m.put("role", role.configName());
+        }
+        StateFiles.write(dir.resolve("epoch"), m);
+    }
+
+    /** @return the last good import, if any */
+    public synchronized Optional<ImportState> lastImport() {
+        return Optional.ofNullable(ImportState.fromMap(StateFiles.read(dir.resolve("import"))));
+    }
+
+    /**
+     * Records a good import.
+     *
+     * @param state the import
+     */
+    public synchronized void setLastImport(ImportState state) {
+        StateFiles.write(dir.resolve("import"), state.toMap());
+    }
+
+    /**
+     * Records the outcome of a step.
+     *
+     * @param outcome the outcome
+     */
+    public synchronized void record(StepOutcome outcome) {
+        StateFiles.write(dir.resolve("step-" + outcome.step()), outcome.toMap());
+        if (outcome.ok()) {
+            StateFiles.write(dir.resolve("step-" + outcome.step() + ".ok"), outcome.toMap());
+        }
+    }
+
+    /** @return the last outcome of every step, by step name */
+    public synchronized Map<String, StepOutcome> lastRuns() {
+        return outcomes("");
+    }
+
+    /** @return the last successful outcome of every step, by step name */
+    public synchronized Map<String, StepOutcome> lastSuccesses() {
+        return outcomes(".ok");
+    }
+
+    private Map<String, StepOutcome> outcomes(String suffix) {
+        Map<String, StepOutcome> out = new TreeMap<>();
+        for (String step : new String[] {"export", "pull", "archive", "push", "import", "promote"}) {
+            StepOutcome o = StepOutcome.fromMap(StateFiles.read(dir.resolve("step-" + step + suffix)));
+            if (o != null) {
+                out.put(step, o);
+            }
+        }
+        return out;
+    }
+}

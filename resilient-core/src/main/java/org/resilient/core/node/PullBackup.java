@@ -1,0 +1,152 @@
+package org.resilient.core.node;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.resilient.api.Cancellation;
+import org.resilient.api.ErrorCode;
+import org.resilient.api.Generation;
+import org.resilient.api.Message;
+import org.resilient.api.OperationContext;
+import org.resilient.api.PruneResult;
+import org.resilient.api.ResilienceException;
+import org.resilient.api.StoreRequest;
+import org.resilient.api.spi.Archive;
+import org.resilient.core.fs.AtomicFiles;
+import org.resilient.core.manifest.BackupVerifier;
+import org.resilient.core.manifest.SealedBackup;
+import org.slf4j.Logger;
+
+/**
+ * The pull-backup role, one job at a time: pull the announced backup into {@code incoming/}, verify every
+ * byte, store it in the archive as a generation, apply retention, publish it locally, push it to every
+ * import node and tell them. A backup that fails verification is deleted and never stored or pushed.
+ */
+final class PullBackup {
+    private final NodeContext ctx;
+    private final Logger log;
+
+    PullBackup(NodeContext ctx) {
+        this.ctx = ctx;
+        this.log = ctx.log("pull-backup");
+    }
+
+    /** Runs the job; the caller holds the node lock and checked the epoch. */
+    SealedBackup run(JobQueue.Job job, Cancellation cancellation) {
+        Path incoming = ctx.layout().incoming().resolve(job.backupId().value());
+        Path published = ctx.layout().backup(job.backupId());
+        SealedBackup sealed;
+        if (Files.isDirectory(published)) {
+            // An earlier run got this far and failed later (archive or push): verify again and go on.
+            sealed = Steps.run(ctx, "pull", job.backupId(), () -> BackupVerifier.verify(published, ctx.progress(), cancellation));
+        } else {
+            sealed = Steps.run(ctx, "pull", job.backupId(), () -> pullAndVerify(job, incoming, cancellation));
+        }
+        Steps.run(ctx, "archive", job.backupId(), () -> archive(sealed, cancellation));
+        Path local = publishLocally(sealed, published);
+        Steps.run(ctx, "push", job.backupId(), () -> push(job, local, cancellation));
+        Retention.keepNewest(ctx.layout(), ctx.config().keepPublished(), job.backupId(), log);
+        return new SealedBackup(local, sealed.manifest(), sealed.manifestDigest());
+    }
+
+    private SealedBackup pullAndVerify(JobQueue.Job job, Path incoming, Cancellation cancellation) {
+        AtomicFiles.deleteTree(incoming);
+        log.info("pulling {} from {}", job.backupId(), job.from());
+        ctx.transport().pull(job.from(), job.backupId(), incoming, operation(incoming, cancellation));
+        try {
+            SealedBackup sealed = BackupVerifier.verify(incoming, ctx.progress(), cancellation);
+            if (!sealed.manifest().backupId().equals(job.backupId())) {
+                throw new ResilienceException(ErrorCode.VERIFICATION_FAILED, "pulled backup " + job.backupId()
+                        + " has the manifest of " + sealed.manifest().backupId() + "; it is not used");
+            }
+            if (sealed.manifest().epoch().isOlderThan(job.epoch())) {
+                throw new ResilienceException(ErrorCode.STALE_EPOCH, "backup " + job.backupId() + " was made in epoch "
+                        + sealed.manifest().epoch() + ", older than its announcement's " + job.epoch());
+            }
+            log.info("verified {}: {} files, {} bytes", job.backupId(), sealed.manifest().fileCount(),
+                    sealed.manifest().totalSize());
+            return sealed;
+        } catch (RuntimeException e) {
+            AtomicFiles.deleteTree(incoming);
+            throw e;
+        }
+    }
+
+    private void archive(SealedBackup sealed, Cancellation cancellation) {
+        URI location = ctx.config().archive();
+        try (Archive archive = ctx.registry().archive(location.getScheme()).open(location, ctx.settings(), true)) {
+            Optional<Generation> existing = archive.generations().stream()
+                    .filter(g -> g.backupId().equals(sealed.manifest().backupId())
+                            && sealed.manifestDigest().equals(g.manifestDigest()))
+                    .findFirst();
+            if (existing.isPresent()) {
+                log.info("{} is already generation {} of the archive", sealed.manifest().backupId(), existing.get().id());
+            } else {
+                Generation g = archive.store(new StoreRequest(sealed.directory(), sealed.manifest().backupId(),
+                        sealed.manifest().created(), sealed.manifest().sourceNode(), sealed.manifest().epoch(),
+                        sealed.manifestDigest()), operation(sealed.directory(), cancellation));
+                log.info("stored {} as generation {} ({} bytes new, {} bytes stored)", sealed.manifest().backupId(),
+                        g.id(), g.newBytes(), g.storedBytes());
+            }
+            PruneResult pruned = archive.prune(ctx.config().retention(), operation(ctx.layout().incoming(), cancellation));
+            if (!pruned.removed().isEmpty()) {
+                log.info("retention removed {} generation(s), reclaimed {} bytes", pruned.removed().size(),
+                        pruned.reclaimedBytes());
+            }
+        }
+    }
+
+    private Path publishLocally(SealedBackup sealed, Path published) {
+        if (sealed.directory().equals(published)) {
+            return published;
+        }
+        try {
+            AtomicFiles.move(sealed.directory(), published);
+            return published;
+        } catch (IOException e) {
+            throw AtomicFiles.ioError("publish", published, e);
+        }
+    }
+
+    private void push(JobQueue.Job job, Path local, Cancellation cancellation) {
+        URI leader = ctx.state().leader().orElse(null);
+        List<String> failures = new ArrayList<>();
+        for (URI target : ctx.config().targets()) {
+            if (target.equals(leader) || target.equals(job.from())) {
+                log.info("not pushing {} to {}: it is the leader now", job.backupId(), target);
+                continue;
+            }
+            try {
+                cancellation.throwIfCancelled("push of " + job.backupId());
+                ctx.transport().push(local, job.backupId(), target, operation(local, cancellation));
+                ctx.transport().send(target, new Message(Message.Type.BACKUP_DELIVERED, ctx.uri().toString(),
+                        job.epoch(), job.backupId(), ctx.clock().instant()));
+                log.info("pushed {} to {}", job.backupId(), target);
+            } catch (ResilienceException e) {
+                if (e.code() == ErrorCode.CANCELLED) {
+                    throw e;
+                }
+                failures.add(target + ": " + e.getMessage());
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new ResilienceException(ErrorCode.UNREACHABLE, "backup " + job.backupId() + " is archived but could not be "
+                    + "pushed to " + failures.size() + " import node(s); it is retried with the next run: "
+                    + String.join("; ", failures));
+        }
+    }
+
+    private OperationContext operation(Path dir, Cancellation cancellation) {
+        try {
+            Files.createDirectories(ctx.layout().incoming());
+        } catch (IOException e) {
+            throw AtomicFiles.ioError("create", ctx.layout().incoming(), e);
+        }
+        return OperationContext.builder(dir).settings(ctx.settings()).progress(ctx.progress())
+                .cancellation(cancellation).clock(ctx.clock()).loggerName(ctx.loggerName("pull-backup")).build();
+    }
+}
