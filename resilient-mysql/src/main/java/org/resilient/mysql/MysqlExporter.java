@@ -52,6 +52,9 @@ public final class MysqlExporter implements Exporter {
             cmd.addAll(List.of("--outputdir=" + out, "--threads=" + settings.threads(),
                     "--regex=" + regex(settings.databases()), "--triggers", "--events", "--routines",
                     "--verbose=2"));
+            if (settings.rowsPerFile() > 0) {
+                cmd.add("--rows=" + settings.rowsPerFile());
+            }
             if (settings.trxConsistencyOnly()) {
                 cmd.add("--trx-consistency-only");
             }

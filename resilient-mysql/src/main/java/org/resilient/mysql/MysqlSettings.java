@@ -32,6 +32,7 @@ public final class MysqlSettings {
     static final String TOOL_DIR = "mysql.tool-dir";
     static final String TIMEOUT = "mysql.timeout";
     static final String TRX_ONLY = "mysql.trx-consistency-only";
+    static final String ROWS = "mysql.rows-per-file";
 
     /** The declarations, for configuration checks and {@code --help}. */
     public static final List<SettingSpec> SPECS = List.of(
@@ -47,7 +48,10 @@ public final class MysqlSettings {
             SettingSpec.optional(TOOL_DIR, Type.PATH, null, "directory holding mydumper and myloader (default: PATH)"),
             SettingSpec.optional(TIMEOUT, Type.DURATION, "6h", "how long one mydumper or myloader run may take"),
             SettingSpec.optional(TRX_ONLY, Type.BOOLEAN, "false",
-                    "dump with --trx-consistency-only (shorter global lock; only InnoDB tables are then consistent)"));
+                    "dump with --trx-consistency-only (shorter global lock; only InnoDB tables are then consistent)"),
+            SettingSpec.optional(ROWS, Type.LONG, "250000",
+                    "split tables into files of this many rows (mydumper --rows) so myloader loads a big table with"
+                            + " several threads; 0 keeps one file per table"));
 
     private final String host;
     private final int port;
@@ -59,6 +63,7 @@ public final class MysqlSettings {
     private final Path toolDir;
     private final Duration timeout;
     private final boolean trxConsistencyOnly;
+    private final long rowsPerFile;
 
     private MysqlSettings(Settings s) {
         host = s.string(HOST, "127.0.0.1").trim();
@@ -71,6 +76,7 @@ public final class MysqlSettings {
         toolDir = s.path(TOOL_DIR, null);
         timeout = s.duration(TIMEOUT, Duration.ofHours(6));
         trxConsistencyOnly = s.bool(TRX_ONLY, false);
+        rowsPerFile = s.longValue(ROWS, 250_000);
     }
 
     /**
@@ -114,6 +120,9 @@ public final class MysqlSettings {
                     problems.add("setting '" + DATABASES + "' names '" + db + "': " + why);
                 }
             }
+            if (parsed.rowsPerFile < 0) {
+                problems.add("setting '" + ROWS + "' must be 0 or more");
+            }
             if (parsed.timeout.isNegative() || parsed.timeout.isZero()) {
                 problems.add("setting '" + TIMEOUT + "' must be positive");
             }
@@ -128,6 +137,7 @@ public final class MysqlSettings {
     private static void probe(Settings s, SettingSpec spec) {
         switch (spec.type()) {
             case INT -> s.integer(spec.key(), 0);
+            case LONG -> s.longValue(spec.key(), 0);
             case DURATION -> s.duration(spec.key(), Duration.ZERO);
             case BOOLEAN -> s.bool(spec.key(), false);
             case PATH -> s.path(spec.key(), null);
@@ -223,6 +233,15 @@ public final class MysqlSettings {
      */
     public boolean trxConsistencyOnly() {
         return trxConsistencyOnly;
+    }
+
+    /**
+     * Rows per data file ({@code mydumper --rows}), 0 for one file per table.
+     *
+     * @return the number of rows
+     */
+    public long rowsPerFile() {
+        return rowsPerFile;
     }
 
     /**
