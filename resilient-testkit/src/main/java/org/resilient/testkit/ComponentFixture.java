@@ -1,5 +1,14 @@
 package org.resilient.testkit;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.ComponentProvider;
 
@@ -65,6 +74,39 @@ public interface ComponentFixture extends AutoCloseable {
      */
     default boolean standbyWritable() {
         throw new UnsupportedOperationException("fixture does not implement standbyWritable()");
+    }
+
+    /**
+     * Damages an exported data directory so that the importer must refuse it. The default cuts the largest
+     * file of the dump to half its size, which every component with a structured dump format (a database
+     * dump, a checksummed file) must notice. A component that cannot tell damaged data from good data (a
+     * plain file tree, which the node verifies against the manifest before import) overrides this to
+     * return false, and the tests that need it are skipped saying so.
+     *
+     * @param dataDir the data directory of an export, to damage in place
+     * @return true if it was damaged, false if the component cannot detect damaged data
+     */
+    default boolean damage(Path dataDir) {
+        Optional<Path> largest;
+        try (Stream<Path> s = Files.walk(dataDir)) {
+            largest = s.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .max(Comparator.comparingLong(p -> {
+                        try {
+                            return Files.size(p);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }));
+            if (largest.isEmpty()) {
+                return false;
+            }
+            try (FileChannel ch = FileChannel.open(largest.get(), StandardOpenOption.WRITE)) {
+                ch.truncate(ch.size() / 2);
+            }
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot damage " + dataDir, e);
+        }
     }
 
     /** Removes what the fixture made (databases, directories). */

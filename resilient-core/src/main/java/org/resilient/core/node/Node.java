@@ -65,8 +65,14 @@ public final class Node implements AutoCloseable {
      * @throws ResilienceException {@code CONFIG_INVALID} or {@code UNKNOWN_PROVIDER}
      */
     public static Node open(Settings settings, Registry registry, Clock clock, ProgressListener progress, String where) {
-        List<String> problems = new ArrayList<>(ConfigValidator.problems(settings, NodeSettings.SPECS.stream()
-                .filter(SettingSpec::required).toList()));
+        // The node's own required keys first: without them the providers to validate the rest are unknown.
+        List<String> problems = new ArrayList<>();
+        for (SettingSpec s : NodeSettings.SPECS) {
+            if (s.required() && settings.get(s.key()).filter(v -> !v.isBlank()).isEmpty()) {
+                problems.add("missing required key '" + s.key() + "' (" + s.description() + "; or set "
+                        + s.environmentVariable() + ")");
+            }
+        }
         if (!problems.isEmpty()) {
             throw new ResilienceException(ErrorCode.CONFIG_INVALID, problems.size() + " problem(s) in " + where + ":\n  "
                     + String.join("\n  ", problems));

@@ -1,0 +1,251 @@
+package org.resilient.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.resilient.api.BackupId;
+import org.resilient.api.Epoch;
+import org.resilient.api.ErrorCode;
+import org.resilient.api.Message;
+import org.resilient.api.ResilienceException;
+import org.resilient.core.fake.FakeArchive;
+import org.resilient.core.fake.FakeComponent;
+import org.resilient.core.fake.FakeTransport;
+import org.resilient.core.fake.TestClock;
+
+/** The orchestration of the three roles, with a fake component, transport and archive. */
+class NodeCycleTest {
+    @TempDir
+    Path dir;
+    TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
+    URI db0;
+    URI pbs;
+    URI db1;
+    URI db2;
+    URI archive;
+    ResilientNode leader;
+    ResilientNode pbsNode;
+    ResilientNode import1;
+    ResilientNode import2;
+
+    @BeforeEach
+    void cluster() {
+        FakeComponent.STORES.clear();
+        FakeComponent.PROMOTED.clear();
+        FakeComponent.FAIL_EXPORTS.set(0);
+        FakeComponent.BLOCK_EXPORT = null;
+        FakeComponent.EXPORT_STARTED = null;
+        FakeTransport.INBOXES.clear();
+        db0 = uri("db0");
+        pbs = uri("pbs1");
+        db1 = uri("db1");
+        db2 = uri("db2");
+        archive = URI.create("fake:" + dir.resolve("archive"));
+        leader = node("db0", Role.EXPORT).set("fake.live", "live0").set("export.notify", pbs.toString())
+                .set("export.retries", "2").build();
+        pbsNode = node("pbs1", Role.PULL_BACKUP).set("pbs.source", db0.toString())
+                .set("pbs.targets", db1 + "," + db2).set("pbs.archive", archive.toString()).build();
+        import1 = importNode("db1");
+        import2 = importNode("db2");
+    }
+
+    @AfterEach
+    void close() {
+        for (ResilientNode n : new ResilientNode[] {leader, pbsNode, import1, import2}) {
+            n.close();
+        }
+    }
+
+    private URI uri(String name) {
+        return URI.create("fake:" + dir.resolve(name));
+    }
+
+    private Resilient.Builder node(String name, Role role) {
+        return Resilient.node(name, role).component("fake").directory(dir.resolve(name))
+                .set("node.uri", uri(name).toString()).clock(clock);
+    }
+
+    private ResilientNode importNode(String name) {
+        return node(name, Role.IMPORT).set("fake.standby", name).set("fake.live", name)
+                .set("export.notify", pbs.toString()).build();
+    }
+
+    private BackupId cycle(String data) {
+        FakeComponent.STORES.put("live0", data);
+        clock.advance(Duration.ofMinutes(60));
+        BackupId id = leader.exportNow();
+        assertEquals(Optional.of(id), pbsNode.poll());
+        assertEquals(Optional.of(id), import1.poll());
+        assertEquals(Optional.of(id), import2.poll());
+        return id;
+    }
+
+    @Test
+    @DisplayName("a backup flows from the leader through the pull-backup node into every standby")
+    void fullCycle() {
+        BackupId first = cycle("v1");
+        BackupId second = cycle("v2");
+        assertEquals("v2", FakeComponent.STORES.get("db1"));
+        assertEquals("v2", FakeComponent.STORES.get("db2"));
+        assertEquals(List.of(first, second), FakeArchive.ARCHIVES.get(archive).stream().map(g -> g.backupId()).toList());
+        NodeStatus s = import1.status();
+        assertEquals(second, s.lastImport().backupId());
+        assertTrue(s.healthy());
+        assertTrue(Files.exists(dir.resolve("db0/backup").resolve(second.value()).resolve("SIGNATURE")));
+    }
+
+    @Test
+    @DisplayName("a re-sent announcement is a no-op")
+    void resentAnnouncementIsNoOp() {
+        BackupId id = cycle("v1");
+        new FakeTransport().open(db0, org.resilient.api.Settings.empty()).send(pbs,
+                new Message(Message.Type.BACKUP_PUBLISHED, db0.toString(), Epoch.INITIAL, id, clock.instant()));
+        assertEquals(Optional.empty(), pbsNode.poll());
+        assertEquals(1, FakeArchive.ARCHIVES.get(archive).size());
+    }
+
+    @Test
+    @DisplayName("a backup changed after its manifest was written is refused by the pull-backup node; standbys keep their state")
+    void tamperedBackupRefusedAtPull() throws IOException {
+        cycle("v1");
+        FakeComponent.STORES.put("live0", "v2");
+        clock.advance(Duration.ofMinutes(60));
+        BackupId id = leader.exportNow();
+        Files.writeString(dir.resolve("db0/backup").resolve(id.value()).resolve("data/data.txt"), "vX");
+        ResilienceException e = assertThrows(ResilienceException.class, () -> pbsNode.poll());
+        assertEquals(ErrorCode.VERIFICATION_FAILED, e.code());
+        assertTrue(e.getMessage().contains("data/data.txt was changed"), e.getMessage());
+        NodeStatus s = pbsNode.status();
+        assertFalse(s.healthy());
+        assertFalse(s.lastRun("pull").orElseThrow().ok());
+        assertEquals(id, s.pending(), "the job stays pending for a retry");
+        assertEquals(1, FakeArchive.ARCHIVES.get(archive).size(), "nothing archived");
+        assertEquals(Optional.empty(), import1.poll(), "nothing pushed");
+        assertEquals("v1", FakeComponent.STORES.get("db1"));
+    }
+
+    @Test
+    @DisplayName("a backup damaged on the import node is not imported; the last good state stays")
+    void tamperedBackupRefusedAtImport() throws IOException {
+        BackupId good = cycle("v1");
+        FakeComponent.STORES.put("live0", "v2");
+        clock.advance(Duration.ofMinutes(60));
+        BackupId id = leader.exportNow();
+        pbsNode.poll();
+        Files.delete(dir.resolve("db1/backup").resolve(id.value()).resolve("data/data.txt"));
+        ResilienceException e = assertThrows(ResilienceException.class, () -> import1.poll());
+        assertEquals(ErrorCode.VERIFICATION_FAILED, e.code());
+        assertTrue(e.getMessage().contains("data/data.txt was removed"), e.getMessage());
+        assertEquals("v1", FakeComponent.STORES.get("db1"));
+        assertEquals(good, import1.status().lastImport().backupId());
+        assertEquals(Optional.of(id), import2.poll());
+    }
+
+    @Test
+    @DisplayName("a failed export is retried at once, and reported as a failure when retries run out")
+    void exportRetries() {
+        FakeComponent.STORES.put("live0", "v1");
+        FakeComponent.FAIL_EXPORTS.set(2);
+        BackupId id = leader.exportNow();
+        assertTrue(leader.status().lastRun("export").orElseThrow().ok());
+        FakeComponent.FAIL_EXPORTS.set(3);
+        clock.advance(Duration.ofMinutes(60));
+        ResilienceException e = assertThrows(ResilienceException.class, () -> leader.exportNow());
+        assertEquals(ErrorCode.TOOL_FAILED, e.code());
+        assertFalse(leader.status().healthy());
+        assertEquals(List.of(id), leader.status().published(), "a failed export publishes nothing");
+    }
+
+    @Test
+    @DisplayName("a second export started while one runs refuses with a clear message")
+    void twoExportsAtOnce() throws Exception {
+        FakeComponent.STORES.put("live0", "v1");
+        FakeComponent.BLOCK_EXPORT = new CountDownLatch(1);
+        FakeComponent.EXPORT_STARTED = new CountDownLatch(1);
+        CompletableFuture<BackupId> first = CompletableFuture.supplyAsync(() -> leader.exportNow());
+        assertTrue(FakeComponent.EXPORT_STARTED.await(30, TimeUnit.SECONDS));
+        ResilienceException e = assertThrows(ResilienceException.class, () -> leader.exportNow());
+        assertEquals(ErrorCode.LOCKED, e.code());
+        assertTrue(e.getMessage().contains("another operation is running"), e.getMessage());
+        FakeComponent.BLOCK_EXPORT.countDown();
+        assertTrue(first.get(30, TimeUnit.SECONDS) != null);
+    }
+
+    @Test
+    @DisplayName("takeover promotes the standby with the newest import and fences the old leader")
+    void takeoverAndFencing() {
+        cycle("v1");
+        FakeComponent.STORES.put("live0", "v2");
+        clock.advance(Duration.ofMinutes(60));
+        BackupId newest = leader.exportNow();
+        pbsNode.poll();
+        import2.poll();
+        assertEquals(newest, import2.status().lastImport().backupId());
+        var winner = Takeover.choose(List.of(import1.node(), import2.node())).orElseThrow();
+        assertEquals("db2", winner.name(), "db2 holds the newest import");
+        Epoch epoch = Takeover.promote(winner, List.of(import1.node(), import2.node(), pbsNode.node()), List.of(pbs, db1));
+        assertEquals(new Epoch(1), epoch);
+        assertEquals(Role.EXPORT, import2.status().role());
+        assertEquals(Boolean.TRUE, FakeComponent.PROMOTED.get("db2"));
+
+        // The old leader has not heard of the takeover: its next announcement is refused by the pull-backup node.
+        FakeComponent.STORES.put("live0", "split-brain write");
+        clock.advance(Duration.ofMinutes(60));
+        FakeComponent.STORES.put("db2", "v2+");
+        BackupId fromNew = import2.exportNow();
+        BackupId fromOld = leader.exportNow();
+        assertEquals(Optional.of(fromNew), pbsNode.poll());
+        assertEquals(new Epoch(1), pbsNode.status().epoch());
+        assertEquals(Optional.of(fromNew), import1.poll());
+        assertEquals("v2+", FakeComponent.STORES.get("db1"));
+        assertTrue(FakeArchive.ARCHIVES.get(archive).stream().noneMatch(g -> g.backupId().equals(fromOld)));
+
+        // Once told, the old leader demotes itself and refuses to export.
+        import2.node().announceLeadership(db0, epoch);
+        ResilienceException e = assertThrows(ResilienceException.class, () -> leader.exportNow());
+        assertEquals(ErrorCode.WRONG_STATE, e.code());
+        assertEquals(Role.IMPORT, leader.status().role());
+    }
+
+    @Test
+    @DisplayName("a node that never imported cannot be promoted")
+    void promoteWithoutImportRefused() {
+        ResilienceException e = assertThrows(ResilienceException.class,
+                () -> Takeover.promote(import1.node(), List.of(), List.of()));
+        assertEquals(ErrorCode.WRONG_STATE, e.code());
+        assertNull(import1.status().lastImport());
+    }
+
+    @Test
+    @DisplayName("a node config with problems reports them all at once")
+    void badConfig() {
+        ResilienceException e = assertThrows(ResilienceException.class, () -> Resilient.node("x", Role.EXPORT)
+                .component("fake").directory(dir.resolve("x")).set("node.uri", uri("x").toString())
+                .set("fake.liev", "x").set("export.retries", "many").build());
+        assertEquals(ErrorCode.CONFIG_INVALID, e.code());
+        assertTrue(e.getMessage().contains("did you mean 'fake.live'") && e.getMessage().contains("export.retries"),
+                e.getMessage());
+        ResilienceException unknown = assertThrows(ResilienceException.class, () -> Resilient.node("x", Role.EXPORT)
+                .component("nosuch").directory(dir.resolve("x")).set("node.uri", uri("x").toString()).build());
+        assertEquals(ErrorCode.UNKNOWN_PROVIDER, unknown.code());
+    }
+}

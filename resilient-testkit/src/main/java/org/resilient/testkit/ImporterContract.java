@@ -1,0 +1,194 @@
+package org.resilient.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.resilient.api.Cancellation;
+import org.resilient.api.Capability;
+import org.resilient.api.Epoch;
+import org.resilient.api.ErrorCode;
+import org.resilient.api.ManifestEntry;
+import org.resilient.api.ProgressListener;
+import org.resilient.api.ResilienceException;
+import org.resilient.core.manifest.SealedBackup;
+import org.resilient.core.node.NodeLayout;
+
+/**
+ * The contract of a component's {@link org.resilient.api.spi.Importer}: imports replace the standby's
+ * content, never touch their input, fail cleanly on damaged input, keep the last good state when they
+ * fail or are cancelled ({@link Capability#ATOMIC_IMPORT}), and promotion makes the standby the live copy
+ * ({@link Capability#PROMOTE}, {@link Capability#READ_ONLY_STANDBY}). A component's whole test is:
+ * <pre>
+ * class MyImporterTest extends ImporterContract {
+ *     protected ComponentFixture createFixture(Path tempDir) { return new MyFixture(tempDir); }
+ * }
+ * </pre>
+ */
+@DisplayName("Importer contract")
+public abstract class ImporterContract extends ComponentContractSupport {
+
+    /** Imports that succeed. */
+    @Nested
+    @DisplayName("An import")
+    class Imports {
+        @Test
+        @DisplayName("gives the standby the content of the backup")
+        void importsContent() {
+            fixture.seed();
+            importBackup(exportBackup());
+            assertEquals(fixture.liveFingerprint(), fixture.standbyFingerprint());
+        }
+
+        @Test
+        @DisplayName("replaces the previous content as a whole, also by an older backup")
+        void replacesContent() {
+            fixture.seed();
+            SealedBackup first = exportBackup();
+            String firstContent = fixture.liveFingerprint();
+            fixture.change(1);
+            SealedBackup second = exportBackup();
+            importBackup(second);
+            assertEquals(fixture.liveFingerprint(), fixture.standbyFingerprint());
+            importBackup(first);
+            assertEquals(firstContent, fixture.standbyFingerprint(),
+                    "importing the older backup must give exactly its content, not a merge");
+        }
+
+        @Test
+        @DisplayName("does not modify its input directory")
+        void leavesInputAlone() {
+            fixture.seed();
+            SealedBackup backup = exportBackup();
+            List<ManifestEntry> before = TestBackups.entries(backup.directory());
+            importBackup(backup);
+            assertEquals(before, TestBackups.entries(backup.directory()),
+                    "the import changed files, modes or times in " + NodeLayout.data(backup.directory()));
+            TestBackups.verify(backup.directory());
+        }
+    }
+
+    /** Imports that fail. */
+    @Nested
+    @DisplayName("An import that fails")
+    class FailedImports {
+        @Test
+        @DisplayName("on damaged data throws a ResilienceException")
+        void damagedDataFails() {
+            fixture.seed();
+            SealedBackup backup = exportBackup();
+            assumeTrue(fixture.damage(NodeLayout.data(backup.directory())),
+                    () -> "fixture says component '" + provider().name() + "' cannot tell damaged data from good data");
+            assertThrows(ResilienceException.class, () -> importBackup(backup),
+                    "an import of a damaged dump must fail, not import part of it");
+        }
+
+        @Test
+        @DisplayName("on damaged data keeps the standby's last good state")
+        void damagedDataKeepsLastGoodState() {
+            requires(Capability.ATOMIC_IMPORT);
+            fixture.seed();
+            importBackup(exportBackup());
+            String good = fixture.standbyFingerprint();
+            fixture.change(1);
+            SealedBackup backup = exportBackup();
+            assumeTrue(fixture.damage(NodeLayout.data(backup.directory())),
+                    () -> "fixture says component '" + provider().name() + "' cannot tell damaged data from good data");
+            assertThrows(ResilienceException.class, () -> importBackup(backup));
+            assertEquals(good, fixture.standbyFingerprint(), "the failed import changed the standby");
+        }
+
+        @Test
+        @DisplayName("when cancelled before it starts throws CANCELLED and keeps the last good state")
+        void cancelledInAdvance() {
+            fixture.seed();
+            importBackup(exportBackup());
+            String good = fixture.standbyFingerprint();
+            fixture.change(1);
+            SealedBackup backup = exportBackup();
+            assertFailsWith(ErrorCode.CANCELLED, () -> importBackup(backup, cancelled(), ProgressListener.NONE),
+                    "an import cancelled in advance");
+            if (provider().capabilities().contains(Capability.ATOMIC_IMPORT)) {
+                assertEquals(good, fixture.standbyFingerprint(), "the cancelled import changed the standby");
+            }
+        }
+
+        @Test
+        @DisplayName("when cancelled midway either completes whole or keeps the last good state")
+        void cancelledMidway() {
+            requires(Capability.ATOMIC_IMPORT);
+            fixture.seed();
+            importBackup(exportBackup());
+            String good = fixture.standbyFingerprint();
+            fixture.change(1);
+            SealedBackup backup = exportBackup();
+            Cancellation cancellation = Cancellation.create();
+            AtomicInteger events = new AtomicInteger();
+            boolean completed;
+            try {
+                importBackup(backup, cancellation, p -> {
+                    events.incrementAndGet();
+                    cancellation.cancel();
+                });
+                completed = true;
+            } catch (ResilienceException e) {
+                assertEquals(ErrorCode.CANCELLED, e.code(), () -> "a cancelled import failed with the wrong code: " + e);
+                completed = false;
+            }
+            String expected = completed ? fixture.liveFingerprint() : good;
+            assertEquals(expected, fixture.standbyFingerprint(), completed
+                    ? "the import returned normally after cancellation but the standby is not the backup's content"
+                    : "the cancelled import changed the standby");
+            // And the standby is still usable: the next import works.
+            importBackup(backup);
+            assertEquals(fixture.liveFingerprint(), fixture.standbyFingerprint());
+        }
+    }
+
+    /** Promotion of the standby. */
+    @Nested
+    @DisplayName("Promotion")
+    class Promotion {
+        @Test
+        @DisplayName("keeps the imported content")
+        void promoteKeepsContent() {
+            requires(Capability.PROMOTE);
+            fixture.seed();
+            importBackup(exportBackup());
+            String imported = fixture.standbyFingerprint();
+            promote(new Epoch(1));
+            assertEquals(imported, fixture.standbyFingerprint());
+        }
+
+        @Test
+        @DisplayName("makes a read-only standby writable")
+        void promoteMakesWritable() {
+            requires(Capability.PROMOTE);
+            requires(Capability.READ_ONLY_STANDBY);
+            fixture.seed();
+            importBackup(exportBackup());
+            assertFalse(fixture.standbyWritable(), "the standby accepts writes before promotion");
+            promote(new Epoch(1));
+            assertTrue(fixture.standbyWritable(), "the standby refuses writes after promotion");
+        }
+
+        @Test
+        @DisplayName("after a second import still works")
+        void importThenPromoteAgain() {
+            requires(Capability.PROMOTE);
+            fixture.seed();
+            importBackup(exportBackup());
+            fixture.change(1);
+            importBackup(exportBackup());
+            promote(new Epoch(2));
+            assertEquals(fixture.liveFingerprint(), fixture.standbyFingerprint());
+        }
+    }
+}

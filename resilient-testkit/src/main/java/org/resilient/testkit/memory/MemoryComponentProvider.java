@@ -1,0 +1,77 @@
+package org.resilient.testkit.memory;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.resilient.api.Capability;
+import org.resilient.api.ExportContext;
+import org.resilient.api.ImportContext;
+import org.resilient.api.PromoteContext;
+import org.resilient.api.SettingSpec;
+import org.resilient.api.Settings;
+import org.resilient.api.spi.ComponentProvider;
+import org.resilient.api.spi.Exporter;
+import org.resilient.api.spi.Importer;
+
+/**
+ * The {@code memory} component: a {@link MemoryStore} named by {@code memory.store}. Export dumps a
+ * consistent snapshot ({@link MemoryDump}); import reads and checks the whole dump, then swaps it in, so a
+ * failed or cancelled import changes nothing; the standby is read-only until promoted.
+ */
+public final class MemoryComponentProvider implements ComponentProvider {
+    /** The component name. */
+    public static final String NAME = "memory";
+    /** The setting naming the store. */
+    public static final String STORE = "memory.store";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "an in-process key-value store (tests and demos)";
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.of(Capability.PROMOTE, Capability.READ_ONLY_STANDBY, Capability.ATOMIC_IMPORT);
+    }
+
+    @Override
+    public List<SettingSpec> settings() {
+        return List.of(SettingSpec.required(STORE, SettingSpec.Type.STRING, "the name of the in-process store"));
+    }
+
+    @Override
+    public Exporter exporter(Settings settings) {
+        MemoryStore store = MemoryStore.named(settings.required(STORE));
+        return new Exporter() {
+            @Override
+            public void export(ExportContext context) {
+                context.cancellation().throwIfCancelled("export of memory store " + store.name());
+                MemoryDump.write(store.snapshot(), context.directory(), context.progress(), context.cancellation());
+            }
+        };
+    }
+
+    @Override
+    public Importer importer(Settings settings) {
+        MemoryStore store = MemoryStore.named(settings.required(STORE));
+        return new Importer() {
+            @Override
+            public void importBackup(ImportContext context) {
+                context.cancellation().throwIfCancelled("import into memory store " + store.name());
+                var content = MemoryDump.read(context.directory(), context.progress(), context.cancellation());
+                context.cancellation().throwIfCancelled("import into memory store " + store.name());
+                store.importContent(content);
+            }
+
+            @Override
+            public void promote(PromoteContext context) {
+                store.promote(context.epoch());
+            }
+        };
+    }
+}

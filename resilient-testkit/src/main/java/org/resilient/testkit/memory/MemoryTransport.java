@@ -1,0 +1,99 @@
+package org.resilient.testkit.memory;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.resilient.api.BackupId;
+import org.resilient.api.ErrorCode;
+import org.resilient.api.Message;
+import org.resilient.api.OperationContext;
+import org.resilient.api.ResilienceException;
+import org.resilient.api.spi.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Transport} between nodes of the {@link MemoryNetwork} in one process. Backups travel as
+ * {@link ByteTree}s; a pull writes the tree out beside the target and renames it into place, so nothing
+ * partial is ever visible. Messages are encoded with {@link MessageCodec} and decoded on receipt.
+ */
+final class MemoryTransport implements Transport {
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryTransport.class);
+
+    private final MemoryNode self;
+    private volatile boolean closed;
+
+    MemoryTransport(MemoryNode self) {
+        this.self = self;
+    }
+
+    @Override
+    public void pull(URI from, BackupId id, Path target, OperationContext context) {
+        checkOpen();
+        context.cancellation().throwIfCancelled("pull of " + id + " from " + from);
+        MemoryNode node = reach(from);
+        ByteTree tree = node.backup(id).orElseThrow(() -> new ResilienceException(ErrorCode.NOT_FOUND,
+                "node " + from + " has no published backup " + id + "; it may have been removed, pull a newer one"));
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new ResilienceException(ErrorCode.IO_ERROR, "cannot pull " + id + " into " + target
+                    + ": it exists already; remove it or pull into a new directory");
+        }
+        tree.writeTo(target, context.progress(), context.cancellation());
+    }
+
+    @Override
+    public void push(Path source, BackupId id, URI to, OperationContext context) {
+        checkOpen();
+        context.cancellation().throwIfCancelled("push of " + id + " to " + to);
+        MemoryNode node = reach(to);
+        if (node.backup(id).isPresent()) {
+            LOG.debug("{} already has backup {}; push is a no-op", to, id);
+            return;
+        }
+        // Read whole first: the node sees the backup only once it is complete.
+        ByteTree tree = ByteTree.read(source, context.progress(), context.cancellation());
+        context.cancellation().throwIfCancelled("push of " + id + " to " + to);
+        node.publish(id, tree);
+    }
+
+    @Override
+    public void send(URI to, Message message) {
+        checkOpen();
+        reach(to).deliver(MessageCodec.encode(message));
+    }
+
+    @Override
+    public List<Message> receive() {
+        checkOpen();
+        List<Message> out = new ArrayList<>();
+        for (byte[] raw : self.drainInbox()) {
+            try {
+                out.add(MessageCodec.decode(raw));
+            } catch (ResilienceException e) {
+                LOG.warn("node {} dropped a message it cannot read ({} bytes): {}", self.name(), raw.length,
+                        e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    private MemoryNode reach(URI uri) {
+        String name = MemoryNetwork.name(uri);
+        return MemoryNetwork.find(name).orElseThrow(() -> new ResilienceException(ErrorCode.UNREACHABLE,
+                "in-memory node " + uri + " does not exist (no transport was opened for it in this process)"));
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new ResilienceException(ErrorCode.WRONG_STATE, "transport of " + self.name() + " is closed");
+        }
+    }
+}
