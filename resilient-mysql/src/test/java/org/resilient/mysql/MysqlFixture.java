@@ -44,7 +44,9 @@ final class MysqlFixture implements ComponentFixture {
 
     @Override
     public Settings importSettings() {
-        return TestDb.settings(standby, "");
+        // Over the Unix socket, so that path (myloader --socket, JDBC localSocket) is covered too.
+        return Settings.of(java.util.Map.of("mysql.socket", standby.socket().toString(), "mysql.user", "root",
+                "mysql.threads", "2"));
     }
 
     @Override

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Benchmark of the mysql component: full cycle (export -> seal/verify -> store -> verify -> import) against
+# raw mydumper + myloader, between the same two throwaway MariaDB servers, in the same run.
+# Usage: bench/mysql/run.sh [SIZE_MB (default 1024)] [THREADS (default 2)]
+# Needs the Debian packages mariadb-server and mydumper, and a JDK 17 + Maven (offline is fine).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+SIZE_MB="${1:-1024}"
+THREADS="${2:-2}"
+ROWS_PER_FILE=250000
+DB=benchdb
+WORK="$(mktemp -d /tmp/resilient-mysql-bench.XXXXXX)"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do while kill -0 "$p" 2>/dev/null; do sleep 0.2; done; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+
+start_server() { # name port
+  local dir="$WORK/$1"
+  mkdir -p "$dir/data"
+  mariadb-install-db --no-defaults --datadir="$dir/data" --user=root --auth-root-authentication-method=normal \
+    --skip-test-db >"$dir/install.log" 2>&1
+  /usr/sbin/mariadbd --no-defaults --datadir="$dir/data" --user=root --port="$2" --bind-address=127.0.0.1 \
+    --socket="$dir/sock" --pid-file="$dir/pid" --log-error="$dir/error.log" --skip-log-bin \
+    --innodb-buffer-pool-size=1G --innodb-log-file-size=512M --innodb-flush-log-at-trx-commit=2 \
+    --max-allowed-packet=64M --character-set-server=utf8mb4 >"$dir/out.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 600); do [ -S "$dir/sock" ] && mariadb --no-defaults -S "$dir/sock" -uroot -e 'SELECT 1' >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "server $1 did not start; see $dir/error.log" >&2; exit 1
+}
+sql() { mariadb --no-defaults -S "$WORK/$1/sock" -uroot --batch --skip-column-names -e "$2"; }
+
+echo "== building (offline)"
+(cd "$ROOT" && mvn -B -q -o -pl resilient-mysql -am compile dependency:build-classpath \
+   -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >/dev/null)
+CP="$ROOT/resilient-mysql/target/classes:$(cat "$WORK/cp.txt")"
+
+P1=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+P2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+echo "== starting source (:$P1) and standby (:$P2)"
+start_server src "$P1"
+start_server dst "$P2"
+
+# About SIZE_MB of dump: rows of ~200 bytes in two InnoDB tables (one with a secondary index) and a MyISAM one.
+ROWS=$(( SIZE_MB * 1024 * 1024 / 200 ))
+echo "== generating $DB: $ROWS rows (~${SIZE_MB} MB of dump)"
+t=$(now)
+sql src "CREATE DATABASE $DB;
+CREATE TABLE $DB.events (id BIGINT PRIMARY KEY, user_id INT NOT NULL, kind VARCHAR(16) NOT NULL,
+  payload VARCHAR(160) NOT NULL, amount DECIMAL(12,2) NOT NULL, created DATETIME(6) NOT NULL, KEY (user_id)) ENGINE=InnoDB;
+CREATE TABLE $DB.notes (id BIGINT PRIMARY KEY, body TEXT NOT NULL) ENGINE=InnoDB;
+CREATE TABLE $DB.legacy (id INT PRIMARY KEY, v VARCHAR(64)) ENGINE=MyISAM;"
+CHUNK=1000000
+for (( lo=1; lo<=ROWS*8/10; lo+=CHUNK )); do
+  hi=$(( lo + CHUNK - 1 )); [ $hi -gt $((ROWS*8/10)) ] && hi=$((ROWS*8/10))
+  sql src "INSERT INTO $DB.events SELECT seq, seq % 100003, ELT(1 + seq % 4, 'click', 'view', 'buy', 'refund'),
+    CONCAT(MD5(seq), ' ', SHA1(seq), ' ', MD5(seq * 7), ' ', REPEAT('x', seq % 20)), (seq % 100000) / 100,
+    TIMESTAMPADD(MICROSECOND, seq * 1000, '2024-01-01') FROM mysql.seq_${lo}_to_${hi}"
+done
+sql src "INSERT INTO $DB.notes SELECT seq, CONCAT(SHA2(seq, 512), ' ', SHA2(seq, 256)) FROM mysql.seq_1_to_$((ROWS*2/10))"
+sql src "INSERT INTO $DB.legacy SELECT seq, MD5(seq) FROM mysql.seq_1_to_100000"
+echo "   generated in $(secs "$t" "$(now)") s; data+index: $(sql src "SELECT ROUND(SUM(DATA_LENGTH+INDEX_LENGTH)/1048576) FROM information_schema.TABLES WHERE TABLE_SCHEMA='$DB'") MB"
+
+echo "== raw: mydumper -t $THREADS -r $ROWS_PER_FILE, then myloader -t $THREADS (-o) into the standby"
+mkdir -p "$WORK/raw"
+t=$(now)
+mydumper -S "$WORK/src/sock" -u root -o "$WORK/raw/dump" -t "$THREADS" -r "$ROWS_PER_FILE" -B "$DB" -G -E -R -v 1
+t1=$(now)
+myloader -S "$WORK/dst/sock" -u root -d "$WORK/raw/dump" -t "$THREADS" -o -v 1
+t2=$(now)
+RAW_DUMP=$(secs "$t" "$t1"); RAW_LOAD=$(secs "$t1" "$t2"); RAW_TOTAL=$(secs "$t" "$t2")
+DUMP_MB=$(du -sm "$WORK/raw/dump" | cut -f1)
+RAW_SUM=$(sql dst "CHECKSUM TABLE $DB.events, $DB.notes, $DB.legacy EXTENDED" | awk '{print $2}' | tr '\n' ' ')
+rm -rf "$WORK/raw"
+
+echo "== full cycle: MysqlExporter -> seal (sha256) -> verify -> store (copy) -> verify -> MysqlImporter"
+java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" "$ROOT/bench/mysql/MysqlBench.java" \
+  "$WORK/full" "$WORK/src/sock" "$WORK/dst/sock" "$DB" "$THREADS" "$ROWS_PER_FILE" | tee "$WORK/full.txt"
+SRC_SUM=$(sql src "CHECKSUM TABLE $DB.events, $DB.notes, $DB.legacy EXTENDED" | awk '{print $2}' | tr '\n' ' ')
+FULL_SUM=$(sql dst "CHECKSUM TABLE $DB.events, $DB.notes, $DB.legacy EXTENDED" | awk '{print $2}' | tr '\n' ' ')
+[ "$SRC_SUM" = "$FULL_SUM" ] && [ "$SRC_SUM" = "$RAW_SUM" ] || { echo "CHECKSUM MISMATCH: src=$SRC_SUM raw=$RAW_SUM full=$FULL_SUM" >&2; exit 1; }
+get() { awk -v k="$1" '$1 == k { print $2 }' "$WORK/full.txt"; }
+FULL_TOTAL=$(get total)
+FULL_EXPORT=$(get export); FULL_IMPORT=$(get import)
+EXTRA=$(awk -v a="$(get seal_sha256)" -v b="$(get verify_sha256)" -v c="$(get store_copy)" -v d="$(get verify_again)" 'BEGIN { printf "%.2f", a + b + c + d }')
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
+
+echo
+echo "mysql benchmark: $DUMP_MB MB mydumper dump of $DB, threads=$THREADS, rows-per-file=$ROWS_PER_FILE, checksums equal"
+printf '| %-34s | %9s | %9s | %7s |\n' "step" "raw (s)" "full (s)" "ratio"
+printf '|%s|%s|%s|%s|\n' "------------------------------------" "-----------" "-----------" "---------"
+printf '| %-34s | %9s | %9s | %7s |\n' "dump (mydumper / MysqlExporter)" "$RAW_DUMP" "$FULL_EXPORT" "$(ratio "$FULL_EXPORT" "$RAW_DUMP")"
+printf '| %-34s | %9s | %9s | %7s |\n' "seal+verify+store(copy)+verify" "-" "$EXTRA" "-"
+printf '| %-34s | %9s | %9s | %7s |\n' "load (myloader / MysqlImporter)" "$RAW_LOAD" "$FULL_IMPORT" "$(ratio "$FULL_IMPORT" "$RAW_LOAD")"
+printf '| %-34s | %9s | %9s | %7s |\n' "total" "$RAW_TOTAL" "$FULL_TOTAL" "$(ratio "$FULL_TOTAL" "$RAW_TOTAL")"
