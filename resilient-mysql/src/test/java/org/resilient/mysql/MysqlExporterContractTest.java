@@ -9,9 +9,9 @@ import org.resilient.testkit.mariadb.MariaDbServer;
 /** The exporter contract kit against real MariaDB servers (one source and one standby for the class). */
 class MysqlExporterContractTest extends ExporterContract {
     @RegisterExtension
-    static MariaDbServer source = new MariaDbServer();
+    static MariaDbServer source = MariaDbServer.shared("source");
     @RegisterExtension
-    static MariaDbServer standby = new MariaDbServer();
+    static MariaDbServer standby = MariaDbServer.shared("standby");
 
     @Override
     protected ComponentFixture createFixture(Path tempDir) {

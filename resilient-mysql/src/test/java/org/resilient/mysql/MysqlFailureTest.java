@@ -42,9 +42,9 @@ import org.resilient.testkit.mariadb.MariaDbServer;
  */
 class MysqlFailureTest {
     @RegisterExtension
-    static MariaDbServer source = new MariaDbServer();
+    static MariaDbServer source = MariaDbServer.shared("source");
     @RegisterExtension
-    static MariaDbServer standby = new MariaDbServer();
+    static MariaDbServer standby = MariaDbServer.shared("standby");
     @TempDir
     static Path work;
 

@@ -37,9 +37,9 @@ import org.resilient.testkit.mariadb.MariaDbServer;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MysqlRoundTripTest {
     @RegisterExtension
-    static MariaDbServer source = new MariaDbServer();
+    static MariaDbServer source = MariaDbServer.shared("source");
     @RegisterExtension
-    static MariaDbServer standby = new MariaDbServer();
+    static MariaDbServer standby = MariaDbServer.shared("standby");
     @TempDir
     static Path work;
 

@@ -63,6 +63,24 @@ class MysqlSettingsTest {
     }
 
     @Test
+    void passwordGoesToA0600FileNeverToArgv() throws Exception {
+        MysqlSettings s = MysqlSettings.from(Settings.of(Map.of("mysql.databases", "a", "mysql.password", "s3cr\"et",
+                "mysql.socket", "/run/mysqld/mysqld.sock")));
+        java.nio.file.Path file;
+        try (DefaultsFile d = DefaultsFile.create(s)) {
+            file = d.path();
+            List<String> argv = MysqlTools.connectionArgs(java.nio.file.Path.of("/usr/bin/mydumper"), d, s);
+            assertTrue(argv.stream().noneMatch(a -> a.contains("s3cr")), argv.toString());
+            assertTrue(argv.contains("--socket=/run/mysqld/mysqld.sock"), argv.toString());
+            assertEquals("--defaults-file=" + file, argv.get(1));
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    java.nio.file.Files.getPosixFilePermissions(file)));
+            assertTrue(java.nio.file.Files.readString(file).contains("password=\"s3cr\\\"et\""));
+        }
+        assertFalse(java.nio.file.Files.exists(file), "removed after use");
+    }
+
+    @Test
     void regexSelectsExactlyTheDatabases() {
         String re = MysqlExporter.regex(List.of("a", "b$c"));
         assertEquals("^(a|b\\$c)\\.", re);

@@ -58,7 +58,11 @@ public final class MariaDbServer implements BeforeAllCallback, AfterAllCallback,
             Path.of("/usr/local/mysql/bin"), Path.of("/usr/bin"));
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
+    private static final java.util.Map<String, MariaDbServer> SHARED = new java.util.HashMap<>();
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(MariaDbServer.class);
+
     private final List<String> extraOptions = new ArrayList<>();
+    private boolean shared;
     private Path baseDir;
     private int port;
     private Process process;
@@ -66,6 +70,22 @@ public final class MariaDbServer implements BeforeAllCallback, AfterAllCallback,
 
     /** A server with default options (small buffer pool, no binary log, relaxed durability for speed). */
     public MariaDbServer() {
+    }
+
+    /**
+     * A server shared by every test class of the test run that asks for the same name: started by the first
+     * class, stopped and removed when the whole run ends. Saves a server start per class; the classes must
+     * keep to their own databases (and restore global state such as {@code read_only} they rely on).
+     *
+     * @param name the name shared between classes, e.g. {@code "standby"}
+     * @return the server
+     */
+    public static synchronized MariaDbServer shared(String name) {
+        return SHARED.computeIfAbsent(name, n -> {
+            MariaDbServer s = new MariaDbServer();
+            s.shared = true;
+            return s;
+        });
     }
 
     /**
@@ -83,11 +103,22 @@ public final class MariaDbServer implements BeforeAllCallback, AfterAllCallback,
     public void beforeAll(ExtensionContext context) {
         perClass = true;
         start();
+        if (shared) {
+            // Closed when the root context closes, i.e. after the last test class of the run.
+            context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(this, k -> (ExtensionContext.Store.CloseableResource) () -> {
+                synchronized (MariaDbServer.class) {
+                    SHARED.values().remove(this);
+                }
+                close();
+            });
+        }
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        close();
+        if (!shared) {
+            close();
+        }
     }
 
     @Override
