@@ -67,35 +67,42 @@ sql src "INSERT INTO $DB.notes SELECT seq, CONCAT(SHA2(seq, 512), ' ', SHA2(seq,
 sql src "INSERT INTO $DB.legacy SELECT seq, MD5(seq) FROM mysql.seq_1_to_100000"
 echo "   generated in $(secs "$t" "$(now)") s; data+index: $(sql src "SELECT ROUND(SUM(DATA_LENGTH+INDEX_LENGTH)/1048576) FROM information_schema.TABLES WHERE TABLE_SCHEMA='$DB'") MB"
 
-echo "== raw: mydumper -t $THREADS -r $ROWS_PER_FILE, then myloader -t $THREADS (-o) into the standby"
-mkdir -p "$WORK/raw"
-t=$(now)
-mydumper -S "$WORK/src/sock" -u root -o "$WORK/raw/dump" -t "$THREADS" -r "$ROWS_PER_FILE" -B "$DB" -G -E -R -v 1
-t1=$(now)
-myloader -S "$WORK/dst/sock" -u root -d "$WORK/raw/dump" -t "$THREADS" -o -v 1
-t2=$(now)
-RAW_DUMP=$(secs "$t" "$t1"); RAW_LOAD=$(secs "$t1" "$t2"); RAW_TOTAL=$(secs "$t" "$t2")
-DUMP_MB=$(du -sm "$WORK/raw/dump" | cut -f1)
-RAW_SUM=$(sql dst "CHECKSUM TABLE $DB.events, $DB.notes, $DB.legacy EXTENDED" | awk '{print $2}' | tr '\n' ' ')
-rm -rf "$WORK/raw"
-
-echo "== full cycle: MysqlExporter -> seal (sha256) -> verify -> store (copy) -> verify -> MysqlImporter"
-java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" "$ROOT/bench/mysql/MysqlBench.java" \
-  "$WORK/full" "$WORK/src/sock" "$WORK/dst/sock" "$DB" "$THREADS" "$ROWS_PER_FILE" | tee "$WORK/full.txt"
-SRC_SUM=$(sql src "CHECKSUM TABLE $DB.events, $DB.notes, $DB.legacy EXTENDED" | awk '{print $2}' | tr '\n' ' ')
-FULL_SUM=$(sql dst "CHECKSUM TABLE $DB.events, $DB.notes, $DB.legacy EXTENDED" | awk '{print $2}' | tr '\n' ' ')
-[ "$SRC_SUM" = "$FULL_SUM" ] && [ "$SRC_SUM" = "$RAW_SUM" ] || { echo "CHECKSUM MISMATCH: src=$SRC_SUM raw=$RAW_SUM full=$FULL_SUM" >&2; exit 1; }
-get() { awk -v k="$1" '$1 == k { print $2 }' "$WORK/full.txt"; }
-FULL_TOTAL=$(get total)
-FULL_EXPORT=$(get export); FULL_IMPORT=$(get import)
-EXTRA=$(awk -v a="$(get seal_sha256)" -v b="$(get verify_sha256)" -v c="$(get store_copy)" -v d="$(get verify_again)" 'BEGIN { printf "%.2f", a + b + c + d }')
+ROUNDS="${ROUNDS:-2}"
+echo "== $ROUNDS rounds of raw then full cycle; from round 2 on both replace data the standby already holds"
+RESULTS="$WORK/results.txt"; : > "$RESULTS"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
+checksums() { sql "$1" "CHECKSUM TABLE $DB.events, $DB.notes, $DB.legacy EXTENDED" | awk '{print $2}' | tr '\n' ' '; }
+SRC_SUM=$(checksums src)
+for round in $(seq "$ROUNDS"); do
+  echo "-- round $round: raw mydumper -t $THREADS -r $ROWS_PER_FILE -G -E -R, then myloader -t $THREADS -o into the standby"
+  mkdir -p "$WORK/raw"
+  t=$(now)
+  mydumper -S "$WORK/src/sock" -u root -o "$WORK/raw/dump" -t "$THREADS" -r "$ROWS_PER_FILE" -B "$DB" -G -E -R -v 1
+  t1=$(now)
+  myloader -S "$WORK/dst/sock" -u root -d "$WORK/raw/dump" -t "$THREADS" -o -v 1
+  t2=$(now)
+  DUMP_MB=$(du -sm "$WORK/raw/dump" | cut -f1)
+  rm -rf "$WORK/raw"
+  [ "$(checksums dst)" = "$SRC_SUM" ] || { echo "raw load: CHECKSUM MISMATCH" >&2; exit 1; }
+  echo "-- round $round: full cycle"
+  rm -rf "$WORK/full"
+  java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.org.resilient.mysql=info \
+    -cp "$CP" "$ROOT/bench/mysql/MysqlBench.java" \
+    "$WORK/full" "$WORK/src/sock" "$WORK/dst/sock" "$DB" "$THREADS" "$ROWS_PER_FILE" | tee "$WORK/full.txt"
+  rm -rf "$WORK/full"
+  [ "$(checksums dst)" = "$SRC_SUM" ] || { echo "full cycle: CHECKSUM MISMATCH" >&2; exit 1; }
+  get() { awk -v k="$1" '$1 == k { print $2 }' "$WORK/full.txt"; }
+  EXTRA=$(awk -v a="$(get seal_sha256)" -v b="$(get verify_sha256)" -v c="$(get store_copy)" -v d="$(get verify_again)" 'BEGIN { printf "%.2f", a + b + c + d }')
+  echo "$round $(secs "$t" "$t1") $(secs "$t1" "$t2") $(secs "$t" "$t2") $(get export) $EXTRA $(get import) $(get total)" >> "$RESULTS"
+done
 
 echo
-echo "mysql benchmark: $DUMP_MB MB mydumper dump of $DB, threads=$THREADS, rows-per-file=$ROWS_PER_FILE, checksums equal"
-printf '| %-34s | %9s | %9s | %7s |\n' "step" "raw (s)" "full (s)" "ratio"
-printf '|%s|%s|%s|%s|\n' "------------------------------------" "-----------" "-----------" "---------"
-printf '| %-34s | %9s | %9s | %7s |\n' "dump (mydumper / MysqlExporter)" "$RAW_DUMP" "$FULL_EXPORT" "$(ratio "$FULL_EXPORT" "$RAW_DUMP")"
-printf '| %-34s | %9s | %9s | %7s |\n' "seal+verify+store(copy)+verify" "-" "$EXTRA" "-"
-printf '| %-34s | %9s | %9s | %7s |\n' "load (myloader / MysqlImporter)" "$RAW_LOAD" "$FULL_IMPORT" "$(ratio "$FULL_IMPORT" "$RAW_LOAD")"
-printf '| %-34s | %9s | %9s | %7s |\n' "total" "$RAW_TOTAL" "$FULL_TOTAL" "$(ratio "$FULL_TOTAL" "$RAW_TOTAL")"
+echo "mysql benchmark: $DUMP_MB MB mydumper dump of $DB, threads=$THREADS, rows-per-file=$ROWS_PER_FILE, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); CHECKSUM TABLE equal after every load"
+printf '| %5s | %-44s | %9s | %9s | %7s |\n' "round" "step" "raw (s)" "full (s)" "ratio"
+printf '|%s|%s|%s|%s|%s|\n' "-------" "----------------------------------------------" "-----------" "-----------" "---------"
+while read -r r rd rl rt fe fx fi ft; do
+  printf '| %5s | %-44s | %9s | %9s | %7s |\n' "$r" "dump (mydumper / MysqlExporter)" "$rd" "$fe" "$(ratio "$fe" "$rd")"
+  printf '| %5s | %-44s | %9s | %9s | %7s |\n' "$r" "seal + verify + store (copy) + verify (sha256)" "-" "$fx" "-"
+  printf '| %5s | %-44s | %9s | %9s | %7s |\n' "$r" "load (myloader -o / MysqlImporter with swap)" "$rl" "$fi" "$(ratio "$fi" "$rl")"
+  printf '| %5s | %-44s | %9s | %9s | %7s |\n' "$r" "total" "$rt" "$ft" "$(ratio "$ft" "$rt")"
+done < "$RESULTS"

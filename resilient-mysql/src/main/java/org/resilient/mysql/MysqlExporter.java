@@ -45,7 +45,7 @@ public final class MysqlExporter implements Exporter {
         Path out = context.directory();
         context.cancellation().throwIfCancelled("mysql export");
         context.progress().progress("check", 0, settings.databases().size(), "databases");
-        checkDatabases();
+        boolean trxOnly = settings.trxConsistencyOnly().orElseGet(this::onlyTransactionalTables);
         List<String> cmd;
         try (DefaultsFile defaults = DefaultsFile.create(settings)) {
             cmd = MysqlTools.connectionArgs(mydumper, defaults, settings);
@@ -55,7 +55,7 @@ public final class MysqlExporter implements Exporter {
             if (settings.rowsPerFile() > 0) {
                 cmd.add("--rows=" + settings.rowsPerFile());
             }
-            if (settings.trxConsistencyOnly()) {
+            if (trxOnly) {
                 cmd.add("--trx-consistency-only");
             }
             context.progress().progress("mydumper", 0, -1, "files");
@@ -73,8 +73,14 @@ public final class MysqlExporter implements Exporter {
         context.progress().progress("mydumper", 1, 1, "dumps");
     }
 
-    /** Fails with NOT_FOUND before dumping if a database is missing (mydumper's regex would skip it silently). */
-    private void checkDatabases() {
+    /**
+     * Fails with NOT_FOUND before dumping if a database is missing (mydumper's regex would skip it silently),
+     * and tells whether every table is InnoDB. Then {@code --trx-consistency-only} gives the same consistency
+     * with a global lock held only while the threads open their snapshots, and it avoids mydumper 0.10's
+     * wait for non-InnoDB tables under the global lock, which can hang forever (a race between the main
+     * thread and the last worker; mydumper issue #539 and relatives).
+     */
+    private boolean onlyTransactionalTables() {
         try (MysqlConnection c = MysqlConnection.open(settings)) {
             List<String> existing = c.column("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA");
             List<String> missing = new ArrayList<>();
@@ -87,16 +93,24 @@ public final class MysqlExporter implements Exporter {
                 throw new ResilienceException(ErrorCode.NOT_FOUND, "database(s) " + missing + " do not exist on "
                         + settings.where() + " (or the account cannot see them); check mysql.databases");
             }
+            String in = settings.databases().stream().map(MysqlConnection::literal).collect(Collectors.joining(","));
+            List<String> others = c.column("SELECT CONCAT(TABLE_SCHEMA, '.', TABLE_NAME, ' (', ENGINE, ')') FROM"
+                    + " information_schema.TABLES WHERE TABLE_SCHEMA IN (" + in + ") AND TABLE_TYPE = 'BASE TABLE'"
+                    + " AND ENGINE <> 'InnoDB' LIMIT 5");
+            if (!others.isEmpty()) {
+                LOG.info("non-InnoDB tables such as {}: mydumper holds the global read lock until they are dumped", others);
+            }
+            return others.isEmpty();
         }
     }
 
-    /** A dump of a database with tables always has its schema-create file; its absence means a broken run. */
+    /** mydumper writes a schema-create file for every dumped database, even an empty one. */
     private void checkDump(Path out) {
         DumpLayout layout = DumpLayout.read(out);
         for (DumpLayout.Database db : layout.databases.values()) {
-            if (db.schemaCreate == null && !db.tableSchemas.isEmpty()) {
-                throw new ResilienceException(ErrorCode.TOOL_FAILED, "mydumper left no " + db.name
-                        + "-schema-create.sql in " + out + "; the dump is incomplete");
+            if (db.schemaCreate == null) {
+                throw new ResilienceException(ErrorCode.NOT_FOUND, "mydumper dumped nothing of database " + db.name
+                        + " into " + out + ": it disappeared during the dump or the account cannot see it");
             }
         }
     }

@@ -67,6 +67,7 @@ public final class MysqlImporter implements Importer {
                     c.execute("DROP DATABASE IF EXISTS " + DatabaseNames.q(DatabaseNames.loading(db.name)));
                     c.execute("DROP DATABASE IF EXISTS " + DatabaseNames.q(DatabaseNames.replaced(db.name)));
                 }
+                long started = System.nanoTime();
                 int done = 0;
                 for (DumpLayout.Database db : dbs) {
                     context.progress().progress("myloader", done++, dbs.size(), "databases");
@@ -78,11 +79,13 @@ public final class MysqlImporter implements Importer {
                     checkLoaded(c, db);
                 }
                 context.cancellation().throwIfCancelled("mysql import");
+                long loaded = System.nanoTime();
                 context.progress().progress("swap", 0, 1, "swaps");
                 new StandbySwap(c, dbs).run();
                 context.progress().progress("swap", 1, 1, "swaps");
-                LOG.info("imported {} into databases {} on {}", context.backupId(),
-                        dbs.stream().map(d -> d.name).toList(), settings.where());
+                LOG.info("imported {} into databases {} on {} (load and check {} s, swap and clean-up {} s)",
+                        context.backupId(), dbs.stream().map(d -> d.name).toList(), settings.where(),
+                        seconds(loaded - started), seconds(System.nanoTime() - loaded));
             } catch (RuntimeException e) {
                 dropLoading(c, dbs);
                 throw e;
@@ -196,6 +199,10 @@ public final class MysqlImporter implements Importer {
                     + " of database " + db.name + " on " + settings.where()
                     + "; see its log above. The standby keeps its previous data");
         }
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e9);
     }
 
     private void dropLoading(MysqlConnection c, List<DumpLayout.Database> dbs) {

@@ -47,8 +47,9 @@ public final class MysqlSettings {
             SettingSpec.optional(THREADS, Type.INT, "4", "mydumper/myloader threads"),
             SettingSpec.optional(TOOL_DIR, Type.PATH, null, "directory holding mydumper and myloader (default: PATH)"),
             SettingSpec.optional(TIMEOUT, Type.DURATION, "6h", "how long one mydumper or myloader run may take"),
-            SettingSpec.optional(TRX_ONLY, Type.BOOLEAN, "false",
-                    "dump with --trx-consistency-only (shorter global lock; only InnoDB tables are then consistent)"),
+            SettingSpec.optional(TRX_ONLY, Type.BOOLEAN, null,
+                    "dump with --trx-consistency-only (shorter global lock; only InnoDB tables are then consistent);"
+                            + " unset: on when every dumped table is InnoDB, off otherwise"),
             SettingSpec.optional(ROWS, Type.LONG, "250000",
                     "split tables into files of this many rows (mydumper --rows) so myloader loads a big table with"
                             + " several threads; 0 keeps one file per table"));
@@ -62,7 +63,7 @@ public final class MysqlSettings {
     private final int threads;
     private final Path toolDir;
     private final Duration timeout;
-    private final boolean trxConsistencyOnly;
+    private final Boolean trxConsistencyOnly;
     private final long rowsPerFile;
 
     private MysqlSettings(Settings s) {
@@ -75,7 +76,7 @@ public final class MysqlSettings {
         threads = s.integer(THREADS, 4);
         toolDir = s.path(TOOL_DIR, null);
         timeout = s.duration(TIMEOUT, Duration.ofHours(6));
-        trxConsistencyOnly = s.bool(TRX_ONLY, false);
+        trxConsistencyOnly = s.get(TRX_ONLY).isPresent() ? s.bool(TRX_ONLY, false) : null;
         rowsPerFile = s.longValue(ROWS, 250_000);
     }
 
@@ -227,12 +228,12 @@ public final class MysqlSettings {
     }
 
     /**
-     * Whether mydumper runs with {@code --trx-consistency-only}.
+     * Whether mydumper runs with {@code --trx-consistency-only}, if configured.
      *
-     * @return true to hold the global read lock only while transactions start
+     * @return true to hold the global read lock only while transactions start; empty to decide by engine
      */
-    public boolean trxConsistencyOnly() {
-        return trxConsistencyOnly;
+    public Optional<Boolean> trxConsistencyOnly() {
+        return Optional.ofNullable(trxConsistencyOnly);
     }
 
     /**

@@ -75,7 +75,8 @@ class MysqlFailureTest {
 
     static Settings settings(MariaDbServer server) {
         return Settings.of(Map.of("mysql.host", server.host(), "mysql.port", Integer.toString(server.port()),
-                "mysql.user", "bk", "mysql.password", SECRET, "mysql.databases", "inv", "mysql.threads", "2"));
+                "mysql.user", "bk", "mysql.password", SECRET, "mysql.databases", "inv", "mysql.threads", "2",
+                "mysql.timeout", "3m"));
     }
 
     static Path exportFrom(Settings s) throws IOException {

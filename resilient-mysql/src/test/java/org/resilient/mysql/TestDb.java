@@ -30,7 +30,9 @@ final class TestDb {
     /** Settings for a server as root (no password) over TCP. */
     static Settings settings(MariaDbServer server, String databases) {
         return Settings.of(Map.of("mysql.host", server.host(), "mysql.port", Integer.toString(server.port()),
-                "mysql.user", "root", "mysql.databases", databases, "mysql.threads", "2"));
+                "mysql.user", "root", "mysql.databases", databases, "mysql.threads", "2",
+                // a hung tool fails the test in minutes instead of blocking the suite for the 6h default
+                "mysql.timeout", "3m"));
     }
 
     /** Creates an account with a password that needs quoting (through stdin, never argv). */
