@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Dumps the configured databases with {@code mydumper} into the export directory: one consistent snapshot of
- * all of them (mydumper's global read lock, or {@code --trx-consistency-only}), with triggers, routines,
+ * all of them ({@code --trx-consistency-only}, plus a global read lock of our own for the whole dump when
+ * non-InnoDB tables are dumped, see {@link #holdGlobalReadLock()}), with triggers, routines,
  * events and views, and without compression so the archive can deduplicate and compress.
  *
  * <p>The account needs SELECT, SHOW VIEW, TRIGGER, EVENT, LOCK TABLES and RELOAD (for the global read lock)
@@ -45,22 +46,24 @@ public final class MysqlExporter implements Exporter {
         Path out = context.directory();
         context.cancellation().throwIfCancelled("mysql export");
         context.progress().progress("check", 0, settings.databases().size(), "databases");
-        boolean trxOnly = settings.trxConsistencyOnly().orElseGet(this::onlyTransactionalTables);
-        List<String> cmd;
-        try (DefaultsFile defaults = DefaultsFile.create(settings)) {
-            cmd = MysqlTools.connectionArgs(mydumper, defaults, settings);
+        boolean allInnoDb = onlyTransactionalTables();
+        boolean lockWholeDump = !allInnoDb && !settings.trxConsistencyOnly().orElse(false);
+        try (DefaultsFile defaults = DefaultsFile.create(settings);
+             MysqlConnection lock = lockWholeDump ? holdGlobalReadLock() : null) {
+            List<String> cmd = MysqlTools.connectionArgs(mydumper, defaults, settings);
             cmd.addAll(List.of("--outputdir=" + out, "--threads=" + settings.threads(),
                     "--regex=" + regex(settings.databases()), "--triggers", "--events", "--routines",
-                    "--verbose=2"));
+                    "--verbose=2", "--trx-consistency-only"));
             if (settings.rowsPerFile() > 0) {
                 cmd.add("--rows=" + settings.rowsPerFile());
             }
-            if (trxOnly) {
-                cmd.add("--trx-consistency-only");
-            }
             context.progress().progress("mydumper", 0, -1, "files");
-            LOG.info("exporting databases {} from {}", settings.databases(), settings.where());
+            LOG.info("exporting databases {} from {}{}", settings.databases(), settings.where(),
+                    lockWholeDump ? " (global read lock held for the whole dump: non-InnoDB tables)" : "");
             MysqlTools.run(cmd, settings, context.cancellation(), context.loggerName());
+            if (lock != null) {
+                lock.execute("UNLOCK TABLES");
+            }
         }
         context.cancellation().throwIfCancelled("mysql export");
         try {
@@ -75,10 +78,7 @@ public final class MysqlExporter implements Exporter {
 
     /**
      * Fails with NOT_FOUND before dumping if a database is missing (mydumper's regex would skip it silently),
-     * and tells whether every table is InnoDB. Then {@code --trx-consistency-only} gives the same consistency
-     * with a global lock held only while the threads open their snapshots, and it avoids mydumper 0.10's
-     * wait for non-InnoDB tables under the global lock, which can hang forever (a race between the main
-     * thread and the last worker; mydumper issue #539 and relatives).
+     * and tells whether every table is InnoDB (then {@code --trx-consistency-only} is fully consistent).
      */
     private boolean onlyTransactionalTables() {
         try (MysqlConnection c = MysqlConnection.open(settings)) {
@@ -101,6 +101,26 @@ public final class MysqlExporter implements Exporter {
                 LOG.info("non-InnoDB tables such as {}: mydumper holds the global read lock until they are dumped", others);
             }
             return others.isEmpty();
+        }
+    }
+
+    /**
+     * Non-InnoDB tables (MyISAM, Aria) are consistent only if nobody writes while they are dumped.
+     * mydumper 0.10's own mode for that (its global read lock, released once the non-InnoDB tables are
+     * done) can hang forever: a race between its main thread and the worker finishing the last non-InnoDB
+     * table leaves the main thread waiting for a signal that was never sent (seen in our tests; mydumper
+     * issue #539 and relatives). So mydumper always runs with {@code --trx-consistency-only}, and when
+     * non-InnoDB tables are dumped this connection holds a global read lock of its own for the whole dump
+     * (writes wait that long; reads do not). If the JVM dies, the server drops the lock with the connection.
+     */
+    private MysqlConnection holdGlobalReadLock() {
+        MysqlConnection c = MysqlConnection.open(settings);
+        try {
+            c.execute("FLUSH TABLES WITH READ LOCK");
+            return c;
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
         }
     }
 

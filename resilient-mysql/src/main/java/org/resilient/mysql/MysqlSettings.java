@@ -47,9 +47,9 @@ public final class MysqlSettings {
             SettingSpec.optional(THREADS, Type.INT, "4", "mydumper/myloader threads"),
             SettingSpec.optional(TOOL_DIR, Type.PATH, null, "directory holding mydumper and myloader (default: PATH)"),
             SettingSpec.optional(TIMEOUT, Type.DURATION, "6h", "how long one mydumper or myloader run may take"),
-            SettingSpec.optional(TRX_ONLY, Type.BOOLEAN, null,
-                    "dump with --trx-consistency-only (shorter global lock; only InnoDB tables are then consistent);"
-                            + " unset: on when every dumped table is InnoDB, off otherwise"),
+            SettingSpec.optional(TRX_ONLY, Type.BOOLEAN, "false",
+                    "true: only InnoDB tables are consistent and writes are never blocked for the whole dump; false:"
+                            + " when non-InnoDB tables are dumped, a global read lock is held for the whole dump"),
             SettingSpec.optional(ROWS, Type.LONG, "250000",
                     "split tables into files of this many rows (mydumper --rows) so myloader loads a big table with"
                             + " several threads; 0 keeps one file per table"));
