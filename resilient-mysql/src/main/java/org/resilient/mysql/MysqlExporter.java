@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Dumps the configured databases with {@code mydumper} into the export directory: one consistent snapshot of
  * all of them ({@code --trx-consistency-only}, plus a global read lock of our own for the whole dump when
- * non-InnoDB tables are dumped, see {@link #holdGlobalReadLock()}), with triggers, routines,
+ * non-InnoDB tables are dumped), with triggers, routines,
  * events and views, and without compression so the archive can deduplicate and compress.
  *
  * <p>The account needs SELECT, SHOW VIEW, TRIGGER, EVENT, LOCK TABLES and RELOAD (for the global read lock)
