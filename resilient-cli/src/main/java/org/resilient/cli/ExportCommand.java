@@ -18,11 +18,14 @@ final class ExportCommand implements Callable<Integer> {
     NodeOptions node;
     @Spec
     CommandSpec spec;
+    @picocli.CommandLine.Option(names = "--announce-only",
+            description = "Do not export; announce the newest published backup again (after a failed announcement).")
+    boolean announceOnly;
 
     @Override
     public Integer call() {
         try (ResilientNode n = node.open()) {
-            BackupId id = n.exportNow();
+            BackupId id = announceOnly ? n.node().announceLatest() : n.exportNow();
             spec.commandLine().getOut().println(id);
             return 0;
         }

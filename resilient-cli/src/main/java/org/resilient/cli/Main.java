@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             org.resilient.cli.archive.ArchiveCommand.class,
         })
 public final class Main implements Runnable {
+    private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
 
     /**
      * Runs the command and exits.
@@ -30,6 +31,10 @@ public final class Main implements Runnable {
      * @param args the arguments
      */
     public static void main(String[] args) {
+        // The demo prints its own story; its nodes' INFO logs would drown it (set the property to see them).
+        if (args.length > 0 && "demo".equals(args[0]) && System.getProperty(LOG_LEVEL) == null) {
+            System.setProperty(LOG_LEVEL, "warn");
+        }
         System.exit(run(args));
     }
 

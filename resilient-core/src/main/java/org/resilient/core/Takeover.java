@@ -56,7 +56,8 @@ public final class Takeover {
         winner.promote(epoch);
         int told = 0;
         StringBuilder failures = new StringBuilder();
-        for (URI u : tell) {
+        for (URI told0 : tell) {
+            URI u = org.resilient.core.node.NodeSettings.normalize(told0);
             if (u.equals(winner.uri())) {
                 continue;
             }

@@ -262,8 +262,22 @@ public final class ProcessRunner {
      * @param process the process
      */
     public static void killTree(Process process) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        // A parent may fork new children while its children are being killed (pg_dump -j starts workers,
+        // a shell loop starts the next command): kill what is seen until no new descendant appears, then the
+        // parent, then everything seen once more, since children of a dead parent are no longer its
+        // descendants.
+        java.util.Set<ProcessHandle> seen = new java.util.LinkedHashSet<>();
+        for (int round = 0; round < 10; round++) {
+            int before = seen.size();
+            process.descendants().forEach(seen::add);
+            seen.forEach(ProcessHandle::destroyForcibly);
+            if (seen.size() == before && round > 0) {
+                break;
+            }
+        }
         process.destroyForcibly();
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        seen.forEach(ProcessHandle::destroyForcibly);
         try {
             process.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -52,6 +52,7 @@ import org.resilient.core.manifest.SealedBackup;
  * tests.
  */
 @DisplayName("Archive contract")
+@org.junit.jupiter.api.extension.ExtendWith(KnownIssue.Condition.class)
 public abstract class ArchiveContract {
     /** The archive's directory (or name, for archives not on disk). */
     protected Path archiveDir;
@@ -82,6 +83,26 @@ public abstract class ArchiveContract {
      */
     protected boolean damage(Path dir, Generation generation) {
         return false;
+    }
+
+    /**
+     * Leaves the lock of a writer that crashed (a process that is gone) in the archive, for the test that
+     * checks that the next writer takes it over. The default does nothing and returns false, which skips it.
+     *
+     * @param dir the archive's directory
+     * @return true if a stale lock was left
+     */
+    protected boolean leaveStaleLock(Path dir) {
+        return false;
+    }
+
+    /**
+     * Whether the archive lives in {@code dir} on disk (false for archives that only use it as a name).
+     *
+     * @return true by default
+     */
+    protected boolean onDisk() {
+        return true;
     }
 
     @BeforeEach
@@ -223,6 +244,98 @@ public abstract class ArchiveContract {
         }
     }
 
+    /** Writers. */
+    @Nested
+    @DisplayName("A writer")
+    class Writers {
+        @Test
+        @DisplayName("interrupted midway leaves the archive sound, releases the lock, and the next store works")
+        void interruptedStore() {
+            Generation first = store(0);
+            SealedBackup b = TestBackups.sealedBackup(local.resolve("backup-1"), TestBackups.id(1), 1);
+            samples.add(b);
+            org.resilient.api.Cancellation cancellation = org.resilient.api.Cancellation.create();
+            OperationContext ctx = OperationContext.builder(b.directory()).cancellation(cancellation)
+                    .progress(p -> cancellation.cancel()).build();
+            List<Generation> expected;
+            try {
+                Generation g = archive.store(TestBackups.storeRequest(b, 1), ctx);
+                expected = List.of(first, g);
+            } catch (ResilienceException e) {
+                assertEquals(ErrorCode.CANCELLED, e.code(), () -> "wrong code: " + e);
+                expected = List.of(first);
+            }
+            assertEquals(expected, archive.generations());
+            VerifyReport r = archive.verify(VerifyLevel.READ_DATA, ctx());
+            assertTrue(r.ok(), () -> "an interrupted store left damage: " + r.damages());
+            restoreAndCompare(first, 0);
+            Generation again = archive.store(TestBackups.storeRequest(b, 2), TestBackups.context(b.directory()));
+            assertEquals(again, archive.generations().get(archive.generations().size() - 1),
+                    "the store after an interrupted one is not the newest generation");
+        }
+
+        @Test
+        @DisplayName("takes over the lock left by a writer that crashed")
+        void staleLockTakenOver() {
+            Generation first = store(0);
+            archive.close();
+            opened.remove(archive);
+            org.junit.jupiter.api.Assumptions.assumeTrue(leaveStaleLock(archiveDir),
+                    "the archive test does not override leaveStaleLock(Path)");
+            archive = open(false);
+            Generation second = store(1);
+            assertEquals(List.of(first, second), archive.generations());
+            restoreAndCompare(second, 1);
+        }
+
+        @Test
+        @DisplayName("holds the lock: a second store while one runs fails with LOCKED")
+        void secondWriterLocked() throws Exception {
+            store(0);
+            SealedBackup one = TestBackups.sealedBackup(local.resolve("backup-1"), TestBackups.id(1), 1);
+            SealedBackup two = TestBackups.sealedBackup(local.resolve("backup-2"), TestBackups.id(2), 2);
+            Archive other = open(false);
+            java.util.concurrent.atomic.AtomicReference<Throwable> second = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean tried = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicReference<Thread> secondThread = new java.util.concurrent.atomic.AtomicReference<>();
+            OperationContext ctx = OperationContext.builder(one.directory()).progress(p -> {
+                if (tried.compareAndSet(false, true)) {
+                    // Another thread, as another process would be: a lock held by this thread may be reentrant.
+                    Thread t = new Thread(() -> {
+                        try {
+                            other.store(TestBackups.storeRequest(two, 2), TestBackups.context(two.directory()));
+                            second.compareAndSet(null, new AssertionError("a second store succeeded while the first held the lock"));
+                        } catch (Throwable e) {
+                            second.compareAndSet(null, e);
+                        }
+                    });
+                    t.start();
+                    try {
+                        t.join(20_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    if (t.isAlive()) {
+                        second.compareAndSet(null, new AssertionError(
+                                "the second store blocked for 20 s instead of failing at once with LOCKED"));
+                    }
+                    secondThread.set(t);
+                }
+            }).build();
+            Generation g = archive.store(TestBackups.storeRequest(one, 1), ctx);
+            if (secondThread.get() != null) {
+                secondThread.get().join(60_000);
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(tried.get(),
+                    "the archive reported no progress during a store, so the kit cannot run a second store meanwhile");
+            Throwable e = second.get();
+            assertTrue(e instanceof ResilienceException, () -> "the second store did not fail with a ResilienceException: " + e);
+            assertEquals(ErrorCode.LOCKED, ((ResilienceException) e).code(), () -> "wrong code: " + e);
+            assertEquals(g, archive.generations().get(archive.generations().size() - 1));
+            assertEquals(2, archive.generations().size());
+        }
+    }
+
     /** Several generations. */
     @Nested
     @DisplayName("The history")
@@ -239,6 +352,17 @@ public abstract class ArchiveContract {
             for (int i = 1; i < listed.size(); i++) {
                 assertTrue(listed.get(i - 1).time().isBefore(listed.get(i).time()), "not oldest first");
             }
+        }
+
+        @Test
+        @DisplayName("lists generations by backup time, also when an older backup is stored later")
+        void oldestFirstByBackupTime() {
+            // A pull-backup node catching up may store an older backup after a newer one.
+            Generation newer = store(2);
+            Generation older = store(1);
+            assertEquals(List.of(older, newer), archive.generations(),
+                    "generations must be listed oldest first by the time the backup was made (Generation.time)");
+            restoreAndCompare(older, 1);
         }
 
         @Test
@@ -363,7 +487,7 @@ public abstract class ArchiveContract {
         }
 
         @Test
-        @DisplayName("damaged data is reported, and a restore of it fails with ARCHIVE_CORRUPT")
+        @DisplayName("damaged data is reported; a restore of it fails with ARCHIVE_CORRUPT, a partial one names the damage")
         void damageFound() {
             Generation first = store(1);
             Generation second = store(2);
@@ -376,7 +500,11 @@ public abstract class ArchiveContract {
                     () -> archive.restore(second.id(), target, RestoreOptions.DEFAULT, ctx()));
             assertEquals(ErrorCode.ARCHIVE_CORRUPT, e.code(), () -> "wrong code: " + e);
             assertFalse(Files.exists(target, LinkOption.NOFOLLOW_LINKS), "a failed restore left its target");
-            assertNotNull(first);
+            Path partial = local.resolve("partial");
+            List<Damage> met = archive.restore(second.id(), partial, new RestoreOptions(true), ctx());
+            assertFalse(met.isEmpty(), "a partial restore of damaged data reported no damage");
+            assertTrue(Files.isDirectory(partial.resolve("data")), "a partial restore did not restore the intact part");
+            assertEquals(List.of(first, second), archive.generations(), "damage detection changed the history");
         }
     }
 
@@ -398,6 +526,19 @@ public abstract class ArchiveContract {
             restoreAndCompare(gs.get(1), 2);
             Generation third = store(3);
             assertEquals(List.of(gs.get(0), gs.get(1), third), archive.generations());
+        }
+
+        @Test
+        @DisplayName("a directory that is not an archive is refused, also with create, and left as it was")
+        void notAnArchive() throws IOException {
+            org.junit.jupiter.api.Assumptions.assumeTrue(onDisk(), "the archive does not live on disk");
+            Path other = Files.createDirectories(archiveDir.resolveSibling("not-an-archive"));
+            Files.writeString(other.resolve("precious.txt"), "mine");
+            assertThrows(ResilienceException.class, () -> openArchive(other, true),
+                    "an archive was opened in a directory holding other files");
+            try (var s = Files.list(other)) {
+                assertEquals(List.of(other.resolve("precious.txt")), s.toList(), "the directory was changed");
+            }
         }
 
         @Test

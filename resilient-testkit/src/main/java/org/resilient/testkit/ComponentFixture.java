@@ -77,6 +77,17 @@ public interface ComponentFixture extends AutoCloseable {
     }
 
     /**
+     * Whether the importer can tell data that is not a good dump of this component (damaged, garbage, empty)
+     * from a good dump. True for any component with a structured dump format; a plain file tree says false
+     * (the node verifies it against the manifest before import), and the tests that need it are skipped.
+     *
+     * @return true by default
+     */
+    default boolean detectsDamagedInput() {
+        return true;
+    }
+
+    /**
      * Damages an exported data directory so that the importer must refuse it. The default cuts the largest
      * file of the dump to half its size, which every component with a structured dump format (a database
      * dump, a checksummed file) must notice. A component that cannot tell damaged data from good data (a

@@ -84,7 +84,7 @@ public abstract class ImporterContract extends ComponentContractSupport {
         void damagedDataFails() {
             fixture.seed();
             SealedBackup backup = exportBackup();
-            assumeTrue(fixture.damage(NodeLayout.data(backup.directory())),
+            assumeTrue(fixture.detectsDamagedInput() && fixture.damage(NodeLayout.data(backup.directory())),
                     () -> "fixture says component '" + provider().name() + "' cannot tell damaged data from good data");
             assertThrows(ResilienceException.class, () -> importBackup(backup),
                     "an import of a damaged dump must fail, not import part of it");
@@ -99,10 +99,31 @@ public abstract class ImporterContract extends ComponentContractSupport {
             String good = fixture.standbyFingerprint();
             fixture.change(1);
             SealedBackup backup = exportBackup();
-            assumeTrue(fixture.damage(NodeLayout.data(backup.directory())),
+            assumeTrue(fixture.detectsDamagedInput() && fixture.damage(NodeLayout.data(backup.directory())),
                     () -> "fixture says component '" + provider().name() + "' cannot tell damaged data from good data");
             assertThrows(ResilienceException.class, () -> importBackup(backup));
             assertEquals(good, fixture.standbyFingerprint(), "the failed import changed the standby");
+        }
+
+        @Test
+        @DisplayName("on data that is not a dump of this component (garbage, or nothing) throws and keeps the last good state")
+        void foreignDataRefused() {
+            assumeTrue(fixture.detectsDamagedInput(),
+                    () -> "fixture says component '" + provider().name() + "' cannot tell damaged data from good data");
+            fixture.seed();
+            importBackup(exportBackup());
+            String good = fixture.standbyFingerprint();
+            List<SealedBackup> foreign = List.of(
+                    TestBackups.garbageBackup(kitDir.resolve("garbage"), nextId()),
+                    TestBackups.emptyBackup(kitDir.resolve("empty"), nextId()));
+            for (SealedBackup b : foreign) {
+                String what = b.manifest().fileCount() == 0 ? "an empty backup" : "a backup of random bytes";
+                assertThrows(ResilienceException.class, () -> importBackup(b),
+                        () -> "the import of " + what + " did not fail: it must not report success for importing nothing");
+                if (provider().capabilities().contains(Capability.ATOMIC_IMPORT)) {
+                    assertEquals(good, fixture.standbyFingerprint(), () -> "the failed import of " + what + " changed the standby");
+                }
+            }
         }
 
         @Test

@@ -43,6 +43,7 @@ import org.resilient.core.manifest.SealedBackup;
  * </pre>
  */
 @DisplayName("Transport contract")
+@org.junit.jupiter.api.extension.ExtendWith(KnownIssue.Condition.class)
 public abstract class TransportContract {
     /** The fixture of the running test. */
     protected TransportFixture fixture;
@@ -234,6 +235,33 @@ public abstract class TransportContract {
         }
 
         @Test
+        @DisplayName("interrupted, then retried after its leftovers were damaged, still gives a whole copy")
+        void retryAfterDamagedLeftovers() throws IOException {
+            SealedBackup b = published(1);
+            Path target = local.resolve("pulled");
+            List<Path> before = list(local);
+            Cancellation cancellation = Cancellation.create();
+            OperationContext ctx = OperationContext.builder(local).cancellation(cancellation)
+                    .progress(p -> cancellation.cancel()).build();
+            try {
+                receiverTransport.pull(exporter, b.manifest().backupId(), target, ctx);
+            } catch (ResilienceException e) {
+                assertEquals(ErrorCode.CANCELLED, e.code(), () -> "wrong code: " + e);
+            }
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(target, LinkOption.NOFOLLOW_LINKS),
+                    "the pull finished before it looked at the cancellation");
+            // Whatever the interrupted pull kept for a resume, cut every kept file short.
+            for (Path p : list(local)) {
+                if (!before.contains(p)) {
+                    truncateFiles(p);
+                }
+            }
+            receiverTransport.pull(exporter, b.manifest().backupId(), target, context());
+            TestBackups.verify(target);
+            assertSameTree(b.directory(), target);
+        }
+
+        @Test
         @DisplayName("of several backups keeps them apart")
         void severalBackups() {
             SealedBackup one = published(1);
@@ -333,6 +361,16 @@ public abstract class TransportContract {
         }
 
         @Test
+        @DisplayName("of a source directory that does not exist fails and publishes nothing")
+        void missingSource() {
+            ResilienceException e = assertThrows(ResilienceException.class, () -> exporterTransport.push(
+                    local.resolve("no-such-backup"), TestBackups.id(1), receiver, context()));
+            assertTrue(Set.of(ErrorCode.NOT_FOUND, ErrorCode.IO_ERROR).contains(e.code()), () -> "wrong code: " + e);
+            assertEquals(List.of(), fixture.published(receiver), "a push of nothing published a backup");
+            assertEquals(List.of(), fixture.leftovers(receiver), "leftovers on the receiving node");
+        }
+
+        @Test
         @DisplayName("to a node that does not exist fails with UNREACHABLE or NOT_FOUND")
         void unknownNode() {
             SealedBackup b = sample(1, 0);
@@ -352,7 +390,7 @@ public abstract class TransportContract {
             List<Message> sent = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 Message m = message(i % 2 == 0 ? Message.Type.BACKUP_PUBLISHED : Message.Type.BACKUP_DELIVERED,
-                        "exporter", 3, i);
+                        exporter.toString(), 3, i);
                 exporterTransport.send(receiver, m);
                 sent.add(m);
             }
@@ -363,9 +401,9 @@ public abstract class TransportContract {
         @Test
         @DisplayName("received between sends come out in order across the calls")
         void interleaved() {
-            Message one = message(Message.Type.BACKUP_PUBLISHED, "exporter", 0, 1);
-            Message two = message(Message.Type.LEADER_CHANGED, "exporter", 1, 2);
-            Message three = message(Message.Type.BACKUP_PUBLISHED, "exporter", 1, 3);
+            Message one = message(Message.Type.BACKUP_PUBLISHED, exporter.toString(), 0, 1);
+            Message two = message(Message.Type.LEADER_CHANGED, exporter.toString(), 1, 2);
+            Message three = message(Message.Type.BACKUP_PUBLISHED, exporter.toString(), 1, 3);
             exporterTransport.send(receiver, one);
             assertEquals(List.of(one), receiverTransport.receive());
             exporterTransport.send(receiver, two);
@@ -378,7 +416,7 @@ public abstract class TransportContract {
         void onlyToAddressee() {
             URI third = fixture.node("third");
             Transport thirdTransport = open(third);
-            Message m = message(Message.Type.BACKUP_PUBLISHED, "exporter", 0, 1);
+            Message m = message(Message.Type.BACKUP_PUBLISHED, exporter.toString(), 0, 1);
             exporterTransport.send(receiver, m);
             assertEquals(List.of(), thirdTransport.receive());
             assertEquals(List.of(), exporterTransport.receive());
@@ -388,8 +426,8 @@ public abstract class TransportContract {
         @Test
         @DisplayName("that cannot be read are dropped, never returned, and the others still arrive")
         void garbageDropped() {
-            Message one = message(Message.Type.BACKUP_PUBLISHED, "exporter", 0, 1);
-            Message two = message(Message.Type.BACKUP_PUBLISHED, "exporter", 0, 2);
+            Message one = message(Message.Type.BACKUP_PUBLISHED, exporter.toString(), 0, 1);
+            Message two = message(Message.Type.BACKUP_PUBLISHED, exporter.toString(), 0, 2);
             exporterTransport.send(receiver, one);
             fixture.deliverRaw(receiver, TestBackups.bytes(300, 5));
             fixture.deliverRaw(receiver, "type BACKUP_PUBLISHED\nfrom x\n".getBytes(StandardCharsets.UTF_8));
@@ -400,11 +438,67 @@ public abstract class TransportContract {
         }
 
         @Test
+        @DisplayName("taken by two receivers of one node while they arrive are each returned exactly once")
+        void concurrentReceivers() throws Exception {
+            Transport second = open(receiver);
+            int n = 40;
+            List<Message> sent = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                sent.add(message(Message.Type.BACKUP_PUBLISHED, exporter.toString(), 0, i));
+            }
+            java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var a = pool.submit(() -> receiveUntil(receiverTransport, count, n, deadline));
+                var c = pool.submit(() -> receiveUntil(second, count, n, deadline));
+                sent.forEach(m -> exporterTransport.send(receiver, m));
+                List<Message> all = new ArrayList<>(a.get(60, java.util.concurrent.TimeUnit.SECONDS));
+                all.addAll(c.get(60, java.util.concurrent.TimeUnit.SECONDS));
+                assertEquals(n, all.size(), "messages were lost or returned twice");
+                assertEquals(Set.copyOf(sent), Set.copyOf(all));
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        @Test
         @DisplayName("to a node that does not exist fail with UNREACHABLE or NOT_FOUND")
         void unknownNode() {
             ResilienceException e = assertThrows(ResilienceException.class, () -> exporterTransport.send(
-                    fixture.absentNode("nobody"), message(Message.Type.BACKUP_PUBLISHED, "exporter", 0, 1)));
+                    fixture.absentNode("nobody"), message(Message.Type.BACKUP_PUBLISHED, exporter.toString(), 0, 1)));
             assertTrue(Set.of(ErrorCode.UNREACHABLE, ErrorCode.NOT_FOUND).contains(e.code()), () -> "wrong code: " + e);
+        }
+    }
+
+    private static List<Message> receiveUntil(Transport t, java.util.concurrent.atomic.AtomicInteger count, int n,
+                                              long deadline) {
+        List<Message> got = new ArrayList<>();
+        while (count.get() < n && System.nanoTime() < deadline) {
+            List<Message> batch = t.receive();
+            got.addAll(batch);
+            count.addAndGet(batch.size());
+            Thread.onSpinWait();
+        }
+        return got;
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.toList();
+        }
+    }
+
+    private static void truncateFiles(Path root) throws IOException {
+        try (var s = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && Files.size(p) > 0) {
+                    TestBackups.makeWritable(p.getParent());
+                    try (var ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.WRITE)) {
+                        ch.truncate(ch.size() / 2);
+                    }
+                }
+            }
         }
     }
 

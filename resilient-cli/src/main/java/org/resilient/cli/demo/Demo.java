@@ -84,6 +84,7 @@ public final class Demo {
         ResilientNode db2 = importNode("db2", nodes, standby2, pbsUri);
         try {
             for (int cycle = 1; cycle <= 3; cycle++) {
+                title("cycle " + cycle);
                 if (cycle == 2) {
                     data.change2();
                     say("changed: 64 KiB of orders appended, one customer row edited in place");
@@ -91,7 +92,7 @@ public final class Demo {
                     data.change3();
                     say("changed: table items dropped, table invoices created, app.conf edited");
                 }
-                cycle(cycle, db0, pbs1, List.of(db1, db2));
+                cycle(db0, pbs1, List.of(db1, db2));
             }
 
             title("archive history (" + archiveUri + ")");
@@ -101,6 +102,13 @@ public final class Demo {
             check("db1 equals db0", TreeComparison.differences(live, standby1));
             check("db2 equals db0", TreeComparison.differences(live, standby2));
 
+            title("one more backup reaches db1 only, then the leader crashes");
+            Files.writeString(live.resolve("tables/late.tsv"), "1\tlast write before the crash\n");
+            BackupId late = timed("db0 export", db0::exportNow);
+            timed("pbs1 pull, verify, archive, push", pbs1::poll);
+            timed("db1 verify and import", db1::poll);
+            say("db2 has not imported %s yet (it is busy): it is one backup behind", late);
+
             title("takeover: db0 stops, the best standby is promoted");
             db0.close();
             say("db0 stopped (simulated crash of the leader)");
@@ -109,6 +117,8 @@ public final class Demo {
                 NodeStatus s = n.status();
                 say("candidate %s: last good import %s (made %s)", s.name(), s.lastImport().backupId(), s.lastImport().backupTime());
             }
+            check("the standby with the newest import (db1) is chosen", winner == db1.node() ? List.of()
+                    : List.of("chose " + winner.name()));
             Epoch epoch = Takeover.promote(winner, List.of(db1.node(), db2.node(), pbs1.node()), List.of(pbsUri, db1Uri, db2Uri, db0Uri));
             ResilientNode leader = winner == db1.node() ? db1 : db2;
             ResilientNode other = leader == db1 ? db2 : db1;
@@ -117,10 +127,10 @@ public final class Demo {
             say("%s promoted: leader in epoch %s (the fencing token); pbs1 and %s were told", leader.status().name(), epoch,
                     other.status().name());
 
-            title("cycle 4 from the new leader " + leader.status().name());
+            title("cycle 4, from the new leader " + leader.status().name());
             DemoData.changeAfterTakeover(leaderData);
             say("changed: the new leader wrote tables/after-takeover.tsv");
-            cycle(4, leader, pbs1, List.of(other));
+            cycle(leader, pbs1, List.of(other));
             check(other.status().name() + " equals new leader " + leader.status().name(),
                     TreeComparison.differences(leaderData, otherData));
 
@@ -163,8 +173,7 @@ public final class Demo {
                 .set("files.source", standby.toString()).directory(nodes.resolve(name)).notify(pbsUri).build();
     }
 
-    private void cycle(int n, ResilientNode leader, ResilientNode pbs, List<ResilientNode> imports) {
-        title("cycle " + n);
+    private void cycle(ResilientNode leader, ResilientNode pbs, List<ResilientNode> imports) {
         BackupId id = timed(leader.status().name() + " export", leader::exportNow);
         Optional<BackupId> pulled = timed("pbs1 pull, verify, archive, push", pbs::poll);
         check("pbs1 handled " + id, pulled.filter(id::equals).isPresent() ? List.of() : List.of("it handled " + pulled));

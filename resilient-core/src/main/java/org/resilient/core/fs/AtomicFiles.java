@@ -105,6 +105,14 @@ public final class AtomicFiles {
         try {
             Files.walkFileTree(path, new java.nio.file.SimpleFileVisitor<>() {
                 @Override
+                public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a)
+                        throws IOException {
+                    // A read-only directory cannot lose its entries (for non-root users); make it writable first.
+                    makeOwnerWritable(d);
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
                 public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a)
                         throws IOException {
                     Files.deleteIfExists(f);
@@ -116,7 +124,6 @@ public final class AtomicFiles {
                     if (e != null) {
                         throw e;
                     }
-                    // A read-only directory cannot lose its entries; make it writable first.
                     Files.deleteIfExists(d);
                     return java.nio.file.FileVisitResult.CONTINUE;
                 }
@@ -124,6 +131,38 @@ public final class AtomicFiles {
         } catch (IOException e) {
             throw ioError("delete", path, e);
         }
+    }
+
+    /**
+     * Adds the owner's write and search permission to a directory if it lacks them (no-op otherwise), so that
+     * entries can be created in it or removed from it.
+     *
+     * @param dir the directory
+     * @throws IOException if its permissions cannot be read or changed
+     */
+    public static void makeOwnerWritable(Path dir) throws IOException {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms =
+                Files.getPosixFilePermissions(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        if (!perms.contains(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE)
+                || !perms.contains(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE)) {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> more = java.util.EnumSet.copyOf(perms);
+            more.add(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+            more.add(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
+            Files.setPosixFilePermissions(dir, more);
+        }
+    }
+
+    /**
+     * Whether an I/O failure means "not allowed to write here": permission denied, an immutable directory
+     * ({@code EPERM}) or a read-only file system.
+     *
+     * @param e the failure
+     * @return true for permission problems
+     */
+    public static boolean isPermissionProblem(IOException e) {
+        String m = String.valueOf(e.getMessage());
+        return e instanceof java.nio.file.AccessDeniedException || m.contains("Read-only file system")
+                || m.contains("Operation not permitted") || m.contains("Permission denied");
     }
 
     /**
@@ -148,8 +187,7 @@ public final class AtomicFiles {
      * @return the exception to throw
      */
     public static ResilienceException ioError(String what, Path path, IOException e) {
-        if (e instanceof java.nio.file.AccessDeniedException
-                || String.valueOf(e.getMessage()).contains("Read-only file system")) {
+        if (isPermissionProblem(e)) {
             return new ResilienceException(ErrorCode.NOT_WRITABLE,
                     "cannot " + what + " " + path + ": permission denied; make the directory writable by this user", e);
         }

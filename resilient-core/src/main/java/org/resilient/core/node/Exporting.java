@@ -92,7 +92,7 @@ final class Exporting {
         }
     }
 
-    private void announce(SealedBackup sealed, Epoch epoch) {
+    void announce(SealedBackup sealed, Epoch epoch) {
         List<URI> targets = ctx.config().pullBackupNodes();
         List<String> failures = new ArrayList<>();
         Message m = new Message(Message.Type.BACKUP_PUBLISHED, ctx.uri().toString(), epoch,
@@ -108,7 +108,7 @@ final class Exporting {
             Steps.run(ctx, "announce", sealed.manifest().backupId(), () -> {
                 throw new ResilienceException(ErrorCode.UNREACHABLE, "backup " + sealed.manifest().backupId()
                         + " was published but could not be announced to: " + String.join("; ", failures)
-                        + ". Fix the pull-backup node, then export again (or send the announcement with 'resilient export --announce-only').");
+                        + ". Fix the pull-backup node, then announce it again with 'resilient export --announce-only' (or export again).");
             });
         }
     }

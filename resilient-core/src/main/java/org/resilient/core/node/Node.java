@@ -152,6 +152,29 @@ public final class Node implements AutoCloseable {
     }
 
     /**
+     * Announces the newest published backup again to the pull-backup nodes (after an announcement failed).
+     *
+     * @return the backup announced
+     * @throws ResilienceException {@code NOT_FOUND} if nothing is published, {@code WRONG_STATE} if not leader,
+     *     {@code UNREACHABLE} if a pull-backup node cannot be told
+     */
+    public BackupId announceLatest() {
+        receive();
+        if (role() != Role.EXPORT) {
+            throw new ResilienceException(ErrorCode.WRONG_STATE, "node " + name() + " is not the leader; only the leader announces");
+        }
+        List<BackupId> published = Retention.published(ctx.layout());
+        if (published.isEmpty()) {
+            throw new ResilienceException(ErrorCode.NOT_FOUND, "node " + name() + " has no published backup to announce");
+        }
+        BackupId id = published.get(published.size() - 1);
+        SealedBackup sealed = org.resilient.core.manifest.BackupVerifier.verify(ctx.layout().backup(id), ctx.progress(),
+                Cancellation.never());
+        exporting.announce(sealed, sealed.manifest().epoch());
+        return id;
+    }
+
+    /**
      * Reads the inbox: adopts newer epochs, refuses stale messages, queues announced backups.
      *
      * @return the number of messages accepted
@@ -168,7 +191,7 @@ public final class Node implements AutoCloseable {
 
     private boolean accept(Message m) {
         Epoch mine = epoch();
-        URI from = URI.create(m.from());
+        URI from = NodeSettings.normalize(URI.create(m.from()));
         if (m.epoch().isOlderThan(mine)) {
             log.warn("refused {} for {} from {}: its epoch {} is older than this node's {} (a deposed leader?)",
                     m.type(), m.backupId(), m.from(), m.epoch(), mine);

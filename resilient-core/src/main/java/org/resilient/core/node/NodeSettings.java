@@ -61,7 +61,33 @@ public record NodeSettings(Settings settings) {
 
     /** @return the node's URI, by default the file URI of its directory */
     public URI uri() {
-        return settings.uri("node.uri", directory().toAbsolutePath().toUri());
+        return normalize(settings.uri("node.uri", directory().toAbsolutePath().toUri()));
+    }
+
+    /**
+     * The one spelling of a node URI, so that URIs from config files, {@code Path.toUri()} and messages compare
+     * equal: {@code file:/a/b} (absolute, normalized, no trailing slash) for files, no trailing slash otherwise.
+     *
+     * @param uri a node URI, or null
+     * @return the normalized URI, or null
+     */
+    public static URI normalize(URI uri) {
+        if (uri == null) {
+            return null;
+        }
+        if ("file".equals(uri.getScheme())) {
+            return URI.create("file:" + encodePath(java.nio.file.Path.of(uri.getPath()).toAbsolutePath().normalize().toString()));
+        }
+        String s = uri.toString();
+        return s.endsWith("/") && s.length() > uri.getScheme().length() + 2 ? URI.create(s.substring(0, s.length() - 1)) : uri;
+    }
+
+    private static String encodePath(String path) {
+        try {
+            return new URI(null, null, path, null).getRawPath();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(path, e);
+        }
     }
 
     /** @return the inbox polling interval */
@@ -86,7 +112,7 @@ public record NodeSettings(Settings settings) {
 
     /** @return the export node's URI, or null */
     public URI source() {
-        return settings.uri("pbs.source", null);
+        return normalize(settings.uri("pbs.source", null));
     }
 
     /** @return the import nodes to push to */
@@ -120,6 +146,6 @@ public record NodeSettings(Settings settings) {
     }
 
     private List<URI> uris(String key) {
-        return settings.list(key).stream().map(v -> Settings.of(java.util.Map.of(key, v)).uri(key, null)).toList();
+        return settings.list(key).stream().map(v -> normalize(Settings.of(java.util.Map.of(key, v)).uri(key, null))).toList();
     }
 }

@@ -40,7 +40,8 @@ public final class NodeState {
 
     /** @return the URI of the leader this node last heard of, if any */
     public synchronized Optional<URI> leader() {
-        return Optional.ofNullable(StateFiles.read(dir.resolve("epoch")).get("leader")).map(URI::create);
+        return Optional.ofNullable(StateFiles.read(dir.resolve("epoch")).get("leader")).map(URI::create)
+                .map(NodeSettings::normalize);
     }
 
     /**

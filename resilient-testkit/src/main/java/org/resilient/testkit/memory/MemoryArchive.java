@@ -99,8 +99,24 @@ final class MemoryArchive implements Archive {
             throw new ResilienceException(ErrorCode.IO_ERROR, "cannot restore generation " + generationId + " into "
                     + target + ": it exists and is not empty; restore into a new directory");
         }
-        s.tree().writeTo(target, context.progress(), context.cancellation());
-        return List.of();
+        // Check every byte before anything is written: damaged content is never restored as if it were good.
+        List<Damage> damages = new ArrayList<>();
+        List<ByteTree.Node> intact = new ArrayList<>();
+        for (ByteTree.Node n : s.tree().nodes()) {
+            if (n.content() != null && !Sha256.of(n.content()).equals(n.sha256())) {
+                damages.add(new Damage(generationId, n.path(), 0, "mem:" + state.name,
+                        "content does not match its SHA-256; restore another generation"));
+            } else {
+                intact.add(n);
+            }
+        }
+        if (!damages.isEmpty() && !options.partial()) {
+            throw new ResilienceException(ErrorCode.ARCHIVE_CORRUPT, "generation " + generationId + " of archive mem:"
+                    + state.name + " is damaged (" + damages.size() + " file(s), first: " + damages.get(0)
+                    + "); restore another generation, or restore the intact part with a partial restore");
+        }
+        new ByteTree(intact).writeTo(target, context.progress(), context.cancellation());
+        return damages;
     }
 
     @Override

@@ -44,6 +44,16 @@ public final class MemoryArchiveProvider implements ArchiveProvider {
     }
 
     /**
+     * The state of an archive, for tests that damage it.
+     *
+     * @param name the name
+     * @return the state, or null
+     */
+    static MemoryArchiveState state(String name) {
+        return ARCHIVES.get(name);
+    }
+
+    /**
      * Forgets an in-memory archive.
      *
      * @param name the name ({@code mem:<name>})

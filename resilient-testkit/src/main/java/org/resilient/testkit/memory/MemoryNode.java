@@ -1,26 +1,58 @@
 package org.resilient.testkit.memory;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.stream.Stream;
 import org.resilient.api.BackupId;
 import org.resilient.api.Cancellation;
+import org.resilient.api.ErrorCode;
 import org.resilient.api.ProgressListener;
+import org.resilient.api.ResilienceException;
+import org.resilient.core.fs.AtomicFiles;
+import org.resilient.core.node.NodeLayout;
 
 /**
- * One node of the {@link MemoryNetwork}: its published backups (held as {@link ByteTree}s) and its inbox of
- * encoded messages. Tests use it to publish backups and to look at what arrived, without a transport.
+ * One node of the {@link MemoryNetwork}: its published backups and its inbox of encoded messages. Tests use
+ * it to publish backups and to look at what arrived, without a transport.
+ *
+ * <p>A node of a real resilient node (one whose transport was opened with a {@code node.dir} setting) is
+ * <em>attached</em> to that node directory: it publishes in {@code <node.dir>/backup/<id>} like every node
+ * does, so pushes land there (appearing by one rename) and pulls read from there. A node without a
+ * directory keeps its backups in memory as {@link ByteTree}s. Either way the bytes travel through memory.
  */
 public final class MemoryNode {
     private final String name;
     private final ConcurrentSkipListMap<BackupId, ByteTree> backups = new ConcurrentSkipListMap<>();
     private final ConcurrentLinkedQueue<byte[]> inbox = new ConcurrentLinkedQueue<>();
+    private volatile NodeLayout layout;
 
     MemoryNode(String name) {
         this.name = name;
+    }
+
+    /**
+     * Attaches the node to a node directory, where it publishes from now on.
+     *
+     * @param nodeLayout the node directory
+     */
+    void attach(NodeLayout nodeLayout) {
+        this.layout = nodeLayout;
+    }
+
+    /**
+     * The node directory the node publishes in, if attached.
+     *
+     * @return the layout
+     */
+    public Optional<NodeLayout> layout() {
+        return Optional.ofNullable(layout);
     }
 
     /**
@@ -51,8 +83,30 @@ public final class MemoryNode {
      * @param tree the backup
      * @return true if it was published
      */
-    public boolean publish(BackupId id, ByteTree tree) {
-        return backups.putIfAbsent(id, tree) == null;
+    public synchronized boolean publish(BackupId id, ByteTree tree) {
+        return publish(id, tree, ProgressListener.NONE, Cancellation.never());
+    }
+
+    /**
+     * Publishes a tree under an id unless one is published already; in an attached node's directory the
+     * backup appears whole by one rename.
+     *
+     * @param id the id
+     * @param tree the backup
+     * @param progress gets write progress
+     * @param cancellation checked between files
+     * @return true if it was published
+     */
+    synchronized boolean publish(BackupId id, ByteTree tree, ProgressListener progress, Cancellation cancellation) {
+        NodeLayout l = layout;
+        if (l == null) {
+            return backups.putIfAbsent(id, tree) == null;
+        }
+        if (Files.exists(l.backup(id), LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        tree.writeTo(l.backup(id), progress, cancellation);
+        return true;
     }
 
     /**
@@ -62,7 +116,27 @@ public final class MemoryNode {
      * @return the tree, if published
      */
     public Optional<ByteTree> backup(BackupId id) {
-        return Optional.ofNullable(backups.get(id));
+        return backup(id, ProgressListener.NONE, Cancellation.never());
+    }
+
+    Optional<ByteTree> backup(BackupId id, ProgressListener progress, Cancellation cancellation) {
+        NodeLayout l = layout;
+        if (l == null) {
+            return Optional.ofNullable(backups.get(id));
+        }
+        Path dir = l.backup(id);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ByteTree.read(dir, progress, cancellation));
+        } catch (ResilienceException e) {
+            // Removed by the node's retention while we read it: as if it was never there.
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && e.code() != ErrorCode.CANCELLED) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /**
@@ -71,17 +145,26 @@ public final class MemoryNode {
      * @return the ids
      */
     public List<BackupId> backupIds() {
-        return new ArrayList<>(backups.keySet());
-    }
-
-    /**
-     * Removes a published backup (as a node's cleanup would).
-     *
-     * @param id the id
-     * @return true if it was there
-     */
-    public boolean unpublish(BackupId id) {
-        return backups.remove(id) != null;
+        NodeLayout l = layout;
+        if (l == null) {
+            return new ArrayList<>(backups.keySet());
+        }
+        List<BackupId> ids = new ArrayList<>();
+        try (Stream<Path> s = Files.list(l.backups())) {
+            s.map(p -> p.getFileName().toString()).forEach(n -> {
+                try {
+                    ids.add(new BackupId(n));
+                } catch (ResilienceException e) {
+                    // a temporary name, not a backup
+                }
+            });
+        } catch (java.nio.file.NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw AtomicFiles.ioError("list", l.backups(), e);
+        }
+        ids.sort(null);
+        return ids;
     }
 
     /**

@@ -10,6 +10,7 @@ import org.resilient.api.BackupId;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.Message;
 import org.resilient.api.OperationContext;
+import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Transport;
 import org.slf4j.Logger;
@@ -35,7 +36,7 @@ final class MemoryTransport implements Transport {
         checkOpen();
         context.cancellation().throwIfCancelled("pull of " + id + " from " + from);
         MemoryNode node = reach(from);
-        ByteTree tree = node.backup(id).orElseThrow(() -> new ResilienceException(ErrorCode.NOT_FOUND,
+        ByteTree tree = node.backup(id, context.progress(), context.cancellation()).orElseThrow(() -> new ResilienceException(ErrorCode.NOT_FOUND,
                 "node " + from + " has no published backup " + id + "; it may have been removed, pull a newer one"));
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new ResilienceException(ErrorCode.IO_ERROR, "cannot pull " + id + " into " + target
@@ -49,14 +50,16 @@ final class MemoryTransport implements Transport {
         checkOpen();
         context.cancellation().throwIfCancelled("push of " + id + " to " + to);
         MemoryNode node = reach(to);
-        if (node.backup(id).isPresent()) {
+        if (node.backupIds().contains(id)) {
             LOG.debug("{} already has backup {}; push is a no-op", to, id);
             return;
         }
         // Read whole first: the node sees the backup only once it is complete.
         ByteTree tree = ByteTree.read(source, context.progress(), context.cancellation());
         context.cancellation().throwIfCancelled("push of " + id + " to " + to);
-        node.publish(id, tree);
+        if (!node.publish(id, tree, ProgressListener.NONE, context.cancellation())) {
+            LOG.debug("{} already has backup {}; push is a no-op", to, id);
+        }
     }
 
     @Override

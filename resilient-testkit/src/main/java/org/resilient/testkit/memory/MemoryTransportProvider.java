@@ -1,15 +1,17 @@
 package org.resilient.testkit.memory;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
 import org.resilient.api.SettingSpec;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.Transport;
 import org.resilient.api.spi.TransportProvider;
+import org.resilient.core.node.NodeLayout;
 
 /**
  * The {@code mem} transport: nodes named {@code mem:<name>} living in this process (see
- * {@link MemoryNetwork}). For tests and demos of whole clusters without disks or network.
+ * {@link MemoryNetwork}). For tests and demos of whole clusters in one process, without a network.
  */
 public final class MemoryTransportProvider implements TransportProvider {
     @Override
@@ -28,10 +30,15 @@ public final class MemoryTransportProvider implements TransportProvider {
     }
 
     /**
-     * Opens the transport of a node, creating the node in the {@link MemoryNetwork} if needed.
+     * Opens the transport of a node, creating the node in the {@link MemoryNetwork} if needed. With a
+     * {@code node.dir} setting (a resilient node), the node publishes and receives backups in that node
+     * directory's {@code backup/}.
      */
     @Override
     public Transport open(URI self, Settings settings) {
-        return new MemoryTransport(MemoryNetwork.node(MemoryNetwork.name(self)));
+        MemoryNode node = MemoryNetwork.node(MemoryNetwork.name(self));
+        settings.get("node.dir").filter(v -> !v.isBlank())
+                .ifPresent(dir -> node.attach(new NodeLayout(Path.of(dir)).create()));
+        return new MemoryTransport(node);
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.resilient.api.Generation;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.Archive;
 import org.resilient.testkit.ArchiveContract;
@@ -22,6 +23,26 @@ class MemoryArchiveContractTest extends ArchiveContract {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Override
+    protected boolean onDisk() {
+        return false;
+    }
+
+    /** Flips a byte of the stored content of the generation's largest file (shared with other generations). */
+    @Override
+    protected boolean damage(Path dir, Generation generation) {
+        MemoryArchiveState state;
+        try {
+            state = MemoryArchiveProvider.state(new URI(MemoryNetwork.SCHEME, dir.toString(), null).getSchemeSpecificPart());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        ByteTree.Node largest = state.get(generation.id()).tree().nodes().stream().filter(n -> n.content() != null)
+                .max(java.util.Comparator.comparingLong(ByteTree.Node::size)).orElseThrow();
+        largest.content()[largest.content().length / 2] ^= 0x5a;
+        return true;
     }
 
     @AfterEach

@@ -1,26 +1,65 @@
 package org.resilient.testkit.memory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.resilient.api.BackupId;
 import org.resilient.api.Cancellation;
 import org.resilient.api.ProgressListener;
+import org.resilient.api.ResilienceException;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.Transport;
 import org.resilient.testkit.TransportFixture;
 
-/** Nodes of the in-memory network with names unique to one test. */
+/**
+ * Nodes of the in-memory network with names unique to one test; with a directory, each node is attached to
+ * a node directory as the nodes of a cluster are.
+ */
 final class MemoryTransportFixture implements TransportFixture {
     private final String prefix = "t-" + UUID.randomUUID() + "-";
     private final List<String> names = new ArrayList<>();
+    private final Path nodeDirs;
+
+    MemoryTransportFixture(Path nodeDirs) {
+        this.nodeDirs = nodeDirs;
+    }
 
     @Override
     public URI node(String name) {
         names.add(prefix + name);
-        return MemoryNetwork.uri(MemoryNetwork.node(prefix + name).name());
+        URI uri = MemoryNetwork.uri(prefix + name);
+        Settings settings = nodeDirs == null ? Settings.empty()
+                : Settings.empty().with("node.dir", nodeDirs.resolve(name).toString());
+        new MemoryTransportProvider().open(uri, settings).close();
+        return uri;
+    }
+
+    @Override
+    public List<String> leftovers(URI node) {
+        var layout = MemoryNetwork.find(MemoryNetwork.name(node)).orElseThrow().layout();
+        if (layout.isEmpty()) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(layout.get().backups())) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> !isBackupId(n)).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean isBackupId(String name) {
+        try {
+            new BackupId(name);
+            return true;
+        } catch (ResilienceException e) {
+            return false;
+        }
     }
 
     @Override

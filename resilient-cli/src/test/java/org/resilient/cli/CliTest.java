@@ -1,0 +1,255 @@
+package org.resilient.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The resilient command, end to end on the files component, the file transport and a real archive. */
+class CliTest {
+    @TempDir
+    Path dir;
+    Path live;
+    Path standby;
+    Path leaderConf;
+    Path pbsConf;
+    Path importConf;
+
+    @BeforeEach
+    void nodes() throws IOException {
+        live = Files.createDirectories(dir.resolve("live"));
+        Files.writeString(live.resolve("table.tsv"), "1\tone\n2\ttwo\n");
+        Files.createDirectories(live.resolve("empty"));
+        standby = dir.resolve("standby");
+        leaderConf = conf("db0.properties", "node.name=db0", "node.role=export", "node.dir=" + dir.resolve("db0"),
+                "files.source=" + live, "export.notify=file:" + dir.resolve("pbs1"));
+        pbsConf = conf("pbs1.properties", "node.name=pbs1", "node.role=pull-backup", "node.dir=" + dir.resolve("pbs1"),
+                "pbs.source=file:" + dir.resolve("db0"), "pbs.targets=file:" + dir.resolve("db1"),
+                "pbs.archive=copy:" + dir.resolve("pbs1/archive"));
+        importConf = conf("db1.properties", "node.name=db1", "node.role=import", "node.dir=" + dir.resolve("db1"),
+                "files.target=" + standby, "files.source=" + standby, "export.notify=file:" + dir.resolve("pbs1"));
+        // Opening a node creates its directories (its inbox among them), as a running node would have.
+        for (Path c : List.of(leaderConf, pbsConf, importConf)) {
+            CliRun s = CliRun.of("status", "-c", c.toString());
+            assertEquals(0, s.status(), s.toString());
+        }
+    }
+
+    private Path conf(String name, String... lines) throws IOException {
+        return Files.writeString(dir.resolve(name), String.join("\n", lines) + "\n");
+    }
+
+    private String cycle() {
+        CliRun export = CliRun.of("export", "-c", leaderConf.toString());
+        assertEquals(0, export.status(), export.toString());
+        String id = export.out().trim();
+        CliRun pull = CliRun.of("pull", "-c", pbsConf.toString());
+        assertEquals(0, pull.status(), pull.toString());
+        assertTrue(pull.out().contains(id), pull.toString());
+        CliRun imp = CliRun.of("import", "-c", importConf.toString());
+        assertEquals(0, imp.status(), imp.toString());
+        return id;
+    }
+
+    @Test
+    @DisplayName("components lists the files component, the file transport and the archives")
+    void components() {
+        CliRun r = CliRun.of("components");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.out().contains("files") && r.out().contains("FilesComponentProvider"), r.out());
+        assertTrue(r.out().contains("transport  file"), r.out());
+        assertTrue(r.out().contains("resilient-core"), r.out());
+    }
+
+    @Test
+    @DisplayName("an export whose pull-backup node is unreachable is published, reported as failed, and can be announced again")
+    void unreachablePullBackupNode() throws IOException {
+        Path moved = dir.resolve("pbs1-away");
+        Files.move(dir.resolve("pbs1"), moved);
+        CliRun export = CliRun.of("export", "-c", leaderConf.toString());
+        assertEquals(8, export.status(), export.toString());
+        assertTrue(export.err().contains("was published but could not be announced"), export.err());
+        Files.move(moved, dir.resolve("pbs1"));
+        CliRun again = CliRun.of("export", "--announce-only", "-c", leaderConf.toString());
+        assertEquals(0, again.status(), again.toString());
+        CliRun pull = CliRun.of("pull", "-c", pbsConf.toString());
+        assertEquals(0, pull.status(), pull.toString());
+        assertTrue(pull.out().contains(again.out().trim()), pull.toString());
+    }
+
+    @Test
+    @DisplayName("every command has --help")
+    void help() {
+        for (String cmd : List.of("demo", "components", "export", "pull", "import", "status", "promote", "run", "archive")) {
+            CliRun r = CliRun.of(cmd, "--help");
+            assertEquals(0, r.status(), cmd + ": " + r);
+            assertTrue(r.out().contains("Usage: resilient " + cmd), r.out());
+        }
+        for (String sub : List.of("init", "store", "list", "restore", "verify", "prune", "stats")) {
+            CliRun r = CliRun.of("archive", sub, "--help");
+            assertEquals(0, r.status(), sub + ": " + r);
+        }
+    }
+
+    @Nested
+    @DisplayName("A full cycle")
+    class FullCycle {
+        @Test
+        @DisplayName("export, pull and import make the standby equal to the live data, and the archive keeps it")
+        void cycleThroughTheCommand() throws IOException {
+            String id = cycle();
+            assertEquals("1\tone\n2\ttwo\n", Files.readString(standby.resolve("table.tsv")));
+            assertTrue(Files.isDirectory(standby.resolve("empty")));
+            CliRun status = CliRun.of("status", "-c", importConf.toString(), "--json");
+            assertEquals(0, status.status(), status.toString());
+            assertTrue(status.out().contains("\"lastImport\":{") && status.out().contains(id), status.out());
+            CliRun list = CliRun.of("archive", "list", "--repo", "copy:" + dir.resolve("pbs1/archive"), "--json");
+            assertEquals(0, list.status(), list.toString());
+            assertTrue(list.out().contains("\"backupId\":\"" + id + "\""), list.out());
+            assertTrue(list.out().contains("\"time\":") && list.out().contains("\"storedBytes\":"), list.out());
+            CliRun verify = CliRun.of("archive", "verify", "--read-data", "--repo", "copy:" + dir.resolve("pbs1/archive"));
+            assertEquals(0, verify.status(), verify.toString());
+            Path restored = dir.resolve("restored");
+            CliRun restore = CliRun.of("archive", "restore", "--repo", "copy:" + dir.resolve("pbs1/archive"), "latest",
+                    restored.toString());
+            assertEquals(0, restore.status(), restore.toString());
+            Process p = new ProcessBuilder("sha256sum", "--quiet", "-c", "SIGNATURE").directory(restored.toFile())
+                    .redirectErrorStream(true).start();
+            assertEquals(0, waitFor(p), "sha256sum -c SIGNATURE in the restored backup");
+        }
+
+        @Test
+        @DisplayName("a second pull without a new announcement does nothing and succeeds")
+        void idempotentPull() {
+            cycle();
+            CliRun again = CliRun.of("pull", "-c", pbsConf.toString());
+            assertEquals(0, again.status(), again.toString());
+            assertTrue(again.out().contains("nothing to do"), again.out());
+        }
+    }
+
+    @Nested
+    @DisplayName("Bad input")
+    class BadInput {
+        @Test
+        @DisplayName("an unknown component names what exists and fails with status 2")
+        void unknownComponent() throws IOException {
+            Path c = conf("x.properties", "node.name=x", "node.role=export", "node.dir=" + dir.resolve("x"),
+                    "node.component=oracle");
+            CliRun r = CliRun.of("export", "-c", c.toString());
+            assertEquals(2, r.status(), r.toString());
+            assertTrue(r.err().contains("no component named 'oracle'") && r.err().contains("files"), r.err());
+        }
+
+        @Test
+        @DisplayName("an unknown transport scheme is a clear error")
+        void unknownTransport() throws IOException {
+            Path c = conf("x.properties", "node.name=x", "node.role=export", "node.dir=" + dir.resolve("x"),
+                    "node.uri=carrier-pigeon:/x", "files.source=" + live);
+            CliRun r = CliRun.of("export", "-c", c.toString());
+            assertEquals(2, r.status(), r.toString());
+            assertTrue(r.err().contains("no transport named 'carrier-pigeon'"), r.err());
+        }
+
+        @Test
+        @DisplayName("a config with missing and mistyped keys reports every problem at once")
+        void badConfig() throws IOException {
+            Path c = conf("x.properties", "node.name=x", "node.role=export", "node.dir=" + dir.resolve("x"),
+                    "files.sorce=" + live, "export.retries=lots");
+            CliRun r = CliRun.of("export", "-c", c.toString());
+            assertEquals(2, r.status(), r.toString());
+            assertTrue(r.err().contains("did you mean 'files.source'"), r.err());
+            assertTrue(r.err().contains("export.retries"), r.err());
+            CliRun missing = CliRun.of("export", "-c", dir.resolve("nope.properties").toString());
+            assertEquals(2, missing.status(), missing.toString());
+            assertTrue(missing.err().contains("does not exist"), missing.err());
+        }
+
+        @Test
+        @DisplayName("a backup changed after its manifest was written fails the pull (status 3); the standby keeps its state")
+        void tamperedBackup() throws IOException {
+            cycle();
+            Files.writeString(live.resolve("table.tsv"), "1\tone\n2\ttwo\n3\tthree\n");
+            CliRun export = CliRun.of("export", "-c", leaderConf.toString());
+            assertEquals(0, export.status(), export.toString());
+            Path published = dir.resolve("db0/backup").resolve(export.out().trim());
+            Files.writeString(published.resolve("data/table.tsv"), "1\tone\n2\ttwo\n3\tTHREE\n");
+            CliRun pull = CliRun.of("pull", "-c", pbsConf.toString());
+            assertEquals(3, pull.status(), pull.toString());
+            assertTrue(pull.err().contains("data/table.tsv was changed"), pull.err());
+            CliRun status = CliRun.of("status", "-c", pbsConf.toString());
+            assertEquals(1, status.status(), "an unhealthy node's status exits 1: " + status);
+            assertTrue(status.out().contains("ERROR"), status.out());
+            CliRun imp = CliRun.of("import", "-c", importConf.toString());
+            assertEquals(0, imp.status(), imp.toString());
+            assertEquals("1\tone\n2\ttwo\n", Files.readString(standby.resolve("table.tsv")));
+        }
+
+        @Test
+        @DisplayName("a standby directory that is not writable fails the import (status 5) and loses nothing")
+        void standbyNotWritable() throws Exception {
+            cycle();
+            Files.writeString(live.resolve("table.tsv"), "changed\n");
+            assertEquals(0, CliRun.of("export", "-c", leaderConf.toString()).status());
+            assertEquals(0, CliRun.of("pull", "-c", pbsConf.toString()).status());
+            CliRun imp;
+            try (ReadOnly ro = new ReadOnly(dir)) {
+                imp = CliRun.of("import", "-c", importConf.toString());
+            }
+            assertEquals(5, imp.status(), imp.toString());
+            assertTrue(imp.err().contains("NOT_WRITABLE"), imp.err());
+            assertEquals("1\tone\n2\ttwo\n", Files.readString(standby.resolve("table.tsv")));
+            CliRun retry = CliRun.of("import", "-c", importConf.toString());
+            assertEquals(0, retry.status(), "the failed import is retried: " + retry);
+            assertEquals("changed\n", Files.readString(standby.resolve("table.tsv")));
+        }
+
+        @Test
+        @DisplayName("an export node that is not the leader refuses to export")
+        void notLeader() {
+            CliRun r = CliRun.of("export", "-c", importConf.toString());
+            assertEquals(4, r.status(), r.toString());
+            assertTrue(r.err().contains("not the leader"), r.err());
+        }
+    }
+
+    @Test
+    @DisplayName("promote makes the standby the leader in a new epoch; the old leader is then fenced")
+    void promote() {
+        cycle();
+        CliRun p = CliRun.of("promote", "-c", importConf.toString(), "--tell", "file:" + dir.resolve("db0"));
+        assertEquals(0, p.status(), p.toString());
+        assertTrue(p.out().contains("leader in epoch 1"), p.out());
+        CliRun old = CliRun.of("export", "-c", leaderConf.toString());
+        assertEquals(4, old.status(), old.toString());
+        CliRun fresh = CliRun.of("export", "-c", importConf.toString());
+        assertEquals(0, fresh.status(), fresh.toString());
+        CliRun pull = CliRun.of("pull", "-c", pbsConf.toString());
+        assertEquals(0, pull.status(), pull.toString());
+        assertTrue(pull.out().contains(fresh.out().trim()), pull.toString());
+    }
+
+    private static int waitFor(Process p) {
+        try {
+            return p.waitFor();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static long count(Path d) throws IOException {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.count();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package org.resilient.core.files;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.resilient.api.Capability;
+import org.resilient.api.SettingSpec;
+import org.resilient.api.Settings;
+import org.resilient.api.spi.ComponentProvider;
+import org.resilient.api.spi.Exporter;
+import org.resilient.api.spi.Importer;
+
+/**
+ * The {@code files} component: a directory tree. Export nodes set {@code files.source}, import nodes
+ * {@code files.target}.
+ */
+public final class FilesComponentProvider implements ComponentProvider {
+    /** The component's name. */
+    public static final String NAME = "files";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "a directory tree (files, empty directories, links, modes, times), imported by atomic swap";
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.of(Capability.PROMOTE, Capability.ATOMIC_IMPORT, Capability.SYMLINKS, Capability.FILE_MODES,
+                Capability.MODIFICATION_TIMES, Capability.EMPTY_DIRECTORIES);
+    }
+
+    @Override
+    public List<SettingSpec> settings() {
+        return FilesSettings.SPECS;
+    }
+
+    @Override
+    public Exporter exporter(Settings settings) {
+        return new FilesExporter(FilesSettings.path(settings, FilesSettings.SOURCE));
+    }
+
+    @Override
+    public Importer importer(Settings settings) {
+        return new FilesImporter(FilesSettings.path(settings, FilesSettings.TARGET));
+    }
+}

@@ -1,0 +1,85 @@
+package org.resilient.core.files;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.resilient.api.ErrorCode;
+import org.resilient.api.ExportContext;
+import org.resilient.api.ManifestEntry;
+import org.resilient.api.ResilienceException;
+import org.resilient.api.spi.Exporter;
+import org.resilient.core.fs.AtomicFiles;
+import org.resilient.core.fs.TreeCopy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies the live directory into the export directory. The copy is as consistent as the directory is
+ * quiet while it runs: files changed during the copy are taken as they are read, and the manifest is
+ * computed from the copy, so the backup is always self-consistent. Files deleted while the copy runs are
+ * left out with a warning (temporary files come and go in a live directory).
+ */
+final class FilesExporter implements Exporter {
+    private final Path source;
+
+    FilesExporter(Path source) {
+        this.source = source;
+    }
+
+    @Override
+    public void export(ExportContext context) {
+        Logger log = LoggerFactory.getLogger(context.loggerName());
+        if (!Files.isDirectory(source)) {
+            throw new ResilienceException(ErrorCode.NOT_FOUND, "files.source " + source + " is "
+                    + (Files.exists(source) ? "not a directory" : "missing")
+                    + "; set files.source to the directory to back up");
+        }
+        Path real = realPath(source);
+        Path target = context.directory().toAbsolutePath().normalize();
+        if (target.startsWith(real) || target.startsWith(source)) {
+            throw new ResilienceException(ErrorCode.CONFIG_INVALID, "files.source " + source
+                    + " contains the node's export directory " + target
+                    + "; the backup would copy itself. Put the node directory outside files.source");
+        }
+        // A source given as a link to a directory is backed up as that directory's content.
+        TreeCopy.Result r = TreeCopy.from(real).skipVanished(true).progress("export", context.progress())
+                .cancellation(context.cancellation()).copyTo(target);
+        checkNames(target);
+        log.info("exported {}: {} files, {} directories, {} links, {} bytes{}", source, r.files(), r.directories(),
+                r.links(), r.totalBytes(), r.vanished() == 0 ? "" : "; " + r.vanished() + " vanished during the copy");
+    }
+
+    /**
+     * Manifests cannot list names with control characters or backslashes (legal on Linux): say which file is
+     * the problem now, rather than let the manifest refuse the backup as if it were forged.
+     */
+    private void checkNames(Path copy) {
+        try (java.util.stream.Stream<Path> s = Files.walk(copy)) {
+            s.filter(p -> !p.equals(copy)).forEach(p -> {
+                String rel = copy.relativize(p).toString();
+                try {
+                    ManifestEntry.checkPath(rel);
+                } catch (ResilienceException e) {
+                    throw new ResilienceException(ErrorCode.IO_ERROR, "cannot back up " + source.resolve(rel)
+                            + ": its name holds a control character or a backslash, which a backup manifest cannot "
+                            + "list; rename it (or move it out of files.source)");
+                }
+            });
+        } catch (IOException e) {
+            throw AtomicFiles.ioError("list", copy, e);
+        }
+    }
+
+    private static Path realPath(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            throw AtomicFiles.ioError("resolve", p, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FilesExporter[" + source + "]";
+    }
+}

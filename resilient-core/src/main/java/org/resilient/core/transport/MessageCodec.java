@@ -1,0 +1,158 @@
+package org.resilient.core.transport;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.resilient.api.BackupId;
+import org.resilient.api.Epoch;
+import org.resilient.api.ErrorCode;
+import org.resilient.api.Message;
+import org.resilient.api.ResilienceException;
+
+/**
+ * The text form of a {@link Message}, for any transport: UTF-8 {@code key=value} lines, the first being the
+ * format version.
+ * <pre>
+ * resilient-message=1
+ * type=BACKUP_PUBLISHED
+ * from=node0
+ * epoch=3
+ * backup-id=20261125T163200.123Z-node0
+ * sent-at=2026-11-25T16:32:01.456Z
+ * </pre>
+ * {@code backup-id} is absent for messages about no backup. Reading is strict about what it needs (a
+ * missing or malformed key, an unknown type, a newer version are refused) and ignores keys it does not know,
+ * so a later version can add optional keys without breaking older readers.
+ */
+public final class MessageCodec {
+    /** The format version written and understood. */
+    public static final int VERSION = 1;
+    /** A message file is never bigger than this; anything larger is garbage. */
+    public static final int MAX_BYTES = 64 * 1024;
+    private static final String MAGIC = "resilient-message";
+
+    private MessageCodec() {
+    }
+
+    /**
+     * Serializes a message.
+     *
+     * @param m the message
+     * @return UTF-8 bytes
+     * @throws ResilienceException {@code CONFIG_INVALID} if the sender's name holds a line break or control
+     *     character (it could not be read back)
+     */
+    public static byte[] write(Message m) {
+        if (m.from().isEmpty() || m.from().chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new ResilienceException(ErrorCode.CONFIG_INVALID, "node name '" + m.from()
+                    + "' is empty or holds control characters; use letters, digits, '.', '_' and '-'");
+        }
+        StringBuilder s = new StringBuilder();
+        s.append(MAGIC).append('=').append(VERSION).append('\n');
+        s.append("type=").append(m.type().name()).append('\n');
+        s.append("from=").append(m.from()).append('\n');
+        s.append("epoch=").append(m.epoch().value()).append('\n');
+        if (m.backupId() != null) {
+            s.append("backup-id=").append(m.backupId().value()).append('\n');
+        }
+        s.append("sent-at=").append(m.sentAt()).append('\n');
+        return s.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Parses a message.
+     *
+     * @param bytes the text
+     * @return the message
+     * @throws ResilienceException {@code MESSAGE_INVALID} saying what is wrong for anything malformed or of a newer
+     *     version
+     */
+    public static Message read(byte[] bytes) {
+        if (bytes.length > MAX_BYTES) {
+            throw bad("it has " + bytes.length + " bytes, more than " + MAX_BYTES);
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw bad("it is not UTF-8 text");
+        }
+        if (!text.endsWith("\n")) {
+            throw bad("it does not end with a newline (truncated?)");
+        }
+        Map<String, String> kv = new LinkedHashMap<>();
+        String[] lines = text.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw bad("line " + (i + 1) + " is not 'key=value'");
+            }
+            if (i == 0 && !line.substring(0, eq).equals(MAGIC)) {
+                throw bad("it does not start with '" + MAGIC + "='");
+            }
+            if (kv.put(line.substring(0, eq), line.substring(eq + 1)) != null) {
+                throw bad("key '" + line.substring(0, eq) + "' appears twice");
+            }
+        }
+        int version = (int) number(kv, MAGIC);
+        if (version > VERSION || version < 1) {
+            throw bad("it has format version " + version + " but this build reads 1 to " + VERSION
+                    + "; upgrade resilient on this node");
+        }
+        Message.Type type;
+        try {
+            type = Message.Type.valueOf(need(kv, "type"));
+        } catch (IllegalArgumentException e) {
+            throw bad("unknown type '" + kv.get("type") + "'");
+        }
+        String from = need(kv, "from");
+        long epoch = number(kv, "epoch");
+        String sentAt = need(kv, "sent-at");
+        String id = kv.get("backup-id");
+        if (id == null && type != Message.Type.LEADER_CHANGED) {
+            throw bad("key 'backup-id' is missing (required for " + type + ")");
+        }
+        BackupId backupId;
+        try {
+            backupId = id == null ? null : new BackupId(id);
+        } catch (ResilienceException e) {
+            throw bad(e.getMessage());
+        }
+        if (epoch < 0) {
+            throw bad("epoch " + epoch + " is negative");
+        }
+        try {
+            return new Message(type, from, new Epoch(epoch), backupId, Instant.parse(sentAt));
+        } catch (DateTimeParseException e) {
+            throw bad("sent-at '" + sentAt + "' is not an ISO-8601 instant");
+        }
+    }
+
+    private static String need(Map<String, String> kv, String key) {
+        String v = kv.get(key);
+        if (v == null || v.isEmpty()) {
+            throw bad("key '" + key + "' is missing");
+        }
+        return v;
+    }
+
+    private static long number(Map<String, String> kv, String key) {
+        String v = need(kv, key);
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw bad(key + " '" + v + "' is not a number");
+        }
+    }
+
+    private static ResilienceException bad(String why) {
+        return new ResilienceException(ErrorCode.MESSAGE_INVALID, "malformed message: " + why);
+    }
+}

@@ -1,0 +1,236 @@
+package org.resilient.core.transport.local;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.resilient.api.BackupId;
+import org.resilient.api.ErrorCode;
+import org.resilient.api.Message;
+import org.resilient.api.OperationContext;
+import org.resilient.api.ResilienceException;
+import org.resilient.api.spi.Transport;
+import org.resilient.core.fs.AtomicFiles;
+import org.resilient.core.fs.TreeCopy;
+import org.resilient.core.node.NodeLayout;
+import org.resilient.core.transport.MessageCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves backups and messages between node directories through the file system. Pulls copy into
+ * {@code <target>.partial} and push into {@code <node>/incoming/<id>}, keeping what an interrupted transfer
+ * already copied, then appear whole by a rename. Messages are files in {@code <node>/inbox/}, written
+ * atomically and named so that they sort by time; unreadable ones are moved to {@code inbox/bad/}.
+ */
+final class LocalTransport implements Transport {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalTransport.class);
+    private static final String SUFFIX = ".msg";
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
+    private final NodeLayout self;
+
+    LocalTransport(Path selfDir) {
+        this.self = new NodeLayout(selfDir);
+    }
+
+    @Override
+    public void pull(URI from, BackupId id, Path target, OperationContext context) {
+        NodeLayout node = reachable(from);
+        Path source = node.backup(id);
+        if (!Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
+            throw new ResilienceException(ErrorCode.NOT_FOUND, "node " + from + " has not published backup " + id
+                    + " (no directory " + source + "); it may have been pruned there: pull a newer backup");
+        }
+        Path dst = target.toAbsolutePath().normalize();
+        if (Files.exists(dst, LinkOption.NOFOLLOW_LINKS)) {
+            throw new ResilienceException(ErrorCode.IO_ERROR, "cannot pull " + id + " into " + dst
+                    + ": it already exists; remove it or pull into another directory");
+        }
+        Path partial = dst.resolveSibling(dst.getFileName() + ".partial");
+        copy(source, partial, "pull", context, from);
+        try {
+            AtomicFiles.move(partial, dst);
+        } catch (IOException e) {
+            throw AtomicFiles.ioError("rename " + partial + " to", dst, e);
+        }
+        LOG.info("pulled backup {} from {} into {}", id, from, dst);
+    }
+
+    @Override
+    public void push(Path source, BackupId id, URI to, OperationContext context) {
+        NodeLayout node = reachable(to);
+        Path published = node.backup(id);
+        if (Files.isDirectory(published, LinkOption.NOFOLLOW_LINKS)) {
+            LOG.info("backup {} is already published on {}; nothing to push", id, to);
+            return;
+        }
+        Path incoming = node.incoming().resolve(id.value());
+        try {
+            Files.createDirectories(node.incoming());
+            Files.createDirectories(node.backups());
+        } catch (IOException e) {
+            throw notWritable(to, e);
+        }
+        copy(source, incoming, "push", context, to);
+        try {
+            Files.move(incoming, published, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.fsyncDirectory(node.backups());
+        } catch (IOException e) {
+            if (Files.isDirectory(published, LinkOption.NOFOLLOW_LINKS)) {
+                // Another push of the same backup won the race: the backup is published, which is what we want.
+                LOG.info("backup {} was published on {} by a concurrent push", id, to);
+                AtomicFiles.deleteTree(incoming);
+                return;
+            }
+            throw AtomicFiles.isPermissionProblem(e) ? notWritable(to, e)
+                    : AtomicFiles.ioError("publish " + incoming + " as", published, e);
+        }
+        LOG.info("pushed backup {} to {}", id, to);
+    }
+
+    private static void copy(Path source, Path target, String phase, OperationContext context, URI node) {
+        try {
+            TreeCopy.from(source).resume(true).fsync(true).progress(phase, context.progress())
+                    .cancellation(context.cancellation()).copyTo(target);
+        } catch (ResilienceException e) {
+            if (e.code() == ErrorCode.NOT_WRITABLE) {
+                throw new ResilienceException(ErrorCode.NOT_WRITABLE, "cannot " + phase + " into " + target
+                        + ": not writable (" + e.getMessage() + "); make it writable by this user", e);
+            }
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                throw new ResilienceException(ErrorCode.NOT_FOUND, "cannot " + phase + " " + source + " ("
+                        + node + "): " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void send(URI to, Message message) {
+        NodeLayout node = reachable(to);
+        byte[] bytes = MessageCodec.write(message);
+        Path file = node.inbox().resolve(STAMP.format(Instant.now()) + "-"
+                + String.format("%012d-%08x", SEQUENCE.incrementAndGet(), ThreadLocalRandom.current().nextInt())
+                + SUFFIX);
+        try {
+            AtomicFiles.write(file, bytes);
+        } catch (ResilienceException e) {
+            throw new ResilienceException(e.code() == ErrorCode.NOT_WRITABLE ? ErrorCode.UNREACHABLE : e.code(),
+                    "cannot deliver " + message.type() + " to " + to + ": " + e.getMessage(), e);
+        }
+        LOG.debug("sent {} to {} as {}", message.type(), to, file.getFileName());
+    }
+
+    @Override
+    public List<Message> receive() {
+        Path inbox = self.inbox();
+        if (!Files.isDirectory(inbox)) {
+            return List.of();
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.list(inbox)) {
+            // Hidden names are messages still being written (AtomicFiles' temporary names).
+            files = s.filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                            || Files.isSymbolicLink(p))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw AtomicFiles.ioError("list", inbox, e);
+        }
+        List<Message> out = new ArrayList<>();
+        for (Path f : files) {
+            String name = f.getFileName().toString();
+            if (!name.endsWith(SUFFIX) || Files.isSymbolicLink(f)) {
+                moveAside(f, "it is not a message file (name does not end with " + SUFFIX + " or it is a link)");
+                continue;
+            }
+            byte[] bytes;
+            try {
+                if (Files.size(f) > MessageCodec.MAX_BYTES) {
+                    moveAside(f, "it is larger than " + MessageCodec.MAX_BYTES + " bytes");
+                    continue;
+                }
+                bytes = Files.readAllBytes(f);
+            } catch (NoSuchFileException e) {
+                continue; // taken by a concurrent receive
+            } catch (IOException e) {
+                throw AtomicFiles.ioError("read", f, e);
+            }
+            Message m;
+            try {
+                m = MessageCodec.read(bytes);
+            } catch (ResilienceException e) {
+                moveAside(f, e.getMessage());
+                continue;
+            }
+            try {
+                Files.delete(f);
+            } catch (NoSuchFileException e) {
+                continue; // a concurrent receive took it: it returns it, not us
+            } catch (IOException e) {
+                throw AtomicFiles.ioError("delete the received message", f, e);
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
+    private void moveAside(Path f, String why) {
+        Path bad = self.inbox().resolve("bad");
+        Path dst = bad.resolve(f.getFileName());
+        try {
+            Files.createDirectories(bad);
+            if (Files.exists(dst, LinkOption.NOFOLLOW_LINKS)) {
+                // Never overwrite an earlier bad message: it may be the evidence someone needs.
+                dst = bad.resolve(f.getFileName() + "." + System.nanoTime());
+            }
+            AtomicFiles.move(f, dst);
+            LOG.warn("unreadable message {} moved to {}: {}", f.getFileName(), dst, why);
+        } catch (IOException e) {
+            LOG.error("unreadable message {} ({}) could not be moved to {}: {}; it stays in the inbox",
+                    f, why, bad, e.toString());
+        }
+    }
+
+    private static NodeLayout reachable(URI node) {
+        Path dir = NodeUris.toPath(node, "node");
+        if (!Files.isDirectory(dir)) {
+            throw new ResilienceException(ErrorCode.UNREACHABLE, "node " + node + " is unreachable: its directory "
+                    + dir + " does not exist" + (Files.exists(dir) ? " (it is a file)" : "")
+                    + "; check the node's URI and that its file system is mounted");
+        }
+        return new NodeLayout(dir);
+    }
+
+    private static ResilienceException notWritable(URI node, IOException e) {
+        if (AtomicFiles.isPermissionProblem(e)) {
+            return new ResilienceException(ErrorCode.NOT_WRITABLE, "cannot push to node " + node
+                    + ": its directory is not writable (" + e.getMessage() + "); make it writable by this user", e);
+        }
+        return AtomicFiles.ioError("push to node", Path.of(node), e);
+    }
+
+    @Override
+    public void close() {
+        // Nothing held: every operation opens and closes its own files.
+    }
+
+    @Override
+    public String toString() {
+        return "LocalTransport[" + self.root() + "]";
+    }
+}

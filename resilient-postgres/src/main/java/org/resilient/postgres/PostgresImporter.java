@@ -1,0 +1,329 @@
+package org.resilient.postgres;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.resilient.api.ErrorCode;
+import org.resilient.api.ImportContext;
+import org.resilient.api.ManifestEntry;
+import org.resilient.api.PromoteContext;
+import org.resilient.api.ResilienceException;
+import org.resilient.api.spi.Importer;
+import org.resilient.postgres.internal.DumpMetadata;
+import org.resilient.postgres.internal.GlobalsFilter;
+import org.resilient.postgres.internal.PgSession;
+import org.resilient.postgres.internal.PgTools;
+import org.resilient.postgres.internal.WorkNames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restores a postgres backup into a standby server without ever damaging the standby's last good state:
+ * each database is restored ({@code pg_restore -j N}) into {@code <db>__resilient_tmp}, checked, made
+ * read-only, and only when every database of the backup restored and checked are they all swapped in by
+ * renames in one transaction (the previous ones kept as {@code <db>__resilient_old} until the swap
+ * committed, then dropped). Connections see the old databases or the new ones, never a mix.
+ *
+ * <p>An import interrupted at any point is repaired by the next one: leftover {@code __resilient_tmp}
+ * databases are dropped, and a standby database missing beside its {@code __resilient_old} copy is renamed
+ * back before anything else happens.
+ */
+public final class PostgresImporter implements Importer {
+    private static final Pattern TOC_TABLE = Pattern.compile("^\\d+; 1259 \\d+ (TABLE|MATERIALIZED VIEW) .*");
+    private static final String RELATION_COUNT = "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON "
+            + "n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', "
+            + "'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%' "
+            + "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass "
+            + "AND d.objid = c.oid AND d.deptype = 'e')";
+
+    private final PostgresSettings settings;
+    private final PgTools tools;
+
+    /**
+     * An importer.
+     *
+     * @param settings where the standby server is
+     * @param tools where the client tools are
+     */
+    public PostgresImporter(PostgresSettings settings, PgTools tools) {
+        this.settings = settings;
+        this.tools = tools;
+    }
+
+    @Override
+    public void importBackup(ImportContext context) {
+        Logger log = LoggerFactory.getLogger(context.loggerName());
+        Path dir = context.directory();
+        context.cancellation().throwIfCancelled("import into " + settings.where());
+        checkFilesAgainstManifest(context);
+        DumpMetadata meta = DumpMetadata.read(dir);
+        List<DumpMetadata.Database> databases = selected(meta);
+        try (PgSession pg = new PgSession(settings, tools, context.cancellation(), context.loggerName())) {
+            int sourceMajor = PgSession.majorOf(meta.serverVersionNum());
+            int standbyMajor = pg.serverMajor();
+            if (standbyMajor < sourceMajor) {
+                throw new ResilienceException(ErrorCode.UNSUPPORTED, "the standby " + settings.where() + " runs "
+                        + "PostgreSQL " + standbyMajor + ", older than the source (" + sourceMajor + "); upgrade it");
+            }
+            Path pgRestore = pg.tool("pg_restore");
+            repairInterruptedImport(pg, databases, log);
+            if (meta.globals() && settings.globals()) {
+                applyGlobals(pg, dir.resolve(DumpMetadata.GLOBALS_FILE));
+            }
+            List<String> restored = new ArrayList<>();
+            List<String> replaced;
+            try {
+                int i = 0;
+                for (DumpMetadata.Database db : databases) {
+                    context.cancellation().throwIfCancelled("import into " + settings.where());
+                    context.progress().progress("pg_restore", i++, databases.size(), "databases");
+                    restored.add(WorkNames.tmp(db.name()));
+                    restore(pg, pgRestore, dir, db, log);
+                }
+                context.cancellation().throwIfCancelled("import into " + settings.where());
+                // the swap is short and must not be killed between its COMMIT and psql's exit, which would
+                // report a failure for a swap that happened
+                replaced = swap(pg.uncancellable(), databases, log);
+                context.progress().progress("pg_restore", databases.size(), databases.size(), "databases");
+            } catch (RuntimeException e) {
+                dropQuietly(pg.uncancellable(), restored, log);
+                throw e;
+            }
+            dropQuietly(pg.uncancellable(), replaced.stream().map(WorkNames::old).toList(), log);
+        }
+    }
+
+    @Override
+    public void promote(PromoteContext context) {
+        Logger log = LoggerFactory.getLogger(context.loggerName());
+        try (PgSession pg = new PgSession(settings, tools, context.cancellation(), context.loggerName())) {
+            List<String> targets = settings.databases();
+            if (targets.isEmpty()) {
+                targets = pg.query(settings.maintenanceDatabase(), "SELECT d.datname FROM pg_db_role_setting s "
+                        + "JOIN pg_database d ON d.oid = s.setdatabase WHERE s.setrole = 0 AND "
+                        + "'default_transaction_read_only=on' = ANY (s.setconfig) ORDER BY 1").stream()
+                        .filter(n -> !WorkNames.isWorkName(n)).toList();
+            }
+            for (String db : targets) {
+                String exists = pg.queryValue(settings.maintenanceDatabase(),
+                        "SELECT count(*) FROM pg_database WHERE datname = " + PgSession.literal(db));
+                if ("0".equals(exists.trim())) {
+                    throw new ResilienceException(ErrorCode.NOT_FOUND, "cannot promote database '" + db + "' on "
+                            + settings.where() + ": it does not exist; has an import ever succeeded here?");
+                }
+                // existing sessions keep the read-only default they started with: end them so that clients
+                // reconnect to a writable database
+                pg.execute(settings.maintenanceDatabase(),
+                        "ALTER DATABASE " + PgSession.ident(db) + " RESET default_transaction_read_only",
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+                                + PgSession.literal(db) + " AND pid <> pg_backend_pid()");
+                log.info("promoted database '{}' on {} (epoch {}): it is writable now", db, settings.where(),
+                        context.epoch());
+            }
+        }
+    }
+
+    /**
+     * Checks that every file of the manifest is present with its size. The node verified the digests
+     * already; this cheap second look guards pg_restore against a truncated file, which in an uncompressed
+     * dump could otherwise restore fewer rows without an error.
+     */
+    private static void checkFilesAgainstManifest(ImportContext context) {
+        Path dir = context.directory();
+        for (ManifestEntry e : context.manifest().entries()) {
+            if (e.type() != ManifestEntry.Type.FILE) {
+                continue;
+            }
+            Path f = dir.resolve(e.path());
+            long size;
+            try {
+                size = Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) ? Files.size(f) : -1;
+            } catch (IOException ex) {
+                size = -1;
+            }
+            if (size != e.size()) {
+                throw new ResilienceException(ErrorCode.VERIFICATION_FAILED, "backup " + context.backupId()
+                        + ": file " + e.path() + (size < 0 ? " is missing" : " has " + size + " bytes")
+                        + " but the manifest says " + e.size() + " bytes; it was damaged or truncated in transit. "
+                        + "Nothing was imported; pull the backup again.");
+            }
+        }
+    }
+
+    private List<DumpMetadata.Database> selected(DumpMetadata meta) {
+        if (settings.databases().isEmpty()) {
+            return meta.databases();
+        }
+        List<String> missing = settings.databases().stream()
+                .filter(n -> meta.databases().stream().noneMatch(d -> d.name().equals(n))).toList();
+        if (!missing.isEmpty()) {
+            throw new ResilienceException(ErrorCode.NOT_FOUND, "the backup holds no database " + missing
+                    + " (it holds " + meta.databases().stream().map(DumpMetadata.Database::name).toList()
+                    + "); fix postgres.databases of the import node");
+        }
+        return meta.databases().stream().filter(d -> settings.databases().contains(d.name())).toList();
+    }
+
+    /** Undoes what an interrupted import left: a swap cut between its renames, leftover work databases. */
+    private void repairInterruptedImport(PgSession pg, List<DumpMetadata.Database> databases, Logger log) {
+        Set<String> existing = new LinkedHashSet<>(pg.query(settings.maintenanceDatabase(),
+                "SELECT datname FROM pg_database"));
+        List<String> toDrop = new ArrayList<>();
+        for (DumpMetadata.Database db : databases) {
+            String old = WorkNames.old(db.name());
+            if (existing.contains(old) && !existing.contains(db.name())) {
+                // the swap is one transaction, so this only happens if someone renamed by hand; the old copy
+                // is the last good state: put it back
+                log.warn("database '{}' missing beside '{}' on {}: renaming it back", db.name(), old, settings.where());
+                pg.execute(settings.maintenanceDatabase(), "ALTER DATABASE " + PgSession.ident(old) + " RENAME TO "
+                        + PgSession.ident(db.name()));
+            } else if (existing.contains(old)) {
+                toDrop.add(old);
+            }
+            if (existing.contains(WorkNames.tmp(db.name()))) {
+                toDrop.add(WorkNames.tmp(db.name()));
+            }
+        }
+        for (String name : toDrop) {
+            log.info("dropping leftover work database '{}' on {}", name, settings.where());
+            pg.execute(settings.maintenanceDatabase(), "DROP DATABASE IF EXISTS " + PgSession.ident(name) + " WITH (FORCE)");
+        }
+    }
+
+    private void applyGlobals(PgSession pg, Path globals) {
+        if (!Files.isRegularFile(globals)) {
+            throw new ResilienceException(ErrorCode.VERIFICATION_FAILED, "the backup says it holds "
+                    + DumpMetadata.GLOBALS_FILE + " but " + globals + " is missing; pull the backup again");
+        }
+        Path filtered = null;
+        try {
+            filtered = Files.createTempFile("resilient-globals-", ".sql",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(filtered, GlobalsFilter.filter(Files.readString(globals), settings.user()));
+            // without ON_ERROR_STOP: roles that already exist on the standby give errors that are expected;
+            // they are logged, and the rest is applied
+            pg.run("applying " + DumpMetadata.GLOBALS_FILE, List.of(pg.tool("psql").toString(), "-X", "-q",
+                    PgSession.dbnameArg(settings.maintenanceDatabase()), "-f", filtered.toString()));
+        } catch (IOException e) {
+            throw new ResilienceException(ErrorCode.IO_ERROR, "cannot prepare " + globals + " for the standby: "
+                    + e.getMessage());
+        } finally {
+            if (filtered != null) {
+                try {
+                    Files.deleteIfExists(filtered);
+                } catch (IOException e) {
+                    // a 0600 file in the temporary directory; nothing else to do
+                }
+            }
+        }
+    }
+
+    private void restore(PgSession pg, Path pgRestore, Path dir, DumpMetadata.Database db, Logger log) {
+        String tmp = WorkNames.tmp(db.name());
+        Path dump = dir.resolve(db.directory());
+        if (!Files.isRegularFile(dump.resolve("toc.dat"))) {
+            throw new ResilienceException(ErrorCode.VERIFICATION_FAILED, "the dump of database '" + db.name()
+                    + "' has no " + dump.resolve("toc.dat") + "; the backup is incomplete, pull it again");
+        }
+        StringBuilder create = new StringBuilder("CREATE DATABASE " + PgSession.ident(tmp)
+                + " TEMPLATE template0 ENCODING " + PgSession.literal(db.encoding()));
+        if (!db.collate().isEmpty()) {
+            create.append(" LC_COLLATE ").append(PgSession.literal(db.collate()));
+        }
+        if (!db.ctype().isEmpty()) {
+            create.append(" LC_CTYPE ").append(PgSession.literal(db.ctype()));
+        }
+        pg.execute(settings.maintenanceDatabase(), create.toString());
+        if (!settings.noOwner() && !db.owner().isEmpty() && !db.owner().equals(settings.user())) {
+            pg.execute(settings.maintenanceDatabase(), "ALTER DATABASE " + PgSession.ident(tmp) + " OWNER TO "
+                    + PgSession.ident(db.owner()));
+        }
+        log.info("restoring database '{}' into '{}' on {}", db.name(), tmp, settings.where());
+        List<String> cmd = new ArrayList<>(List.of(pgRestore.toString(), "-j", Integer.toString(settings.jobs()),
+                "--exit-on-error", PgSession.dbnameArg(tmp)));
+        if (settings.noOwner()) {
+            cmd.addAll(List.of("--no-owner", "--no-privileges"));
+        }
+        cmd.add(dump.toString());
+        pg.run("pg_restore of database '" + db.name() + "' into '" + tmp + "'", cmd);
+        check(pg, pgRestore, dump, db, tmp);
+        pg.execute(settings.maintenanceDatabase(),
+                "ALTER DATABASE " + PgSession.ident(tmp) + " SET default_transaction_read_only = on");
+    }
+
+    /** Checks that every table and materialized view of the dump exists in the restored database. */
+    private void check(PgSession pg, Path pgRestore, Path dump, DumpMetadata.Database db, String tmp) {
+        String toc = pg.run("pg_restore -l of database '" + db.name() + "'",
+                List.of(pgRestore.toString(), "-l", dump.toString())).stdout();
+        long expected = toc.lines().filter(l -> TOC_TABLE.matcher(l).matches()).count();
+        long actual = Long.parseLong(pg.queryValue(tmp, RELATION_COUNT).trim());
+        if (actual != expected) {
+            throw new ResilienceException(ErrorCode.VERIFICATION_FAILED, "restored database '" + tmp + "' on "
+                    + settings.where() + " has " + actual + " tables and materialized views but the dump of '"
+                    + db.name() + "' lists " + expected + "; the standby keeps its previous state");
+        }
+    }
+
+    /**
+     * Renames every restored database into place in one transaction, ending sessions on the old ones.
+     *
+     * @return the databases that existed and were renamed to their old names
+     */
+    private List<String> swap(PgSession pg, List<DumpMetadata.Database> databases, Logger log) {
+        Set<String> existing = new LinkedHashSet<>(pg.query(settings.maintenanceDatabase(),
+                "SELECT datname FROM pg_database"));
+        List<String> live = databases.stream().map(DumpMetadata.Database::name).filter(existing::contains).toList();
+        StringBuilder sql = new StringBuilder("BEGIN;\n");
+        if (!live.isEmpty()) {
+            sql.append("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND datname IN (")
+                    .append(live.stream().map(PgSession::literal).collect(Collectors.joining(", "))).append(");\n");
+        }
+        for (String db : live) {
+            sql.append("ALTER DATABASE ").append(PgSession.ident(db)).append(" RENAME TO ")
+                    .append(PgSession.ident(WorkNames.old(db))).append(";\n");
+        }
+        for (DumpMetadata.Database db : databases) {
+            sql.append("ALTER DATABASE ").append(PgSession.ident(WorkNames.tmp(db.name()))).append(" RENAME TO ")
+                    .append(PgSession.ident(db.name())).append(";\n");
+        }
+        sql.append("COMMIT;");
+        // a client may connect between the terminate and the rename ("being accessed by other users"):
+        // the whole transaction rolls back, so simply try again a few times
+        ResilienceException last = null;
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            try {
+                pg.execute(settings.maintenanceDatabase(), sql.toString());
+                log.info("swapped in {} on {}", databases.stream().map(DumpMetadata.Database::name).toList(),
+                        settings.where());
+                return live;
+            } catch (ResilienceException e) {
+                last = e;
+                if (e.code() != ErrorCode.TOOL_FAILED || !e.getMessage().contains("being accessed by other users")) {
+                    throw e;
+                }
+                log.warn("swap attempt {} on {}: databases still in use, retrying", attempt, settings.where());
+            }
+        }
+        throw last;
+    }
+
+    private void dropQuietly(PgSession pg, List<String> names, Logger log) {
+        for (String name : names) {
+            try {
+                pg.execute(settings.maintenanceDatabase(),
+                        "DROP DATABASE IF EXISTS " + PgSession.ident(name) + " WITH (FORCE)");
+            } catch (ResilienceException e) {
+                log.warn("could not drop work database '{}' on {} (the next import will): {}", name,
+                        settings.where(), e.getMessage());
+            }
+        }
+    }
+}
