@@ -40,6 +40,12 @@ echo "== building (offline)"
 (cd "$ROOT" && mvn -B -q -o -pl resilient-mysql -am compile dependency:build-classpath \
    -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >/dev/null)
 CP="$ROOT/resilient-mysql/target/classes:$(cat "$WORK/cp.txt")"
+if [ -d "$ROOT/resilient-archive/src/main/java" ]; then
+  # the dedup archive the pull-backup node stores into (a plain copy stands in when it is absent)
+  (cd "$ROOT" && mvn -B -q -o -pl resilient-archive -am compile dependency:build-classpath \
+     -Dmdep.outputFile="$WORK/cp-archive.txt" -Dmdep.includeScope=runtime >/dev/null)
+  CP="$CP:$ROOT/resilient-archive/target/classes:$(cat "$WORK/cp-archive.txt")"
+fi
 
 P1=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 P2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -92,17 +98,19 @@ for round in $(seq "$ROUNDS"); do
   rm -rf "$WORK/full"
   [ "$(checksums dst)" = "$SRC_SUM" ] || { echo "full cycle: CHECKSUM MISMATCH" >&2; exit 1; }
   get() { awk -v k="$1" '$1 == k { print $2 }' "$WORK/full.txt"; }
-  EXTRA=$(awk -v a="$(get seal_sha256)" -v b="$(get verify_sha256)" -v c="$(get store_copy)" -v d="$(get verify_again)" 'BEGIN { printf "%.2f", a + b + c + d }')
+  EXTRA=$(awk -v t="$(get total)" -v e="$(get export)" -v i="$(get import)" 'BEGIN { printf "%.2f", t - e - i }')
+  ARCHIVE=$(grep -o 'archive=[a-z]*' "$WORK/full.txt" | cut -d= -f2)
   echo "$round $(secs "$t" "$t1") $(secs "$t1" "$t2") $(secs "$t" "$t2") $(get export) $EXTRA $(get import) $(get total)" >> "$RESULTS"
 done
 
 echo
+echo "archive: $ARCHIVE ($( [ "$ARCHIVE" = dir ] && echo 'resilient-archive dir: FastCDC + zstd' || echo 'plain copy standing in'))"
 echo "mysql benchmark: $DUMP_MB MB mydumper dump of $DB, threads=$THREADS, rows-per-file=$ROWS_PER_FILE, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); CHECKSUM TABLE equal after every load"
 printf '| %5s | %-44s | %9s | %9s | %7s |\n' "round" "step" "raw (s)" "full (s)" "ratio"
 printf '|%s|%s|%s|%s|%s|\n' "-------" "----------------------------------------------" "-----------" "-----------" "---------"
 while read -r r rd rl rt fe fx fi ft; do
   printf '| %5s | %-44s | %9s | %9s | %7s |\n' "$r" "dump (mydumper / MysqlExporter)" "$rd" "$fe" "$(ratio "$fe" "$rd")"
-  printf '| %5s | %-44s | %9s | %9s | %7s |\n' "$r" "seal + verify + store (copy) + verify (sha256)" "-" "$fx" "-"
+  printf '| %5s | %-44s | %9s | %9s | %7s |\n' "$r" "seal+verify, archive store, push, verify" "-" "$fx" "-"
   printf '| %5s | %-44s | %9s | %9s | %7s |\n' "$r" "load (myloader -o / MysqlImporter with swap)" "$rl" "$fi" "$(ratio "$fi" "$rl")"
   printf '| %5s | %-44s | %9s | %9s | %7s |\n' "$r" "total" "$rt" "$ft" "$(ratio "$ft" "$rt")"
 done < "$RESULTS"

@@ -98,7 +98,7 @@ public final class MysqlExporter implements Exporter {
                     + " information_schema.TABLES WHERE TABLE_SCHEMA IN (" + in + ") AND TABLE_TYPE = 'BASE TABLE'"
                     + " AND ENGINE <> 'InnoDB' LIMIT 5");
             if (!others.isEmpty()) {
-                LOG.info("non-InnoDB tables such as {}: mydumper holds the global read lock until they are dumped", others);
+                LOG.info("non-InnoDB tables such as {}: writes wait for the whole dump (global read lock)", others);
             }
             return others.isEmpty();
         }
