@@ -19,6 +19,8 @@ public enum ErrorCode {
     MANIFEST_INVALID(3),
     /** Data does not match its manifest: a file was changed, truncated, added or removed. */
     VERIFICATION_FAILED(3),
+    /** A message from another node is malformed or of a newer format; it is set aside, never acted on. */
+    MESSAGE_INVALID(3),
     /** Archive data is damaged (checksum mismatch, truncated or missing pack, bad index). */
     ARCHIVE_CORRUPT(3),
     /** The archive was written by a newer format version than this build understands. */

@@ -297,26 +297,35 @@ public abstract class ArchiveContract {
             Archive other = open(false);
             java.util.concurrent.atomic.AtomicReference<Throwable> second = new java.util.concurrent.atomic.AtomicReference<>();
             java.util.concurrent.atomic.AtomicBoolean tried = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicReference<Thread> secondThread = new java.util.concurrent.atomic.AtomicReference<>();
             OperationContext ctx = OperationContext.builder(one.directory()).progress(p -> {
                 if (tried.compareAndSet(false, true)) {
                     // Another thread, as another process would be: a lock held by this thread may be reentrant.
                     Thread t = new Thread(() -> {
                         try {
                             other.store(TestBackups.storeRequest(two, 2), TestBackups.context(two.directory()));
-                            second.set(new AssertionError("a second store succeeded while the first held the lock"));
+                            second.compareAndSet(null, new AssertionError("a second store succeeded while the first held the lock"));
                         } catch (Throwable e) {
-                            second.set(e);
+                            second.compareAndSet(null, e);
                         }
                     });
                     t.start();
                     try {
-                        t.join(60_000);
+                        t.join(20_000);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
+                    if (t.isAlive()) {
+                        second.compareAndSet(null, new AssertionError(
+                                "the second store blocked for 20 s instead of failing at once with LOCKED"));
+                    }
+                    secondThread.set(t);
                 }
             }).build();
             Generation g = archive.store(TestBackups.storeRequest(one, 1), ctx);
+            if (secondThread.get() != null) {
+                secondThread.get().join(60_000);
+            }
             org.junit.jupiter.api.Assumptions.assumeTrue(tried.get(),
                     "the archive reported no progress during a store, so the kit cannot run a second store meanwhile");
             Throwable e = second.get();

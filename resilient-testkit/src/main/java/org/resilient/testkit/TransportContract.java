@@ -361,6 +361,16 @@ public abstract class TransportContract {
         }
 
         @Test
+        @DisplayName("of a source directory that does not exist fails and publishes nothing")
+        void missingSource() {
+            ResilienceException e = assertThrows(ResilienceException.class, () -> exporterTransport.push(
+                    local.resolve("no-such-backup"), TestBackups.id(1), receiver, context()));
+            assertTrue(Set.of(ErrorCode.NOT_FOUND, ErrorCode.IO_ERROR).contains(e.code()), () -> "wrong code: " + e);
+            assertEquals(List.of(), fixture.published(receiver), "a push of nothing published a backup");
+            assertEquals(List.of(), fixture.leftovers(receiver), "leftovers on the receiving node");
+        }
+
+        @Test
         @DisplayName("to a node that does not exist fails with UNREACHABLE or NOT_FOUND")
         void unknownNode() {
             SealedBackup b = sample(1, 0);

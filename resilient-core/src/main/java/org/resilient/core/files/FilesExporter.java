@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ExportContext;
+import org.resilient.api.ManifestEntry;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Exporter;
 import org.resilient.core.fs.AtomicFiles;
@@ -43,8 +44,30 @@ final class FilesExporter implements Exporter {
         // A source given as a link to a directory is backed up as that directory's content.
         TreeCopy.Result r = TreeCopy.from(real).skipVanished(true).progress("export", context.progress())
                 .cancellation(context.cancellation()).copyTo(target);
+        checkNames(target);
         log.info("exported {}: {} files, {} directories, {} links, {} bytes{}", source, r.files(), r.directories(),
                 r.links(), r.totalBytes(), r.vanished() == 0 ? "" : "; " + r.vanished() + " vanished during the copy");
+    }
+
+    /**
+     * Manifests cannot list names with control characters or backslashes (legal on Linux): say which file is
+     * the problem now, rather than let the manifest refuse the backup as if it were forged.
+     */
+    private void checkNames(Path copy) {
+        try (java.util.stream.Stream<Path> s = Files.walk(copy)) {
+            s.filter(p -> !p.equals(copy)).forEach(p -> {
+                String rel = copy.relativize(p).toString();
+                try {
+                    ManifestEntry.checkPath(rel);
+                } catch (ResilienceException e) {
+                    throw new ResilienceException(ErrorCode.IO_ERROR, "cannot back up " + source.resolve(rel)
+                            + ": its name holds a control character or a backslash, which a backup manifest cannot "
+                            + "list; rename it (or move it out of files.source)");
+                }
+            });
+        } catch (IOException e) {
+            throw AtomicFiles.ioError("list", copy, e);
+        }
     }
 
     private static Path realPath(Path p) {

@@ -8,7 +8,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -69,7 +69,7 @@ public final class MessageCodec {
      *
      * @param bytes the text
      * @return the message
-     * @throws ResilienceException {@code IO_ERROR} saying what is wrong for anything malformed or of a newer
+     * @throws ResilienceException {@code MESSAGE_INVALID} saying what is wrong for anything malformed or of a newer
      *     version
      */
     public static Message read(byte[] bytes) {
@@ -153,6 +153,6 @@ public final class MessageCodec {
     }
 
     private static ResilienceException bad(String why) {
-        return new ResilienceException(ErrorCode.IO_ERROR, "malformed message: " + why);
+        return new ResilienceException(ErrorCode.MESSAGE_INVALID, "malformed message: " + why);
     }
 }

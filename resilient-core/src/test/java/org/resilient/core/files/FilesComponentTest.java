@@ -221,6 +221,17 @@ class FilesComponentTest {
         }
 
         @Test
+        @DisplayName("a file name a manifest cannot list (backslash, line break) is IO_ERROR naming the file")
+        void unlistableName() throws IOException {
+            Files.writeString(live.resolve("a/back\\slash"), "x");
+            Path data = Files.createDirectories(tmp.resolve("export"));
+            ResilienceException e = assertThrows(ResilienceException.class, () -> files.exporter(settings()).export(
+                    ExportContext.builder().directory(data).backupId(new BackupId("x1")).build()));
+            assertEquals(ErrorCode.IO_ERROR, e.code());
+            assertTrue(e.getMessage().contains("back\\slash") && e.getMessage().contains("rename"), e.getMessage());
+        }
+
+        @Test
         @DisplayName("an export directory inside the source is CONFIG_INVALID (the backup would copy itself)")
         void exportInsideSource() throws IOException {
             Path data = Files.createDirectories(live.resolve("node/incoming/x1/data"));

@@ -59,7 +59,7 @@ class MessageCodecTest {
         for (String[] c : cases) {
             ResilienceException e = assertThrows(ResilienceException.class,
                     () -> MessageCodec.read(c[0].getBytes(StandardCharsets.UTF_8)), c[0]);
-            assertEquals(ErrorCode.IO_ERROR, e.code());
+            assertEquals(ErrorCode.MESSAGE_INVALID, e.code());
             assertTrue(e.getMessage().startsWith("malformed message") && e.getMessage().contains(c[1]),
                     c[1] + " in: " + e.getMessage());
         }

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Benchmark of resilient's dir archive against restic and borg on database-dump-like data.
+#
+# usage: bench/archive/run.sh [--scale S] [--gens N] [--workloads "typical adversarial"] [--skip-4g]
+#   --scale 1.2   size of the dump (1.2 = about 1 GiB; see GenDump.java)
+#   --gens 10     incremental generations (fresh dumps) after the first
+# env: WORK (repos, restores; default /tmp/resilient-bench-archive), DATA (the dump; default on /dev/shm),
+#      JAVA_OPTS (JVM options for resilient; default -Xmx96m -XX:+UseSerialGC)
+#
+# For each workload it generates generation 0 of the dump, stores it with resilient, restic 0.14 and borg 1.2,
+# then writes N fresh dumps (every file rewritten) and stores each with the three tools, then restores the last
+# generation with each tool (checked byte for byte with diff -r). All three run in the same loop, on the same
+# data, one after the other, so machine load affects them alike. Peak RSS comes from /usr/bin/time -v.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+SCALE=1.2
+GENS=10
+WORKLOADS="typical adversarial"
+SKIP4G=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --scale) SCALE=$2; shift 2 ;;
+    --gens) GENS=$2; shift 2 ;;
+    --workloads) WORKLOADS=$2; shift 2 ;;
+    --skip-4g) SKIP4G=1; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+WORK=${WORK:-/tmp/resilient-bench-archive}
+if [ -z "${DATA:-}" ]; then
+  if [ -d /dev/shm ] && [ "$(df -Pk /dev/shm | awk 'NR==2{print $4}')" -gt 6000000 ]; then
+    DATA=/dev/shm/resilient-bench-data
+  else
+    DATA=$WORK/data
+  fi
+fi
+JAVA_OPTS=${JAVA_OPTS:--Xmx96m -XX:+UseSerialGC}
+
+need() {
+  if ! command -v "$1" >/dev/null 2>&1; then
+    echo "installing $2 ..." >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+  fi
+}
+need restic restic
+need borg borgbackup
+[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+
+mkdir -p "$WORK"
+echo "building resilient-archive ..." >&2
+(cd "$ROOT" && mvn -B -q -pl resilient-archive -am package -DskipTests)
+(cd "$ROOT" && mvn -B -q -pl resilient-archive dependency:build-classpath -Dmdep.includeScope=runtime \
+  -Dmdep.outputFile="$WORK.cp" >/dev/null)
+# The module jars are copied so that rebuilding the worktree during a run cannot change what is measured.
+mkdir -p "$WORK/lib"
+cp "$ROOT/resilient-archive/target/resilient-archive-0.1.0-SNAPSHOT.jar" "$ROOT/resilient-api/target/resilient-api-0.1.0-SNAPSHOT.jar" "$WORK/lib/"
+CP="$WORK/lib/resilient-archive-0.1.0-SNAPSHOT.jar:$WORK/lib/resilient-api-0.1.0-SNAPSHOT.jar:$(tr ':' '\n' < "$WORK.cp" | grep -v '/resilient-api/' | paste -sd:)"
+RES="java $JAVA_OPTS -cp $CP org.resilient.archive.tool.ArchiveTool"
+GEN="java -Xmx1g $ROOT/bench/archive/GenDump.java"
+
+export RESTIC_PASSWORD=bench
+export BORG_PASSPHRASE=
+export BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes
+export BORG_RELOCATED_REPO_ACCESS_IS_OK=yes
+
+# measure NAME CMD...: runs CMD, appends "NAME seconds maxrss_kb cpu_seconds" to $RESULTS; stdout to $WORK/last.out
+measure() {
+  local name=$1; shift
+  sync
+  /usr/bin/time -f "%e %M %U %S" -o "$WORK/time.txt" "$@" > "$WORK/last.out" 2>> "$WORK/log.txt" || {
+    echo "FAILED: $name: $*" >&2; tail -20 "$WORK/log.txt" >&2; exit 1; }
+  echo "$name $(awk '{ printf "%s %s %.2f", $1, $2, $3 + $4 }' "$WORK/time.txt")" >> "$RESULTS"
+}
+
+run_workload() {
+  local wl=$1
+  RESULTS=$WORK/results-$wl.txt
+  : > "$RESULTS"
+  rm -rf "$WORK/$wl"; mkdir -p "$WORK/$wl"
+  local R=$WORK/$wl
+  $RES init --repo "$R/resilient" > /dev/null 2>> "$WORK/log.txt"
+  restic -r "$R/restic" --cache-dir "$R/restic-cache" init -q > /dev/null
+  BORG_BASE_DIR=$R/borg-base borg init -e none "$R/borg"
+  local last_gen=""
+  for g in $(seq 0 "$GENS"); do
+    rm -rf "$DATA"
+    $GEN "$DATA" "$wl" "$g" "$SCALE" 2>> "$WORK/log.txt"
+    local bytes
+    bytes=$(du -sb "$DATA" | cut -f1)
+    echo "bytes$g $bytes 0" >> "$RESULTS"
+    measure "resilient-store$g" $RES store "$DATA" --repo "$R/resilient" --backup-id "gen$g"
+    last_gen=$(tail -1 "$WORK/last.out")
+    measure "restic-store$g" restic -r "$R/restic" --cache-dir "$R/restic-cache" backup -q --host bench "$DATA"
+    measure "borg-store$g" env BORG_BASE_DIR="$R/borg-base" borg create "$R/borg::gen$g" "$DATA"
+    echo "  $wl generation $g stored ($bytes bytes)" >&2
+  done
+  for t in resilient restic borg; do
+    echo "size-$t $(du -sb "$R/$t" | cut -f1) 0" >> "$RESULTS"
+  done
+  rm -rf "$R/out-resilient" "$R/out-restic" "$R/out-borg"
+  measure restore-resilient $RES restore "$last_gen" "$R/out-resilient" --repo "$R/resilient"
+  measure restore-restic restic -r "$R/restic" --cache-dir "$R/restic-cache" restore latest --target "$R/out-restic" -q
+  mkdir -p "$R/out-borg"
+  measure restore-borg sh -c "cd '$R/out-borg' && BORG_BASE_DIR='$R/borg-base' borg extract '$R/borg::gen$GENS'"
+  diff -r "$DATA" "$R/out-resilient" > /dev/null || { echo "resilient restore differs!" >&2; exit 1; }
+  diff -r "$DATA" "$R/out-restic$DATA" > /dev/null || { echo "restic restore differs!" >&2; exit 1; }
+  diff -r "$DATA" "$R/out-borg$DATA" > /dev/null || { echo "borg restore differs!" >&2; exit 1; }
+  rm -rf "$R/out-resilient" "$R/out-restic" "$R/out-borg"
+  table "$wl" "$RESULTS"
+}
+
+table() {
+  awk -v wl="$1" -v gens="$GENS" '
+    { v[$1] = $2; m[$1] = $3; c[$1] = $4 }
+    END {
+      split("resilient restic borg", t, " ")
+      for (i = 1; i <= 3; i++) {
+        n = t[i]
+        ingest[n] = v["bytes0"] / 1e6 / v[n "-store0"]
+        s = 0; sc = 0; for (g = 1; g <= gens; g++) { s += v[n "-store" g]; sc += c[n "-store" g] }
+        incr[n] = s / gens
+        incrcpu[n] = sc / gens
+        ingestcpu[n] = c[n "-store0"]
+        restorecpu[n] = c["restore-" n]
+        size[n] = v["size-" n]
+        restore[n] = v["bytes" gens] / 1e6 / v["restore-" n]
+        rss = 0
+        for (k in m) if (index(k, n "-store") == 1 || k == "restore-" n) if (m[k] > rss) rss = m[k]
+        peak[n] = rss / 1024
+      }
+      printf "\nworkload: %s (%.0f MB first dump, %d fresh-dump generations)\n", wl, v["bytes0"] / 1e6, gens
+      printf "%-34s %12s %12s %12s %10s %10s\n", "metric", "resilient", "restic", "borg", "res/restic", "borg/restic"
+      row("first ingest (MB/s)", ingest, "%12.1f")
+      row("  first ingest CPU (user+sys s)", ingestcpu, "%12.2f")
+      row("incremental store (s, mean)", incr, "%12.2f")
+      row("  incremental CPU (user+sys s)", incrcpu, "%12.2f")
+      row("archive bytes after all gens", size, "%12d")
+      row("restore of last gen (MB/s)", restore, "%12.1f")
+      row("  restore CPU (user+sys s)", restorecpu, "%12.2f")
+      row("peak RSS (MB)", peak, "%12.0f")
+    }
+    function row(name, a, f) {
+      printf "%-34s " f " " f " " f " %10.2f %10.2f\n", name, a["resilient"], a["restic"], a["borg"],
+        a["resilient"] / a["restic"], a["borg"] / a["restic"]
+    }' "$2" | tee -a "$WORK/tables.txt"
+}
+
+: > "$WORK/log.txt"
+: > "$WORK/tables.txt"
+echo "work dir $WORK, data $DATA, scale $SCALE, $GENS generations; $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)" \
+  | tee -a "$WORK/tables.txt"
+echo "restic: $(restic version | head -1); borg: $(borg --version); java: $(java -version 2>&1 | head -1)" \
+  | tee -a "$WORK/tables.txt"
+for wl in $WORKLOADS; do
+  run_workload "$wl"
+done
+
+if [ "$SKIP4G" = 0 ]; then
+  # Memory must not grow with the data: store 4x the data into a fresh archive, compare peak RSS.
+  RESULTS=$WORK/results-4g.txt
+  : > "$RESULTS"
+  BIG=$(awk -v s="$SCALE" 'BEGIN { print s * 4 }')
+  for s in "$SCALE" "$BIG"; do
+    rm -rf "$DATA" "$WORK/mem-repo"
+    $GEN "$DATA" typical 0 "$s" 2>> "$WORK/log.txt"
+    echo "bytes-$s $(du -sb "$DATA" | cut -f1) 0" >> "$RESULTS"
+    measure "store-$s" $RES store "$DATA" --repo "$WORK/mem-repo"
+  done
+  awk -v a="$SCALE" -v b="$BIG" '{ v[$1] = $2; m[$1] = $3 }
+    END { printf "\nmemory: peak RSS storing %.0f MB: %.0f MB; storing %.0f MB: %.0f MB; ratio %.2f (target <= 1.2)\n",
+      v["bytes-" a] / 1e6, m["store-" a] / 1024, v["bytes-" b] / 1e6, m["store-" b] / 1024, m["store-" b] / m["store-" a] }' \
+    "$RESULTS" | tee -a "$WORK/tables.txt"
+  rm -rf "$WORK/mem-repo"
+fi
+rm -rf "$DATA"
+echo "tables saved in $WORK/tables.txt" >&2

@@ -1,0 +1,284 @@
+package org.resilient.archive;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.resilient.api.ArchiveStats;
+import org.resilient.api.Damage;
+import org.resilient.api.ErrorCode;
+import org.resilient.api.Generation;
+import org.resilient.api.OperationContext;
+import org.resilient.api.PruneResult;
+import org.resilient.api.ResilienceException;
+import org.resilient.api.RestoreOptions;
+import org.resilient.api.RetentionPolicy;
+import org.resilient.api.StoreRequest;
+import org.resilient.api.VerifyLevel;
+import org.resilient.api.VerifyReport;
+import org.resilient.api.spi.Archive;
+import org.resilient.archive.chunking.FastCdc;
+import org.resilient.archive.index.RepoIndex;
+import org.resilient.archive.lock.RepositoryLock;
+import org.resilient.archive.pack.PackDamagedException;
+import org.resilient.archive.pack.PackVersionException;
+import org.resilient.archive.prune.Pruner;
+import org.resilient.archive.repo.AtomicFiles;
+import org.resilient.archive.repo.Layout;
+import org.resilient.archive.repo.RepoConfig;
+import org.resilient.archive.restore.Restorer;
+import org.resilient.archive.store.StoreRun;
+import org.resilient.archive.tree.GenerationFile;
+import org.resilient.archive.verify.Verifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The deduplicating archive in a directory: content-defined chunks addressed by SHA-256, zstd-compressed,
+ * in pack files; one generation file per stored backup. Writers (store, prune) take the archive's lock for
+ * the length of the operation; every operation reads the index afresh, so several processes can open the
+ * same archive.
+ */
+public final class DirArchive implements Archive {
+    private static final Logger LOG = LoggerFactory.getLogger(DirArchive.class);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final Layout layout;
+    private final ArchiveSettings settings;
+    private final RepoConfig config;
+
+    private DirArchive(Layout layout, ArchiveSettings settings, RepoConfig config) {
+        this.layout = layout;
+        this.settings = settings;
+        this.config = config;
+    }
+
+    /**
+     * Opens (or creates) the archive in a directory.
+     *
+     * @param root the directory
+     * @param settings the archive settings
+     * @param create whether to create it when absent
+     * @return the archive
+     * @throws ResilienceException {@code NOT_FOUND}, {@code IO_ERROR} (not a directory, or not an archive),
+     *     {@code ARCHIVE_VERSION}
+     */
+    public static DirArchive open(Path root, ArchiveSettings settings, boolean create) {
+        Layout layout = new Layout(root.toAbsolutePath().normalize());
+        Path dir = layout.root();
+        try {
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                throw new ResilienceException(ErrorCode.IO_ERROR, "the archive location " + dir
+                        + " is a file, not a directory; give a directory path");
+            }
+            if (!Files.exists(layout.config())) {
+                boolean empty = !Files.exists(dir) || isEmpty(dir);
+                if (!create) {
+                    throw new ResilienceException(ErrorCode.NOT_FOUND, "no archive at " + dir
+                            + "; create it with 'resilient archive init --repo " + dir + "'");
+                }
+                if (!empty) {
+                    throw new ResilienceException(ErrorCode.IO_ERROR, dir + " is not empty and is not an archive "
+                            + "(no config file); give an empty or new directory");
+                }
+                Files.createDirectories(dir);
+                createDirectories(layout);
+                RepoConfig c = new RepoConfig(RepoConfig.FORMAT, settings.chunkMin(), settings.chunkAvg(),
+                        settings.chunkMax(), 0x5EED_C0DE_2026L);
+                AtomicFiles.write(layout.config(), c.toBytes());
+                LOG.info("created archive {} (chunks {}..{}..{} bytes)", dir, c.chunkMin(), c.chunkAvg(), c.chunkMax());
+                return new DirArchive(layout, settings, c);
+            }
+            RepoConfig c = RepoConfig.read(layout.config());
+            return new DirArchive(layout, settings, c);
+        } catch (IOException e) {
+            throw new ResilienceException(ErrorCode.IO_ERROR, "cannot open the archive at " + dir + ": " + e, e);
+        }
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            return !ds.iterator().hasNext();
+        }
+    }
+
+    private static void createDirectories(Layout layout) throws IOException {
+        Files.createDirectories(layout.packs());
+        Files.createDirectories(layout.index());
+        Files.createDirectories(layout.generations());
+    }
+
+    /**
+     * The archive's directory.
+     *
+     * @return the path
+     */
+    public Path root() {
+        return layout.root();
+    }
+
+    @Override
+    public Generation store(StoreRequest request, OperationContext context) {
+        try (RepositoryLock lock = RepositoryLock.acquire(layout.lock(), "store " + request.backupId())) {
+            createDirectories(layout);
+            removeTemporaries();
+            RepoIndex index = RepoIndex.load(layout);
+            String id = newId(request);
+            FastCdc cdc = new FastCdc(config.chunkMin(), config.chunkAvg(), config.chunkMax(), config.gearSeed());
+            long t0 = System.nanoTime();
+            Generation g = new StoreRun(layout, index, settings, cdc, request, context).run(id);
+            LOG.info("stored {} as generation {}: {} files, {} bytes, {} new, {} stored, in {} ms",
+                    request.directory(), id, g.fileCount(), g.logicalBytes(), g.newBytes(), g.storedBytes(),
+                    (System.nanoTime() - t0) / 1_000_000);
+            return g;
+        } catch (IOException e) {
+            throw new ResilienceException(ErrorCode.IO_ERROR, "storing " + request.directory() + " in the archive "
+                    + layout.root() + " failed: " + e + "; older generations are intact, retry the store", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ResilienceException(ErrorCode.CANCELLED, "store of " + request.directory() + " was interrupted");
+        }
+    }
+
+    private String newId(StoreRequest request) {
+        String base = STAMP.format(request.time()) + "-";
+        while (true) {
+            String id = base + String.format("%08x", ThreadLocalRandom.current().nextInt());
+            if (!Files.exists(layout.generation(id))) {
+                return id;
+            }
+        }
+    }
+
+    /** Removes temporary files of interrupted writers (only called with the lock held). */
+    private void removeTemporaries() throws IOException {
+        for (Path dir : List.of(layout.root(), layout.packs(), layout.index(), layout.generations())) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, ".tmp-*")) {
+                for (Path p : ds) {
+                    if (p.getFileName().toString().startsWith(".tmp-lock")) {
+                        continue; // another process's lock attempt
+                    }
+                    LOG.info("removing {} left by an interrupted write", p);
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    @Override
+    public List<Generation> generations() {
+        return scanGenerations(null);
+    }
+
+    private List<Generation> scanGenerations(List<Path> unreadable) {
+        List<Generation> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(layout.generations(), "*.gen")) {
+            for (Path f : ds) {
+                if (f.getFileName().toString().startsWith(".")) {
+                    continue;
+                }
+                try {
+                    out.add(GenerationFile.readMetadata(f));
+                } catch (PackVersionException e) {
+                    throw new ResilienceException(ErrorCode.ARCHIVE_VERSION, e.getMessage()
+                            + "; use a newer resilient to read the archive " + layout.root(), e);
+                } catch (PackDamagedException e) {
+                    LOG.warn("{}; it is not listed (verify reports it)", e.getMessage());
+                    if (unreadable != null) {
+                        unreadable.add(f);
+                    }
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return out;
+        } catch (IOException e) {
+            throw new ResilienceException(ErrorCode.IO_ERROR, "cannot list the generations of " + layout.root()
+                    + ": " + e.getMessage(), e);
+        }
+        out.sort(Comparator.comparing(Generation::time).thenComparing(Generation::id));
+        return out;
+    }
+
+    @Override
+    public List<Damage> restore(String generationId, Path target, RestoreOptions options, OperationContext context) {
+        if (generationId == null || !generationId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+            throw new ResilienceException(ErrorCode.NOT_FOUND, "no generation '" + generationId + "' in "
+                    + layout.root());
+        }
+        if (!Files.exists(layout.generation(generationId), LinkOption.NOFOLLOW_LINKS)) {
+            throw new ResilienceException(ErrorCode.NOT_FOUND, "no generation " + generationId + " in the archive "
+                    + layout.root() + "; list them with 'resilient archive list'");
+        }
+        RepoIndex index = RepoIndex.load(layout);
+        try {
+            return new Restorer(layout, index, settings.threads(), context).restore(generationId, target,
+                    options.partial());
+        } catch (IOException e) {
+            throw new ResilienceException(ErrorCode.IO_ERROR, "restore of generation " + generationId + " into "
+                    + target + " failed: " + e, e);
+        }
+    }
+
+    @Override
+    public PruneResult prune(RetentionPolicy policy, OperationContext context) {
+        try (RepositoryLock lock = RepositoryLock.acquire(layout.lock(), "prune")) {
+            createDirectories(layout);
+            removeTemporaries();
+            RepoIndex index = RepoIndex.load(layout);
+            List<Path> unreadable = new ArrayList<>();
+            List<Generation> gens = scanGenerations(unreadable);
+            return new Pruner(layout, index, settings.packSize(), settings.repackThreshold(), context)
+                    .prune(policy, gens, unreadable);
+        } catch (IOException e) {
+            throw new ResilienceException(ErrorCode.IO_ERROR, "prune of " + layout.root() + " failed: " + e
+                    + "; the archive is still valid, retry the prune", e);
+        }
+    }
+
+    @Override
+    public VerifyReport verify(VerifyLevel level, OperationContext context) {
+        RepoIndex index = RepoIndex.load(layout);
+        try {
+            VerifyReport r = new Verifier(layout, index, settings.threads(), context).verify(level);
+            for (Damage d : r.damages()) {
+                LOG.error("verify: {}", d);
+            }
+            return r;
+        } catch (IOException e) {
+            throw new ResilienceException(ErrorCode.IO_ERROR, "verify of " + layout.root() + " failed: " + e, e);
+        }
+    }
+
+    @Override
+    public ArchiveStats stats() {
+        RepoIndex index = RepoIndex.load(layout);
+        List<Generation> gens = generations();
+        long logical = gens.stream().mapToLong(Generation::logicalBytes).sum();
+        long stored;
+        try (var walk = Files.walk(layout.root())) {
+            stored = walk.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException e) {
+            throw new ResilienceException(ErrorCode.IO_ERROR, "cannot measure " + layout.root() + ": " + e, e);
+        }
+        return new ArchiveStats(gens.size(), logical, index.uniqueBytes(), stored, index.chunks().size());
+    }
+
+    @Override
+    public void close() {
+        // Nothing is held between operations: the lock is taken and released by each writer.
+    }
+}

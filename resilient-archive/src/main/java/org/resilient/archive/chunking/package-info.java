@@ -1,0 +1,2 @@
+/** Content-defined chunking (FastCDC with a gear hash) of streams. */
+package org.resilient.archive.chunking;

@@ -1,0 +1,76 @@
+package org.resilient.archive.index;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** SHA-256 helpers: one digest per thread, hex, and hash words. */
+public final class Hashes {
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Hashes::newDigest);
+    private static final HexFormat HEX = HexFormat.of();
+
+    private Hashes() {
+    }
+
+    /**
+     * A new SHA-256 digest.
+     *
+     * @return the digest
+     */
+    public static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
+        }
+    }
+
+    /**
+     * SHA-256 of a byte range, with this thread's digest.
+     *
+     * @param b bytes
+     * @param off start
+     * @param len length
+     * @return 32 bytes
+     */
+    public static byte[] sha256(byte[] b, int off, int len) {
+        MessageDigest md = SHA256.get();
+        md.update(b, off, len);
+        return md.digest();
+    }
+
+    /**
+     * Lowercase hex.
+     *
+     * @param b bytes
+     * @return hex text
+     */
+    public static String hex(byte[] b) {
+        return HEX.formatHex(b);
+    }
+
+    /**
+     * Parses hex.
+     *
+     * @param s hex text
+     * @return bytes
+     */
+    public static byte[] unhex(String s) {
+        return HEX.parseHex(s);
+    }
+
+    static long word(byte[] b, int off) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (b[off + i] & 0xff);
+        }
+        return v;
+    }
+
+    static void putWord(byte[] b, int off, long v) {
+        for (int i = 7; i >= 0; i--) {
+            b[off + i] = (byte) v;
+            v >>>= 8;
+        }
+    }
+}

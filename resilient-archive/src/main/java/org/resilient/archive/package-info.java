@@ -1,0 +1,2 @@
+/** The deduplicating, compressed, verifiable, crash-safe archive of scheme {@code dir}. */
+package org.resilient.archive;

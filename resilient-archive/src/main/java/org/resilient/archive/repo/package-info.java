@@ -1,0 +1,2 @@
+/** The archive directory: layout, config, and crash-safe file writes. */
+package org.resilient.archive.repo;

@@ -1,0 +1,2 @@
+/** Restoring a generation: parallel reads, decompression, hash checks, large writes. */
+package org.resilient.archive.restore;

@@ -1,0 +1,345 @@
+package org.resilient.archive.store;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdOutputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.resilient.api.ErrorCode;
+import org.resilient.api.Generation;
+import org.resilient.api.OperationContext;
+import org.resilient.api.ResilienceException;
+import org.resilient.api.StoreRequest;
+import org.resilient.archive.ArchiveSettings;
+import org.resilient.archive.chunking.FastCdc;
+import org.resilient.archive.chunking.FileChunker;
+import org.resilient.archive.index.Hashes;
+import org.resilient.archive.index.IndexFile;
+import org.resilient.archive.index.RepoIndex;
+import org.resilient.archive.pack.PackEntries;
+import org.resilient.archive.pack.PackWriter;
+import org.resilient.archive.repo.AtomicFiles;
+import org.resilient.archive.repo.Layout;
+import org.resilient.archive.tree.GenerationFile;
+import org.resilient.archive.tree.TreeEntry;
+import org.resilient.archive.tree.TreeWriter;
+
+/**
+ * One store: walks the directory, cuts files into chunks, hashes them, compresses the new ones, appends
+ * them to packs, and writes the generation's tree.
+ *
+ * <p>Pipeline: scanner threads (one file each, in order) read, chunk and hash; new chunks go to a pool
+ * that compresses them; this thread takes every file's chunks in order, appends new ones to the current
+ * pack and writes the tree, so the result does not depend on thread timing. Finished packs are renamed into
+ * place one by one, so a store killed at any moment leaves only whole packs, which the next store finds
+ * from their trailers and reuses.
+ */
+public final class StoreRun {
+    private static final long QUEUE_BYTES = 4L << 20;
+    private static final int QUEUE_COUNT = 1 << 16;
+
+    private final Layout layout;
+    private final RepoIndex index;
+    private final ArchiveSettings settings;
+    private final FastCdc cdc;
+    private final StoreRequest request;
+    private final OperationContext context;
+    private final Object writerProgress = new Object();
+    private volatile int writerAt = -1;
+    private volatile boolean aborted;
+    private final List<PackEntries> written = new ArrayList<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<ZstdCompressCtx> contexts =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<ZstdCompressCtx> allContexts =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private PackWriter pack;
+    private int packNo;
+    private long newBytes;
+    private long storedBytes;
+
+    /**
+     * Prepares a store.
+     *
+     * @param layout the archive
+     * @param index its loaded index (updated as chunks are added)
+     * @param settings compression and threads
+     * @param cdc the archive's chunker
+     * @param request what to store
+     * @param context progress and cancellation
+     */
+    public StoreRun(Layout layout, RepoIndex index, ArchiveSettings settings, FastCdc cdc, StoreRequest request,
+                    OperationContext context) {
+        this.layout = layout;
+        this.index = index;
+        this.settings = settings;
+        this.cdc = cdc;
+        this.request = request;
+        this.context = context;
+    }
+
+    /**
+     * Runs the store.
+     *
+     * @param id the new generation's id
+     * @return the generation
+     * @throws IOException on a write failure
+     * @throws InterruptedException if interrupted
+     */
+    public Generation run(String id) throws IOException, InterruptedException {
+        Path root = request.directory();
+        if (!Files.isDirectory(root)) {
+            throw new ResilienceException(ErrorCode.NOT_FOUND, "cannot store " + root + ": not a directory");
+        }
+        List<SourceEntry> entries = SourceEntry.walk(root);
+        List<SourceEntry> files = entries.stream().filter(e -> e.type() == TreeEntry.Type.FILE).toList();
+        long total = files.stream().mapToLong(SourceEntry::size).sum();
+        FileQueue[] queues = new FileQueue[files.size()];
+        for (int i = 0; i < queues.length; i++) {
+            queues[i] = new FileQueue(QUEUE_BYTES, QUEUE_COUNT);
+        }
+        int threads = settings.threads();
+        ExecutorService compressors = Executors.newFixedThreadPool(threads, new DaemonThreads("archive-compress"));
+        ExecutorService scanners = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, files.size())),
+                new DaemonThreads("archive-scan"));
+        Path treeTemp = AtomicFiles.tempSibling(layout.generation(id));
+        try {
+            AtomicInteger next = new AtomicInteger();
+            for (int t = 0; t < Math.min(threads, files.size()); t++) {
+                scanners.execute(() -> scanLoop(files, queues, next, compressors, threads));
+            }
+            long logical = 0;
+            try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(treeTemp), 1 << 16);
+                 ZstdOutputStream z = new ZstdOutputStream(raw, 3)) {
+                TreeWriter tree = new TreeWriter(z);
+                int fileNo = -1;
+                for (SourceEntry e : entries) {
+                    context.cancellation().throwIfCancelled("storing " + root);
+                    if (e.type() == TreeEntry.Type.FILE) {
+                        fileNo++;
+                        synchronized (writerProgress) {
+                            writerAt = fileNo;
+                            writerProgress.notifyAll();
+                        }
+                        TreeEntry te = consume(e, queues[fileNo]);
+                        tree.write(te);
+                        logical += te.size();
+                        context.progress().progress("store", logical, total, "bytes");
+                    } else {
+                        tree.write(new TreeEntry(e.path(), e.type(), e.mode(), seconds(e), nanos(e), 0,
+                                e.linkTarget(), new byte[0], new int[0]));
+                    }
+                }
+                finishPack();
+                tree.finish();
+            }
+            // Packs found without an index entry (left by an interrupted store) are indexed now too.
+            List<PackEntries> toIndex = new ArrayList<>(written);
+            toIndex.addAll(index.unindexed());
+            Path indexFile = layout.index().resolve(id + ".idx");
+            IndexFile.write(indexFile, toIndex);
+            index.unindexed().clear();
+            long stored = storedBytes + Files.size(indexFile) + Files.size(treeTemp);
+            Generation g = new Generation(id, request.backupId(), request.time(), request.sourceNode(),
+                    request.epoch(), request.manifestDigest(), files.size(), logical, newBytes, stored);
+            GenerationFile.write(layout.generation(id), treeTemp, g);
+            return g;
+        } finally {
+            aborted = true;
+            synchronized (writerProgress) {
+                writerProgress.notifyAll();
+            }
+            scanners.shutdownNow();
+            compressors.shutdownNow();
+            try {
+                compressors.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            } finally {
+                allContexts.forEach(ZstdCompressCtx::close);
+            }
+            if (pack != null) {
+                pack.close();
+            }
+            Files.deleteIfExists(treeTemp);
+        }
+    }
+
+    private static long seconds(SourceEntry e) {
+        return e.mtime().toInstant().getEpochSecond();
+    }
+
+    private static int nanos(SourceEntry e) {
+        return e.mtime().toInstant().getNano();
+    }
+
+    private TreeEntry consume(SourceEntry e, FileQueue q) throws IOException, InterruptedException {
+        ByteArrayOutputStream hashes = new ByteArrayOutputStream();
+        int[] lengths = new int[16];
+        int n = 0;
+        long size = 0;
+        while (true) {
+            FileQueue.Item item = q.take();
+            if (item.end()) {
+                if (item.error() != null) {
+                    throw failure(e, item.error());
+                }
+                break;
+            }
+            byte[] h = item.hash();
+            if (n == lengths.length) {
+                lengths = Arrays.copyOf(lengths, n * 2);
+            }
+            lengths[n++] = item.rawLength();
+            hashes.write(h);
+            size += item.rawLength();
+            boolean known;
+            synchronized (index) {
+                int slot = index.chunks().find(h);
+                known = slot >= 0 && index.usable(slot);
+            }
+            if (!known) {
+                if (item.stored() == null) {
+                    throw new ResilienceException(ErrorCode.INTERNAL, "chunk " + Hashes.hex(h)
+                            + " vanished from the index during a store");
+                }
+                FileQueue.Compressed c;
+                try {
+                    c = item.stored().get();
+                } catch (ExecutionException ex) {
+                    throw failure(e, ex.getCause());
+                }
+                append(h, c, item.rawLength());
+            }
+        }
+        Instant t = e.mtime().toInstant();
+        return new TreeEntry(e.path(), TreeEntry.Type.FILE, e.mode(), t.getEpochSecond(), t.getNano(), size, null,
+                hashes.toByteArray(), Arrays.copyOf(lengths, n));
+    }
+
+    private static ResilienceException failure(SourceEntry e, Throwable t) {
+        if (t instanceof ResilienceException r) {
+            return r;
+        }
+        if (t instanceof IOException io) {
+            return new ResilienceException(ErrorCode.IO_ERROR, "cannot read " + e.file() + " while storing it: "
+                    + io.getMessage(), io);
+        }
+        return new ResilienceException(ErrorCode.INTERNAL, "storing " + e.file() + " failed: " + t, t);
+    }
+
+    private void append(byte[] h, FileQueue.Compressed c, int rawLength) throws IOException {
+        if (pack == null) {
+            pack = new PackWriter(layout.packs());
+            synchronized (index) {
+                packNo = index.addPack(pack.name(), RepoIndex.PackState.WRITING, 0);
+            }
+        }
+        long offset = pack.append(h, c.bytes(), c.length(), rawLength, c.zstd());
+        synchronized (index) {
+            index.addChunk(h, packNo, offset, c.length(), rawLength, c.zstd());
+        }
+        newBytes += rawLength;
+        if (pack.size() >= settings.packSize()) {
+            finishPack();
+        }
+    }
+
+    private void finishPack() throws IOException {
+        if (pack == null) {
+            return;
+        }
+        long size = pack.finish();
+        synchronized (index) {
+            index.setPack(packNo, RepoIndex.PackState.OK, size);
+        }
+        written.add(pack.entries());
+        storedBytes += size;
+        pack = null;
+    }
+
+    private void scanLoop(List<SourceEntry> files, FileQueue[] queues, AtomicInteger next,
+                          ExecutorService compressors, int lookahead) {
+        FileChunker chunker = new FileChunker(cdc);
+        while (!aborted) {
+            int j = next.getAndIncrement();
+            if (j >= files.size()) {
+                return;
+            }
+            FileQueue q = queues[j];
+            try {
+                // Never run more than a few files ahead of the writer: bounds the memory held in queues.
+                synchronized (writerProgress) {
+                    while (!aborted && writerAt < j - lookahead) {
+                        writerProgress.wait();
+                    }
+                }
+                scan(files.get(j), q, chunker, compressors);
+                q.close(null);
+            } catch (Throwable t) {
+                q.close(t);
+            }
+        }
+    }
+
+    private void scan(SourceEntry e, FileQueue q, FileChunker chunker, ExecutorService compressors)
+            throws Exception {
+        int level = settings.compressionLevel();
+        try (InputStream in = Files.newInputStream(e.file())) {
+            chunker.chunk(in, (buf, off, len) -> {
+                if (aborted) {
+                    throw new InterruptedException("store aborted");
+                }
+                byte[] h = Hashes.sha256(buf, off, len);
+                boolean known;
+                synchronized (index) {
+                    int slot = index.chunks().find(h);
+                    known = slot >= 0 && index.usable(slot);
+                }
+                Future<FileQueue.Compressed> f = null;
+                if (!known) {
+                    byte[] copy = Arrays.copyOfRange(buf, off, off + len);
+                    f = compressors.submit(() -> compress(copy, level));
+                }
+                q.put(new FileQueue.Item(h, len, f, null, false));
+            });
+        }
+    }
+
+    private FileQueue.Compressed compress(byte[] raw, int level) {
+        if (level == 0) {
+            return new FileQueue.Compressed(raw, raw.length, false);
+        }
+        // Contexts are pooled per store and freed at its end: creating one per chunk costs more than
+        // compressing the chunk, and thread-locals would leak native memory in short-lived pools.
+        ZstdCompressCtx ctx = contexts.poll();
+        if (ctx == null) {
+            ctx = new ZstdCompressCtx();
+            ctx.setLevel(level);
+            allContexts.add(ctx);
+        }
+        byte[] dst = new byte[(int) Zstd.compressBound(raw.length)];
+        int n;
+        try {
+            n = ctx.compressByteArray(dst, 0, dst.length, raw, 0, raw.length);
+        } finally {
+            contexts.add(ctx);
+        }
+        if (n >= raw.length) {
+            return new FileQueue.Compressed(raw, raw.length, false);
+        }
+        // Trimmed so that chunks waiting for the writer hold only their compressed size.
+        return new FileQueue.Compressed(Arrays.copyOf(dst, n), n, true);
+    }
+}

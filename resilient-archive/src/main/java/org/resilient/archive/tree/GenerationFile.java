@@ -1,0 +1,181 @@
+package org.resilient.archive.tree;
+
+import com.github.luben.zstd.ZstdInputStream;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Properties;
+import org.resilient.api.BackupId;
+import org.resilient.api.Epoch;
+import org.resilient.api.Generation;
+import org.resilient.archive.index.Hashes;
+import org.resilient.archive.pack.PackDamagedException;
+import org.resilient.archive.pack.PackVersionException;
+import org.resilient.archive.repo.AtomicFiles;
+
+/**
+ * A generation file: its tree (zstd-compressed) and its metadata, with a checksum over the whole.
+ *
+ * <pre>
+ * "RSGEN" version(1) treeLength(8) tree(zstd) metadata(properties, UTF-8) metadataLength(4) sha256(32)
+ * </pre>
+ * The metadata sits at the end so that listing generations reads a few hundred bytes per generation.
+ */
+public final class GenerationFile {
+    /** Format version. */
+    public static final int VERSION = 1;
+    private static final byte[] MAGIC = "RSGEN".getBytes(StandardCharsets.US_ASCII);
+    private static final int TAIL = 4 + 32;
+
+    private GenerationFile() {
+    }
+
+    /**
+     * Writes a generation file atomically.
+     *
+     * @param file the target
+     * @param tree the finished compressed tree
+     * @param g the generation
+     * @throws IOException on failure
+     */
+    public static void write(Path file, Path tree, Generation g) throws IOException {
+        byte[] meta = metadata(g);
+        AtomicFiles.write(file, raw -> {
+            MessageDigest md = Hashes.newDigest();
+            DataOutputStream out = new DataOutputStream(new DigestOutputStream(raw, md));
+            out.write(MAGIC);
+            out.writeByte(VERSION);
+            out.writeLong(Files.size(tree));
+            Files.copy(tree, out);
+            out.write(meta);
+            out.writeInt(meta.length);
+            out.flush();
+            raw.write(md.digest());
+        });
+    }
+
+    private static byte[] metadata(Generation g) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("id", g.id());
+        p.setProperty("backup", g.backupId().value());
+        p.setProperty("time", g.time().toString());
+        p.setProperty("source", g.sourceNode());
+        p.setProperty("epoch", Long.toString(g.epoch().value()));
+        p.setProperty("manifest", g.manifestDigest() == null ? "" : g.manifestDigest());
+        p.setProperty("files", Long.toString(g.fileCount()));
+        p.setProperty("logical", Long.toString(g.logicalBytes()));
+        p.setProperty("new", Long.toString(g.newBytes()));
+        p.setProperty("stored", Long.toString(g.storedBytes()));
+        StringWriter w = new StringWriter();
+        p.store(w, null);
+        // Drop the date comment Properties adds: the file's bytes depend only on the generation.
+        String text = w.toString().replaceFirst("^#.*\\R", "");
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads a generation's metadata (without reading its tree).
+     *
+     * @param file the generation file
+     * @return the generation
+     * @throws PackDamagedException if the file is damaged, {@link PackVersionException} if newer
+     * @throws IOException on a read failure
+     */
+    public static Generation readMetadata(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            checkHeader(ch, size, file);
+            ByteBuffer tail = read(ch, size - TAIL, 4);
+            int metaLength = tail.getInt();
+            if (metaLength <= 0 || metaLength > size - MAGIC.length - 9 - TAIL) {
+                throw new PackDamagedException("generation file " + file.getFileName() + " is damaged (bad length)");
+            }
+            byte[] meta = read(ch, size - TAIL - metaLength, metaLength).array();
+            return parse(meta, file);
+        }
+    }
+
+    private static void checkHeader(FileChannel ch, long size, Path file) throws IOException {
+        if (size < MAGIC.length + 9 + TAIL) {
+            throw new PackDamagedException("generation file " + file.getFileName() + " is truncated");
+        }
+        ByteBuffer head = read(ch, 0, MAGIC.length + 1);
+        byte[] magic = new byte[MAGIC.length];
+        head.get(magic);
+        if (!Arrays.equals(magic, MAGIC)) {
+            throw new PackDamagedException("generation file " + file.getFileName() + " is not a generation (bad header)");
+        }
+        int version = head.get() & 0xff;
+        if (version > VERSION) {
+            throw new PackVersionException("generation file " + file.getFileName() + " has format version "
+                    + version + ", newer than " + VERSION + " understood by this build");
+        }
+    }
+
+    private static Generation parse(byte[] meta, Path file) throws PackDamagedException {
+        try {
+            Properties p = new Properties();
+            p.load(new StringReader(new String(meta, StandardCharsets.UTF_8)));
+            String manifest = p.getProperty("manifest");
+            return new Generation(p.getProperty("id"), new BackupId(p.getProperty("backup")),
+                    Instant.parse(p.getProperty("time")), p.getProperty("source"),
+                    new Epoch(Long.parseLong(p.getProperty("epoch"))),
+                    manifest == null || manifest.isEmpty() ? null : manifest,
+                    Long.parseLong(p.getProperty("files")), Long.parseLong(p.getProperty("logical")),
+                    Long.parseLong(p.getProperty("new")), Long.parseLong(p.getProperty("stored")));
+        } catch (RuntimeException | IOException e) {
+            throw new PackDamagedException("generation file " + file.getFileName() + " has damaged metadata: " + e);
+        }
+    }
+
+    /**
+     * Reads the whole file, checks its checksum, and opens its tree.
+     *
+     * @param file the generation file
+     * @return a reader of its tree
+     * @throws PackDamagedException if it is damaged
+     * @throws IOException on a read failure
+     */
+    public static TreeReader openTree(Path file) throws IOException {
+        byte[] all = Files.readAllBytes(file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            checkHeader(ch, all.length, file);
+        }
+        MessageDigest md = Hashes.newDigest();
+        md.update(all, 0, all.length - 32);
+        if (!Arrays.equals(md.digest(), Arrays.copyOfRange(all, all.length - 32, all.length))) {
+            throw new PackDamagedException("generation file " + file.getFileName() + " fails its checksum");
+        }
+        long treeLength = ByteBuffer.wrap(all, MAGIC.length + 1, 8).getLong();
+        int treeStart = MAGIC.length + 9;
+        if (treeLength < 0 || treeLength > all.length - treeStart - TAIL) {
+            throw new PackDamagedException("generation file " + file.getFileName() + " is damaged (tree length)");
+        }
+        InputStream tree = new ByteArrayInputStream(all, treeStart, (int) treeLength);
+        return new TreeReader(new BufferedInputStream(new ZstdInputStream(tree), 1 << 16));
+    }
+
+    private static ByteBuffer read(FileChannel ch, long pos, int len) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(len);
+        while (b.hasRemaining()) {
+            if (ch.read(b, pos + b.position()) < 0) {
+                throw new PackDamagedException("generation file is truncated");
+            }
+        }
+        return b.flip();
+    }
+}

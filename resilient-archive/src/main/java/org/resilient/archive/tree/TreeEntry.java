@@ -1,0 +1,49 @@
+package org.resilient.archive.tree;
+
+/**
+ * One entry of a generation's tree: a file with its chunk list, a directory or a symbolic link.
+ *
+ * @param path path relative to the stored directory, {@code /}-separated
+ * @param type the entry type
+ * @param mode POSIX mode bits (permissions, setuid/setgid/sticky)
+ * @param mtimeSeconds modification time, seconds since the epoch
+ * @param mtimeNanos nanoseconds of the modification time
+ * @param size size of a file
+ * @param linkTarget target of a link, null otherwise
+ * @param hashes 32 bytes per chunk of a file, empty otherwise
+ * @param lengths length of each chunk
+ */
+public record TreeEntry(String path, Type type, int mode, long mtimeSeconds, int mtimeNanos, long size,
+                        String linkTarget, byte[] hashes, int[] lengths) {
+
+    /** Entry types. */
+    public enum Type {
+        /** A regular file. */
+        FILE,
+        /** A directory. */
+        DIRECTORY,
+        /** A symbolic link. */
+        SYMLINK
+    }
+
+    /**
+     * The number of chunks of a file.
+     *
+     * @return the count
+     */
+    public int chunkCount() {
+        return lengths.length;
+    }
+
+    /**
+     * The hash of chunk {@code i}.
+     *
+     * @param i the chunk
+     * @return a new 32-byte array
+     */
+    public byte[] hash(int i) {
+        byte[] h = new byte[32];
+        System.arraycopy(hashes, i * 32, h, 0, 32);
+        return h;
+    }
+}

@@ -1,0 +1,69 @@
+package org.resilient.archive.tree;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import org.resilient.archive.pack.PackDamagedException;
+
+/** Reads tree entries back, one at a time (a generation's tree is never held whole in memory). */
+public final class TreeReader {
+    private final DataInputStream in;
+
+    /**
+     * Creates a reader.
+     *
+     * @param in the (decompressed) tree stream
+     */
+    public TreeReader(InputStream in) {
+        this.in = new DataInputStream(in);
+    }
+
+    /**
+     * Reads the next entry.
+     *
+     * @return the entry, or null at the end
+     * @throws PackDamagedException if the tree is malformed
+     * @throws IOException on a read failure
+     */
+    public TreeEntry next() throws IOException {
+        try {
+            int t = in.readUnsignedByte();
+            if (t == 0) {
+                return null;
+            }
+            if (t > 3) {
+                throw new PackDamagedException("generation tree is malformed (entry type " + t + ")");
+            }
+            TreeEntry.Type type = TreeEntry.Type.values()[t - 1];
+            String path = in.readUTF();
+            int mode = in.readInt();
+            long sec = in.readLong();
+            int nanos = in.readInt();
+            if (type == TreeEntry.Type.FILE) {
+                long size = in.readLong();
+                int n = in.readInt();
+                if (n < 0 || n > 1 << 26) {
+                    throw new PackDamagedException("generation tree is malformed (chunk count " + n + ")");
+                }
+                byte[] hashes = new byte[n * 32];
+                int[] lengths = new int[n];
+                long sum = 0;
+                for (int i = 0; i < n; i++) {
+                    in.readFully(hashes, i * 32, 32);
+                    lengths[i] = in.readInt();
+                    sum += lengths[i];
+                }
+                if (sum != size) {
+                    throw new PackDamagedException("generation tree is malformed (chunks of " + path
+                            + " do not add up to its size)");
+                }
+                return new TreeEntry(path, type, mode, sec, nanos, size, null, hashes, lengths);
+            }
+            String target = type == TreeEntry.Type.SYMLINK ? in.readUTF() : null;
+            return new TreeEntry(path, type, mode, sec, nanos, 0, target, new byte[0], new int[0]);
+        } catch (EOFException e) {
+            throw new PackDamagedException("generation tree is truncated");
+        }
+    }
+}
