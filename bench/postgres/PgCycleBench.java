@@ -73,6 +73,11 @@ public class PgCycleBench {
             archiveScheme = "dir"; // the deduplicating archive, if its module is on the classpath
             try (Archive archive = openArchive(registry, work)) {
                 for (int r = 0; r < rounds; r++) {
+                    if (r > 0) {
+                        // some writes between rounds, so that later rounds are realistic incremental backups
+                        // (the dedup archive must find what changed) rather than byte-identical ones
+                        tool(bin, "pgbench", source, pgpass, "-c", "2", "-t", "500", "-n", "bench");
+                    }
                     // alternate the order, so that neither side always runs on a warmer or busier server
                     if (r % 2 == 0) {
                         rawRun(bin, source, target, pgpass, work, raw, List.of());
@@ -212,10 +217,17 @@ public class PgCycleBench {
                     best(cycle.get(step)));
         }
         System.out.printf("| **total** | **%.1f** | **%.1f** | **%.1f** |%n", rawTotal, rawZ0Total, cycleTotal);
-        System.out.printf("%ncycle / raw = %.2f (target <= 1.15); cycle / raw-Z0 = %.2f%n", cycleTotal / rawTotal,
+        System.out.printf("%nround totals: raw %s, raw-Z0 %s, cycle %s%n", rounds(total(raw, rounds)),
+                rounds(total(rawZ0, rounds)), rounds(total(cycle, rounds)));
+        System.out.printf("cycle / raw = %.2f (target <= 1.15); cycle / raw-Z0 = %.2f%n", cycleTotal / rawTotal,
                 cycleTotal / rawZ0Total);
         System.out.println("archive: '" + archiveScheme + "' provider" + (archiveScheme.equals("copy")
-                ? " (full copy per generation: the deduplicating 'dir' archive was not available)" : ""));
+                ? " (full copy per generation: the deduplicating 'dir' archive was not available)"
+                : " (deduplicating; round 1 stores everything, later rounds only what changed)"));
+    }
+
+    private static String rounds(List<Double> v) {
+        return v.stream().map(d -> String.format("%.1f", d)).toList().toString();
     }
 
     private static List<Double> total(Map<String, List<Double>> m, int rounds) {
