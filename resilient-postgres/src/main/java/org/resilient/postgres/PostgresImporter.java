@@ -6,11 +6,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ImportContext;
 import org.resilient.api.ManifestEntry;
@@ -21,6 +18,7 @@ import org.resilient.postgres.internal.DumpMetadata;
 import org.resilient.postgres.internal.GlobalsFilter;
 import org.resilient.postgres.internal.PgSession;
 import org.resilient.postgres.internal.PgTools;
+import org.resilient.postgres.internal.StandbySwap;
 import org.resilient.postgres.internal.WorkNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +72,8 @@ public final class PostgresImporter implements Importer {
                         + "PostgreSQL " + standbyMajor + ", older than the source (" + sourceMajor + "); upgrade it");
             }
             Path pgRestore = pg.tool("pg_restore");
-            repairInterruptedImport(pg, databases, log);
+            List<String> names = databases.stream().map(DumpMetadata.Database::name).toList();
+            new StandbySwap(pg, log).repair(names);
             if (meta.globals() && settings.globals()) {
                 applyGlobals(pg, dir.resolve(DumpMetadata.GLOBALS_FILE));
             }
@@ -91,13 +90,13 @@ public final class PostgresImporter implements Importer {
                 context.cancellation().throwIfCancelled("import into " + settings.where());
                 // the swap is short and must not be killed between its COMMIT and psql's exit, which would
                 // report a failure for a swap that happened
-                replaced = swap(pg.uncancellable(), databases, log);
+                replaced = new StandbySwap(pg.uncancellable(), log).swap(names);
                 context.progress().progress("pg_restore", databases.size(), databases.size(), "databases");
             } catch (RuntimeException e) {
-                dropQuietly(pg.uncancellable(), restored, log);
+                new StandbySwap(pg.uncancellable(), log).dropQuietly(restored);
                 throw e;
             }
-            dropQuietly(pg.uncancellable(), replaced.stream().map(WorkNames::old).toList(), log);
+            new StandbySwap(pg.uncancellable(), log).dropQuietly(replaced.stream().map(WorkNames::old).toList());
         }
     }
 
@@ -172,32 +171,6 @@ public final class PostgresImporter implements Importer {
         return meta.databases().stream().filter(d -> settings.databases().contains(d.name())).toList();
     }
 
-    /** Undoes what an interrupted import left: a swap cut between its renames, leftover work databases. */
-    private void repairInterruptedImport(PgSession pg, List<DumpMetadata.Database> databases, Logger log) {
-        Set<String> existing = new LinkedHashSet<>(pg.query(settings.maintenanceDatabase(),
-                "SELECT datname FROM pg_database"));
-        List<String> toDrop = new ArrayList<>();
-        for (DumpMetadata.Database db : databases) {
-            String old = WorkNames.old(db.name());
-            if (existing.contains(old) && !existing.contains(db.name())) {
-                // the swap is one transaction, so this only happens if someone renamed by hand; the old copy
-                // is the last good state: put it back
-                log.warn("database '{}' missing beside '{}' on {}: renaming it back", db.name(), old, settings.where());
-                pg.execute(settings.maintenanceDatabase(), "ALTER DATABASE " + PgSession.ident(old) + " RENAME TO "
-                        + PgSession.ident(db.name()));
-            } else if (existing.contains(old)) {
-                toDrop.add(old);
-            }
-            if (existing.contains(WorkNames.tmp(db.name()))) {
-                toDrop.add(WorkNames.tmp(db.name()));
-            }
-        }
-        for (String name : toDrop) {
-            log.info("dropping leftover work database '{}' on {}", name, settings.where());
-            pg.execute(settings.maintenanceDatabase(), "DROP DATABASE IF EXISTS " + PgSession.ident(name) + " WITH (FORCE)");
-        }
-    }
-
     private void applyGlobals(PgSession pg, Path globals) {
         if (!Files.isRegularFile(globals)) {
             throw new ResilienceException(ErrorCode.VERIFICATION_FAILED, "the backup says it holds "
@@ -269,61 +242,6 @@ public final class PostgresImporter implements Importer {
             throw new ResilienceException(ErrorCode.VERIFICATION_FAILED, "restored database '" + tmp + "' on "
                     + settings.where() + " has " + actual + " tables and materialized views but the dump of '"
                     + db.name() + "' lists " + expected + "; the standby keeps its previous state");
-        }
-    }
-
-    /**
-     * Renames every restored database into place in one transaction, ending sessions on the old ones.
-     *
-     * @return the databases that existed and were renamed to their old names
-     */
-    private List<String> swap(PgSession pg, List<DumpMetadata.Database> databases, Logger log) {
-        Set<String> existing = new LinkedHashSet<>(pg.query(settings.maintenanceDatabase(),
-                "SELECT datname FROM pg_database"));
-        List<String> live = databases.stream().map(DumpMetadata.Database::name).filter(existing::contains).toList();
-        StringBuilder sql = new StringBuilder("BEGIN;\n");
-        if (!live.isEmpty()) {
-            sql.append("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND datname IN (")
-                    .append(live.stream().map(PgSession::literal).collect(Collectors.joining(", "))).append(");\n");
-        }
-        for (String db : live) {
-            sql.append("ALTER DATABASE ").append(PgSession.ident(db)).append(" RENAME TO ")
-                    .append(PgSession.ident(WorkNames.old(db))).append(";\n");
-        }
-        for (DumpMetadata.Database db : databases) {
-            sql.append("ALTER DATABASE ").append(PgSession.ident(WorkNames.tmp(db.name()))).append(" RENAME TO ")
-                    .append(PgSession.ident(db.name())).append(";\n");
-        }
-        sql.append("COMMIT;");
-        // a client may connect between the terminate and the rename ("being accessed by other users"):
-        // the whole transaction rolls back, so simply try again a few times
-        ResilienceException last = null;
-        for (int attempt = 1; attempt <= 5; attempt++) {
-            try {
-                pg.execute(settings.maintenanceDatabase(), sql.toString());
-                log.info("swapped in {} on {}", databases.stream().map(DumpMetadata.Database::name).toList(),
-                        settings.where());
-                return live;
-            } catch (ResilienceException e) {
-                last = e;
-                if (e.code() != ErrorCode.TOOL_FAILED || !e.getMessage().contains("being accessed by other users")) {
-                    throw e;
-                }
-                log.warn("swap attempt {} on {}: databases still in use, retrying", attempt, settings.where());
-            }
-        }
-        throw last;
-    }
-
-    private void dropQuietly(PgSession pg, List<String> names, Logger log) {
-        for (String name : names) {
-            try {
-                pg.execute(settings.maintenanceDatabase(),
-                        "DROP DATABASE IF EXISTS " + PgSession.ident(name) + " WITH (FORCE)");
-            } catch (ResilienceException e) {
-                log.warn("could not drop work database '{}' on {} (the next import will): {}", name,
-                        settings.where(), e.getMessage());
-            }
         }
     }
 }

@@ -195,7 +195,7 @@ class PostgresFailureTest {
     @Test
     @DisplayName("cancelling an import kills pg_restore, drops the half-restored database and keeps the standby")
     void cancelledImport() throws Exception {
-        String db = seededDatabase(200_000);
+        String db = seededDatabase(300_000);
         Path b1 = export(db, "b1");
         importInto(b1);
         TreeMap<String, String> before = DatabaseFingerprint.of(STANDBY, db);
@@ -207,7 +207,7 @@ class PostgresFailureTest {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline && !cancel.isCancelled()) {
                 if (!STANDBY.psql("postgres", "SELECT pid FROM pg_stat_activity WHERE datname LIKE '%resilient_tmp' "
-                        + "AND query LIKE 'COPY%'").isEmpty()) {
+                        + "AND state = 'active' AND pid <> pg_backend_pid()").isEmpty()) {
                     sawRestore.set(true);
                     cancel.cancel();
                 }
@@ -224,6 +224,34 @@ class PostgresFailureTest {
                 .contains(b2.toString())), "no pg_restore process left");
         assertEquals(before, DatabaseFingerprint.of(STANDBY, db));
         assertNoWorkDatabases();
+    }
+
+    @Test
+    @DisplayName("cancelling an export kills pg_dump while it waits for a table lock")
+    void cancelledExport() throws Exception {
+        String db = seededDatabase(1_000);
+        Path out = Files.createDirectory(tmp.resolve("out"));
+        Cancellation cancel = Cancellation.create();
+        try (java.sql.Connection locker = DatabaseFingerprint.connect(SOURCE, db);
+             java.sql.Statement st = locker.createStatement()) {
+            locker.setAutoCommit(false);
+            st.execute("LOCK TABLE t IN ACCESS EXCLUSIVE MODE"); // pg_dump waits for its ACCESS SHARE lock
+            java.util.concurrent.CompletableFuture<ResilienceException> export =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> assertThrows(ResilienceException.class,
+                            () -> provider.exporter(TestBackups.settings(SOURCE, db))
+                                    .export(TestBackups.exportContext(out, cancel))));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (SOURCE.psql("postgres", "SELECT pid FROM pg_stat_activity WHERE datname = '" + db
+                    + "' AND wait_event_type = 'Lock'").isEmpty()) {
+                assertTrue(System.nanoTime() < deadline, "pg_dump never waited for the lock");
+            }
+            cancel.cancel();
+            ResilienceException e = export.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(ErrorCode.CANCELLED, e.code(), e.getMessage());
+            assertTrue(ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("")
+                    .contains(out.toString())), "no pg_dump process left");
+            locker.rollback();
+        }
     }
 
     @Test

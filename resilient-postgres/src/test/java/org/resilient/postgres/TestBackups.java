@@ -47,8 +47,12 @@ final class TestBackups {
     }
 
     static ExportContext exportContext(Path dir) {
+        return exportContext(dir, Cancellation.never());
+    }
+
+    static ExportContext exportContext(Path dir, Cancellation cancellation) {
         return ExportContext.builder().directory(dir).backupId(nextId()).epoch(Epoch.INITIAL)
-                .loggerName("test.export").build();
+                .cancellation(cancellation).loggerName("test.export").build();
     }
 
     static ImportContext importContext(Path dir) {

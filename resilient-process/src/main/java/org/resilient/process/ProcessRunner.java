@@ -41,6 +41,7 @@ public final class ProcessRunner {
 
     private final List<String> command;
     private final Map<String, String> environment = new HashMap<>();
+    private final java.util.Set<String> removedEnvironment = new java.util.HashSet<>();
     private final List<String> secrets = new ArrayList<>();
     private Path directory;
     private Path stdoutFile;
@@ -98,7 +99,21 @@ public final class ProcessRunner {
      * @return this
      */
     public ProcessRunner environment(String name, String value) {
+        removedEnvironment.remove(name);
         environment.put(name, value);
+        return this;
+    }
+
+    /**
+     * Keeps a variable of this process's environment away from the tool (e.g. a stray {@code PGHOSTADDR}
+     * that would redirect a PostgreSQL tool to another server).
+     *
+     * @param name variable name
+     * @return this
+     */
+    public ProcessRunner removeEnvironment(String name) {
+        environment.remove(name);
+        removedEnvironment.add(name);
         return this;
     }
 
@@ -200,6 +215,7 @@ public final class ProcessRunner {
         String tool = Path.of(command.get(0)).getFileName().toString();
         cancellation.throwIfCancelled(tool);
         ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().keySet().removeAll(removedEnvironment);
         pb.environment().putAll(environment);
         if (directory != null) {
             pb.directory(directory.toFile());

@@ -124,6 +124,17 @@ class ProcessRunnerTest {
     }
 
     @Test
+    @DisplayName("variables of the calling process can be kept away from the tool")
+    void removeEnvironment() {
+        // HOME: inherited from the JVM, and (unlike PATH) not given a default by the shell when unset
+        String inherited = "HOME";
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv(inherited) != null, "HOME is not set");
+        ProcessResult r = ProcessRunner.command("/bin/sh", "-c", "echo \"[${" + inherited + "-unset}] [$X]\"")
+                .environment("X", "1").removeEnvironment(inherited).run();
+        assertEquals("[unset] [1]\n", r.stdout());
+    }
+
+    @Test
     @DisplayName("stdout can go to a file and stdin come from one")
     void redirects(@TempDir Path dir) throws Exception {
         Path in = dir.resolve("in");

@@ -53,6 +53,8 @@ import org.resilient.core.manifest.SealedBackup;
  */
 @DisplayName("Archive contract")
 @org.junit.jupiter.api.extension.ExtendWith(KnownIssue.Condition.class)
+// A hanging implementation fails its test instead of hanging the build.
+@org.junit.jupiter.api.Timeout(120)
 public abstract class ArchiveContract {
     /** The archive's directory (or name, for archives not on disk). */
     protected Path archiveDir;

@@ -38,6 +38,8 @@ import org.resilient.core.node.NodeLayout;
  * publish by rename, verify, import from the verified {@code data/}).
  */
 @org.junit.jupiter.api.extension.ExtendWith(KnownIssue.Condition.class)
+// A hanging implementation fails its test instead of hanging the build.
+@org.junit.jupiter.api.Timeout(300)
 public abstract class ComponentContractSupport {
     /** The node name written into the manifests of the kit's exports. */
     protected static final String NODE = "node0";

@@ -44,6 +44,8 @@ import org.resilient.core.manifest.SealedBackup;
  */
 @DisplayName("Transport contract")
 @org.junit.jupiter.api.extension.ExtendWith(KnownIssue.Condition.class)
+// A hanging implementation fails its test instead of hanging the build.
+@org.junit.jupiter.api.Timeout(120)
 public abstract class TransportContract {
     /** The fixture of the running test. */
     protected TransportFixture fixture;

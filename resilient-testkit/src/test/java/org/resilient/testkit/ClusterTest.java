@@ -59,6 +59,30 @@ class ClusterTest {
     }
 
     @Test
+    @DisplayName("refuses a backup damaged after it was published: the failure is reported, standbys keep their state")
+    void damagedBackupNotUsed() throws Exception {
+        try (Cluster c = Cluster.replicate("db", 2)) {
+            c.store("db0").putAll(values(100, "good"));
+            c.cycle();
+            String good = c.store("db1").fingerprint();
+            c.store("db0").put("key-1", "never arrives");
+            BackupId id = c.leader().exportNow();
+            java.nio.file.Path part = c.directory("db0").resolve("backup").resolve(id.value()).resolve("data/part-0000.tsv");
+            byte[] bytes = java.nio.file.Files.readAllBytes(part);
+            bytes[bytes.length / 2] ^= 1;
+            java.nio.file.Files.write(part, bytes);
+            ResilienceException e = assertThrows(ResilienceException.class, c::settle,
+                    "a pull of a damaged backup must fail, not be archived or pushed");
+            assertEquals(ErrorCode.VERIFICATION_FAILED, e.code(), () -> "wrong code: " + e);
+            assertEquals(good, c.store("db1").fingerprint(), "the standby changed");
+            try (Archive a = c.archive("db1-pbs")) {
+                assertTrue(a.generations().stream().noneMatch(g -> g.backupId().equals(id)), "the damaged backup was archived");
+            }
+            assertTrue(!c.node("db1-pbs").status().healthy(), "the pull-backup node does not report the failure");
+        }
+    }
+
+    @Test
     @DisplayName("keeps standbys read-only until a takeover promotes the one with the newest import")
     void takeover() {
         try (Cluster c = Cluster.replicate("db", 3)) {

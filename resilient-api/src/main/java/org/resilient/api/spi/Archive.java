@@ -34,7 +34,8 @@ public interface Archive extends AutoCloseable {
     Generation store(StoreRequest request, OperationContext context);
 
     /**
-     * Lists the generations, oldest first.
+     * Lists the generations, oldest first by {@link Generation#time()} (the time the backup was made, not
+     * the time it was stored: a pull-backup node catching up may store an older backup after a newer one).
      *
      * @return the generations
      */

@@ -185,12 +185,21 @@ public final class PgSession implements AutoCloseable {
                 .environment("PGSSLMODE", settings.sslmode())
                 .environment("PGCONNECT_TIMEOUT", Long.toString(settings.connectTimeout().toSeconds()))
                 .environment("PGAPPNAME", "resilient")
+                // libpq variables of the calling process that would override or redirect the settings
+                .removeEnvironment("PGHOSTADDR")
+                .removeEnvironment("PGSERVICE")
+                .removeEnvironment("PGSERVICEFILE")
+                .removeEnvironment("PGOPTIONS")
+                .removeEnvironment("PGDATABASE")
+                .removeEnvironment("PGTARGETSESSIONATTRS")
                 .cancellation(cancellation)
                 .timeout(settings.timeout())
                 .logger(loggerName)
                 .tailLines(20)
                 .allowFailure();
         if (passFile != null) {
+            // a PGPASSWORD of the calling process would win over the pgpass file
+            runner.removeEnvironment("PGPASSWORD");
             runner.environment("PGPASSFILE", passFile.path().toString());
             runner.redact(List.of(settings.password()));
         }

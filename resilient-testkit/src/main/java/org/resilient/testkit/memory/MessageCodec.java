@@ -53,7 +53,7 @@ public final class MessageCodec {
      *
      * @param bytes the bytes
      * @return the message
-     * @throws ResilienceException {@code MANIFEST_INVALID} saying what is wrong
+     * @throws ResilienceException {@code MESSAGE_INVALID} saying what is wrong
      */
     public static Message decode(byte[] bytes) {
         String text;
@@ -105,6 +105,6 @@ public final class MessageCodec {
     }
 
     private static ResilienceException bad(String why) {
-        return new ResilienceException(ErrorCode.MANIFEST_INVALID, "unreadable message: " + why);
+        return new ResilienceException(ErrorCode.MESSAGE_INVALID, "unreadable message: " + why);
     }
 }

@@ -15,11 +15,8 @@ import org.resilient.api.spi.Archive;
 import org.resilient.core.archive.LockFile;
 import org.resilient.core.archive.copy.CopyArchiveProvider;
 import org.resilient.testkit.ArchiveContract;
-import org.resilient.testkit.KnownIssue;
 
 @DisplayName("copy archive: archive contract")
-@KnownIssue(test = "oldestFirstByBackupTime", reason = "CopyArchive.generations() lists in store order (generation id ="
-        + " store time), not by Generation.time; reported to the lead in the testkit report")
 class CopyArchiveContractTest extends ArchiveContract {
     @Override
     protected Archive openArchive(Path dir, boolean create) {

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Benchmark of the mysql component: full cycle (export -> seal/verify -> store -> verify -> import) against
+# raw mydumper + myloader, between the same two throwaway MariaDB servers, in the same run.
+# Usage: bench/mysql/run.sh [SIZE_MB (default 1024)] [THREADS (default 2)]
+# Needs the Debian packages mariadb-server and mydumper, and a JDK 17 + Maven (offline is fine).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+SIZE_MB="${1:-1024}"
+THREADS="${2:-2}"
+ROWS_PER_FILE=250000
+DB=benchdb
+WORK="$(mktemp -d /tmp/resilient-mysql-bench.XXXXXX)"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do while kill -0 "$p" 2>/dev/null; do sleep 0.2; done; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+
+start_server() { # name port
+  local dir="$WORK/$1"
+  mkdir -p "$dir/data"
+  mariadb-install-db --no-defaults --datadir="$dir/data" --user=root --auth-root-authentication-method=normal \
+    --skip-test-db >"$dir/install.log" 2>&1
+  /usr/sbin/mariadbd --no-defaults --datadir="$dir/data" --user=root --port="$2" --bind-address=127.0.0.1 \
+    --socket="$dir/sock" --pid-file="$dir/pid" --log-error="$dir/error.log" --skip-log-bin \
+    --innodb-buffer-pool-size=1G --innodb-log-file-size=512M --innodb-flush-log-at-trx-commit=2 \
+    --max-allowed-packet=64M --character-set-server=utf8mb4 >"$dir/out.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 600); do [ -S "$dir/sock" ] && mariadb --no-defaults -S "$dir/sock" -uroot -e 'SELECT 1' >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "server $1 did not start; see $dir/error.log" >&2; exit 1
+}
+sql() { mariadb --no-defaults -S "$WORK/$1/sock" -uroot --batch --skip-column-names -e "$2"; }
+
+echo "== building (offline)"
+(cd "$ROOT" && mvn -B -q -o -pl resilient-mysql -am compile dependency:build-classpath \
+   -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >/dev/null)
+CP="$ROOT/resilient-mysql/target/classes:$(cat "$WORK/cp.txt")"
+if [ -d "$ROOT/resilient-archive/src/main/java" ]; then
+  # the dedup archive the pull-backup node stores into (a plain copy stands in when it is absent)
+  (cd "$ROOT" && mvn -B -q -o -pl resilient-archive -am compile dependency:build-classpath \
+     -Dmdep.outputFile="$WORK/cp-archive.txt" -Dmdep.includeScope=runtime >/dev/null)
+  CP="$CP:$ROOT/resilient-archive/target/classes:$(cat "$WORK/cp-archive.txt")"
+fi
+
+P1=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+P2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+echo "== starting source (:$P1) and standby (:$P2)"
+start_server src "$P1"
+start_server dst "$P2"
+
+# About SIZE_MB of dump: rows of ~200 bytes in two InnoDB tables (one with a secondary index) and a MyISAM one.
+ROWS=$(( SIZE_MB * 1024 * 1024 / 200 ))
+echo "== generating $DB: $ROWS rows (~${SIZE_MB} MB of dump)"
+t=$(now)
+sql src "CREATE DATABASE $DB;
+CREATE TABLE $DB.events (id BIGINT PRIMARY KEY, user_id INT NOT NULL, kind VARCHAR(16) NOT NULL,
+  payload VARCHAR(160) NOT NULL, amount DECIMAL(12,2) NOT NULL, created DATETIME(6) NOT NULL, KEY (user_id)) ENGINE=InnoDB;
+CREATE TABLE $DB.notes (id BIGINT PRIMARY KEY, body TEXT NOT NULL) ENGINE=InnoDB;
+CREATE TABLE $DB.legacy (id INT PRIMARY KEY, v VARCHAR(64)) ENGINE=MyISAM;"
+CHUNK=1000000
+for (( lo=1; lo<=ROWS*8/10; lo+=CHUNK )); do
+  hi=$(( lo + CHUNK - 1 )); [ $hi -gt $((ROWS*8/10)) ] && hi=$((ROWS*8/10))
+  sql src "INSERT INTO $DB.events SELECT seq, seq % 100003, ELT(1 + seq % 4, 'click', 'view', 'buy', 'refund'),
+    CONCAT(MD5(seq), ' ', SHA1(seq), ' ', MD5(seq * 7), ' ', REPEAT('x', seq % 20)), (seq % 100000) / 100,
+    TIMESTAMPADD(MICROSECOND, seq * 1000, '2024-01-01') FROM mysql.seq_${lo}_to_${hi}"
+done
+sql src "INSERT INTO $DB.notes SELECT seq, CONCAT(SHA2(seq, 512), ' ', SHA2(seq, 256)) FROM mysql.seq_1_to_$((ROWS*2/10))"
+sql src "INSERT INTO $DB.legacy SELECT seq, MD5(seq) FROM mysql.seq_1_to_100000"
+echo "   generated in $(secs "$t" "$(now)") s; data+index: $(sql src "SELECT ROUND(SUM(DATA_LENGTH+INDEX_LENGTH)/1048576) FROM information_schema.TABLES WHERE TABLE_SCHEMA='$DB'") MB"
+
+ROUNDS="${ROUNDS:-2}"
+echo "== $ROUNDS rounds of raw then full cycle; from round 2 on both replace data the standby already holds"
+RESULTS="$WORK/results.txt"; : > "$RESULTS"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
+checksums() { sql "$1" "CHECKSUM TABLE $DB.events, $DB.notes, $DB.legacy EXTENDED" | awk '{print $2}' | tr '\n' ' '; }
+SRC_SUM=$(checksums src)
+for round in $(seq "$ROUNDS"); do
+  echo "-- round $round: raw mydumper -t $THREADS -r $ROWS_PER_FILE -G -E -R, then myloader -t $THREADS -o into the standby"
+  mkdir -p "$WORK/raw"
+  t=$(now)
+  mydumper -S "$WORK/src/sock" -u root -o "$WORK/raw/dump" -t "$THREADS" -r "$ROWS_PER_FILE" -B "$DB" -G -E -R -v 1
+  t1=$(now)
+  myloader -S "$WORK/dst/sock" -u root -d "$WORK/raw/dump" -t "$THREADS" -o -v 1
+  t2=$(now)
+  DUMP_MB=$(du -sm "$WORK/raw/dump" | cut -f1)
+  rm -rf "$WORK/raw"
+  [ "$(checksums dst)" = "$SRC_SUM" ] || { echo "raw load: CHECKSUM MISMATCH" >&2; exit 1; }
+  echo "-- round $round: full cycle"
+  rm -rf "$WORK/full"
+  java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.org.resilient.mysql=info \
+    -cp "$CP" "$ROOT/bench/mysql/MysqlBench.java" \
+    "$WORK/full" "$WORK/src/sock" "$WORK/dst/sock" "$DB" "$THREADS" "$ROWS_PER_FILE" | tee "$WORK/full.txt"
+  rm -rf "$WORK/full"
+  [ "$(checksums dst)" = "$SRC_SUM" ] || { echo "full cycle: CHECKSUM MISMATCH" >&2; exit 1; }
+  get() { awk -v k="$1" '$1 == k { print $2 }' "$WORK/full.txt"; }
+  EXTRA=$(awk -v t="$(get total)" -v e="$(get export)" -v i="$(get import)" 'BEGIN { printf "%.2f", t - e - i }')
+  ARCHIVE=$(grep -o 'archive=[a-z]*' "$WORK/full.txt" | cut -d= -f2)
+  echo "$round $(secs "$t" "$t1") $(secs "$t1" "$t2") $(secs "$t" "$t2") $(get export) $EXTRA $(get import) $(get total)" >> "$RESULTS"
+done
+
+echo
+echo "archive: $ARCHIVE ($( [ "$ARCHIVE" = dir ] && echo 'resilient-archive dir: FastCDC + zstd' || echo 'plain copy standing in'))"
+echo "mysql benchmark: $DUMP_MB MB mydumper dump of $DB, threads=$THREADS, rows-per-file=$ROWS_PER_FILE, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); CHECKSUM TABLE equal after every load"
+printf '| %5s | %-44s | %9s | %9s | %7s |\n' "round" "step" "raw (s)" "full (s)" "ratio"
+printf '|%s|%s|%s|%s|%s|\n' "-------" "----------------------------------------------" "-----------" "-----------" "---------"
+while read -r r rd rl rt fe fx fi ft; do
+  printf '| %5s | %-44s | %9s | %9s | %7s |\n' "$r" "dump (mydumper / MysqlExporter)" "$rd" "$fe" "$(ratio "$fe" "$rd")"
+  printf '| %5s | %-44s | %9s | %9s | %7s |\n' "$r" "seal+verify, archive store, push, verify" "-" "$fx" "-"
+  printf '| %5s | %-44s | %9s | %9s | %7s |\n' "$r" "load (myloader -o / MysqlImporter with swap)" "$rl" "$fi" "$(ratio "$fi" "$rl")"
+  printf '| %5s | %-44s | %9s | %9s | %7s |\n' "$r" "total" "$rt" "$ft" "$(ratio "$ft" "$rt")"
+done < "$RESULTS"

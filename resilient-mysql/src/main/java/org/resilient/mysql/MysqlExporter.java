@@ -1,0 +1,152 @@
+package org.resilient.mysql;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.resilient.api.ErrorCode;
+import org.resilient.api.ExportContext;
+import org.resilient.api.ResilienceException;
+import org.resilient.api.spi.Exporter;
+import org.resilient.process.ProcessRunner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dumps the configured databases with {@code mydumper} into the export directory: one consistent snapshot of
+ * all of them ({@code --trx-consistency-only}, plus a global read lock of our own for the whole dump when
+ * non-InnoDB tables are dumped), with triggers, routines,
+ * events and views, and without compression so the archive can deduplicate and compress.
+ *
+ * <p>The account needs SELECT, SHOW VIEW, TRIGGER, EVENT, LOCK TABLES and RELOAD (for the global read lock)
+ * on the databases, and for routines SELECT on {@code mysql.proc}.
+ */
+public final class MysqlExporter implements Exporter {
+    private static final Logger LOG = LoggerFactory.getLogger(MysqlExporter.class);
+
+    private final MysqlSettings settings;
+
+    /**
+     * An exporter for the server the settings describe.
+     *
+     * @param settings the component's settings
+     */
+    public MysqlExporter(MysqlSettings settings) {
+        if (settings.databases().isEmpty()) {
+            throw new ResilienceException(ErrorCode.CONFIG_INVALID,
+                    "missing setting 'mysql.databases': name the databases to back up, comma-separated");
+        }
+        this.settings = settings;
+    }
+
+    @Override
+    public void export(ExportContext context) {
+        Path mydumper = MysqlTools.require("mydumper", settings);
+        Path out = context.directory();
+        context.cancellation().throwIfCancelled("mysql export");
+        context.progress().progress("check", 0, settings.databases().size(), "databases");
+        boolean allInnoDb = onlyTransactionalTables();
+        boolean lockWholeDump = !allInnoDb && !settings.trxConsistencyOnly().orElse(false);
+        try (DefaultsFile defaults = DefaultsFile.create(settings);
+             MysqlConnection lock = lockWholeDump ? holdGlobalReadLock() : null) {
+            List<String> cmd = MysqlTools.connectionArgs(mydumper, defaults, settings);
+            cmd.addAll(List.of("--outputdir=" + out, "--threads=" + settings.threads(),
+                    "--regex=" + regex(settings.databases()), "--triggers", "--events", "--routines",
+                    "--verbose=2", "--trx-consistency-only"));
+            if (settings.rowsPerFile() > 0) {
+                cmd.add("--rows=" + settings.rowsPerFile());
+            }
+            context.progress().progress("mydumper", 0, -1, "files");
+            LOG.info("exporting databases {} from {}{}", settings.databases(), settings.where(),
+                    lockWholeDump ? " (global read lock held for the whole dump: non-InnoDB tables)" : "");
+            MysqlTools.run(cmd, settings, context.cancellation(), context.loggerName());
+            if (lock != null) {
+                lock.execute("UNLOCK TABLES");
+            }
+        }
+        context.cancellation().throwIfCancelled("mysql export");
+        try {
+            DumpLayout.describe(out, settings.databases(), version(mydumper));
+        } catch (IOException e) {
+            throw new ResilienceException(ErrorCode.IO_ERROR, "cannot write " + DumpLayout.DESCRIPTION + " into " + out
+                    + ": " + e.getMessage());
+        }
+        checkDump(out);
+        context.progress().progress("mydumper", 1, 1, "dumps");
+    }
+
+    /**
+     * Fails with NOT_FOUND before dumping if a database is missing (mydumper's regex would skip it silently),
+     * and tells whether every table is InnoDB (then {@code --trx-consistency-only} is fully consistent).
+     */
+    private boolean onlyTransactionalTables() {
+        try (MysqlConnection c = MysqlConnection.open(settings)) {
+            List<String> existing = c.column("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA");
+            List<String> missing = new ArrayList<>();
+            for (String db : settings.databases()) {
+                if (!existing.contains(db)) {
+                    missing.add(db);
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new ResilienceException(ErrorCode.NOT_FOUND, "database(s) " + missing + " do not exist on "
+                        + settings.where() + " (or the account cannot see them); check mysql.databases");
+            }
+            String in = settings.databases().stream().map(MysqlConnection::literal).collect(Collectors.joining(","));
+            List<String> others = c.column("SELECT CONCAT(TABLE_SCHEMA, '.', TABLE_NAME, ' (', ENGINE, ')') FROM"
+                    + " information_schema.TABLES WHERE TABLE_SCHEMA IN (" + in + ") AND TABLE_TYPE = 'BASE TABLE'"
+                    + " AND ENGINE <> 'InnoDB' LIMIT 5");
+            if (!others.isEmpty()) {
+                LOG.info("non-InnoDB tables such as {}: writes wait for the whole dump (global read lock)", others);
+            }
+            return others.isEmpty();
+        }
+    }
+
+    /**
+     * Non-InnoDB tables (MyISAM, Aria) are consistent only if nobody writes while they are dumped.
+     * mydumper 0.10's own mode for that (its global read lock, released once the non-InnoDB tables are
+     * done) can hang forever: a race between its main thread and the worker finishing the last non-InnoDB
+     * table leaves the main thread waiting for a signal that was never sent (seen in our tests; mydumper
+     * issue #539 and relatives). So mydumper always runs with {@code --trx-consistency-only}, and when
+     * non-InnoDB tables are dumped this connection holds a global read lock of its own for the whole dump
+     * (writes wait that long; reads do not). If the JVM dies, the server drops the lock with the connection.
+     */
+    private MysqlConnection holdGlobalReadLock() {
+        MysqlConnection c = MysqlConnection.open(settings);
+        try {
+            c.execute("FLUSH TABLES WITH READ LOCK");
+            return c;
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /** mydumper writes a schema-create file for every dumped database, even an empty one. */
+    private void checkDump(Path out) {
+        DumpLayout layout = DumpLayout.read(out);
+        for (DumpLayout.Database db : layout.databases.values()) {
+            if (db.schemaCreate == null) {
+                throw new ResilienceException(ErrorCode.NOT_FOUND, "mydumper dumped nothing of database " + db.name
+                        + " into " + out + ": it disappeared during the dump or the account cannot see it");
+            }
+        }
+    }
+
+    /** mydumper 0.10 takes one -B database; a regex selects several in one consistent run. */
+    static String regex(List<String> databases) {
+        // Names are restricted to [A-Za-z0-9_$] (see DatabaseNames); '$' is the only regex character to escape.
+        return "^(" + databases.stream().map(d -> d.replace("$", "\\$")).collect(Collectors.joining("|")) + ")\\.";
+    }
+
+    private static String version(Path tool) {
+        try {
+            return ProcessRunner.command(tool.toString(), "--version").timeout(java.time.Duration.ofSeconds(30))
+                    .allowFailure().run().stdout().trim();
+        } catch (ResilienceException e) {
+            return "unknown";
+        }
+    }
+}
