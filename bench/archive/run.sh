@@ -9,7 +9,8 @@
 #
 # For each workload it generates generation 0 of the dump, stores it with resilient, restic 0.14 and borg 1.2,
 # then writes N fresh dumps (every file rewritten) and stores each with the three tools, then restores the last
-# generation with each tool (checked byte for byte with diff -r). All three run in the same loop, on the same
+# generation with each tool (checked byte for byte with diff -r), then prunes each archive to its last 5
+# generations (resilient's is verified with --read-data afterwards). All three run in the same loop, on the same
 # data, one after the other, so machine load affects them alike. Peak RSS comes from /usr/bin/time -v.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -106,6 +107,14 @@ run_workload() {
   diff -r "$DATA" "$R/out-restic$DATA" > /dev/null || { echo "restic restore differs!" >&2; exit 1; }
   diff -r "$DATA" "$R/out-borg$DATA" > /dev/null || { echo "borg restore differs!" >&2; exit 1; }
   rm -rf "$R/out-resilient" "$R/out-restic" "$R/out-borg"
+  # Retention: keep the last 5 generations and give the space back (borg 1.2 needs compact for that).
+  measure prune-resilient $RES prune --keep-last 5 --repo "$R/resilient"
+  measure prune-restic restic -r "$R/restic" --cache-dir "$R/restic-cache" forget -q --keep-last 5 --prune
+  measure prune-borg sh -c "BORG_BASE_DIR='$R/borg-base' borg prune --keep-last 5 '$R/borg' && BORG_BASE_DIR='$R/borg-base' borg compact '$R/borg'"
+  for t in resilient restic borg; do
+    echo "pruned-$t $(du -sb "$R/$t" | cut -f1) 0" >> "$RESULTS"
+  done
+  $RES verify --read-data --repo "$R/resilient" > /dev/null 2>> "$WORK/log.txt" || { echo "verify after prune failed!" >&2; exit 1; }
   table "$wl" "$RESULTS"
 }
 
@@ -125,8 +134,10 @@ table() {
         size[n] = v["size-" n]
         restore[n] = v["bytes" gens] / 1e6 / v["restore-" n]
         rss = 0
-        for (k in m) if (index(k, n "-store") == 1 || k == "restore-" n) if (m[k] > rss) rss = m[k]
+        for (k in m) if (index(k, n "-store") == 1 || k == "restore-" n || k == "prune-" n) if (m[k] > rss) rss = m[k]
         peak[n] = rss / 1024
+        prune[n] = v["prune-" n]
+        pruned[n] = v["pruned-" n]
       }
       printf "\nworkload: %s (%.0f MB first dump, %d fresh-dump generations)\n", wl, v["bytes0"] / 1e6, gens
       printf "%-34s %12s %12s %12s %10s %10s\n", "metric", "resilient", "restic", "borg", "res/restic", "borg/restic"
@@ -138,6 +149,8 @@ table() {
       row("restore of last gen (MB/s)", restore, "%12.1f")
       row("  restore CPU (user+sys s)", restorecpu, "%12.2f")
       row("peak RSS (MB)", peak, "%12.0f")
+      row("prune to last 5 (s)", prune, "%12.2f")
+      row("archive bytes after prune", pruned, "%12d")
     }
     function row(name, a, f) {
       printf "%-34s " f " " f " " f " %10.2f %10.2f\n", name, a["resilient"], a["restic"], a["borg"],
