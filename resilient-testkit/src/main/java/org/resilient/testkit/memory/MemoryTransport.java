@@ -13,6 +13,7 @@ import org.resilient.api.OperationContext;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Transport;
+import org.resilient.core.transport.MessageCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,7 @@ final class MemoryTransport implements Transport {
     @Override
     public void send(URI to, Message message) {
         checkOpen();
-        reach(to).deliver(MessageCodec.encode(message));
+        reach(to).deliver(MessageCodec.write(message));
     }
 
     @Override
@@ -74,7 +75,7 @@ final class MemoryTransport implements Transport {
         List<Message> out = new ArrayList<>();
         for (byte[] raw : self.drainInbox()) {
             try {
-                out.add(MessageCodec.decode(raw));
+                out.add(MessageCodec.read(raw));
             } catch (ResilienceException e) {
                 LOG.warn("node {} dropped a message it cannot read ({} bytes): {}", self.name(), raw.length,
                         e.getMessage());
