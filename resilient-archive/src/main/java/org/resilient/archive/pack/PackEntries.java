@@ -15,6 +15,32 @@ public record PackEntries(String name, long packSize, byte[] hashes, long[] offs
                           int[] rawLengths, byte[] flags) {
 
     /**
+     * Decodes trailer entries as {@link PackWriter} writes them (hash, offset, stored length, raw length,
+     * flags, big-endian). Bounds are not checked here; {@link PackReader} checks them against the pack.
+     *
+     * @param name the pack's name
+     * @param packSize the pack's size in bytes
+     * @param b the encoded entries, positioned at the first
+     * @param count how many entries
+     * @return the entries
+     */
+    public static PackEntries decode(String name, long packSize, java.nio.ByteBuffer b, int count) {
+        byte[] hashes = new byte[count * 32];
+        long[] offsets = new long[count];
+        int[] stored = new int[count];
+        int[] raw = new int[count];
+        byte[] flags = new byte[count];
+        for (int i = 0; i < count; i++) {
+            b.get(hashes, i * 32, 32);
+            offsets[i] = b.getLong();
+            stored[i] = b.getInt();
+            raw[i] = b.getInt();
+            flags[i] = b.get();
+        }
+        return new PackEntries(name, packSize, hashes, offsets, stored, raw, flags);
+    }
+
+    /**
      * The number of entries.
      *
      * @return the count

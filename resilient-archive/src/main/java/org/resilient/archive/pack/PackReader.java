@@ -63,23 +63,16 @@ public final class PackReader {
             if (!Arrays.equals(md.digest(), sum)) {
                 throw new PackDamagedException("pack trailer fails its checksum");
             }
-            byte[] hashes = new byte[count * 32];
-            long[] offsets = new long[count];
-            int[] stored = new int[count];
-            int[] raw = new int[count];
-            byte[] flags = new byte[count];
+            PackEntries decoded = PackEntries.decode(name, size, entries, count);
             for (int i = 0; i < count; i++) {
-                entries.get(hashes, i * 32, 32);
-                offsets[i] = entries.getLong();
-                stored[i] = entries.getInt();
-                raw[i] = entries.getInt();
-                flags[i] = entries.get();
-                if (offsets[i] < PackFormat.HEADER || stored[i] < 0 || raw[i] <= 0
-                        || offsets[i] + stored[i] > entriesStart) {
+                long offset = decoded.offsets()[i];
+                int stored = decoded.storedLengths()[i];
+                if (offset < PackFormat.HEADER || stored < 0 || decoded.rawLengths()[i] <= 0
+                        || offset + stored > entriesStart) {
                     throw new PackDamagedException("pack trailer entry " + i + " points outside the pack");
                 }
             }
-            return new PackEntries(name, size, hashes, offsets, stored, raw, flags);
+            return decoded;
         }
     }
 

@@ -125,20 +125,7 @@ public final class PackWriter implements AutoCloseable {
      * @return the entries
      */
     public PackEntries entries() {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(trailerBytes.toByteArray());
-        byte[] hashes = new byte[count * 32];
-        long[] offsets = new long[count];
-        int[] stored = new int[count];
-        int[] raw = new int[count];
-        byte[] flags = new byte[count];
-        for (int i = 0; i < count; i++) {
-            b.get(hashes, i * 32, 32);
-            offsets[i] = b.getLong();
-            stored[i] = b.getInt();
-            raw[i] = b.getInt();
-            flags[i] = b.get();
-        }
-        return new PackEntries(name, position, hashes, offsets, stored, raw, flags);
+        return PackEntries.decode(name, position, ByteBuffer.wrap(trailerBytes.toByteArray()), count);
     }
 
     private void writeFully(ByteBuffer b) throws IOException {
