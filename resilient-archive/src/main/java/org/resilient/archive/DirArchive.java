@@ -217,10 +217,16 @@ public final class DirArchive implements Archive {
             throw new ResilienceException(ErrorCode.NOT_FOUND, "no generation " + generationId + " in the archive "
                     + layout.root() + "; list them with 'resilient archive list'");
         }
+        long t0 = System.nanoTime();
         RepoIndex index = RepoIndex.load(layout);
+        long t1 = System.nanoTime();
         try {
-            return new Restorer(layout, index, settings.threads(), context).restore(generationId, target,
+            List<Damage> d = new Restorer(layout, index, settings.threads(), context).restore(generationId, target,
                     options.partial());
+            LOG.info("restored generation {} into {} in {} ms (index loaded in {} ms){}", generationId, target,
+                    (System.nanoTime() - t0) / 1_000_000, (t1 - t0) / 1_000_000,
+                    d.isEmpty() ? "" : "; " + d.size() + " damaged ranges skipped");
+            return d;
         } catch (IOException e) {
             throw new ResilienceException(ErrorCode.IO_ERROR, "restore of generation " + generationId + " into "
                     + target + " failed: " + e, e);

@@ -5,7 +5,8 @@ package org.resilient.archive.index;
  *
  * <p>A compact open-addressing table of primitive arrays: 4 longs of hash and 2 longs of location per slot
  * (48 bytes), grown by 1.5x at a load of 0.8, so a chunk costs 60 to 90 bytes of heap, with no object per
- * chunk. Not thread-safe: callers synchronize.
+ * chunk. Not thread-safe for writes: callers synchronize while anyone adds chunks; once no more are added
+ * (as during a restore), any number of threads may call the read methods.
  */
 public final class ChunkIndex {
     private static final double MAX_LOAD = 0.8;
@@ -62,10 +63,21 @@ public final class ChunkIndex {
      * @return its slot, or -1
      */
     public int find(byte[] hash) {
-        long k0 = Hashes.word(hash, 0);
-        long k1 = Hashes.word(hash, 8);
-        long k2 = Hashes.word(hash, 16);
-        long k3 = Hashes.word(hash, 24);
+        return find(hash, 0);
+    }
+
+    /**
+     * Finds a chunk by a hash stored inside a larger array (a file's chunk list), without copying it out.
+     *
+     * @param hashes the array
+     * @param offset where the 32-byte SHA-256 starts
+     * @return its slot, or -1
+     */
+    public int find(byte[] hashes, int offset) {
+        long k0 = Hashes.word(hashes, offset);
+        long k1 = Hashes.word(hashes, offset + 8);
+        long k2 = Hashes.word(hashes, offset + 16);
+        long k3 = Hashes.word(hashes, offset + 24);
         int slot = home(k0);
         while (true) {
             if (vals[slot * 2 + 1] == 0) {

@@ -18,6 +18,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -30,7 +31,6 @@ import org.resilient.api.OperationContext;
 import org.resilient.api.ResilienceException;
 import org.resilient.archive.index.RepoIndex;
 import org.resilient.archive.pack.PackDamagedException;
-import org.resilient.archive.pack.PackReader;
 import org.resilient.archive.repo.Layout;
 import org.resilient.archive.store.DaemonThreads;
 import org.resilient.archive.tree.GenerationFile;
@@ -48,15 +48,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class Restorer {
     private static final Logger LOG = LoggerFactory.getLogger(Restorer.class);
-    private static final int BATCH = 4 << 20;
+    private static final int BATCH = Integer.getInteger("restore.batch", 1 << 20);
 
+    private static final int INFLIGHT = Integer.getInteger("restore.inflight", 2);
     private final Layout layout;
     private final RepoIndex index;
     private final int threads;
     private final OperationContext context;
-    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> buffers =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final ThreadLocal<byte[]> runBuffer = ThreadLocal.withInitial(() -> new byte[0]);
+    // One decoder per thread at most (each holds direct buffers and a native zstd context), freed at the end.
+    private final ConcurrentLinkedQueue<BatchDecoder> decoders = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<BatchDecoder> allDecoders = new ConcurrentLinkedQueue<>();
 
     /**
      * Prepares a restore.
@@ -98,11 +99,13 @@ public final class Restorer {
      * @throws IOException on a write failure
      */
     public List<Damage> restore(String id, Path target, boolean partial) throws IOException {
+        long started = System.nanoTime();
         Path genFile = layout.generation(id);
         checkTarget(target);
         List<Damage> damages = Collections.synchronizedList(new ArrayList<>());
         Set<String> damagedFiles = new HashSet<>();
-        TreeReader pre = open(genFile, id);
+        java.util.function.Supplier<TreeReader> trees = open(genFile, id);
+        TreeReader pre = trees.get();
         for (TreeEntry e = next(pre, id); e != null; e = next(pre, id)) {
             if (e.type() == TreeEntry.Type.FILE) {
                 List<Damage> d = ChunkProblems.scan(id, e, index, slot -> ChunkProblems.structural(index, slot));
@@ -112,6 +115,7 @@ public final class Restorer {
                 }
             }
         }
+        LOG.debug("generation {}: damage checked in {} ms", id, (System.nanoTime() - started) / 1_000_000);
         if (!damages.isEmpty() && !partial) {
             throw corrupt(id, damages);
         }
@@ -121,11 +125,11 @@ public final class Restorer {
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         Files.createDirectory(temp);
         boolean success = false;
-        ExecutorService pool = Executors.newFixedThreadPool(threads, new DaemonThreads("archive-restore"));
-        Semaphore inFlight = new Semaphore(threads * 2);
+        ExecutorService pool = Executors.newFixedThreadPool(threads + Integer.getInteger("restore.extra", 0), new DaemonThreads("archive-restore"));
+        Semaphore inFlight = new Semaphore(threads * INFLIGHT);
         List<TreeEntry> dirs = new ArrayList<>();
         try (PackChannels packs = new PackChannels(layout, index)) {
-            TreeReader tree = open(genFile, id);
+            TreeReader tree = trees.get();
             for (TreeEntry e = next(tree, id); e != null; e = next(tree, id)) {
                 context.cancellation().throwIfCancelled("restoring generation " + id);
                 Path p = resolve(temp, e.path());
@@ -146,8 +150,8 @@ public final class Restorer {
                     default -> throw new IllegalStateException();
                 }
             }
-            inFlight.acquire(threads * 2);
-            inFlight.release(threads * 2);
+            inFlight.acquire(threads * INFLIGHT);
+            inFlight.release(threads * INFLIGHT);
             if (!damages.isEmpty() && !partial) {
                 throw corrupt(id, damages);
             }
@@ -171,7 +175,9 @@ public final class Restorer {
         } finally {
             pool.shutdownNow();
             try {
-                pool.awaitTermination(30, TimeUnit.SECONDS);
+                if (pool.awaitTermination(30, TimeUnit.SECONDS)) {
+                    allDecoders.forEach(BatchDecoder::close); // else a stuck thread may still use one
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -219,88 +225,25 @@ public final class Restorer {
 
     private void writeBatch(FileJob job, int from, int to, long start, int size, PackChannels packs, String id,
                             List<Damage> damages) throws IOException {
-        TreeEntry e = job.entry;
-        int n = to - from;
-        byte[][] hashes = new byte[n][];
-        int[] packNo = new int[n];
-        long[] packOffset = new long[n];
-        int[] stored = new int[n];
-        boolean[] zstd = new boolean[n];
-        synchronized (index) {
-            for (int k = 0; k < n; k++) {
-                hashes[k] = e.hash(from + k);
-                int slot = index.chunks().find(hashes[k]);
-                packNo[k] = index.chunks().pack(slot);
-                packOffset[k] = index.chunks().offset(slot);
-                stored[k] = index.chunks().storedLength(slot);
-                zstd[k] = index.chunks().compressed(slot);
-            }
+        BatchDecoder d = decoders.poll();
+        if (d == null) {
+            d = new BatchDecoder(BATCH);
+            allDecoders.add(d);
         }
-        // Buffers are reused: allocating (and zeroing, and garbage-collecting) 4 MiB per batch cost as much
-        // CPU as decompressing it.
-        byte[] pooled = size <= BATCH ? buffers.poll() : null;
-        byte[] buf = pooled != null ? pooled : new byte[Math.max(size, BATCH)];
         try {
-            fill(job, e, from, n, hashes, packNo, packOffset, stored, zstd, buf, start, packs, id, damages);
+            Damage damage = d.decode(id, job.entry, from, to, start, size, index, packs);
+            if (damage != null) {
+                job.damaged = true;
+                damages.add(damage);
+                return;
+            }
+            ByteBuffer b = d.output();
+            long at = start;
+            while (b.hasRemaining()) {
+                at += job.channel.write(b, at);
+            }
         } finally {
-            if (buf.length == BATCH) {
-                buffers.offer(buf);
-            }
-        }
-    }
-
-    private void fill(FileJob job, TreeEntry e, int from, int n, byte[][] hashes, int[] packNo, long[] packOffset,
-                      int[] stored, boolean[] zstd, byte[] buf, long start, PackChannels packs, String id,
-                      List<Damage> damages) throws IOException {
-        int pos = 0;
-        long offset = start;
-        int k = 0;
-        while (k < n) {
-            // Consecutive chunks of a file usually lie back to back in one pack: read such a run at once.
-            int runEnd = k + 1;
-            long runBytes = stored[k];
-            while (runEnd < n && packNo[runEnd] == packNo[k]
-                    && packOffset[runEnd] == packOffset[runEnd - 1] + stored[runEnd - 1]
-                    && runBytes + stored[runEnd] <= BATCH) {
-                runBytes += stored[runEnd];
-                runEnd++;
-            }
-            byte[] run = runBuffer.get();
-            if (run.length < runBytes) {
-                run = new byte[(int) Math.max(runBytes, BATCH)];
-                runBuffer.set(run);
-            }
-            ByteBuffer rb = ByteBuffer.wrap(run, 0, (int) runBytes);
-            FileChannel ch = packs.get(packNo[k]);
-            while (rb.hasRemaining()) {
-                if (ch.read(rb, packOffset[k] + rb.position()) < 0) {
-                    break; // a truncated pack: the chunks past its end fail below
-                }
-            }
-            int at = 0;
-            for (int c = k; c < runEnd; c++) {
-                int raw = e.lengths()[from + c];
-                try {
-                    if (at + stored[c] > rb.position()) { // rb wraps run from 0, so position is bytes read
-                        throw new PackDamagedException("pack ends before the chunk (truncated)");
-                    }
-                    PackReader.decode(run, at, stored[c], raw, zstd[c], hashes[c], buf, pos);
-                } catch (PackDamagedException ex) {
-                    job.damaged = true;
-                    damages.add(new Damage(id, e.path(), offset, "packs/" + index.packName(packNo[c]) + ".pack",
-                            raw + " bytes unreadable at pack offset " + packOffset[c] + ": " + ex.getMessage()));
-                    return;
-                }
-                at += stored[c];
-                pos += raw;
-                offset += raw;
-            }
-            k = runEnd;
-        }
-        ByteBuffer b = ByteBuffer.wrap(buf, 0, pos);
-        long wat = start;
-        while (b.hasRemaining()) {
-            wat += job.channel.write(b, wat);
+            decoders.offer(d);
         }
     }
 
@@ -347,13 +290,13 @@ public final class Restorer {
         }
     }
 
-    private static TreeReader open(Path genFile, String id) throws IOException {
+    private static java.util.function.Supplier<TreeReader> open(Path genFile, String id) throws IOException {
         if (!Files.exists(genFile)) {
             throw new ResilienceException(ErrorCode.NOT_FOUND, "no generation " + id + " in the archive "
                     + genFile.getParent().getParent() + "; list them with 'resilient archive list'");
         }
         try {
-            return GenerationFile.openTree(genFile);
+            return GenerationFile.readTree(genFile);
         } catch (PackDamagedException e) {
             throw new ResilienceException(ErrorCode.ARCHIVE_CORRUPT, "generation " + id + " cannot be restored: "
                     + e.getMessage() + " (" + genFile + "); restore another generation", e);
