@@ -156,9 +156,10 @@ public final class PackReader {
     }
 
     /**
-     * Decompresses stored bytes held in a direct buffer into another direct buffer and checks the hash, with
-     * the caller's decompression context and digest (the restore path: no copies through the Java heap, no
-     * allocation per chunk).
+     * Decompresses stored bytes held in a direct buffer and checks the hash, with the caller's decompression
+     * context and digest (the restore path: pack bytes are read into a direct buffer without a copy through
+     * the heap, and nothing is allocated per chunk). The content goes to a heap array because hashing a
+     * direct buffer copies it again in small pieces, and costs the JIT far more to compile.
      *
      * @param zstd the decompression context of this thread
      * @param md the SHA-256 digest of this thread (reset on return)
@@ -169,18 +170,19 @@ public final class PackReader {
      * @param compressed whether they are a zstd frame
      * @param hashes array holding the expected SHA-256
      * @param hashOffset where in {@code hashes} it starts
-     * @param out direct buffer receiving the content
+     * @param out receives the content
      * @param outOffset where in {@code out}
      * @param digest 32 bytes of scratch space for the computed hash
      * @throws PackDamagedException if they do not decompress or do not match
      */
     public static void decode(ZstdDecompressCtx zstd, MessageDigest md, ByteBuffer stored, int storedOffset,
                               int storedLength, int rawLength, boolean compressed, byte[] hashes, int hashOffset,
-                              ByteBuffer out, int outOffset, byte[] digest) throws PackDamagedException {
+                              byte[] out, int outOffset, byte[] digest) throws PackDamagedException {
         if (compressed) {
             int n;
             try {
-                n = zstd.decompressDirectByteBuffer(out, outOffset, rawLength, stored, storedOffset, storedLength);
+                n = zstd.decompressDirectByteBufferToByteArray(out, outOffset, rawLength, stored, storedOffset,
+                        storedLength);
             } catch (RuntimeException e) {
                 throw new PackDamagedException("chunk does not decompress: " + e.getMessage());
             }
@@ -191,11 +193,9 @@ public final class PackReader {
             if (storedLength != rawLength) {
                 throw new PackDamagedException("stored length differs from raw length of an uncompressed chunk");
             }
-            out.put(outOffset, stored, storedOffset, rawLength);
+            stored.get(storedOffset, out, outOffset, rawLength);
         }
-        ByteBuffer content = out.duplicate();
-        content.limit(outOffset + rawLength).position(outOffset);
-        md.update(content);
+        md.update(out, outOffset, rawLength);
         try {
             md.digest(digest, 0, 32);
         } catch (java.security.DigestException e) {

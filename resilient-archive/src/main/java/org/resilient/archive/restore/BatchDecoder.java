@@ -14,24 +14,26 @@ import org.resilient.archive.pack.PackReader;
 import org.resilient.archive.tree.TreeEntry;
 
 /**
- * The working set of one restore thread: a decompression context, a digest, and two direct buffers (stored
- * bytes read from packs, content to write), reused for every batch the thread does.
+ * The working set of one restore thread: a decompression context, a digest, a direct buffer for stored bytes
+ * read from packs and an array for the content to write, reused for every batch the thread does.
  *
- * <p>Direct buffers because the JDK copies heap buffers through a temporary direct buffer on every read and
- * write; here pack bytes are read straight into {@code in}, decompressed straight into {@code out}, hashed
- * there, and written from there. Batches are kept small enough (see {@link Restorer}) that the content is
- * still in the CPU cache when it is hashed and when the kernel copies it into the page cache.
+ * <p>Pack bytes are read straight into the direct buffer (a heap buffer would be read through a temporary
+ * direct one and copied), decompressed from there into the array, and hashed there with one call per chunk.
+ * Batches are kept small enough (see {@link Restorer}) that the content is still in the CPU cache when it is
+ * hashed and when it is copied to the page cache.
  */
 final class BatchDecoder implements AutoCloseable {
     private final ZstdDecompressCtx zstd = new ZstdDecompressCtx();
     private final MessageDigest md = Hashes.newDigest();
     private final byte[] digest = new byte[32];
     private ByteBuffer in;
-    private ByteBuffer out;
+    private byte[] out;
+    private ByteBuffer outView;
 
     BatchDecoder(int batchBytes) {
         in = ByteBuffer.allocateDirect(batchBytes);
-        out = ByteBuffer.allocateDirect(batchBytes);
+        out = new byte[batchBytes];
+        outView = ByteBuffer.wrap(out);
     }
 
     /**
@@ -51,10 +53,10 @@ final class BatchDecoder implements AutoCloseable {
      */
     Damage decode(String id, TreeEntry e, int from, int to, long start, int rawBytes, RepoIndex index,
                   PackChannels packs) throws IOException {
-        if (out.capacity() < rawBytes) {
-            out = ByteBuffer.allocateDirect(rawBytes);
+        if (out.length < rawBytes) {
+            out = new byte[rawBytes];
+            outView = ByteBuffer.wrap(out);
         }
-        out.clear(); // zstd checks ranges against the limit, which the last batch's write left at its end
         ChunkIndex chunks = index.chunks();
         byte[] hashes = e.hashes();
         int[] lengths = e.lengths();
@@ -95,7 +97,7 @@ final class BatchDecoder implements AutoCloseable {
                     if (at + stored > got) {
                         throw new PackDamagedException("pack ends before the chunk (truncated)");
                     }
-                    if (raw < 0 || pos + raw > out.capacity()) {
+                    if (raw < 0 || pos + raw > out.length) {
                         throw new PackDamagedException("chunk length " + raw + " does not fit the batch");
                     }
                     PackReader.decode(zstd, md, in, at, stored, raw, chunks.compressed(s), hashes, k * 32, out,
@@ -111,7 +113,7 @@ final class BatchDecoder implements AutoCloseable {
             }
             c = runEnd;
         }
-        out.clear().limit(pos);
+        outView.clear().limit(pos);
         return null;
     }
 
@@ -121,7 +123,7 @@ final class BatchDecoder implements AutoCloseable {
      * @return the buffer (a view; valid until the next decode)
      */
     ByteBuffer output() {
-        return out;
+        return outView;
     }
 
     private int read(FileChannel ch, long position, int length) throws IOException {
