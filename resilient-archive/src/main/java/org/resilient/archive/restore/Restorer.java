@@ -131,7 +131,6 @@ public final class Restorer {
      * @throws IOException on a write failure
      */
     public List<Damage> restore(String id, Path target, boolean partial) throws IOException {
-        long started = System.nanoTime();
         Path genFile = layout.generation(id);
         checkTarget(target);
         // Damage found without reading data (chunks in no pack, packs missing or truncated), in tree order; it
