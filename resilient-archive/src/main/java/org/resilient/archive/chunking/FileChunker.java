@@ -2,6 +2,9 @@ package org.resilient.archive.chunking;
 
 import java.io.InputStream;
 import java.security.MessageDigest;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import org.resilient.archive.index.Hashes;
 
 /**
@@ -13,7 +16,9 @@ public final class FileChunker {
     private final FastCdc cdc;
     private final byte[] buf;
     private final MessageDigest sha = Hashes.newDigest();
+    private final ExecutorService helpers;
     private long guidedBytes;
+    private boolean differs;
 
     /**
      * Creates a chunker with its own buffer (one per thread).
@@ -21,8 +26,20 @@ public final class FileChunker {
      * @param cdc the cut-point finder
      */
     public FileChunker(FastCdc cdc) {
+        this(cdc, null);
+    }
+
+    /**
+     * Creates a chunker that shares the hashing of long unchanged runs with helper threads, so that the last
+     * large file of a store does not leave the other cores idle.
+     *
+     * @param cdc the cut-point finder
+     * @param helpers threads to hash on (null to hash on the calling thread only)
+     */
+    public FileChunker(FastCdc cdc, ExecutorService helpers) {
         this.cdc = cdc;
-        this.buf = new byte[Math.max(4 << 20, cdc.max() * 2)];
+        this.buf = new byte[Math.max(8 << 20, cdc.max() * 2)];
+        this.helpers = helpers;
     }
 
     /**
@@ -77,18 +94,14 @@ public final class FileChunker {
             }
             while (end - start >= cdc.max() || (eof && start < end)) {
                 if (expected >= 0) {
-                    int len = previous.length(expected);
-                    if (len <= end - start) {
-                        byte[] h = hash(start, len);
-                        if (previous.matches(expected, h)) {
-                            sink.chunk(buf, start, len, h);
-                            start += len;
-                            guidedBytes += len;
-                            expected = expected + 1 < previous.count() ? expected + 1 : -1;
-                            continue;
-                        }
+                    int run = guidedRun(previous, expected, start, end, sink);
+                    for (int k = 0; k < run; k++) {
+                        start += previous.length(expected + k);
                     }
-                    expected = -1;
+                    expected = !differs && expected + run < previous.count() ? expected + run : -1;
+                    if (run > 0) {
+                        continue;
+                    }
                 }
                 int len = cdc.cut(buf, start, end - start);
                 byte[] h = hash(start, len);
@@ -109,6 +122,92 @@ public final class FileChunker {
      */
     public long guidedBytes() {
         return guidedBytes;
+    }
+
+    /**
+     * Follows the previous chunks from {@code expected} over the buffered bytes: hashes as many as fit (the
+     * second half on a helper thread when the run is long), hands the matching ones to the sink in order and
+     * stops at the first that differs (setting {@link #differs}).
+     *
+     * @return how many chunks matched
+     */
+    private int guidedRun(PreviousChunks previous, int expected, int start, int end, ChunkSink sink)
+            throws Exception {
+        differs = false;
+        int n = 0;
+        int bytes = 0;
+        while (expected + n < previous.count() && bytes + previous.length(expected + n) <= end - start) {
+            bytes += previous.length(expected + n);
+            n++;
+        }
+        if (n == 0) {
+            return 0;
+        }
+        int half = helpers != null && n >= 8 ? n / 2 : n;
+        int secondStart = start;
+        for (int k = 0; k < half; k++) {
+            secondStart += previous.length(expected + k);
+        }
+        Future<byte[][]> second = null;
+        if (half < n) {
+            int from = secondStart;
+            int count = n - half;
+            second = helpers.submit(() -> hashRun(previous, expected + half, count, from));
+        }
+        try {
+            int matched = emitMatching(previous, expected, hashRun(sha, previous, expected, half, start), start,
+                    sink);
+            if (matched < half || second == null) {
+                return matched;
+            }
+            byte[][] rest;
+            try {
+                rest = second.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause());
+            }
+            second = null;
+            return half + emitMatching(previous, expected + half, rest, secondStart, sink);
+        } finally {
+            if (second != null) {
+                // The helper reads this buffer: wait for it before the buffer is reused.
+                try {
+                    second.get();
+                } catch (ExecutionException e) {
+                    // its result is not needed any more
+                }
+            }
+        }
+    }
+
+    private int emitMatching(PreviousChunks previous, int first, byte[][] hashes, int at, ChunkSink sink)
+            throws Exception {
+        for (int k = 0; k < hashes.length; k++) {
+            int len = previous.length(first + k);
+            if (!previous.matches(first + k, hashes[k])) {
+                differs = true;
+                return k;
+            }
+            sink.chunk(buf, at, len, hashes[k]);
+            at += len;
+            guidedBytes += len;
+        }
+        return hashes.length;
+    }
+
+    private byte[][] hashRun(PreviousChunks previous, int first, int count, int at) {
+        return hashRun(Hashes.newDigest(), previous, first, count, at);
+    }
+
+    private byte[][] hashRun(MessageDigest md, PreviousChunks previous, int first, int count, int at) {
+        byte[][] out = new byte[count][];
+        for (int k = 0; k < count; k++) {
+            int len = previous.length(first + k);
+            md.update(buf, at, len);
+            out[k] = md.digest();
+            at += len;
+        }
+        return out;
     }
 
     private byte[] hash(int off, int len) {

@@ -289,7 +289,7 @@ public final class StoreRun {
 
     private void scanLoop(List<SourceEntry> files, FileQueue[] queues, AtomicInteger next,
                           ExecutorService compressors, int lookahead) {
-        FileChunker chunker = new FileChunker(cdc);
+        FileChunker chunker = new FileChunker(cdc, compressors);
         while (!aborted) {
             int j = next.getAndIncrement();
             if (j >= files.size()) {

@@ -35,8 +35,24 @@ class GuidedChunkingTest {
         }
     }
 
+    private static final java.util.concurrent.ExecutorService HELPERS =
+            java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+                Thread t = new Thread(r, "test-hash-helper");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /** Cuts with and without helper threads; both must give the same chunks. */
     private static Cut cut(byte[] data, PreviousChunks guide) throws Exception {
-        FileChunker chunker = new FileChunker(CDC);
+        Cut alone = cut(data, guide, new FileChunker(CDC));
+        Cut helped = cut(data, guide, new FileChunker(CDC, HELPERS));
+        assertArrayEquals(alone.hashes(), helped.hashes(), "helpers change nothing");
+        assertArrayEquals(alone.lengths(), helped.lengths(), "helpers change nothing");
+        assertEquals(alone.guided(), helped.guided());
+        return helped;
+    }
+
+    private static Cut cut(byte[] data, PreviousChunks guide, FileChunker chunker) throws Exception {
         List<byte[]> chunks = new ArrayList<>();
         ByteArrayOutputStream hashes = new ByteArrayOutputStream();
         List<Integer> lengths = new ArrayList<>();
@@ -72,7 +88,7 @@ class GuidedChunkingTest {
     @Test
     @DisplayName("an unchanged file follows its previous chunks entirely and cuts exactly as before")
     void unchanged() throws Exception {
-        byte[] data = dump(1, 40_000);
+        byte[] data = dump(1, 400_000); // larger than the chunker's buffer
         Cut first = cut(data, null);
         assertEquals(0, first.guided());
         Cut again = cut(data, first.guide());
