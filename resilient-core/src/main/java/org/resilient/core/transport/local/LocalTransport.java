@@ -137,9 +137,16 @@ final class LocalTransport implements Transport {
 
     @Override
     public List<Message> receive() {
+        List<Message> out = new ArrayList<>();
+        receive(out::add);
+        return out;
+    }
+
+    @Override
+    public int receive(java.util.function.Consumer<Message> handler) {
         Path inbox = self.inbox();
         if (!Files.isDirectory(inbox)) {
-            return List.of();
+            return 0;
         }
         List<Path> files;
         try (Stream<Path> s = Files.list(inbox)) {
@@ -151,7 +158,7 @@ final class LocalTransport implements Transport {
         } catch (IOException e) {
             throw AtomicFiles.ioError("list", inbox, e);
         }
-        List<Message> out = new ArrayList<>();
+        int handled = 0;
         for (Path f : files) {
             String name = f.getFileName().toString();
             if (!name.endsWith(SUFFIX) || Files.isSymbolicLink(f)) {
@@ -177,16 +184,18 @@ final class LocalTransport implements Transport {
                 moveAside(f, e.getMessage());
                 continue;
             }
+            // Handled first, deleted after: a crash in between delivers the message again instead of losing it.
+            handler.accept(m);
+            handled++;
             try {
                 Files.delete(f);
             } catch (NoSuchFileException e) {
-                continue; // a concurrent receive took it: it returns it, not us
+                // a concurrent receive took it too; handlers are idempotent
             } catch (IOException e) {
                 throw AtomicFiles.ioError("delete the received message", f, e);
             }
-            out.add(m);
         }
-        return out;
+        return handled;
     }
 
     private void moveAside(Path f, String why) {

@@ -190,6 +190,25 @@ class LocalTransportTest {
         }
 
         @Test
+        @DisplayName("a message stays in the inbox until its handler returned: a failure in between loses nothing")
+        void atLeastOnce() {
+            transport.send(pbs.root().toUri(), message(1));
+            transport.send(pbs.root().toUri(), message(2));
+            List<Message> seen = new ArrayList<>();
+            IllegalStateException crash = assertThrows(IllegalStateException.class, () -> transport.receive(m -> {
+                seen.add(m);
+                if (m.equals(message(2))) {
+                    throw new IllegalStateException("crashed while handling " + m.backupId());
+                }
+            }));
+            assertTrue(crash.getMessage().contains("b2"));
+            assertEquals(List.of(message(1), message(2)), seen);
+            // The first was handled and removed; the one whose handler failed is delivered again.
+            assertEquals(List.of(message(2)), transport.receive());
+            assertEquals(List.of(), transport.receive());
+        }
+
+        @Test
         @DisplayName("a garbage file is moved to inbox/bad/ and never returned; good ones still are")
         void garbage() throws IOException {
             transport.send(pbs.root().toUri(), message(1));
