@@ -184,8 +184,9 @@ class LocalTransportTest {
             }
             assertEquals(sent, transport.receive());
             assertEquals(List.of(), transport.receive());
-            try (Stream<Path> s = Files.list(pbs.inbox())) {
-                assertEquals(0, s.count());
+            // Nothing left: no message in the inbox, no claim in inbox/taken/.
+            try (Stream<Path> s = Files.walk(pbs.inbox())) {
+                assertEquals(List.of(), s.filter(Files::isRegularFile).toList());
             }
         }
 
@@ -206,6 +207,31 @@ class LocalTransportTest {
             // The first was handled and removed; the one whose handler failed is delivered again.
             assertEquals(List.of(message(2)), transport.receive());
             assertEquals(List.of(), transport.receive());
+        }
+
+        @Test
+        @DisplayName("a message claimed by a process that died before handling it is delivered by the next receiver")
+        void claimOfDeadProcess() throws Exception {
+            transport.send(pbs.root().toUri(), message(3));
+            Path sent;
+            try (Stream<Path> s = Files.list(pbs.inbox())) {
+                sent = s.filter(Files::isRegularFile).findFirst().orElseThrow();
+            }
+            Process gone = new ProcessBuilder("true").start();
+            gone.waitFor();
+            Path taken = Files.createDirectories(pbs.inbox().resolve("taken"));
+            Files.move(sent, taken.resolve(sent.getFileName() + "~" + gone.pid() + "~crashed"));
+            // A live process's claim (this JVM, another transport) is left alone.
+            transport.send(pbs.root().toUri(), message(4));
+            try (Stream<Path> s = Files.list(pbs.inbox())) {
+                Path other = s.filter(Files::isRegularFile).findFirst().orElseThrow();
+                Files.move(other, taken.resolve(other.getFileName() + "~" + ProcessHandle.current().pid()
+                        + "~another"));
+            }
+            assertEquals(List.of(message(3)), transport.receive());
+            try (Stream<Path> s = Files.list(taken)) {
+                assertEquals(1, s.count(), "the live claim stays");
+            }
         }
 
         @Test
