@@ -26,7 +26,9 @@ import org.resilient.mysql.MysqlComponentProvider;
  * the push to the import node is a plain copy (same machine), which verifies it again and imports
  * (MysqlImporter, myloader into temporary databases + atomic swap).
  *
- * Usage: java -cp CP MysqlBench.java WORKDIR SRC_SOCKET DST_SOCKET DATABASES THREADS ROWS_PER_FILE
+ * Usage: java -cp CP MysqlBench.java WORKDIR SRC_SOCKET DST_SOCKET DATABASES THREADS ROWS_PER_FILE [ARCHIVE_DIR]
+ * ARCHIVE_DIR (default WORKDIR/archive) is kept between runs, as a pull-backup node keeps its archive: the first
+ * run stores into an empty archive, later runs store a new generation into an archive that holds the earlier ones.
  * Prints "phase seconds" lines.
  */
 public class MysqlBench {
@@ -51,7 +53,8 @@ public class MysqlBench {
                 .load(org.resilient.api.spi.ArchiveProvider.class).stream().map(java.util.ServiceLoader.Provider::get)
                 .filter(ap -> ap.scheme().equals("dir")).findFirst();
         if (dir.isPresent()) {
-            try (var archive = dir.get().open(work.resolve("archive").toUri(), Settings.empty(), true)) {
+            Path archiveDir = a.length > 6 ? Path.of(a[6]) : work.resolve("archive");
+            try (var archive = dir.get().open(archiveDir.toUri(), Settings.empty(), true)) {
                 archive.store(new org.resilient.api.StoreRequest(staged, id, Instant.now(), "bench", Epoch.INITIAL,
                         pulled.manifestDigest()), org.resilient.api.OperationContext.builder(staged).build());
             }

@@ -74,7 +74,8 @@ sql src "INSERT INTO $DB.legacy SELECT seq, MD5(seq) FROM mysql.seq_1_to_100000"
 echo "   generated in $(secs "$t" "$(now)") s; data+index: $(sql src "SELECT ROUND(SUM(DATA_LENGTH+INDEX_LENGTH)/1048576) FROM information_schema.TABLES WHERE TABLE_SCHEMA='$DB'") MB"
 
 ROUNDS="${ROUNDS:-2}"
-echo "== $ROUNDS rounds of raw then full cycle; from round 2 on both replace data the standby already holds"
+echo "== $ROUNDS rounds of raw then full cycle; from round 2 on both replace data the standby already holds,"
+echo "   and the full cycle stores into the archive that holds the earlier rounds (as a pull-backup node does)"
 RESULTS="$WORK/results.txt"; : > "$RESULTS"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
 checksums() { sql "$1" "CHECKSUM TABLE $DB.events, $DB.notes, $DB.legacy EXTENDED" | awk '{print $2}' | tr '\n' ' '; }
@@ -94,13 +95,13 @@ for round in $(seq "$ROUNDS"); do
   rm -rf "$WORK/full"
   java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.org.resilient.mysql=info \
     -cp "$CP" "$ROOT/bench/mysql/MysqlBench.java" \
-    "$WORK/full" "$WORK/src/sock" "$WORK/dst/sock" "$DB" "$THREADS" "$ROWS_PER_FILE" | tee "$WORK/full.txt"
+    "$WORK/full" "$WORK/src/sock" "$WORK/dst/sock" "$DB" "$THREADS" "$ROWS_PER_FILE" "$WORK/archive" | tee "$WORK/full.txt"
   rm -rf "$WORK/full"
   [ "$(checksums dst)" = "$SRC_SUM" ] || { echo "full cycle: CHECKSUM MISMATCH" >&2; exit 1; }
   get() { awk -v k="$1" '$1 == k { print $2 }' "$WORK/full.txt"; }
   EXTRA=$(awk -v t="$(get total)" -v e="$(get export)" -v i="$(get import)" 'BEGIN { printf "%.2f", t - e - i }')
   ARCHIVE=$(grep -o 'archive=[a-z]*' "$WORK/full.txt" | cut -d= -f2)
-  echo "$round $(secs "$t" "$t1") $(secs "$t1" "$t2") $(secs "$t" "$t2") $(get export) $EXTRA $(get import) $(get total)" >> "$RESULTS"
+  echo "$round $(secs "$t" "$t1") $(secs "$t1" "$t2") $(secs "$t" "$t2") $(get export) $EXTRA $(get import) $(get total) $(get archive_store)" >> "$RESULTS"
 done
 
 echo
@@ -108,9 +109,10 @@ echo "archive: $ARCHIVE ($( [ "$ARCHIVE" = dir ] && echo 'resilient-archive dir:
 echo "mysql benchmark: $DUMP_MB MB mydumper dump of $DB, threads=$THREADS, rows-per-file=$ROWS_PER_FILE, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); CHECKSUM TABLE equal after every load"
 printf '| %5s | %-44s | %9s | %9s | %7s |\n' "round" "step" "raw (s)" "full (s)" "ratio"
 printf '|%s|%s|%s|%s|%s|\n' "-------" "----------------------------------------------" "-----------" "-----------" "---------"
-while read -r r rd rl rt fe fx fi ft; do
+while read -r r rd rl rt fe fx fi ft fa; do
   printf '| %5s | %-44s | %9s | %9s | %7s |\n' "$r" "dump (mydumper / MysqlExporter)" "$rd" "$fe" "$(ratio "$fe" "$rd")"
   printf '| %5s | %-44s | %9s | %9s | %7s |\n' "$r" "seal+verify, archive store, push, verify" "-" "$fx" "-"
+  printf '| %5s | %-44s | %9s | %9s | %7s |\n' "$r" "  of which archive store ($([ "$r" = 1 ] && echo 'empty archive' || echo 'next generation'))" "-" "$fa" "-"
   printf '| %5s | %-44s | %9s | %9s | %7s |\n' "$r" "load (myloader -o / MysqlImporter with swap)" "$rl" "$fi" "$(ratio "$fi" "$rl")"
   printf '| %5s | %-44s | %9s | %9s | %7s |\n' "$r" "total" "$rt" "$ft" "$(ratio "$ft" "$rt")"
 done < "$RESULTS"

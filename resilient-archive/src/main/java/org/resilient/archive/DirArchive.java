@@ -141,9 +141,12 @@ public final class DirArchive implements Archive {
             String id = newId(request);
             FastCdc cdc = new FastCdc(config.chunkMin(), config.chunkAvg(), config.chunkMax(), config.gearSeed());
             long t0 = System.nanoTime();
-            Generation g = new StoreRun(layout, index, settings, cdc, request, context).run(id);
-            LOG.info("stored {} as generation {}: {} files, {} bytes, {} new, {} stored, in {} ms",
-                    request.directory(), id, g.fileCount(), g.logicalBytes(), g.newBytes(), g.storedBytes(),
+            List<Generation> gens = generations();
+            StoreRun run = new StoreRun(layout, index, settings, cdc, request, context, gens);
+            Generation g = run.run(id);
+            LOG.info("stored {} as generation {}: {} files, {} bytes, {} new, {} stored, {} found by following "
+                    + "generation {}, in {} ms", request.directory(), id, g.fileCount(), g.logicalBytes(),
+                    g.newBytes(), g.storedBytes(), run.guidedBytes(), run.parentId(),
                     (System.nanoTime() - t0) / 1_000_000);
             return g;
         } catch (IOException e) {

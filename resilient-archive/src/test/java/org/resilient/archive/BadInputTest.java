@@ -197,6 +197,23 @@ class BadInputTest {
     }
 
     @Test
+    @DisplayName("a damaged newest generation only loses its guidance: the next store cuts afresh and succeeds")
+    void damagedParent() throws IOException {
+        Path gen = repo.resolve("generations").resolve(g2.id() + ".gen");
+        byte[] b = Files.readAllBytes(gen);
+        b[b.length / 3] ^= 0x40; // inside the compressed tree: the metadata still reads, the checksum fails
+        Files.write(gen, b);
+        try (DirArchive a = archive()) {
+            assertTrue(a.generations().stream().anyMatch(g -> g.id().equals(g2.id())), "still listed");
+            Generation g3 = a.store(TestTrees.request(src2, "b3", Instant.parse("2026-11-03T00:00:00Z")),
+                    TestTrees.ctx(src2));
+            a.restore(g3.id(), tmp.resolve("o3"), RestoreOptions.DEFAULT, TestTrees.ctx(tmp));
+            TestTrees.assertSameTree(src2, tmp.resolve("o3"));
+            assertEquals(0, g3.newBytes(), "the content was already stored: " + g3);
+        }
+    }
+
+    @Test
     @DisplayName("an archive of a newer format version is refused with ARCHIVE_VERSION")
     void newerFormat() throws IOException {
         Path config = repo.resolve("config");

@@ -58,6 +58,23 @@ public interface Transport extends AutoCloseable {
      */
     List<Message> receive();
 
+    /**
+     * Takes the messages waiting in the inbox of the local node, oldest first, and gives each to
+     * {@code handler} before removing it from the inbox. A message is removed only once its handler returned,
+     * so a crash (or a handler that throws) leaves it in the inbox to be delivered again: at least once, never
+     * lost. Handlers must therefore be idempotent. The default takes the messages with {@link #receive()}
+     * first, without that guarantee; transports with a durable inbox override it.
+     *
+     * @param handler takes one message; an exception stops the receive and leaves that message and the ones
+     *     after it in the inbox
+     * @return the number of messages handled
+     */
+    default int receive(java.util.function.Consumer<Message> handler) {
+        List<Message> messages = receive();
+        messages.forEach(handler);
+        return messages.size();
+    }
+
     /** Releases connections and threads. */
     @Override
     void close();

@@ -1,6 +1,6 @@
 package org.resilient.archive.chunking;
 
-/** Receives the chunks of a file in order. */
+/** Receives the chunks of a file in order, each with its SHA-256. */
 @FunctionalInterface
 public interface ChunkSink {
     /**
@@ -9,7 +9,8 @@ public interface ChunkSink {
      * @param buf the buffer holding the chunk
      * @param off start of the chunk
      * @param len its length
+     * @param sha256 the chunk's SHA-256 (32 bytes, owned by the sink)
      * @throws Exception to stop chunking
      */
-    void chunk(byte[] buf, int off, int len) throws Exception;
+    void chunk(byte[] buf, int off, int len, byte[] sha256) throws Exception;
 }

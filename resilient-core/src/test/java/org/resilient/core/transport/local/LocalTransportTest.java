@@ -184,8 +184,53 @@ class LocalTransportTest {
             }
             assertEquals(sent, transport.receive());
             assertEquals(List.of(), transport.receive());
+            // Nothing left: no message in the inbox, no claim in inbox/taken/.
+            try (Stream<Path> s = Files.walk(pbs.inbox())) {
+                assertEquals(List.of(), s.filter(Files::isRegularFile).toList());
+            }
+        }
+
+        @Test
+        @DisplayName("a message stays in the inbox until its handler returned: a failure in between loses nothing")
+        void atLeastOnce() {
+            transport.send(pbs.root().toUri(), message(1));
+            transport.send(pbs.root().toUri(), message(2));
+            List<Message> seen = new ArrayList<>();
+            IllegalStateException crash = assertThrows(IllegalStateException.class, () -> transport.receive(m -> {
+                seen.add(m);
+                if (m.equals(message(2))) {
+                    throw new IllegalStateException("crashed while handling " + m.backupId());
+                }
+            }));
+            assertTrue(crash.getMessage().contains("b2"));
+            assertEquals(List.of(message(1), message(2)), seen);
+            // The first was handled and removed; the one whose handler failed is delivered again.
+            assertEquals(List.of(message(2)), transport.receive());
+            assertEquals(List.of(), transport.receive());
+        }
+
+        @Test
+        @DisplayName("a message claimed by a process that died before handling it is delivered by the next receiver")
+        void claimOfDeadProcess() throws Exception {
+            transport.send(pbs.root().toUri(), message(3));
+            Path sent;
             try (Stream<Path> s = Files.list(pbs.inbox())) {
-                assertEquals(0, s.count());
+                sent = s.filter(Files::isRegularFile).findFirst().orElseThrow();
+            }
+            Process gone = new ProcessBuilder("true").start();
+            gone.waitFor();
+            Path taken = Files.createDirectories(pbs.inbox().resolve("taken"));
+            Files.move(sent, taken.resolve(sent.getFileName() + "~" + gone.pid() + "~crashed"));
+            // A live process's claim (this JVM, another transport) is left alone.
+            transport.send(pbs.root().toUri(), message(4));
+            try (Stream<Path> s = Files.list(pbs.inbox())) {
+                Path other = s.filter(Files::isRegularFile).findFirst().orElseThrow();
+                Files.move(other, taken.resolve(other.getFileName() + "~" + ProcessHandle.current().pid()
+                        + "~another"));
+            }
+            assertEquals(List.of(message(3)), transport.receive());
+            try (Stream<Path> s = Files.list(taken)) {
+                assertEquals(1, s.count(), "the live claim stays");
             }
         }
 
