@@ -149,10 +149,9 @@ public final class Restorer {
         ExecutorService pool = Executors.newFixedThreadPool(workers, new DaemonThreads("archive-restore"));
         Semaphore inFlight = new Semaphore(workers * INFLIGHT);
         List<TreeEntry> dirs = new ArrayList<>();
-        try (PackChannels packs = new PackChannels(layout, index)) {
+        try (PackChannels packs = new PackChannels(layout, index); TreeReader tree = trees.get()) {
             Run run = new Run(id, packs, pool, inFlight);
             List<Damage> damages = run.damages;
-            TreeReader tree = trees.get();
             boolean refused = false;
             for (TreeEntry e = next(tree, id); e != null; e = next(tree, id)) {
                 context.cancellation().throwIfCancelled("restoring generation " + id);
