@@ -45,6 +45,13 @@ import org.slf4j.LoggerFactory;
  * in pack files; one generation file per stored backup. Writers (store, prune) take the archive's lock for
  * the length of the operation; every operation reads the index afresh, so several processes can open the
  * same archive.
+ *
+ * <p>Readers (restore, verify, list, stats) take no lock, so any number run at once and beside a store, which
+ * only adds files. A prune running at the same time removes generation files, index files and packs (in that
+ * order, packs last). Then: list shows a generation being removed or not; a restore whose packs are
+ * removed before it opens them fails with {@code LOCKED} and leaves nothing (a pack it has opened is still
+ * read whole), and never writes wrong data, as every chunk is checked against its SHA-256; a verify may
+ * report the removed generations or packs as damage, and should be run again once the prune is done.
  */
 public final class DirArchive implements Archive {
     private static final Logger LOG = LoggerFactory.getLogger(DirArchive.class);
@@ -190,6 +197,8 @@ public final class DirArchive implements Archive {
                 }
                 try {
                     out.add(GenerationFile.readMetadata(f));
+                } catch (java.nio.file.NoSuchFileException e) {
+                    LOG.debug("generation file {} was removed while listing (by a prune)", f);
                 } catch (PackVersionException e) {
                     throw new ResilienceException(ErrorCode.ARCHIVE_VERSION, e.getMessage()
                             + "; use a newer resilient to read the archive " + layout.root(), e);
@@ -220,10 +229,16 @@ public final class DirArchive implements Archive {
             throw new ResilienceException(ErrorCode.NOT_FOUND, "no generation " + generationId + " in the archive "
                     + layout.root() + "; list them with 'resilient archive list'");
         }
+        long t0 = System.nanoTime();
         RepoIndex index = RepoIndex.load(layout);
+        long t1 = System.nanoTime();
         try {
-            return new Restorer(layout, index, settings.threads(), context).restore(generationId, target,
+            List<Damage> d = new Restorer(layout, index, settings.threads(), context).restore(generationId, target,
                     options.partial());
+            LOG.info("restored generation {} into {} in {} ms (index loaded in {} ms){}", generationId, target,
+                    (System.nanoTime() - t0) / 1_000_000, (t1 - t0) / 1_000_000,
+                    d.isEmpty() ? "" : "; " + d.size() + " damaged ranges skipped");
+            return d;
         } catch (IOException e) {
             throw new ResilienceException(ErrorCode.IO_ERROR, "restore of generation " + generationId + " into "
                     + target + " failed: " + e, e);

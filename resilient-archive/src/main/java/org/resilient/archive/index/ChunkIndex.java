@@ -5,7 +5,8 @@ package org.resilient.archive.index;
  *
  * <p>A compact open-addressing table of primitive arrays: 4 longs of hash and 2 longs of location per slot
  * (48 bytes), grown by 1.5x at a load of 0.8, so a chunk costs 60 to 90 bytes of heap, with no object per
- * chunk. Not thread-safe: callers synchronize.
+ * chunk. Not thread-safe for writes: callers synchronize while anyone adds chunks; once no more are added
+ * (as during a restore), any number of threads may call the read methods.
  */
 public final class ChunkIndex {
     private static final double MAX_LOAD = 0.8;
@@ -62,10 +63,21 @@ public final class ChunkIndex {
      * @return its slot, or -1
      */
     public int find(byte[] hash) {
-        long k0 = Hashes.word(hash, 0);
-        long k1 = Hashes.word(hash, 8);
-        long k2 = Hashes.word(hash, 16);
-        long k3 = Hashes.word(hash, 24);
+        return find(hash, 0);
+    }
+
+    /**
+     * Finds a chunk by a hash stored inside a larger array (a file's chunk list), without copying it out.
+     *
+     * @param hashes the array
+     * @param offset where the 32-byte SHA-256 starts
+     * @return its slot, or -1
+     */
+    public int find(byte[] hashes, int offset) {
+        long k0 = Hashes.word(hashes, offset);
+        long k1 = Hashes.word(hashes, offset + 8);
+        long k2 = Hashes.word(hashes, offset + 16);
+        long k3 = Hashes.word(hashes, offset + 24);
         int slot = home(k0);
         while (true) {
             if (vals[slot * 2 + 1] == 0) {
@@ -91,17 +103,34 @@ public final class ChunkIndex {
      * @return the slot
      */
     public int put(byte[] hash, int pack, long offset, int storedLength, int rawLength, boolean compressed) {
+        return put(hash, 0, pack, offset, storedLength, rawLength, compressed);
+    }
+
+    /**
+     * Adds or replaces a chunk's location, its hash taken from inside a larger array (a pack's entries).
+     *
+     * @param hashes the array
+     * @param at where the 32-byte SHA-256 starts
+     * @param pack the pack number (below 2^24)
+     * @param offset the offset in the pack (below 2^40)
+     * @param storedLength the stored length
+     * @param rawLength the raw length (positive)
+     * @param compressed whether it is zstd
+     * @return the slot
+     */
+    public int put(byte[] hashes, int at, int pack, long offset, int storedLength, int rawLength,
+                   boolean compressed) {
         if (rawLength <= 0 || storedLength < 0 || pack < 0 || pack >= (1 << 24) || offset > OFFSET_MASK) {
             throw new IllegalArgumentException("chunk location out of range");
         }
         if (size + 1 > capacity * MAX_LOAD) {
             grow();
         }
-        long k0 = Hashes.word(hash, 0);
+        long k0 = Hashes.word(hashes, at);
         int slot = home(k0);
-        long k1 = Hashes.word(hash, 8);
-        long k2 = Hashes.word(hash, 16);
-        long k3 = Hashes.word(hash, 24);
+        long k1 = Hashes.word(hashes, at + 8);
+        long k2 = Hashes.word(hashes, at + 16);
+        long k3 = Hashes.word(hashes, at + 24);
         while (vals[slot * 2 + 1] != 0) {
             int k = slot * 4;
             if (keys[k] == k0 && keys[k + 1] == k1 && keys[k + 2] == k2 && keys[k + 3] == k3) {

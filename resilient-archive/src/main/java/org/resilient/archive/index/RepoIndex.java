@@ -153,16 +153,17 @@ public final class RepoIndex {
 
     private void register(PackEntries p, PackState state) {
         int no = addPack(p.name(), state, p.packSize());
+        byte[] hashes = p.hashes();
         for (int i = 0; i < p.count(); i++) {
-            byte[] h = p.hash(i);
-            int slot = chunks.find(h);
+            int slot = chunks.find(hashes, i * 32);
             if (slot >= 0 && (usable(slot) || state != PackState.OK)) {
                 continue;
             }
             if (slot < 0) {
                 uniqueBytes += p.rawLengths()[i];
             }
-            chunks.put(h, no, p.offsets()[i], p.storedLengths()[i], p.rawLengths()[i], p.compressed(i));
+            chunks.put(hashes, i * 32, no, p.offsets()[i], p.storedLengths()[i], p.rawLengths()[i],
+                    p.compressed(i));
         }
     }
 

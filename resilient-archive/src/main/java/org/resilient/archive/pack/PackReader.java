@@ -155,6 +155,58 @@ public final class PackReader {
         }
     }
 
+    /**
+     * Decompresses stored bytes held in a direct buffer and checks the hash, with the caller's decompression
+     * context and digest (the restore path: pack bytes are read into a direct buffer without a copy through
+     * the heap, and nothing is allocated per chunk). The content goes to a heap array because hashing a
+     * direct buffer copies it again in small pieces, and costs the JIT far more to compile.
+     *
+     * @param zstd the decompression context of this thread
+     * @param md the SHA-256 digest of this thread (reset on return)
+     * @param stored direct buffer holding the stored bytes
+     * @param storedOffset where they start
+     * @param storedLength how many
+     * @param rawLength the content length
+     * @param compressed whether they are a zstd frame
+     * @param hashes array holding the expected SHA-256
+     * @param hashOffset where in {@code hashes} it starts
+     * @param out receives the content
+     * @param outOffset where in {@code out}
+     * @param digest 32 bytes of scratch space for the computed hash
+     * @throws PackDamagedException if they do not decompress or do not match
+     */
+    public static void decode(ZstdDecompressCtx zstd, MessageDigest md, ByteBuffer stored, int storedOffset,
+                              int storedLength, int rawLength, boolean compressed, byte[] hashes, int hashOffset,
+                              byte[] out, int outOffset, byte[] digest) throws PackDamagedException {
+        if (compressed) {
+            int n;
+            try {
+                n = zstd.decompressDirectByteBufferToByteArray(out, outOffset, rawLength, stored, storedOffset,
+                        storedLength);
+            } catch (RuntimeException e) {
+                throw new PackDamagedException("chunk does not decompress: " + e.getMessage());
+            }
+            if (n != rawLength) {
+                throw new PackDamagedException("chunk does not decompress to its recorded length");
+            }
+        } else {
+            if (storedLength != rawLength) {
+                throw new PackDamagedException("stored length differs from raw length of an uncompressed chunk");
+            }
+            stored.get(storedOffset, out, outOffset, rawLength);
+        }
+        md.update(out, outOffset, rawLength);
+        try {
+            md.digest(digest, 0, 32);
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException("SHA-256 digest does not fit 32 bytes", e);
+        }
+        if (!Arrays.equals(digest, 0, 32, hashes, hashOffset, hashOffset + 32)) {
+            throw new PackDamagedException("chunk content does not match its SHA-256 "
+                    + Hashes.hex(Arrays.copyOfRange(hashes, hashOffset, hashOffset + 32)));
+        }
+    }
+
     private static ByteBuffer readAt(FileChannel ch, long pos, int len) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(len);
         while (b.hasRemaining()) {

@@ -66,7 +66,7 @@ public final class ChunkProblems {
         for (int i = 0; i < e.chunkCount(); i++) {
             int slot;
             synchronized (index) {
-                slot = index.chunks().find(e.hash(i));
+                slot = index.chunks().find(e.hashes(), i * 32);
             }
             String why = check.problem(slot);
             if (why != null) {

@@ -151,6 +151,19 @@ public final class GenerationFile {
      * @throws IOException on a read failure
      */
     public static TreeReader openTree(Path file) throws IOException {
+        return readTree(file).get();
+    }
+
+    /**
+     * Reads the whole file and checks its checksum once, for reading its tree several times (a restore reads
+     * it once to find damage before writing anything, then again to write).
+     *
+     * @param file the generation file
+     * @return a source of new readers of its tree, each from the start
+     * @throws PackDamagedException if it is damaged
+     * @throws IOException on a read failure
+     */
+    public static java.util.function.Supplier<TreeReader> readTree(Path file) throws IOException {
         byte[] all = Files.readAllBytes(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             checkHeader(ch, all.length, file);
@@ -165,8 +178,14 @@ public final class GenerationFile {
         if (treeLength < 0 || treeLength > all.length - treeStart - TAIL) {
             throw new PackDamagedException("generation file " + file.getFileName() + " is damaged (tree length)");
         }
-        InputStream tree = new ByteArrayInputStream(all, treeStart, (int) treeLength);
-        return new TreeReader(new BufferedInputStream(new ZstdInputStream(tree), 1 << 16));
+        return () -> {
+            try {
+                InputStream tree = new ByteArrayInputStream(all, treeStart, (int) treeLength);
+                return new TreeReader(new BufferedInputStream(new ZstdInputStream(tree), 1 << 16));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e); // not thrown: the source is in memory
+            }
+        };
     }
 
     private static ByteBuffer read(FileChannel ch, long pos, int len) throws IOException {

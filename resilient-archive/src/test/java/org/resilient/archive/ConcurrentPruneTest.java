@@ -1,0 +1,115 @@
+package org.resilient.archive;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.resilient.api.ErrorCode;
+import org.resilient.api.Generation;
+import org.resilient.api.ResilienceException;
+import org.resilient.api.RestoreOptions;
+import org.resilient.api.RetentionPolicy;
+import org.resilient.archive.index.RepoIndex;
+import org.resilient.archive.repo.Layout;
+import org.resilient.archive.restore.Restorer;
+
+/**
+ * Restore takes no lock (several readers may run at once, and beside a store), so a prune may remove packs
+ * while a restore reads them. The restore must then fail with a clear error and leave nothing, never write
+ * wrong data. The race is made deterministic by loading the index (what a restore does first) before the
+ * packs are removed.
+ */
+@DisplayName("A restore meeting a concurrent prune fails clearly and leaves nothing")
+class ConcurrentPruneTest {
+    @TempDir
+    Path tmp;
+    Path repo;
+    Path src1;
+    Path src2;
+    Generation g1;
+    Generation g2;
+
+    @BeforeEach
+    void twoGenerations() throws IOException {
+        repo = tmp.resolve("repo");
+        src1 = tmp.resolve("src1");
+        src2 = tmp.resolve("src2");
+        TestTrees.makeTree(src1, 1);
+        TestTrees.makeTree(src2, 2);
+        try (DirArchive a = TestTrees.open(repo)) {
+            g1 = a.store(TestTrees.request(src1, "b1", Instant.parse("2026-11-01T00:00:00Z")), TestTrees.ctx(src1));
+            g2 = a.store(TestTrees.request(src2, "b2", Instant.parse("2026-11-02T00:00:00Z")), TestTrees.ctx(src2));
+        }
+    }
+
+    private List<Path> packs() throws IOException {
+        try (Stream<Path> s = Files.list(repo.resolve("packs"))) {
+            return s.filter(p -> p.toString().endsWith(".pack")).sorted().toList();
+        }
+    }
+
+    private void assertNothingLeft(Path target) throws IOException {
+        assertFalse(Files.exists(target), "a failed restore leaves no target");
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".restoring-")),
+                    "a failed restore leaves no temporary directory");
+        }
+    }
+
+    @Test
+    @DisplayName("packs removed after the index was read: LOCKED naming the pack and the prune, nothing left")
+    void packsRemovedUnderneath() throws IOException {
+        Layout layout = new Layout(repo.toAbsolutePath());
+        RepoIndex index = RepoIndex.load(layout);
+        List<Path> removed = packs();
+        for (Path p : removed) {
+            Files.delete(p);
+        }
+        for (boolean partial : new boolean[] {false, true}) {
+            Path target = tmp.resolve("out-" + partial);
+            ResilienceException e = assertThrows(ResilienceException.class, () ->
+                    new Restorer(layout, index, 2, TestTrees.ctx(tmp)).restore(g2.id(), target, partial));
+            assertEquals(ErrorCode.LOCKED, e.code(), e.getMessage());
+            assertTrue(e.getMessage().contains("prune") && e.getMessage().contains("again"), e.getMessage());
+            String name = removed.get(0).getFileName().toString();
+            assertTrue(removed.stream().anyMatch(p -> e.getMessage().contains(
+                    p.getFileName().toString().replace(".pack", ""))), e.getMessage() + " names no pack; one is " + name);
+            assertNothingLeft(target);
+        }
+    }
+
+    @Test
+    @DisplayName("a real prune after the index was read: the restore is exact or refused with LOCKED; a new one works")
+    void realPruneUnderneath() throws IOException {
+        Layout layout = new Layout(repo.toAbsolutePath());
+        RepoIndex index = RepoIndex.load(layout);
+        List<Path> before = packs();
+        try (DirArchive a = DirArchive.open(repo, ArchiveSettings.from(TestTrees.smallSettings()), false)) {
+            a.prune(new RetentionPolicy(1, Duration.ZERO, 0, 0, 0), TestTrees.ctx(tmp));
+            assertFalse(packs().containsAll(before), "the prune removed or rewrote packs");
+            Path target = tmp.resolve("during");
+            try {
+                new Restorer(layout, index, 2, TestTrees.ctx(tmp)).restore(g2.id(), target, false);
+                TestTrees.assertSameTree(src2, target);
+            } catch (ResilienceException e) {
+                assertEquals(ErrorCode.LOCKED, e.code(), e.getMessage());
+                assertNothingLeft(target);
+            }
+            Path again = tmp.resolve("again");
+            a.restore(g2.id(), again, RestoreOptions.DEFAULT, TestTrees.ctx(tmp));
+            TestTrees.assertSameTree(src2, again);
+        }
+    }
+}
