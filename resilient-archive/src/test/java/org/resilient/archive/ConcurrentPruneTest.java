@@ -9,15 +9,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.resilient.api.ErrorCode;
-import org.resilient.api.Generation;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.RestoreOptions;
 import org.resilient.api.RetentionPolicy;
@@ -32,34 +28,7 @@ import org.resilient.archive.restore.Restorer;
  * packs are removed.
  */
 @DisplayName("A restore meeting a concurrent prune fails clearly and leaves nothing")
-class ConcurrentPruneTest {
-    @TempDir
-    Path tmp;
-    Path repo;
-    Path src1;
-    Path src2;
-    Generation g1;
-    Generation g2;
-
-    @BeforeEach
-    void twoGenerations() throws IOException {
-        repo = tmp.resolve("repo");
-        src1 = tmp.resolve("src1");
-        src2 = tmp.resolve("src2");
-        TestTrees.makeTree(src1, 1);
-        TestTrees.makeTree(src2, 2);
-        try (DirArchive a = TestTrees.open(repo)) {
-            g1 = a.store(TestTrees.request(src1, "b1", Instant.parse("2026-11-01T00:00:00Z")), TestTrees.ctx(src1));
-            g2 = a.store(TestTrees.request(src2, "b2", Instant.parse("2026-11-02T00:00:00Z")), TestTrees.ctx(src2));
-        }
-    }
-
-    private List<Path> packs() throws IOException {
-        try (Stream<Path> s = Files.list(repo.resolve("packs"))) {
-            return s.filter(p -> p.toString().endsWith(".pack")).sorted().toList();
-        }
-    }
-
+class ConcurrentPruneTest extends TwoGenerations {
     private void assertNothingLeft(Path target) throws IOException {
         assertFalse(Files.exists(target), "a failed restore leaves no target");
         try (Stream<Path> s = Files.list(tmp)) {

@@ -139,15 +139,11 @@ public final class PackReader {
             try {
                 n = DECOMPRESSOR.get().decompressByteArray(out, outOffset, rawLength, stored, storedOffset, storedLength);
             } catch (RuntimeException e) {
-                throw new PackDamagedException("chunk does not decompress: " + e.getMessage());
+                throw undecompressable(e);
             }
-            if (n != rawLength) {
-                throw new PackDamagedException("chunk does not decompress to its recorded length");
-            }
+            checkLengths(n, rawLength);
         } else {
-            if (storedLength != rawLength) {
-                throw new PackDamagedException("stored length differs from raw length of an uncompressed chunk");
-            }
+            checkLengths(storedLength, rawLength);
             System.arraycopy(stored, storedOffset, out, outOffset, rawLength);
         }
         if (!Arrays.equals(Hashes.sha256(out, outOffset, rawLength), hash)) {
@@ -184,15 +180,11 @@ public final class PackReader {
                 n = zstd.decompressDirectByteBufferToByteArray(out, outOffset, rawLength, stored, storedOffset,
                         storedLength);
             } catch (RuntimeException e) {
-                throw new PackDamagedException("chunk does not decompress: " + e.getMessage());
+                throw undecompressable(e);
             }
-            if (n != rawLength) {
-                throw new PackDamagedException("chunk does not decompress to its recorded length");
-            }
+            checkLengths(n, rawLength);
         } else {
-            if (storedLength != rawLength) {
-                throw new PackDamagedException("stored length differs from raw length of an uncompressed chunk");
-            }
+            checkLengths(storedLength, rawLength);
             stored.get(storedOffset, out, outOffset, rawLength);
         }
         md.update(out, outOffset, rawLength);
@@ -215,5 +207,17 @@ public final class PackReader {
             }
         }
         return b.flip();
+    }
+
+    private static PackDamagedException undecompressable(RuntimeException e) {
+        return new PackDamagedException("chunk does not decompress: " + e.getMessage());
+    }
+
+    /** The content length found (decompressed, or stored raw) must be the one the index records. */
+    private static void checkLengths(long found, int rawLength) throws PackDamagedException {
+        if (found != rawLength) {
+            throw new PackDamagedException("chunk content is " + found + " bytes, not the " + rawLength
+                    + " bytes recorded for it");
+        }
     }
 }
