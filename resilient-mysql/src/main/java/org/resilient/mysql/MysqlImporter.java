@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
  * restart: also put {@code read_only=1} in the standby's configuration.
  */
 public final class MysqlImporter implements Importer {
+    private static final int LOAD_ATTEMPTS = 3;
     private static final Logger LOG = LoggerFactory.getLogger(MysqlImporter.class);
 
     private final MysqlSettings settings;
@@ -150,12 +151,31 @@ public final class MysqlImporter implements Importer {
         for (Path f : files) {
             Files.createSymbolicLink(linkDir.resolve(f.getFileName()), f);
         }
-        try (DefaultsFile defaults = DefaultsFile.create(settings)) {
-            List<String> cmd = MysqlTools.connectionArgs(myloader, defaults, settings);
-            cmd.addAll(List.of("--directory=" + linkDir, "--source-db=" + db.name, "--database=" + tmp,
-                    "--threads=" + settings.threads(), "--verbose=2"));
-            MysqlTools.run(cmd, settings, context.cancellation(), context.loggerName());
+        for (int attempt = 1; ; attempt++) {
+            try (DefaultsFile defaults = DefaultsFile.create(settings)) {
+                List<String> cmd = MysqlTools.connectionArgs(myloader, defaults, settings);
+                cmd.addAll(List.of("--directory=" + linkDir, "--source-db=" + db.name, "--database=" + tmp,
+                        "--threads=" + settings.threads(), "--verbose=2"));
+                MysqlTools.run(cmd, settings, context.cancellation(), context.loggerName());
+                return;
+            } catch (ResilienceException e) {
+                // myloader's threads insert into the same table and InnoDB can pick one of them as a deadlock
+                // victim; myloader 0.10 does not retry the statement. Loading the database again is safe: it
+                // is a temporary one, invisible until the swap.
+                if (attempt >= LOAD_ATTEMPTS || !isDeadlock(e)) {
+                    throw e;
+                }
+                LOG.warn("myloader hit a lock deadlock loading {} (attempt {} of {}); loading it again", db.name,
+                        attempt, LOAD_ATTEMPTS);
+                c.execute("DROP DATABASE IF EXISTS " + DatabaseNames.q(tmp));
+                c.execute("CREATE DATABASE " + DatabaseNames.q(tmp) + db.charsetClause());
+            }
         }
+    }
+
+    static boolean isDeadlock(ResilienceException e) {
+        return e.code() == ErrorCode.TOOL_FAILED && e.getMessage() != null
+                && e.getMessage().contains("Deadlock found when trying to get lock");
     }
 
     /**

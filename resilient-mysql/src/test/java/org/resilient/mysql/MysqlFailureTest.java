@@ -272,4 +272,32 @@ class MysqlFailureTest {
         }
         throw new AssertionError("the import never started loading into inv__rtmp");
     }
+
+    @Test
+    @DisplayName("a myloader lock deadlock is retried: the import succeeds and the standby holds the new data")
+    void deadlockRetried() throws Exception {
+        Path fresh = exportFrom(settings(source));
+        // A myloader that fails once the way myloader 0.10 does when InnoDB picks one of its threads as a
+        // deadlock victim, then runs the real one.
+        Path tools = Files.createDirectories(work.resolve("deadlock-tools"));
+        Path marker = tools.resolve("failed-once");
+        Path real = org.resilient.process.Tools.find("myloader", List.of()).orElseThrow();
+        Path wrapper = tools.resolve("myloader");
+        Files.writeString(wrapper, "#!/bin/sh\n"
+                + "if [ ! -e '" + marker + "' ]; then touch '" + marker + "'\n"
+                + "  echo '** (myloader:1): CRITICAL **: Error restoring inv.item from file inv.item.00001.sql: "
+                + "Deadlock found when trying to get lock; try restarting transaction' >&2; exit 1; fi\n"
+                + "exec '" + real + "' \"$@\"\n");
+        Files.setPosixFilePermissions(wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        try {
+            importInto(fresh, settings(standby).with("mysql.tool-dir", tools.toString()));
+            assertTrue(Files.exists(marker), "the wrapper failed once");
+            TestDb.assertSameContent(TestDb.fingerprint(source, List.of("inv"), false), standbyState());
+            goodState = standbyState();
+        } finally {
+            // The other tests compare against the standby's state: put the good backup back.
+            importInto(goodBackup, settings(standby));
+            goodState = standbyState();
+        }
+    }
 }
