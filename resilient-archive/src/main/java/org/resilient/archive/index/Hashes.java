@@ -59,7 +59,14 @@ public final class Hashes {
         return HEX.parseHex(s);
     }
 
-    static long word(byte[] b, int off) {
+    /**
+     * Eight bytes as a big-endian long (a word of a hash, for hash tables keyed by it).
+     *
+     * @param b bytes
+     * @param off where the eight start
+     * @return the word
+     */
+    public static long word(byte[] b, int off) {
         // Unrolled: this runs for every chunk of every index file while a command starts, mostly before the
         // JIT has compiled it, where a loop costs twice as much.
         return (b[off] & 0xffL) << 56 | (b[off + 1] & 0xffL) << 48 | (b[off + 2] & 0xffL) << 40

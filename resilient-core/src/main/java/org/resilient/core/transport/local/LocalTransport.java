@@ -167,7 +167,7 @@ final class LocalTransport implements Transport {
                 moveAside(f, "it is not a message file (name does not end with " + SUFFIX + " or it is a link)");
                 continue;
             }
-            Path claim = taken.resolve(name + "~" + ProcessHandle.current().pid() + "~" + instance);
+            Path claim = taken.resolve(claimName(name));
             try {
                 Files.createDirectories(taken);
                 Files.move(f, claim, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -189,20 +189,14 @@ final class LocalTransport implements Transport {
         List<Path> out = new ArrayList<>();
         long me = ProcessHandle.current().pid();
         for (Path c : list(taken)) {
-            String[] parts = c.getFileName().toString().split("~");
-            long pid;
-            try {
-                pid = parts.length == 3 ? Long.parseLong(parts[1]) : -1;
-            } catch (NumberFormatException e) {
-                pid = -1;
-            }
-            if (pid == me && parts[2].equals(instance)) {
+            Claim claim = Claim.parse(c.getFileName().toString());
+            if (claim.pid() == me && claim.owner().equals(instance)) {
                 out.add(c);
-            } else if (pid != me && (pid < 0 || ProcessHandle.of(pid).isEmpty())) {
-                Path mine = taken.resolve(parts[0] + "~" + me + "~" + instance);
+            } else if (claim.pid() != me && (claim.pid() < 0 || ProcessHandle.of(claim.pid()).isEmpty())) {
+                Path mine = taken.resolve(claimName(claim.message()));
                 try {
                     Files.move(c, mine, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                    LOG.info("message {} was taken by a process that is gone; delivering it again", parts[0]);
+                    LOG.info("message {} was taken by a process that is gone; delivering it again", claim.message());
                     out.add(mine);
                 } catch (NoSuchFileException e) {
                     // another receiver took it over
@@ -214,8 +208,32 @@ final class LocalTransport implements Transport {
         return out;
     }
 
+    private String claimName(String message) {
+        return message + "~" + ProcessHandle.current().pid() + "~" + instance;
+    }
+
+    /**
+     * A claim's file name, {@code <message file>~<pid>~<transport id>}, read from the right so that a message
+     * name holding a {@code ~} stays whole; a name that is not a claim has pid -1 (taken over as dead).
+     */
+    private record Claim(String message, long pid, String owner) {
+        static Claim parse(String file) {
+            int b = file.lastIndexOf('~');
+            int a = b > 0 ? file.lastIndexOf('~', b - 1) : -1;
+            if (a > 0) {
+                try {
+                    return new Claim(file.substring(0, a), Long.parseLong(file.substring(a + 1, b)),
+                            file.substring(b + 1));
+                } catch (NumberFormatException e) {
+                    // not one of our claims
+                }
+            }
+            return new Claim(file, -1, "");
+        }
+    }
+
     private int deliver(Path claim, java.util.function.Consumer<Message> handler) {
-        String name = claim.getFileName().toString().split("~")[0];
+        String name = Claim.parse(claim.getFileName().toString()).message();
         Message m;
         try {
             if (Files.size(claim) > MessageCodec.MAX_BYTES) {
