@@ -1,11 +1,14 @@
 package org.resilient.mysql;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -23,6 +26,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code SET GLOBAL read_only=1}: applications cannot write to the standby until it is promoted;</li>
  *   <li>{@code myloader} loads each database's tables into a temporary database {@code <db>__rtmp};</li>
  *   <li>the loaded tables are checked against the backup's table list;</li>
+ *   <li>the plain secondary keys of big InnoDB tables, left out of their {@code CREATE TABLE} for a faster
+ *       load, are built (see {@link DeferredKeys});</li>
  *   <li>one atomic {@code RENAME TABLE} moves the current tables of every database aside into
  *       {@code <db>__rold} and the loaded ones in (see {@link StandbySwap});</li>
  *   <li>views, triggers, routines and events are recreated in the target databases from the backup, events
@@ -38,9 +43,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class MysqlImporter implements Importer {
     private static final int LOAD_ATTEMPTS = 3;
+    /**
+     * Tables with less data than this are loaded with all their keys: the separate key build then costs
+     * more (one more statement and scan) than it saves.
+     */
+    static final long DEFER_KEYS_MIN_BYTES = 32L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(MysqlImporter.class);
 
     private final MysqlSettings settings;
+    private final long deferKeysMinBytes;
 
     /**
      * An importer for the standby the settings describe.
@@ -48,7 +59,19 @@ public final class MysqlImporter implements Importer {
      * @param settings the component's settings
      */
     public MysqlImporter(MysqlSettings settings) {
+        this(settings, DEFER_KEYS_MIN_BYTES);
+    }
+
+    /**
+     * An importer that builds the plain secondary keys of InnoDB tables with at least this much data after
+     * loading them (see {@link DeferredKeys}); tests lower the threshold to exercise it on small tables.
+     *
+     * @param settings the component's settings
+     * @param deferKeysMinBytes the threshold in bytes of dump data; {@link Long#MAX_VALUE} never defers
+     */
+    MysqlImporter(MysqlSettings settings, long deferKeysMinBytes) {
         this.settings = settings;
+        this.deferKeysMinBytes = deferKeysMinBytes;
     }
 
     @Override
@@ -70,23 +93,32 @@ public final class MysqlImporter implements Importer {
                 }
                 long started = System.nanoTime();
                 int done = 0;
+                List<String> keyBuilds = new ArrayList<>();
                 for (DumpLayout.Database db : dbs) {
                     context.progress().progress("myloader", done++, dbs.size(), "databases");
-                    load(c, myloader, layout, db, links.resolve(db.name), context);
+                    keyBuilds.addAll(load(c, myloader, layout, db, links.resolve(db.name), context));
                     context.cancellation().throwIfCancelled("mysql import");
                 }
                 context.progress().progress("check", 0, dbs.size(), "databases");
                 for (DumpLayout.Database db : dbs) {
                     checkLoaded(c, db);
                 }
-                context.cancellation().throwIfCancelled("mysql import");
                 long loaded = System.nanoTime();
+                for (int i = 0; i < keyBuilds.size(); i++) {
+                    context.cancellation().throwIfCancelled("mysql import");
+                    context.progress().progress("keys", i, keyBuilds.size(), "tables");
+                    LOG.debug("building deferred keys: {}", keyBuilds.get(i));
+                    c.execute(keyBuilds.get(i));
+                }
+                context.cancellation().throwIfCancelled("mysql import");
+                long keyed = System.nanoTime();
                 context.progress().progress("swap", 0, 1, "swaps");
                 new StandbySwap(c, dbs).run();
                 context.progress().progress("swap", 1, 1, "swaps");
-                LOG.info("imported {} into databases {} on {} (load and check {} s, swap and clean-up {} s)",
-                        context.backupId(), dbs.stream().map(d -> d.name).toList(), settings.where(),
-                        seconds(loaded - started), seconds(System.nanoTime() - loaded));
+                LOG.info("imported {} into databases {} on {} (load and check {} s, deferred keys of {} table(s) {} s,"
+                        + " swap and clean-up {} s)", context.backupId(), dbs.stream().map(d -> d.name).toList(),
+                        settings.where(), seconds(loaded - started), keyBuilds.size(), seconds(keyed - loaded),
+                        seconds(System.nanoTime() - keyed));
             } catch (RuntimeException e) {
                 dropLoading(c, dbs);
                 throw e;
@@ -135,21 +167,33 @@ public final class MysqlImporter implements Importer {
         return out;
     }
 
-    /** Loads one database's tables into its temporary twin, through a directory of links to its files only. */
-    private void load(MysqlConnection c, Path myloader, DumpLayout layout, DumpLayout.Database db, Path linkDir,
-                      ImportContext context) throws IOException {
+    /**
+     * Loads one database's tables into its temporary twin, through a directory of links to its files only
+     * (and rewritten schema files for the tables whose keys are built afterwards).
+     *
+     * @return the {@code ALTER TABLE} statements that build the deferred keys
+     */
+    private List<String> load(MysqlConnection c, Path myloader, DumpLayout layout, DumpLayout.Database db,
+                              Path linkDir, ImportContext context) throws IOException {
         String tmp = DatabaseNames.loading(db.name);
         c.execute("CREATE DATABASE " + DatabaseNames.q(tmp) + db.charsetClause());
         List<Path> files = db.tableFiles();
         if (files.isEmpty()) {
-            return;
+            return List.of();
         }
         // myloader 0.10 would also run the view, trigger and routine files (and split routines wrongly);
         // it only sees the base tables here, the rest is recreated after the swap.
         Files.createDirectories(linkDir);
         Files.createSymbolicLink(linkDir.resolve("metadata"), layout.metadata);
+        Map<Path, String> rewritten = new HashMap<>();
+        List<String> keyBuilds = deferKeys(layout, db, rewritten);
         for (Path f : files) {
-            Files.createSymbolicLink(linkDir.resolve(f.getFileName()), f);
+            String schema = rewritten.get(f);
+            if (schema != null) {
+                Files.writeString(linkDir.resolve(f.getFileName()), schema, StandardCharsets.UTF_8);
+            } else {
+                Files.createSymbolicLink(linkDir.resolve(f.getFileName()), f);
+            }
         }
         for (int attempt = 1; ; attempt++) {
             try (DefaultsFile defaults = DefaultsFile.create(settings)) {
@@ -157,7 +201,7 @@ public final class MysqlImporter implements Importer {
                 cmd.addAll(List.of("--directory=" + linkDir, "--source-db=" + db.name, "--database=" + tmp,
                         "--threads=" + settings.threads(), "--verbose=2"));
                 MysqlTools.run(cmd, settings, context.cancellation(), context.loggerName());
-                return;
+                return keyBuilds;
             } catch (ResilienceException e) {
                 // myloader's threads insert into the same table and InnoDB can pick one of them as a deadlock
                 // victim; myloader 0.10 does not retry the statement. Loading the database again is safe: it
@@ -171,6 +215,35 @@ public final class MysqlImporter implements Importer {
                 c.execute("CREATE DATABASE " + DatabaseNames.q(tmp) + db.charsetClause());
             }
         }
+    }
+
+    /**
+     * Picks the big tables whose plain secondary keys are built after the load, puts their rewritten schema
+     * into {@code rewritten} and returns the statements that add the keys to the loaded tables.
+     */
+    private List<String> deferKeys(DumpLayout layout, DumpLayout.Database db, Map<Path, String> rewritten)
+            throws IOException {
+        List<String> builds = new ArrayList<>();
+        if (deferKeysMinBytes == Long.MAX_VALUE) {
+            return builds;
+        }
+        Set<String> referenced = DeferredKeys.referencedTables(layout.tableSchemaTexts());
+        for (String table : db.tables()) {
+            long bytes = 0;
+            for (Path f : db.tableData.getOrDefault(table, List.of())) {
+                bytes += Files.size(f);
+            }
+            if (bytes < deferKeysMinBytes) {
+                continue;
+            }
+            Path schemaFile = db.tableSchemas.get(table);
+            var split = DeferredKeys.split(Files.readString(schemaFile, StandardCharsets.UTF_8), table, referenced);
+            if (split.isPresent()) {
+                rewritten.put(schemaFile, split.get().schema());
+                builds.add(split.get().alter(DatabaseNames.q(DatabaseNames.loading(db.name)) + "." + DatabaseNames.q(table)));
+            }
+        }
+        return builds;
     }
 
     static boolean isDeadlock(ResilienceException e) {
