@@ -37,6 +37,19 @@ start_server() { # name port
 sql() { mariadb --no-defaults -S "$WORK/$1/sock" -uroot --batch --skip-column-names -e "$2"; }
 # Dirty pages in the standby's buffer pool (MB): a load must write them back, except that myloader -o drops
 # the old tables first and so discards theirs.
+# QUIESCE=1 (default): before each timed cycle, let the standby write back its dirty pages (a faster flush rate
+# while waiting; not timed), so raw and full cycle both start from the state a standby is in between two
+# backups. Without it the full cycle inherits the raw load's last ~350 MB of dirty pages, which it must write
+# back while loading, while myloader -o discards its predecessor's by dropping the tables first.
+QUIESCE="${QUIESCE:-1}"
+quiesce() {
+  [ "$QUIESCE" = 1 ] || return 0
+  local io pct
+  io=$(sql dst "SELECT @@GLOBAL.innodb_io_capacity"); pct=$(sql dst "SELECT @@GLOBAL.innodb_max_dirty_pages_pct")
+  sql dst "SET GLOBAL innodb_io_capacity = 2000; SET GLOBAL innodb_max_dirty_pages_pct = 0"
+  for _ in $(seq 1200); do [ "$(dirty_mb)" -lt 2 ] && break; sleep 0.5; done
+  sql dst "SET GLOBAL innodb_max_dirty_pages_pct = $pct; SET GLOBAL innodb_io_capacity = $io"
+}
 dirty_mb() { sql dst "SELECT ROUND(VARIABLE_VALUE * 16 / 1024) FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'INNODB_BUFFER_POOL_PAGES_DIRTY'"; }
 
 echo "== building (offline)"
@@ -86,6 +99,7 @@ SRC_SUM=$(checksums src)
 for round in $(seq "$ROUNDS"); do
   echo "-- round $round: raw mydumper -t $THREADS -r $ROWS_PER_FILE -G -E -R, then myloader -t $THREADS -o into the standby"
   mkdir -p "$WORK/raw"
+  quiesce
   t=$(now)
   mydumper -S "$WORK/src/sock" -u root -o "$WORK/raw/dump" -t "$THREADS" -r "$ROWS_PER_FILE" -B "$DB" -G -E -R -v 1
   RAW_DIRTY=$(dirty_mb)
@@ -97,6 +111,7 @@ for round in $(seq "$ROUNDS"); do
   [ "$(checksums dst)" = "$SRC_SUM" ] || { echo "raw load: CHECKSUM MISMATCH" >&2; exit 1; }
   echo "-- round $round: full cycle"
   rm -rf "$WORK/full"
+  quiesce
   java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.org.resilient.mysql=info \
     -cp "$CP" "$ROOT/bench/mysql/MysqlBench.java" \
     "$WORK/full" "$WORK/src/sock" "$WORK/dst/sock" "$DB" "$THREADS" "$ROWS_PER_FILE" "$WORK/archive" | tee "$WORK/full.txt"
@@ -111,7 +126,7 @@ done
 
 echo
 echo "archive: $ARCHIVE ($( [ "$ARCHIVE" = dir ] && echo 'resilient-archive dir: FastCDC + zstd' || echo 'plain copy standing in'))"
-echo "mysql benchmark: $DUMP_MB MB mydumper dump of $DB, threads=$THREADS, rows-per-file=$ROWS_PER_FILE, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); CHECKSUM TABLE equal after every load"
+echo "mysql benchmark: $DUMP_MB MB mydumper dump of $DB, threads=$THREADS, rows-per-file=$ROWS_PER_FILE, QUIESCE=$QUIESCE, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); CHECKSUM TABLE equal after every load"
 row() { printf '| %5s | %-52s | %9s | %9s | %7s |\n' "$@"; }
 row "round" "step" "raw (s)" "full (s)" "ratio"
 printf '|%s|%s|%s|%s|%s|\n' "-------" "------------------------------------------------------" "-----------" "-----------" "---------"
