@@ -45,9 +45,14 @@ final class DumpLayout {
 
         /** Files myloader needs to load the base tables (not views: their placeholder tables are skipped). */
         List<Path> tableFiles() {
+            return tableFiles(tables());
+        }
+
+        /** Files myloader needs to load these base tables. */
+        List<Path> tableFiles(java.util.Set<String> tables) {
             List<Path> files = new ArrayList<>();
             for (Map.Entry<String, Path> t : tableSchemas.entrySet()) {
-                if (!views.containsKey(t.getKey())) {
+                if (tables.contains(t.getKey()) && !views.containsKey(t.getKey())) {
                     files.add(t.getValue());
                     files.addAll(tableData.getOrDefault(t.getKey(), List.of()));
                 }

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code myloader} loads each database's tables into a temporary database {@code <db>__rtmp};</li>
  *   <li>the loaded tables are checked against the backup's table list;</li>
  *   <li>the plain secondary keys of big InnoDB tables, left out of their {@code CREATE TABLE} for a faster
- *       load, are built (see {@link DeferredKeys});</li>
+ *       load, are built (see {@link DeferredKeys}), while the other tables load (see {@link KeyBuilder});</li>
  *   <li>one atomic {@code RENAME TABLE} moves the current tables of every database aside into
  *       {@code <db>__rold} and the loaded ones in (see {@link StandbySwap});</li>
  *   <li>views, triggers, routines and events are recreated in the target databases from the backup, events
@@ -86,6 +86,7 @@ public final class MysqlImporter implements Importer {
         try (MysqlConnection c = MysqlConnection.open(settings)) {
             c.execute("SET GLOBAL read_only=1");
             Path links = Files.createTempDirectory("resilient-myloader-");
+            KeyBuilder keys = new KeyBuilder(settings, context);
             try {
                 for (DumpLayout.Database db : dbs) {
                     c.execute("DROP DATABASE IF EXISTS " + DatabaseNames.q(DatabaseNames.loading(db.name)));
@@ -93,10 +94,9 @@ public final class MysqlImporter implements Importer {
                 }
                 long started = System.nanoTime();
                 int done = 0;
-                List<String> keyBuilds = new ArrayList<>();
                 for (DumpLayout.Database db : dbs) {
                     context.progress().progress("myloader", done++, dbs.size(), "databases");
-                    keyBuilds.addAll(load(c, myloader, layout, db, links.resolve(db.name), context));
+                    load(c, myloader, layout, db, links.resolve(db.name), context, keys);
                     context.cancellation().throwIfCancelled("mysql import");
                 }
                 context.progress().progress("check", 0, dbs.size(), "databases");
@@ -104,25 +104,22 @@ public final class MysqlImporter implements Importer {
                     checkLoaded(c, db);
                 }
                 long loaded = System.nanoTime();
-                for (int i = 0; i < keyBuilds.size(); i++) {
-                    context.cancellation().throwIfCancelled("mysql import");
-                    context.progress().progress("keys", i, keyBuilds.size(), "tables");
-                    LOG.debug("building deferred keys: {}", keyBuilds.get(i));
-                    c.execute(keyBuilds.get(i));
-                }
+                keys.awaitAll();
                 context.cancellation().throwIfCancelled("mysql import");
                 long keyed = System.nanoTime();
                 context.progress().progress("swap", 0, 1, "swaps");
                 new StandbySwap(c, dbs).run();
                 context.progress().progress("swap", 1, 1, "swaps");
-                LOG.info("imported {} into databases {} on {} (load and check {} s, deferred keys of {} table(s) {} s,"
-                        + " swap and clean-up {} s)", context.backupId(), dbs.stream().map(d -> d.name).toList(),
-                        settings.where(), seconds(loaded - started), keyBuilds.size(), seconds(keyed - loaded),
-                        seconds(System.nanoTime() - keyed));
+                LOG.info("imported {} into databases {} on {} (load and check {} s, then waited {} s for the deferred"
+                        + " keys of {} table(s), swap and clean-up {} s)", context.backupId(),
+                        dbs.stream().map(d -> d.name).toList(), settings.where(), seconds(loaded - started),
+                        seconds(keyed - loaded), keys.count(), seconds(System.nanoTime() - keyed));
             } catch (RuntimeException e) {
+                keys.abort(c);
                 dropLoading(c, dbs);
                 throw e;
             } finally {
+                keys.close();
                 deleteTree(links);
             }
         } catch (IOException e) {
@@ -168,26 +165,38 @@ public final class MysqlImporter implements Importer {
     }
 
     /**
-     * Loads one database's tables into its temporary twin, through a directory of links to its files only
-     * (and rewritten schema files for the tables whose keys are built afterwards).
-     *
-     * @return the {@code ALTER TABLE} statements that build the deferred keys
+     * Loads one database's tables into its temporary twin, through directories of links to its files only
+     * (and rewritten schema files for the tables whose keys are built afterwards). The tables with deferred
+     * keys are loaded first; their key builds then run on the key builder's thread while myloader loads the
+     * other tables.
      */
-    private List<String> load(MysqlConnection c, Path myloader, DumpLayout layout, DumpLayout.Database db,
-                              Path linkDir, ImportContext context) throws IOException {
+    private void load(MysqlConnection c, Path myloader, DumpLayout layout, DumpLayout.Database db, Path linkDir,
+                      ImportContext context, KeyBuilder keys) throws IOException {
         String tmp = DatabaseNames.loading(db.name);
         c.execute("CREATE DATABASE " + DatabaseNames.q(tmp) + db.charsetClause());
-        List<Path> files = db.tableFiles();
-        if (files.isEmpty()) {
-            return List.of();
+        Map<Path, String> rewritten = new HashMap<>();
+        Map<String, String> alters = deferKeys(layout, db, rewritten);
+        Set<String> others = new TreeSet<>(db.tables());
+        others.removeAll(alters.keySet());
+        if (!alters.isEmpty()) {
+            runMyloader(c, myloader, layout, db, alters.keySet(), rewritten, linkDir.resolve("deferred-keys"), context);
+            alters.values().forEach(keys::submit);
         }
+        if (!others.isEmpty()) {
+            runMyloader(c, myloader, layout, db, others, rewritten, linkDir.resolve("tables"), context);
+        }
+    }
+
+    /** Runs myloader over some tables of a database, through a directory of links to their files. */
+    private void runMyloader(MysqlConnection c, Path myloader, DumpLayout layout, DumpLayout.Database db,
+                             Set<String> tables, Map<Path, String> rewritten, Path linkDir, ImportContext context)
+            throws IOException {
+        String tmp = DatabaseNames.loading(db.name);
         // myloader 0.10 would also run the view, trigger and routine files (and split routines wrongly);
         // it only sees the base tables here, the rest is recreated after the swap.
         Files.createDirectories(linkDir);
         Files.createSymbolicLink(linkDir.resolve("metadata"), layout.metadata);
-        Map<Path, String> rewritten = new HashMap<>();
-        List<String> keyBuilds = deferKeys(layout, db, rewritten);
-        for (Path f : files) {
+        for (Path f : db.tableFiles(tables)) {
             String schema = rewritten.get(f);
             if (schema != null) {
                 Files.writeString(linkDir.resolve(f.getFileName()), schema, StandardCharsets.UTF_8);
@@ -201,29 +210,30 @@ public final class MysqlImporter implements Importer {
                 cmd.addAll(List.of("--directory=" + linkDir, "--source-db=" + db.name, "--database=" + tmp,
                         "--threads=" + settings.threads(), "--verbose=2"));
                 MysqlTools.run(cmd, settings, context.cancellation(), context.loggerName());
-                return keyBuilds;
+                return;
             } catch (ResilienceException e) {
                 // myloader's threads insert into the same table and InnoDB can pick one of them as a deadlock
-                // victim; myloader 0.10 does not retry the statement. Loading the database again is safe: it
-                // is a temporary one, invisible until the swap.
+                // victim; myloader 0.10 does not retry the statement. Loading these tables again is safe: they
+                // are in a temporary database, invisible until the swap.
                 if (attempt >= LOAD_ATTEMPTS || !isDeadlock(e)) {
                     throw e;
                 }
                 LOG.warn("myloader hit a lock deadlock loading {} (attempt {} of {}); loading it again", db.name,
                         attempt, LOAD_ATTEMPTS);
-                c.execute("DROP DATABASE IF EXISTS " + DatabaseNames.q(tmp));
-                c.execute("CREATE DATABASE " + DatabaseNames.q(tmp) + db.charsetClause());
+                for (String t : tables) {
+                    c.execute("DROP TABLE IF EXISTS " + DatabaseNames.q(tmp) + "." + DatabaseNames.q(t));
+                }
             }
         }
     }
 
     /**
      * Picks the big tables whose plain secondary keys are built after the load, puts their rewritten schema
-     * into {@code rewritten} and returns the statements that add the keys to the loaded tables.
+     * into {@code rewritten} and returns, by table, the statements that add the keys to the loaded tables.
      */
-    private List<String> deferKeys(DumpLayout layout, DumpLayout.Database db, Map<Path, String> rewritten)
+    private Map<String, String> deferKeys(DumpLayout layout, DumpLayout.Database db, Map<Path, String> rewritten)
             throws IOException {
-        List<String> builds = new ArrayList<>();
+        Map<String, String> builds = new java.util.TreeMap<>();
         if (deferKeysMinBytes == Long.MAX_VALUE) {
             return builds;
         }
@@ -240,7 +250,8 @@ public final class MysqlImporter implements Importer {
             var split = DeferredKeys.split(Files.readString(schemaFile, StandardCharsets.UTF_8), table, referenced);
             if (split.isPresent()) {
                 rewritten.put(schemaFile, split.get().schema());
-                builds.add(split.get().alter(DatabaseNames.q(DatabaseNames.loading(db.name)) + "." + DatabaseNames.q(table)));
+                builds.put(table, split.get().alter(DatabaseNames.q(DatabaseNames.loading(db.name)) + "."
+                        + DatabaseNames.q(table)));
             }
         }
         return builds;
