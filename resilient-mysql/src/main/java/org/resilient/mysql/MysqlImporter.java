@@ -114,7 +114,7 @@ public final class MysqlImporter implements Importer {
                         + " keys of {} table(s), swap and clean-up {} s)", context.backupId(),
                         dbs.stream().map(d -> d.name).toList(), settings.where(), seconds(loaded - started),
                         seconds(keyed - loaded), keys.count(), seconds(System.nanoTime() - keyed));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | IOException e) {
                 keys.abort(c);
                 dropLoading(c, dbs);
                 throw e;
