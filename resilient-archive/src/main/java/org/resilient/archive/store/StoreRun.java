@@ -54,7 +54,9 @@ public final class StoreRun {
     private static final int QUEUE_COUNT = 1 << 16;
 
     private final Layout layout;
-    private final RepoIndex index;
+    private final Future<RepoIndex> indexLoad;
+    // Set from indexLoad before the scanners start, and used only after that.
+    private RepoIndex index;
     private final ArchiveSettings settings;
     private final FastCdc cdc;
     private final StoreRequest request;
@@ -93,17 +95,17 @@ public final class StoreRun {
      * Prepares a store.
      *
      * @param layout the archive
-     * @param index its loaded index (updated as chunks are added)
+     * @param index its index, being loaded (updated as chunks are added)
      * @param settings compression and threads
      * @param cdc the archive's chunker
      * @param request what to store
      * @param context progress and cancellation
      * @param generations the archive's generations (the newest guides the chunking)
      */
-    public StoreRun(Layout layout, RepoIndex index, ArchiveSettings settings, FastCdc cdc, StoreRequest request,
-                    OperationContext context, List<Generation> generations) {
+    public StoreRun(Layout layout, Future<RepoIndex> index, ArchiveSettings settings, FastCdc cdc,
+                    StoreRequest request, OperationContext context, List<Generation> generations) {
         this.layout = layout;
-        this.index = index;
+        this.indexLoad = index;
         this.settings = settings;
         this.cdc = cdc;
         this.request = request;
@@ -120,6 +122,19 @@ public final class StoreRun {
      * @throws InterruptedException if interrupted
      */
     public Generation run(String id) throws IOException, InterruptedException {
+        try {
+            return store(id);
+        } finally {
+            // Never leave the loading thread reading after the caller releases the lock.
+            try {
+                indexLoad.get();
+            } catch (ExecutionException e) {
+                // reported by store(), or irrelevant once the store failed for another reason
+            }
+        }
+    }
+
+    private Generation store(String id) throws IOException, InterruptedException {
         Path root = request.directory();
         if (!Files.isDirectory(root)) {
             throw new ResilienceException(ErrorCode.NOT_FOUND, "cannot store " + root + ": not a directory");
@@ -138,6 +153,7 @@ public final class StoreRun {
         Path treeTemp = AtomicFiles.tempSibling(layout.generation(id));
         parent = ParentTree.open(layout, generations, request.sourceNode());
         try {
+            index = loadedIndex();
             AtomicInteger next = new AtomicInteger();
             for (int t = 0; t < Math.min(threads, files.size()); t++) {
                 scanners.execute(() -> scanLoop(files, queues, next, compressors, threads));
@@ -208,6 +224,21 @@ public final class StoreRun {
                         + "disk within 2 minutes; the store failed and older generations are intact");
             }
             Files.deleteIfExists(treeTemp);
+        }
+    }
+
+    private RepoIndex loadedIndex() throws IOException, InterruptedException {
+        try {
+            return indexLoad.get();
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            throw new ResilienceException(ErrorCode.INTERNAL, "loading the archive's index failed: " + c, c);
         }
     }
 
