@@ -150,8 +150,9 @@ public final class DirArchive implements Archive {
             StoreRun run = new StoreRun(layout, index, settings, cdc, request, context, gens);
             Generation g = run.run(id);
             LOG.info("stored {} as generation {}: {} files, {} bytes, {} new, {} stored, {} found by following "
-                    + "generation {}, in {} ms", request.directory(), id, g.fileCount(), g.logicalBytes(),
-                    g.newBytes(), g.storedBytes(), run.guidedBytes(), run.parentId(),
+                    + "generation {}, {} taken from it by verified digest without reading, in {} ms",
+                    request.directory(), id, g.fileCount(), g.logicalBytes(),
+                    g.newBytes(), g.storedBytes(), run.guidedBytes(), run.parentId(), run.unreadBytes(),
                     (System.nanoTime() - t0) / 1_000_000);
             return g;
         } catch (IOException e) {
