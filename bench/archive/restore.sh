@@ -32,16 +32,7 @@ mkdir -p "$WORK/lib"
 cp "$ROOT/resilient-archive/target/resilient-archive-0.1.0-SNAPSHOT.jar" \
    "$ROOT/resilient-api/target/resilient-api-0.1.0-SNAPSHOT.jar" "$WORK/lib/"
 CP="$WORK/lib/resilient-archive-0.1.0-SNAPSHOT.jar:$WORK/lib/resilient-api-0.1.0-SNAPSHOT.jar:$(tr ':' '\n' < "$WORK/cp" | grep -v '/resilient-' | paste -sd:)"
-# Class-data sharing, as ./resilient does: the classes a store loads are archived once (by storing the jars into a
-# throwaway archive) and mapped by every later command, which saves each one 0.1-0.2 CPU-seconds of class loading.
-JSA="$WORK/archive-tool.jsa"
-rm -rf "$WORK/cds-train" "$JSA"
-java -XX:ArchiveClassesAtExit="$JSA" -Xlog:cds=off -Xlog:cds+dynamic=off $JAVA_OPTS -cp "$CP" \
-  org.resilient.archive.tool.ArchiveTool store --repo "$WORK/cds-train" "$WORK/lib" > /dev/null 2>&1 || rm -f "$JSA"
-rm -rf "$WORK/cds-train"
-CDS="-Xlog:disable -Xlog:all=warning:stderr -Xlog:cds=off -Xlog:cds+dynamic=off"
-[ -s "$JSA" ] && CDS="$CDS -XX:SharedArchiveFile=$JSA"
-RES="java $JAVA_OPTS $CDS -cp $CP org.resilient.archive.tool.ArchiveTool"
+. "$ROOT/bench/archive/cds.sh"  # sets RES: the archive tool with class-data sharing
 export RESTIC_PASSWORD=bench
 
 if [ ! -d "$DATA" ]; then

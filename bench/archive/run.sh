@@ -59,16 +59,7 @@ cp "$ROOT/resilient-archive/target/resilient-archive-0.1.0-SNAPSHOT.jar" "$ROOT/
 # and the test kit; opening their indexes cost each command 30-60 ms of CPU). slf4j-simple stays for the log.
 CP="$WORK/lib/resilient-archive-0.1.0-SNAPSHOT.jar:$WORK/lib/resilient-api-0.1.0-SNAPSHOT.jar:$(tr ':' '\n' < "$WORK.cp" \
   | grep -v -E '/resilient-|/junit|/opentest4j|/apiguardian|/mockito|/byte-buddy|/objenesis' | paste -sd:)"
-# Class-data sharing, as ./resilient does: the classes a store loads are archived once (by storing the jars into a
-# throwaway archive) and mapped by every later command, which saves each one 0.1-0.2 CPU-seconds of class loading.
-JSA="$WORK/archive-tool.jsa"
-rm -rf "$WORK/cds-train" "$JSA"
-java -XX:ArchiveClassesAtExit="$JSA" -Xlog:cds=off -Xlog:cds+dynamic=off $JAVA_OPTS -cp "$CP" \
-  org.resilient.archive.tool.ArchiveTool store --repo "$WORK/cds-train" "$WORK/lib" > /dev/null 2>&1 || rm -f "$JSA"
-rm -rf "$WORK/cds-train"
-CDS="-Xlog:disable -Xlog:all=warning:stderr -Xlog:cds=off -Xlog:cds+dynamic=off"
-[ -s "$JSA" ] && CDS="$CDS -XX:SharedArchiveFile=$JSA"
-RES="java $JAVA_OPTS $CDS -cp $CP org.resilient.archive.tool.ArchiveTool"
+. "$ROOT/bench/archive/cds.sh"  # sets RES: the archive tool with class-data sharing
 GEN="java -Xmx1g $ROOT/bench/archive/GenDump.java"
 
 export RESTIC_PASSWORD=bench
