@@ -59,7 +59,7 @@ cp "$ROOT/resilient-archive/target/resilient-archive-0.1.0-SNAPSHOT.jar" "$ROOT/
 # and the test kit; opening their indexes cost each command 30-60 ms of CPU). slf4j-simple stays for the log.
 CP="$WORK/lib/resilient-archive-0.1.0-SNAPSHOT.jar:$WORK/lib/resilient-api-0.1.0-SNAPSHOT.jar:$(tr ':' '\n' < "$WORK.cp" \
   | grep -v -E '/resilient-|/junit|/opentest4j|/apiguardian|/mockito|/byte-buddy|/objenesis' | paste -sd:)"
-RES="java $JAVA_OPTS -cp $CP org.resilient.archive.tool.ArchiveTool"
+. "$ROOT/bench/archive/cds.sh"  # sets RES: the archive tool with class-data sharing
 GEN="java -Xmx1g $ROOT/bench/archive/GenDump.java"
 
 export RESTIC_PASSWORD=bench
