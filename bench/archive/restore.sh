@@ -32,7 +32,7 @@ mkdir -p "$WORK/lib"
 cp "$ROOT/resilient-archive/target/resilient-archive-0.1.0-SNAPSHOT.jar" \
    "$ROOT/resilient-api/target/resilient-api-0.1.0-SNAPSHOT.jar" "$WORK/lib/"
 CP="$WORK/lib/resilient-archive-0.1.0-SNAPSHOT.jar:$WORK/lib/resilient-api-0.1.0-SNAPSHOT.jar:$(tr ':' '\n' < "$WORK/cp" | grep -v '/resilient-' | paste -sd:)"
-RES="java $JAVA_OPTS -cp $CP org.resilient.archive.tool.ArchiveTool"
+. "$ROOT/bench/archive/cds.sh"  # sets RES: the archive tool with class-data sharing
 export RESTIC_PASSWORD=bench
 
 if [ ! -d "$DATA" ]; then

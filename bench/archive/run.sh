@@ -12,6 +12,9 @@
 # generation with each tool (checked byte for byte with diff -r), then prunes each archive to its last 5
 # generations (resilient's is verified with --read-data afterwards). All three run in the same loop, on the same
 # data, one after the other, so machine load affects them alike. Peak RSS comes from /usr/bin/time -v.
+# resilient runs as the archive module's own command (java -cp ... ArchiveTool: the engine behind `resilient
+# archive`, without the CLI's picocli and registry start-up, about 0.3 s more per command) with class-data sharing
+# as ./resilient uses it (cds.sh).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SCALE=1.2
@@ -59,7 +62,7 @@ cp "$ROOT/resilient-archive/target/resilient-archive-0.1.0-SNAPSHOT.jar" "$ROOT/
 # and the test kit; opening their indexes cost each command 30-60 ms of CPU). slf4j-simple stays for the log.
 CP="$WORK/lib/resilient-archive-0.1.0-SNAPSHOT.jar:$WORK/lib/resilient-api-0.1.0-SNAPSHOT.jar:$(tr ':' '\n' < "$WORK.cp" \
   | grep -v -E '/resilient-|/junit|/opentest4j|/apiguardian|/mockito|/byte-buddy|/objenesis' | paste -sd:)"
-RES="java $JAVA_OPTS -cp $CP org.resilient.archive.tool.ArchiveTool"
+. "$ROOT/bench/archive/cds.sh"  # sets RES: the archive tool with class-data sharing
 GEN="java -Xmx1g $ROOT/bench/archive/GenDump.java"
 
 export RESTIC_PASSWORD=bench

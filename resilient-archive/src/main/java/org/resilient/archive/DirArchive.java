@@ -9,7 +9,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import org.resilient.api.ArchiveStats;
 import org.resilient.api.Damage;
@@ -34,6 +37,7 @@ import org.resilient.archive.repo.AtomicFiles;
 import org.resilient.archive.repo.Layout;
 import org.resilient.archive.repo.RepoConfig;
 import org.resilient.archive.restore.Restorer;
+import org.resilient.archive.store.DaemonThreads;
 import org.resilient.archive.store.StoreRun;
 import org.resilient.archive.tree.GenerationFile;
 import org.resilient.archive.verify.Verifier;
@@ -50,11 +54,15 @@ import org.slf4j.LoggerFactory;
  * only adds files. A prune running at the same time removes generation files, index files and packs (in that
  * order, packs last). Then: list shows a generation being removed or not; a restore whose packs are
  * removed before it opens them fails with {@code LOCKED} and leaves nothing (a pack it has opened is still
- * read whole), and never writes wrong data, as every chunk is checked against its SHA-256; a verify may
- * report the removed generations or packs as damage, and should be run again once the prune is done.
+ * read whole), and never writes wrong data, as every chunk is checked against its SHA-256; a verify that
+ * finds damage while files it started with were removed checks again what is left (up to three times, then
+ * {@code LOCKED}), so a prune is never reported as damage.
  */
 public final class DirArchive implements Archive {
     private static final Logger LOG = LoggerFactory.getLogger(DirArchive.class);
+    private static final int VERIFY_ATTEMPTS = 3;
+    // Runs between a verify's index load and its reads; tests put a prune there.
+    Runnable afterVerifyLoad = () -> { };
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -137,16 +145,20 @@ public final class DirArchive implements Archive {
         try (RepositoryLock lock = RepositoryLock.acquire(layout.lock(), "store " + request.backupId())) {
             createDirectories(layout);
             removeTemporaries();
-            RepoIndex index = RepoIndex.load(layout);
+            long t0 = System.nanoTime();
+            // The index loads on its own thread while this one lists the generations, walks the directory and
+            // opens the parent's tree: in a short incremental store these start-up steps are a large share.
+            CompletableFuture<RepoIndex> index = CompletableFuture.supplyAsync(() -> RepoIndex.load(layout),
+                    runnable -> new DaemonThreads("archive-index-load").newThread(runnable).start());
             String id = newId(request);
             FastCdc cdc = new FastCdc(config.chunkMin(), config.chunkAvg(), config.chunkMax(), config.gearSeed());
-            long t0 = System.nanoTime();
             List<Generation> gens = generations();
             StoreRun run = new StoreRun(layout, index, settings, cdc, request, context, gens);
             Generation g = run.run(id);
             LOG.info("stored {} as generation {}: {} files, {} bytes, {} new, {} stored, {} found by following "
-                    + "generation {}, in {} ms", request.directory(), id, g.fileCount(), g.logicalBytes(),
-                    g.newBytes(), g.storedBytes(), run.guidedBytes(), run.parentId(),
+                    + "generation {}, {} taken from it by verified digest without reading, in {} ms",
+                    request.directory(), id, g.fileCount(), g.logicalBytes(),
+                    g.newBytes(), g.storedBytes(), run.guidedBytes(), run.parentId(), run.unreadBytes(),
                     (System.nanoTime() - t0) / 1_000_000);
             return g;
         } catch (IOException e) {
@@ -263,16 +275,61 @@ public final class DirArchive implements Archive {
 
     @Override
     public VerifyReport verify(VerifyLevel level, OperationContext context) {
-        RepoIndex index = RepoIndex.load(layout);
         try {
-            VerifyReport r = new Verifier(layout, index, settings.threads(), context).verify(level);
-            for (Damage d : r.damages()) {
-                LOG.error("verify: {}", d);
+            for (int attempt = 1; ; attempt++) {
+                // A verify takes no lock: a prune may remove generations, index files and packs while it reads,
+                // which looks like damage. Damage found while files it started with were removed is checked again
+                // on what is left; damage found in an archive nothing was removed from is real.
+                Set<String> before = files();
+                RepoIndex index = RepoIndex.load(layout);
+                afterVerifyLoad.run();
+                VerifyReport r;
+                try {
+                    r = new Verifier(layout, index, settings.threads(), context).verify(level);
+                } catch (java.nio.file.NoSuchFileException e) {
+                    if (!removedSince(before)) {
+                        throw e;
+                    }
+                    r = null; // a file was removed under the reads
+                }
+                if (r != null && (r.ok() || !removedSince(before))) {
+                    for (Damage d : r.damages()) {
+                        LOG.error("verify: {}", d);
+                    }
+                    return r;
+                }
+                if (attempt == VERIFY_ATTEMPTS) {
+                    throw new ResilienceException(ErrorCode.LOCKED, "the archive " + layout.root() + " changed "
+                            + VERIFY_ATTEMPTS + " times while it was verified (prunes removed generations or packs);"
+                            + " run verify again when no prune runs");
+                }
+                LOG.info("files were removed from the archive {} while it was verified (a prune ran): verifying "
+                        + "again what is left", layout.root());
             }
-            return r;
         } catch (IOException e) {
             throw new ResilienceException(ErrorCode.IO_ERROR, "verify of " + layout.root() + " failed: " + e, e);
         }
+    }
+
+    private boolean removedSince(Set<String> before) {
+        return !before.stream().allMatch(f -> Files.exists(layout.root().resolve(f)));
+    }
+
+    /** The generation, index and pack files now, relative to the archive's root. */
+    private Set<String> files() throws IOException {
+        Set<String> out = new HashSet<>();
+        for (Path dir : List.of(layout.generations(), layout.index(), layout.packs())) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+                for (Path p : ds) {
+                    if (!p.getFileName().toString().startsWith(".")) {
+                        out.add(layout.root().relativize(p).toString());
+                    }
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                // reported by the verify itself
+            }
+        }
+        return out;
     }
 
     @Override

@@ -17,6 +17,8 @@ import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.RestoreOptions;
 import org.resilient.api.RetentionPolicy;
+import org.resilient.api.VerifyLevel;
+import org.resilient.api.VerifyReport;
 import org.resilient.archive.index.RepoIndex;
 import org.resilient.archive.repo.Layout;
 import org.resilient.archive.restore.Restorer;
@@ -79,6 +81,48 @@ class ConcurrentPruneTest extends TwoGenerations {
             Path again = tmp.resolve("again");
             a.restore(g2.id(), again, RestoreOptions.DEFAULT, TestTrees.ctx(tmp));
             TestTrees.assertSameTree(src2, again);
+        }
+    }
+
+    @Test
+    @DisplayName("a prune between a verify's index load and its reads is not reported as damage")
+    void pruneDuringVerify() throws IOException {
+        try (DirArchive a = DirArchive.open(repo, ArchiveSettings.from(TestTrees.smallSettings()), false)) {
+            List<Path> before = packs();
+            int[] prunes = {0};
+            a.afterVerifyLoad = () -> {
+                if (prunes[0]++ == 0) {
+                    a.prune(new RetentionPolicy(1, Duration.ZERO, 0, 0, 0), TestTrees.ctx(tmp));
+                }
+            };
+            VerifyReport r = a.verify(VerifyLevel.READ_DATA, TestTrees.ctx(tmp));
+            assertFalse(packs().containsAll(before), "the prune removed or rewrote packs");
+            assertTrue(r.ok(), "damage reported: " + r.damages());
+            assertEquals(2, prunes[0], "verified once more after the prune");
+            assertEquals(List.of(g2), a.generations());
+        }
+    }
+
+    @Test
+    @DisplayName("packs removed during every attempt of a verify: LOCKED, never a report of damage")
+    void removalsDuringEveryVerify() throws IOException {
+        try (DirArchive a = DirArchive.open(repo, ArchiveSettings.from(TestTrees.smallSettings()), false)) {
+            a.afterVerifyLoad = () -> {
+                try {
+                    Files.delete(packs().get(0));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            };
+            ResilienceException e = assertThrows(ResilienceException.class,
+                    () -> a.verify(VerifyLevel.READ_DATA, TestTrees.ctx(tmp)));
+            assertEquals(ErrorCode.LOCKED, e.code(), e.getMessage());
+            assertTrue(e.getMessage().contains("run verify again"), e.getMessage());
+            // Once nothing changes any more, the removed packs are what they are: damage.
+            a.afterVerifyLoad = () -> { };
+            VerifyReport r = a.verify(VerifyLevel.READ_DATA, TestTrees.ctx(tmp));
+            assertFalse(r.ok());
+            assertTrue(r.damages().stream().anyMatch(d -> d.toString().contains("pack is missing")), r.damages().toString());
         }
     }
 }

@@ -54,13 +54,18 @@ public final class StoreRun {
     private static final int QUEUE_COUNT = 1 << 16;
 
     private final Layout layout;
-    private final RepoIndex index;
+    private final Future<RepoIndex> indexLoad;
+    // Set from indexLoad before the scanners start, and used only after that.
+    private RepoIndex index;
     private final ArchiveSettings settings;
     private final FastCdc cdc;
     private final StoreRequest request;
     private final OperationContext context;
     private final List<Generation> generations;
     private final java.util.concurrent.atomic.AtomicLong guidedBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong unreadBytes = new java.util.concurrent.atomic.AtomicLong();
+    // The caller's verified whole-file digests, by path (see StoreRequest#verifiedDigests).
+    private final java.util.Map<String, byte[]> verified = new java.util.HashMap<>();
     private ParentTree parent;
     private final Object writerProgress = new Object();
     private volatile int writerAt = -1;
@@ -93,22 +98,23 @@ public final class StoreRun {
      * Prepares a store.
      *
      * @param layout the archive
-     * @param index its loaded index (updated as chunks are added)
+     * @param index its index, being loaded (updated as chunks are added)
      * @param settings compression and threads
      * @param cdc the archive's chunker
      * @param request what to store
      * @param context progress and cancellation
      * @param generations the archive's generations (the newest guides the chunking)
      */
-    public StoreRun(Layout layout, RepoIndex index, ArchiveSettings settings, FastCdc cdc, StoreRequest request,
-                    OperationContext context, List<Generation> generations) {
+    public StoreRun(Layout layout, Future<RepoIndex> index, ArchiveSettings settings, FastCdc cdc,
+                    StoreRequest request, OperationContext context, List<Generation> generations) {
         this.layout = layout;
-        this.index = index;
+        this.indexLoad = index;
         this.settings = settings;
         this.cdc = cdc;
         this.request = request;
         this.context = context;
         this.generations = generations;
+        request.verifiedDigests().forEach((path, hex) -> verified.put(path, java.util.HexFormat.of().parseHex(hex)));
     }
 
     /**
@@ -120,6 +126,19 @@ public final class StoreRun {
      * @throws InterruptedException if interrupted
      */
     public Generation run(String id) throws IOException, InterruptedException {
+        try {
+            return store(id);
+        } finally {
+            // Never leave the loading thread reading after the caller releases the lock.
+            try {
+                indexLoad.get();
+            } catch (ExecutionException e) {
+                // reported by store(), or irrelevant once the store failed for another reason
+            }
+        }
+    }
+
+    private Generation store(String id) throws IOException, InterruptedException {
         Path root = request.directory();
         if (!Files.isDirectory(root)) {
             throw new ResilienceException(ErrorCode.NOT_FOUND, "cannot store " + root + ": not a directory");
@@ -138,6 +157,7 @@ public final class StoreRun {
         Path treeTemp = AtomicFiles.tempSibling(layout.generation(id));
         parent = ParentTree.open(layout, generations, request.sourceNode());
         try {
+            index = loadedIndex();
             AtomicInteger next = new AtomicInteger();
             for (int t = 0; t < Math.min(threads, files.size()); t++) {
                 scanners.execute(() -> scanLoop(files, queues, next, compressors, threads));
@@ -184,7 +204,7 @@ public final class StoreRun {
             stored += Files.size(indexFile) + Files.size(treeTemp);
             Generation g = new Generation(id, request.backupId(), request.time(), request.sourceNode(),
                     request.epoch(), request.manifestDigest(), files.size(), logical, newBytes, stored);
-            GenerationFile.write(layout.generation(id), treeTemp, g);
+            GenerationFile.write(layout.generation(id), treeTemp, g, !verified.isEmpty());
             return g;
         } finally {
             aborted = true;
@@ -208,6 +228,21 @@ public final class StoreRun {
                         + "disk within 2 minutes; the store failed and older generations are intact");
             }
             Files.deleteIfExists(treeTemp);
+        }
+    }
+
+    private RepoIndex loadedIndex() throws IOException, InterruptedException {
+        try {
+            return indexLoad.get();
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            throw new ResilienceException(ErrorCode.INTERNAL, "loading the archive's index failed: " + c, c);
         }
     }
 
@@ -259,8 +294,10 @@ public final class StoreRun {
             }
         }
         Instant t = e.mtime().toInstant();
+        // The scanner either took the file from the parent by this digest or read it and checked it.
+        byte[] digest = verified.getOrDefault(e.path(), new byte[0]);
         return new TreeEntry(e.path(), TreeEntry.Type.FILE, e.mode(), t.getEpochSecond(), t.getNano(), size, null,
-                hashes.toByteArray(), Arrays.copyOf(lengths, n));
+                hashes.toByteArray(), Arrays.copyOf(lengths, n), digest);
     }
 
     private static ResilienceException failure(SourceEntry e, Throwable t) {
@@ -358,11 +395,23 @@ public final class StoreRun {
             throws Exception {
         int level = settings.compressionLevel();
         TreeEntry before = parent.take(e.path());
+        byte[] digest = verified.get(e.path());
+        if (digest != null && sameContent(before, e, digest)) {
+            // Verified by the caller to have the content the parent recorded under this digest: taken whole
+            // from the parent, without reading it again.
+            for (int i = 0; i < before.chunkCount(); i++) {
+                q.put(new FileQueue.Item(before.hash(i), before.lengths()[i], null, null, false));
+            }
+            unreadBytes.addAndGet(before.size());
+            return;
+        }
         PreviousChunks previous = before == null ? null : PreviousChunks.of(before.hashes(), before.lengths());
         long guided = chunker.guidedBytes();
+        java.security.MessageDigest whole = digest == null ? null : Hashes.newDigest();
         // FileInputStream reads straight into the array; Files.newInputStream goes through a temporary direct
         // buffer and costs three times as much CPU per byte.
-        try (InputStream in = new java.io.FileInputStream(e.file().toFile())) {
+        InputStream file = new java.io.FileInputStream(e.file().toFile());
+        try (InputStream in = whole == null ? file : new java.security.DigestInputStream(file, whole)) {
             chunker.chunk(in, previous, (buf, off, len, h) -> {
                 if (aborted) {
                     throw new InterruptedException("store aborted");
@@ -381,6 +430,31 @@ public final class StoreRun {
             });
         }
         guidedBytes.addAndGet(chunker.guidedBytes() - guided);
+        if (whole != null && !java.security.MessageDigest.isEqual(whole.digest(), digest)) {
+            throw new ResilienceException(ErrorCode.VERIFICATION_FAILED, e.file() + " changed after it was verified:"
+                    + " its content no longer has the SHA-256 " + Hashes.hex(digest) + " it was verified with. Nothing"
+                    + " was stored; older generations are intact. Verify the backup again and store it again.");
+        }
+    }
+
+    /**
+     * Whether the parent's entry holds the content the caller verified: same digest, same size, and every chunk
+     * still in the archive.
+     */
+    private boolean sameContent(TreeEntry before, SourceEntry e, byte[] digest) {
+        if (before == null || !before.hasDigest() || before.size() != e.size()
+                || !java.security.MessageDigest.isEqual(before.digest(), digest)) {
+            return false;
+        }
+        synchronized (index) {
+            for (int i = 0; i < before.chunkCount(); i++) {
+                int slot = index.chunks().find(before.hash(i));
+                if (slot < 0 || !index.usable(slot)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /**
@@ -390,6 +464,16 @@ public final class StoreRun {
      */
     public long guidedBytes() {
         return guidedBytes.get();
+    }
+
+    /**
+     * Bytes of files taken from the parent generation by their verified digest, without reading them (after
+     * {@link #run}).
+     *
+     * @return the count
+     */
+    public long unreadBytes() {
+        return unreadBytes.get();
     }
 
     /**

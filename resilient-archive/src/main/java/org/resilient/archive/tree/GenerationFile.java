@@ -36,8 +36,11 @@ import org.resilient.archive.repo.AtomicFiles;
  * The metadata sits at the end so that listing generations reads a few hundred bytes per generation.
  */
 public final class GenerationFile {
-    /** Format version. */
-    public static final int VERSION = 1;
+    /**
+     * The newest format version this build reads. Version 2 trees may hold files with whole-file digests; a
+     * generation without them is still written as version 1, so older builds keep reading such archives.
+     */
+    public static final int VERSION = 2;
     private static final byte[] MAGIC = "RSGEN".getBytes(StandardCharsets.US_ASCII);
     private static final int TAIL = 4 + 32;
 
@@ -53,12 +56,25 @@ public final class GenerationFile {
      * @throws IOException on failure
      */
     public static void write(Path file, Path tree, Generation g) throws IOException {
+        write(file, tree, g, false);
+    }
+
+    /**
+     * Writes a generation file atomically.
+     *
+     * @param file the target
+     * @param tree the finished compressed tree
+     * @param g the generation
+     * @param fileDigests whether the tree holds whole-file digests (format version 2)
+     * @throws IOException on failure
+     */
+    public static void write(Path file, Path tree, Generation g, boolean fileDigests) throws IOException {
         byte[] meta = metadata(g);
         AtomicFiles.write(file, raw -> {
             MessageDigest md = Hashes.newDigest();
             DataOutputStream out = new DataOutputStream(new DigestOutputStream(raw, md));
             out.write(MAGIC);
-            out.writeByte(VERSION);
+            out.writeByte(fileDigests ? 2 : 1);
             out.writeLong(Files.size(tree));
             Files.copy(tree, out);
             out.write(meta);

@@ -12,9 +12,38 @@ package org.resilient.archive.tree;
  * @param linkTarget target of a link, null otherwise
  * @param hashes 32 bytes per chunk of a file, empty otherwise
  * @param lengths length of each chunk
+ * @param digest SHA-256 of a whole file, checked when it was stored (from the caller's verified digests); empty
+ *               when the store had none
  */
 public record TreeEntry(String path, Type type, int mode, long mtimeSeconds, int mtimeNanos, long size,
-                        String linkTarget, byte[] hashes, int[] lengths) {
+                        String linkTarget, byte[] hashes, int[] lengths, byte[] digest) {
+
+    /**
+     * An entry without a whole-file digest.
+     *
+     * @param path path relative to the stored directory, {@code /}-separated
+     * @param type the entry type
+     * @param mode POSIX mode bits
+     * @param mtimeSeconds modification time, seconds since the epoch
+     * @param mtimeNanos nanoseconds of the modification time
+     * @param size size of a file
+     * @param linkTarget target of a link, null otherwise
+     * @param hashes 32 bytes per chunk of a file, empty otherwise
+     * @param lengths length of each chunk
+     */
+    public TreeEntry(String path, Type type, int mode, long mtimeSeconds, int mtimeNanos, long size,
+                     String linkTarget, byte[] hashes, int[] lengths) {
+        this(path, type, mode, mtimeSeconds, mtimeNanos, size, linkTarget, hashes, lengths, new byte[0]);
+    }
+
+    /**
+     * Whether the file's whole content was checked against a digest when stored.
+     *
+     * @return true with a 32-byte digest
+     */
+    public boolean hasDigest() {
+        return digest.length == 32;
+    }
 
     /** Entry types. */
     public enum Type {

@@ -32,10 +32,11 @@ public final class TreeReader implements AutoCloseable {
             if (t == 0) {
                 return null;
             }
-            if (t > 3) {
+            if (t > TreeWriter.FILE_WITH_DIGEST) {
                 throw new PackDamagedException("generation tree is malformed (entry type " + t + ")");
             }
-            TreeEntry.Type type = TreeEntry.Type.values()[t - 1];
+            boolean withDigest = t == TreeWriter.FILE_WITH_DIGEST;
+            TreeEntry.Type type = withDigest ? TreeEntry.Type.FILE : TreeEntry.Type.values()[t - 1];
             String path = in.readUTF();
             int mode = in.readInt();
             long sec = in.readLong();
@@ -58,7 +59,9 @@ public final class TreeReader implements AutoCloseable {
                     throw new PackDamagedException("generation tree is malformed (chunks of " + path
                             + " do not add up to its size)");
                 }
-                return new TreeEntry(path, type, mode, sec, nanos, size, null, hashes, lengths);
+                byte[] digest = new byte[withDigest ? 32 : 0];
+                in.readFully(digest);
+                return new TreeEntry(path, type, mode, sec, nanos, size, null, hashes, lengths, digest);
             }
             String target = type == TreeEntry.Type.SYMLINK ? in.readUTF() : null;
             return new TreeEntry(path, type, mode, sec, nanos, 0, target, new byte[0], new int[0]);

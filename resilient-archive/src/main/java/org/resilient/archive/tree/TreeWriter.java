@@ -6,6 +6,8 @@ import java.io.OutputStream;
 
 /** Writes tree entries, in path order, to a stream. */
 public final class TreeWriter {
+    /** The entry type code of a file with a whole-file digest. */
+    static final int FILE_WITH_DIGEST = 4;
     private final DataOutputStream out;
 
     /**
@@ -24,7 +26,9 @@ public final class TreeWriter {
      * @throws IOException on failure
      */
     public void write(TreeEntry e) throws IOException {
-        out.writeByte(e.type().ordinal() + 1);
+        // A file with a whole-file digest is type 4 (generation format 2): the FILE fields, then the digest.
+        boolean digest = e.type() == TreeEntry.Type.FILE && e.hasDigest();
+        out.writeByte(digest ? FILE_WITH_DIGEST : e.type().ordinal() + 1);
         out.writeUTF(e.path());
         out.writeInt(e.mode());
         out.writeLong(e.mtimeSeconds());
@@ -36,6 +40,9 @@ public final class TreeWriter {
                 for (int i = 0; i < e.lengths().length; i++) {
                     out.write(e.hashes(), i * 32, 32);
                     out.writeInt(e.lengths()[i]);
+                }
+                if (digest) {
+                    out.write(e.digest());
                 }
             }
             case SYMLINK -> out.writeUTF(e.linkTarget());

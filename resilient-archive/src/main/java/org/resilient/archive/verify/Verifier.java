@@ -157,6 +157,9 @@ public final class Verifier {
             Thread.currentThread().interrupt();
             throw new ResilienceException(ErrorCode.CANCELLED, "verify was interrupted");
         } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io; // the archive tells a pack removed by a concurrent prune from a failed read
+            }
             throw new ResilienceException(ErrorCode.IO_ERROR, "verify failed: " + e.getCause(), e.getCause());
         } finally {
             pool.shutdownNow();

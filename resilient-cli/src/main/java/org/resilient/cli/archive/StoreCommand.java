@@ -45,7 +45,7 @@ final class StoreCommand implements Callable<Integer> {
             SealedBackup b = BackupVerifier.verify(dir, org.resilient.api.ProgressListener.NONE,
                     org.resilient.api.Cancellation.never());
             request = new StoreRequest(dir, b.manifest().backupId(), b.manifest().created(), b.manifest().sourceNode(),
-                    b.manifest().epoch(), b.manifestDigest());
+                    b.manifest().epoch(), b.manifestDigest()).withVerifiedDigests(b.fileDigests());
         } else {
             Instant now = Instant.now();
             request = new StoreRequest(dir, BackupId.of(now, host()), now, host(), Epoch.INITIAL, "");

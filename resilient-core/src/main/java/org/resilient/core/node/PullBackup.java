@@ -155,7 +155,8 @@ final class PullBackup {
             } else {
                 Generation g = archive.store(new StoreRequest(sealed.directory(), sealed.manifest().backupId(),
                         sealed.manifest().created(), sealed.manifest().sourceNode(), sealed.manifest().epoch(),
-                        sealed.manifestDigest()), operation(sealed.directory(), cancellation));
+                        sealed.manifestDigest()).withVerifiedDigests(sealed.fileDigests()),
+                        operation(sealed.directory(), cancellation));
                 log.info("stored {} as generation {} ({} bytes new, {} bytes stored)", sealed.manifest().backupId(),
                         g.id(), g.newBytes(), g.storedBytes());
             }
