@@ -90,7 +90,10 @@ public class MysqlBench {
         line("total", t7 - t0);
     }
 
-    /** Stores the verified backup in the `dir` archive (or a plain copy when resilient-archive is absent). */
+    /**
+     * Stores the verified backup in the `dir` archive (or a plain copy when resilient-archive is absent), with the
+     * digests just verified, as PullBackup does.
+     */
     private static String store(Path staged, BackupId id, SealedBackup pulled, Path work, String[] a) throws IOException {
         java.util.Optional<org.resilient.api.spi.ArchiveProvider> dir = java.util.ServiceLoader
                 .load(org.resilient.api.spi.ArchiveProvider.class).stream().map(java.util.ServiceLoader.Provider::get)
@@ -99,7 +102,8 @@ public class MysqlBench {
             Path archiveDir = a.length > 6 ? Path.of(a[6]) : work.resolve("archive");
             try (var archive = dir.get().open(archiveDir.toUri(), Settings.empty(), true)) {
                 archive.store(new org.resilient.api.StoreRequest(staged, id, Instant.now(), "bench", Epoch.INITIAL,
-                        pulled.manifestDigest()), org.resilient.api.OperationContext.builder(staged).build());
+                        pulled.manifestDigest()).withVerifiedDigests(pulled.fileDigests()),
+                        org.resilient.api.OperationContext.builder(staged).build());
             }
             return "dir";
         }
