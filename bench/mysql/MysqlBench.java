@@ -24,7 +24,9 @@ import org.resilient.mysql.MysqlComponentProvider;
  * the pull-backup node verifies (sha256 again) and stores the backup into the deduplicating `dir` archive
  * (resilient-archive, when on the class path; else a plain copy stands in and "archive=copy" is printed);
  * the push to the import node is a plain copy (same machine), which verifies it again and imports
- * (MysqlImporter, myloader into temporary databases + atomic swap).
+ * (MysqlImporter, myloader into temporary databases + atomic swap). As PullBackup does, the archive store runs
+ * concurrently with the push (and here also with the import node's verify and import: one machine plays both
+ * roles); "archive_wait" is the time the cycle waits for the store after the import, "total" the wall time.
  *
  * Usage: java -cp CP MysqlBench.java WORKDIR SRC_SOCKET DST_SOCKET DATABASES THREADS ROWS_PER_FILE [ARCHIVE_DIR]
  * ARCHIVE_DIR (default WORKDIR/archive) is kept between runs, as a pull-backup node keeps its archive: the first
@@ -49,6 +51,50 @@ public class MysqlBench {
         long t2 = System.nanoTime();
         SealedBackup pulled = BackupVerifier.verify(staged, ProgressListener.NONE, Cancellation.never());
         long t3 = System.nanoTime();
+        // As PullBackup runs them: the archive store of the verified copy runs concurrently with the push of the
+        // same copy to the import node; the import node (here the same machine) verifies again and imports.
+        long[] storeTimes = new long[2];
+        Throwable[] storeFailure = new Throwable[1];
+        Thread archiver = new Thread(() -> {
+            storeTimes[0] = System.nanoTime();
+            try {
+                System.out.println("archive=" + store(staged, id, pulled, work, a));
+            } catch (Throwable e) {
+                storeFailure[0] = e;
+            }
+            storeTimes[1] = System.nanoTime();
+        }, "archive-store");
+        archiver.start();
+        Path stored = work.resolve("standby-incoming").resolve(id.value());
+        copyTree(staged, stored);
+        long t4 = System.nanoTime();
+        SealedBackup verified = BackupVerifier.verify(stored, ProgressListener.NONE, Cancellation.never());
+        long t5 = System.nanoTime();
+        System.out.printf("dirty_mb_at_import %.0f%n", dirtyMb(a[2]));
+        p.importer(dst).importBackup(ImportContext.builder().directory(stored.resolve("data"))
+                .manifest(verified.manifest()).loggerName("bench.import").build());
+        long t6 = System.nanoTime();
+        archiver.join();
+        long t7 = System.nanoTime();
+        if (storeFailure[0] != null) {
+            throw new IllegalStateException("archive store failed", storeFailure[0]);
+        }
+        line("export", t1 - t0);
+        line("seal_sha256", t2 - t1);
+        line("verify_sha256", t3 - t2);
+        line("archive_store", storeTimes[1] - storeTimes[0]);
+        line("push_copy", t4 - t3);
+        line("verify_again", t5 - t4);
+        line("import", t6 - t5);
+        line("archive_wait", t7 - t6);
+        line("total", t7 - t0);
+    }
+
+    /**
+     * Stores the verified backup in the `dir` archive (or a plain copy when resilient-archive is absent), with the
+     * digests just verified, as PullBackup does.
+     */
+    private static String store(Path staged, BackupId id, SealedBackup pulled, Path work, String[] a) throws IOException {
         java.util.Optional<org.resilient.api.spi.ArchiveProvider> dir = java.util.ServiceLoader
                 .load(org.resilient.api.spi.ArchiveProvider.class).stream().map(java.util.ServiceLoader.Provider::get)
                 .filter(ap -> ap.scheme().equals("dir")).findFirst();
@@ -56,30 +102,23 @@ public class MysqlBench {
             Path archiveDir = a.length > 6 ? Path.of(a[6]) : work.resolve("archive");
             try (var archive = dir.get().open(archiveDir.toUri(), Settings.empty(), true)) {
                 archive.store(new org.resilient.api.StoreRequest(staged, id, Instant.now(), "bench", Epoch.INITIAL,
-                        pulled.manifestDigest()), org.resilient.api.OperationContext.builder(staged).build());
+                        pulled.manifestDigest()).withVerifiedDigests(pulled.fileDigests()),
+                        org.resilient.api.OperationContext.builder(staged).build());
             }
-            System.out.println("archive=dir");
-        } else {
-            copyTree(staged, work.resolve("archive").resolve(id.value()));
-            System.out.println("archive=copy");
+            return "dir";
         }
-        long t3b = System.nanoTime();
-        Path stored = work.resolve("standby-incoming").resolve(id.value());
-        copyTree(staged, stored);
-        long t4 = System.nanoTime();
-        SealedBackup verified = BackupVerifier.verify(stored, ProgressListener.NONE, Cancellation.never());
-        long t5 = System.nanoTime();
-        p.importer(dst).importBackup(ImportContext.builder().directory(stored.resolve("data"))
-                .manifest(verified.manifest()).loggerName("bench.import").build());
-        long t6 = System.nanoTime();
-        line("export", t1 - t0);
-        line("seal_sha256", t2 - t1);
-        line("verify_sha256", t3 - t2);
-        line("archive_store", t3b - t3);
-        line("push_copy", t4 - t3b);
-        line("verify_again", t5 - t4);
-        line("import", t6 - t5);
-        line("total", t6 - t0);
+        copyTree(staged, work.resolve("archive").resolve(id.value()));
+        return "copy";
+    }
+
+    /** Dirty pages of the standby's buffer pool, in MB: what a load has to write back besides its own pages. */
+    private static double dirtyMb(String socket) throws java.sql.SQLException {
+        try (var c = java.sql.DriverManager.getConnection("jdbc:mariadb://localhost/?localSocket=" + socket + "&user=root");
+             var rs = c.createStatement().executeQuery("SELECT VARIABLE_VALUE * 16 / 1024 FROM information_schema.GLOBAL_STATUS"
+                     + " WHERE VARIABLE_NAME = 'INNODB_BUFFER_POOL_PAGES_DIRTY'")) {
+            rs.next();
+            return rs.getDouble(1);
+        }
     }
 
     private static void line(String phase, long nanos) {

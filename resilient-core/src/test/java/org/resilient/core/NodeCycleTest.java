@@ -55,6 +55,8 @@ class NodeCycleTest {
         FakeComponent.BLOCK_EXPORT = null;
         FakeComponent.EXPORT_STARTED = null;
         FakeTransport.INBOXES.clear();
+        FakeTransport.ON_PUSH = null;
+        FakeArchive.ON_STORE = null;
         db0 = uri("db0");
         pbs = uri("pbs1");
         db1 = uri("db1");
@@ -111,6 +113,86 @@ class NodeCycleTest {
         assertEquals(second, s.lastImport().backupId());
         assertTrue(s.healthy());
         assertTrue(Files.exists(dir.resolve("db0/backup").resolve(second.value()).resolve("SIGNATURE")));
+    }
+
+    @Test
+    @DisplayName("the pull-backup node stores a backup in the archive while it pushes it to the import nodes")
+    void archiveAndPushOverlap() {
+        CountDownLatch storing = new CountDownLatch(1);
+        CountDownLatch pushing = new CountDownLatch(1);
+        FakeArchive.ON_STORE = () -> meet(storing, pushing, "the push did not start while the archive stored");
+        FakeTransport.ON_PUSH = () -> meet(pushing, storing, "the archive did not store while the push ran");
+        BackupId id = cycle("v1");
+        assertEquals(List.of(id), FakeArchive.ARCHIVES.get(archive).stream().map(g -> g.backupId()).toList());
+        assertEquals("v1", FakeComponent.STORES.get("db1"));
+        assertTrue(pbsNode.status().healthy());
+    }
+
+    /** Signals {@code mine}, then waits (with a deadline) until the other side signalled too. */
+    private static void meet(CountDownLatch mine, CountDownLatch other, String failure) {
+        mine.countDown();
+        try {
+            if (!other.await(30, TimeUnit.SECONDS)) {
+                throw new ResilienceException(ErrorCode.INTERNAL, failure);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ResilienceException(ErrorCode.CANCELLED, "interrupted");
+        }
+    }
+
+    @Test
+    @DisplayName("an archive failure fails the job even though the push went through; the retry archives it")
+    void archiveFailureIsReportedAndRetried() {
+        cycle("v1");
+        FakeComponent.STORES.put("live0", "v2");
+        clock.advance(Duration.ofMinutes(60));
+        BackupId id = leader.exportNow();
+        FakeArchive.ON_STORE = () -> {
+            throw new ResilienceException(ErrorCode.IO_ERROR, "archive disk full");
+        };
+        ResilienceException e = assertThrows(ResilienceException.class, () -> pbsNode.poll());
+        assertEquals(ErrorCode.IO_ERROR, e.code());
+        assertTrue(e.getMessage().contains("archive disk full"), e.getMessage());
+        NodeStatus s = pbsNode.status();
+        assertFalse(s.healthy());
+        assertFalse(s.lastRun("archive").orElseThrow().ok());
+        assertTrue(s.lastRun("push").orElseThrow().ok());
+        assertEquals(id, s.pending(), "the job stays pending for a retry");
+        assertEquals(1, FakeArchive.ARCHIVES.get(archive).size());
+        assertEquals(Optional.of(id), import1.poll(), "the verified copy was pushed meanwhile");
+        FakeArchive.ON_STORE = null;
+        assertEquals(Optional.of(id), pbsNode.poll());
+        assertEquals(2, FakeArchive.ARCHIVES.get(archive).size());
+        assertTrue(pbsNode.status().healthy());
+        assertEquals(Optional.empty(), import1.poll(), "the re-push of a backup it has is a no-op");
+        assertEquals(Optional.of(id), import2.poll());
+    }
+
+    @Test
+    @DisplayName("when both the archive and the push fail, the job's error names both")
+    void archiveAndPushFailuresAreBothReported() {
+        FakeComponent.STORES.put("live0", "v1");
+        clock.advance(Duration.ofMinutes(60));
+        BackupId id = leader.exportNow();
+        FakeArchive.ON_STORE = () -> {
+            throw new ResilienceException(ErrorCode.IO_ERROR, "archive disk full");
+        };
+        FakeTransport.ON_PUSH = () -> {
+            throw new ResilienceException(ErrorCode.UNREACHABLE, "standby host down");
+        };
+        ResilienceException e = assertThrows(ResilienceException.class, () -> pbsNode.poll());
+        assertTrue(e.getMessage().contains("archive disk full") && e.getMessage().contains("standby host down"), e.getMessage());
+        NodeStatus s = pbsNode.status();
+        assertFalse(s.lastRun("archive").orElseThrow().ok());
+        assertFalse(s.lastRun("push").orElseThrow().ok());
+        assertEquals(id, s.pending());
+        assertEquals(Optional.empty(), import1.poll());
+        FakeArchive.ON_STORE = null;
+        FakeTransport.ON_PUSH = null;
+        assertEquals(Optional.of(id), pbsNode.poll());
+        assertEquals(Optional.of(id), import1.poll());
+        assertEquals(1, FakeArchive.ARCHIVES.get(archive).size());
     }
 
     @Test

@@ -45,9 +45,14 @@ final class DumpLayout {
 
         /** Files myloader needs to load the base tables (not views: their placeholder tables are skipped). */
         List<Path> tableFiles() {
+            return tableFiles(tables());
+        }
+
+        /** Files myloader needs to load these base tables. */
+        List<Path> tableFiles(java.util.Set<String> tables) {
             List<Path> files = new ArrayList<>();
             for (Map.Entry<String, Path> t : tableSchemas.entrySet()) {
-                if (!views.containsKey(t.getKey())) {
+                if (tables.contains(t.getKey()) && !views.containsKey(t.getKey())) {
                     files.add(t.getValue());
                     files.addAll(tableData.getOrDefault(t.getKey(), List.of()));
                 }
@@ -84,6 +89,7 @@ final class DumpLayout {
     final Path directory;
     final Map<String, Database> databases = new LinkedHashMap<>();
     final Path metadata;
+    private List<String> schemaTexts;
 
     private DumpLayout(Path directory, Path metadata) {
         this.directory = directory;
@@ -144,6 +150,25 @@ final class DumpLayout {
                 + "databases=" + String.join(",", databases) + "\n"
                 + "tool=" + toolVersion.replaceAll("[\\r\\n]", " ").trim() + "\n";
         Files.writeString(dir.resolve(DESCRIPTION), text, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The texts of every table schema file of the dump (every database: foreign keys may cross them).
+     *
+     * @return the texts, read once and kept
+     * @throws IOException if a file cannot be read
+     */
+    List<String> tableSchemaTexts() throws IOException {
+        if (schemaTexts == null) {
+            List<String> texts = new ArrayList<>();
+            for (Database db : databases.values()) {
+                for (Path f : db.tableSchemas.values()) {
+                    texts.add(Files.readString(f, StandardCharsets.UTF_8));
+                }
+            }
+            schemaTexts = List.copyOf(texts);
+        }
+        return schemaTexts;
     }
 
     /**

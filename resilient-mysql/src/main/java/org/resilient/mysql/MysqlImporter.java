@@ -1,11 +1,14 @@
 package org.resilient.mysql;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -23,6 +26,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code SET GLOBAL read_only=1}: applications cannot write to the standby until it is promoted;</li>
  *   <li>{@code myloader} loads each database's tables into a temporary database {@code <db>__rtmp};</li>
  *   <li>the loaded tables are checked against the backup's table list;</li>
+ *   <li>the plain secondary keys of big InnoDB tables, left out of their {@code CREATE TABLE} for a faster
+ *       load, are built (see {@link DeferredKeys}), while the other tables load (see {@link KeyBuilder});</li>
  *   <li>one atomic {@code RENAME TABLE} moves the current tables of every database aside into
  *       {@code <db>__rold} and the loaded ones in (see {@link StandbySwap});</li>
  *   <li>views, triggers, routines and events are recreated in the target databases from the backup, events
@@ -38,9 +43,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class MysqlImporter implements Importer {
     private static final int LOAD_ATTEMPTS = 3;
+    /**
+     * Tables with less data than this are loaded with all their keys: the separate key build then costs
+     * more (one more statement and scan) than it saves.
+     */
+    static final long DEFER_KEYS_MIN_BYTES = 32L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(MysqlImporter.class);
 
     private final MysqlSettings settings;
+    private final long deferKeysMinBytes;
 
     /**
      * An importer for the standby the settings describe.
@@ -48,7 +59,19 @@ public final class MysqlImporter implements Importer {
      * @param settings the component's settings
      */
     public MysqlImporter(MysqlSettings settings) {
+        this(settings, DEFER_KEYS_MIN_BYTES);
+    }
+
+    /**
+     * An importer that builds the plain secondary keys of InnoDB tables with at least this much data after
+     * loading them (see {@link DeferredKeys}); tests lower the threshold to exercise it on small tables.
+     *
+     * @param settings the component's settings
+     * @param deferKeysMinBytes the threshold in bytes of dump data; {@link Long#MAX_VALUE} never defers
+     */
+    MysqlImporter(MysqlSettings settings, long deferKeysMinBytes) {
         this.settings = settings;
+        this.deferKeysMinBytes = deferKeysMinBytes;
     }
 
     @Override
@@ -63,6 +86,7 @@ public final class MysqlImporter implements Importer {
         try (MysqlConnection c = MysqlConnection.open(settings)) {
             c.execute("SET GLOBAL read_only=1");
             Path links = Files.createTempDirectory("resilient-myloader-");
+            KeyBuilder keys = new KeyBuilder(settings, context);
             try {
                 for (DumpLayout.Database db : dbs) {
                     c.execute("DROP DATABASE IF EXISTS " + DatabaseNames.q(DatabaseNames.loading(db.name)));
@@ -72,25 +96,30 @@ public final class MysqlImporter implements Importer {
                 int done = 0;
                 for (DumpLayout.Database db : dbs) {
                     context.progress().progress("myloader", done++, dbs.size(), "databases");
-                    load(c, myloader, layout, db, links.resolve(db.name), context);
+                    load(c, myloader, layout, db, links.resolve(db.name), context, keys);
                     context.cancellation().throwIfCancelled("mysql import");
                 }
                 context.progress().progress("check", 0, dbs.size(), "databases");
                 for (DumpLayout.Database db : dbs) {
                     checkLoaded(c, db);
                 }
-                context.cancellation().throwIfCancelled("mysql import");
                 long loaded = System.nanoTime();
+                keys.awaitAll();
+                context.cancellation().throwIfCancelled("mysql import");
+                long keyed = System.nanoTime();
                 context.progress().progress("swap", 0, 1, "swaps");
                 new StandbySwap(c, dbs).run();
                 context.progress().progress("swap", 1, 1, "swaps");
-                LOG.info("imported {} into databases {} on {} (load and check {} s, swap and clean-up {} s)",
-                        context.backupId(), dbs.stream().map(d -> d.name).toList(), settings.where(),
-                        seconds(loaded - started), seconds(System.nanoTime() - loaded));
-            } catch (RuntimeException e) {
+                LOG.info("imported {} into databases {} on {} (load and check {} s, then waited {} s for the deferred"
+                        + " keys of {} table(s), swap and clean-up {} s)", context.backupId(),
+                        dbs.stream().map(d -> d.name).toList(), settings.where(), seconds(loaded - started),
+                        seconds(keyed - loaded), keys.count(), seconds(System.nanoTime() - keyed));
+            } catch (RuntimeException | IOException e) {
+                keys.abort(c);
                 dropLoading(c, dbs);
                 throw e;
             } finally {
+                keys.close();
                 deleteTree(links);
             }
         } catch (IOException e) {
@@ -135,21 +164,45 @@ public final class MysqlImporter implements Importer {
         return out;
     }
 
-    /** Loads one database's tables into its temporary twin, through a directory of links to its files only. */
+    /**
+     * Loads one database's tables into its temporary twin, through directories of links to its files only
+     * (and rewritten schema files for the tables whose keys are built afterwards). The tables with deferred
+     * keys are loaded first; their key builds then run on the key builder's thread while myloader loads the
+     * other tables.
+     */
     private void load(MysqlConnection c, Path myloader, DumpLayout layout, DumpLayout.Database db, Path linkDir,
-                      ImportContext context) throws IOException {
+                      ImportContext context, KeyBuilder keys) throws IOException {
         String tmp = DatabaseNames.loading(db.name);
         c.execute("CREATE DATABASE " + DatabaseNames.q(tmp) + db.charsetClause());
-        List<Path> files = db.tableFiles();
-        if (files.isEmpty()) {
-            return;
+        Map<Path, String> rewritten = new HashMap<>();
+        Map<String, String> alters = deferKeys(layout, db, rewritten);
+        Set<String> others = new TreeSet<>(db.tables());
+        others.removeAll(alters.keySet());
+        if (!alters.isEmpty()) {
+            runMyloader(c, myloader, layout, db, alters.keySet(), rewritten, linkDir.resolve("deferred-keys"), context);
+            alters.values().forEach(keys::submit);
         }
+        if (!others.isEmpty()) {
+            runMyloader(c, myloader, layout, db, others, rewritten, linkDir.resolve("tables"), context);
+        }
+    }
+
+    /** Runs myloader over some tables of a database, through a directory of links to their files. */
+    private void runMyloader(MysqlConnection c, Path myloader, DumpLayout layout, DumpLayout.Database db,
+                             Set<String> tables, Map<Path, String> rewritten, Path linkDir, ImportContext context)
+            throws IOException {
+        String tmp = DatabaseNames.loading(db.name);
         // myloader 0.10 would also run the view, trigger and routine files (and split routines wrongly);
         // it only sees the base tables here, the rest is recreated after the swap.
         Files.createDirectories(linkDir);
         Files.createSymbolicLink(linkDir.resolve("metadata"), layout.metadata);
-        for (Path f : files) {
-            Files.createSymbolicLink(linkDir.resolve(f.getFileName()), f);
+        for (Path f : db.tableFiles(tables)) {
+            String schema = rewritten.get(f);
+            if (schema != null) {
+                Files.writeString(linkDir.resolve(f.getFileName()), schema, StandardCharsets.UTF_8);
+            } else {
+                Files.createSymbolicLink(linkDir.resolve(f.getFileName()), f);
+            }
         }
         for (int attempt = 1; ; attempt++) {
             try (DefaultsFile defaults = DefaultsFile.create(settings)) {
@@ -160,17 +213,48 @@ public final class MysqlImporter implements Importer {
                 return;
             } catch (ResilienceException e) {
                 // myloader's threads insert into the same table and InnoDB can pick one of them as a deadlock
-                // victim; myloader 0.10 does not retry the statement. Loading the database again is safe: it
-                // is a temporary one, invisible until the swap.
+                // victim; myloader 0.10 does not retry the statement. Loading these tables again is safe: they
+                // are in a temporary database, invisible until the swap.
                 if (attempt >= LOAD_ATTEMPTS || !isDeadlock(e)) {
                     throw e;
                 }
                 LOG.warn("myloader hit a lock deadlock loading {} (attempt {} of {}); loading it again", db.name,
                         attempt, LOAD_ATTEMPTS);
-                c.execute("DROP DATABASE IF EXISTS " + DatabaseNames.q(tmp));
-                c.execute("CREATE DATABASE " + DatabaseNames.q(tmp) + db.charsetClause());
+                for (String t : tables) {
+                    c.execute("DROP TABLE IF EXISTS " + DatabaseNames.q(tmp) + "." + DatabaseNames.q(t));
+                }
             }
         }
+    }
+
+    /**
+     * Picks the big tables whose plain secondary keys are built after the load, puts their rewritten schema
+     * into {@code rewritten} and returns, by table, the statements that add the keys to the loaded tables.
+     */
+    private Map<String, String> deferKeys(DumpLayout layout, DumpLayout.Database db, Map<Path, String> rewritten)
+            throws IOException {
+        Map<String, String> builds = new java.util.TreeMap<>();
+        if (deferKeysMinBytes == Long.MAX_VALUE) {
+            return builds;
+        }
+        Set<String> referenced = DeferredKeys.referencedTables(layout.tableSchemaTexts());
+        for (String table : db.tables()) {
+            long bytes = 0;
+            for (Path f : db.tableData.getOrDefault(table, List.of())) {
+                bytes += Files.size(f);
+            }
+            if (bytes < deferKeysMinBytes) {
+                continue;
+            }
+            Path schemaFile = db.tableSchemas.get(table);
+            var split = DeferredKeys.split(Files.readString(schemaFile, StandardCharsets.UTF_8), table, referenced);
+            if (split.isPresent()) {
+                rewritten.put(schemaFile, split.get().schema());
+                builds.put(table, split.get().alter(DatabaseNames.q(DatabaseNames.loading(db.name)) + "."
+                        + DatabaseNames.q(table)));
+            }
+        }
+        return builds;
     }
 
     static boolean isDeadlock(ResilienceException e) {

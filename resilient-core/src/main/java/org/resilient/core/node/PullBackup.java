@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.Generation;
@@ -23,8 +25,9 @@ import org.slf4j.Logger;
 
 /**
  * The pull-backup role, one job at a time: pull the announced backup into {@code incoming/}, verify every
- * byte, store it in the archive as a generation, apply retention, publish it locally, push it to every
- * import node and tell them. A backup that fails verification is deleted and never stored or pushed.
+ * byte, publish it locally, then store it in the archive as a generation (and apply retention) while pushing
+ * it to every import node and telling them. A backup that fails verification is deleted and never stored or
+ * pushed.
  */
 final class PullBackup {
     private final NodeContext ctx;
@@ -46,11 +49,75 @@ final class PullBackup {
         } else {
             sealed = Steps.run(ctx, "pull", job.backupId(), () -> pullAndVerify(job, incoming, cancellation));
         }
-        Steps.run(ctx, "archive", job.backupId(), () -> archive(sealed, cancellation));
         Path local = publishLocally(sealed, published);
-        Steps.run(ctx, "push", job.backupId(), () -> push(job, local, cancellation));
+        SealedBackup verified = new SealedBackup(local, sealed.manifest(), sealed.manifestDigest());
+        archiveAndPush(job, verified, cancellation);
         Retention.keepNewest(ctx.layout(), ctx.config().keepPublished(), job.backupId(), log);
-        return new SealedBackup(local, sealed.manifest(), sealed.manifestDigest());
+        return verified;
+    }
+
+    /**
+     * Stores the verified local copy in the archive while pushing the same copy to the import nodes: both
+     * only read it, and neither needs the other's result, so the import nodes need not wait for the archive.
+     * Both steps run to their end and record their outcome; if either failed the job fails (and is retried
+     * as a whole: storing a generation the archive already holds and pushing a backup a node already has
+     * are both no-ops), with every failure in the message.
+     */
+    private void archiveAndPush(JobQueue.Job job, SealedBackup verified, Cancellation cancellation) {
+        FutureTask<Void> archiving = new FutureTask<>(
+                () -> Steps.run(ctx, "archive", job.backupId(), () -> archive(verified, cancellation)), null);
+        Thread archiver = new Thread(archiving, "pull-backup-archive-" + job.backupId().value());
+        archiver.start();
+        RuntimeException pushFailure = null;
+        try {
+            Steps.run(ctx, "push", job.backupId(), () -> push(job, verified.directory(), cancellation));
+        } catch (RuntimeException e) {
+            pushFailure = e;
+        }
+        RuntimeException archiveFailure = awaitUninterruptibly(archiving);
+        if (archiveFailure == null && pushFailure == null) {
+            return;
+        }
+        if (archiveFailure == null || pushFailure == null) {
+            throw archiveFailure != null ? archiveFailure : pushFailure;
+        }
+        ErrorCode code = archiveFailure instanceof ResilienceException r ? r.code() : ErrorCode.INTERNAL;
+        ResilienceException both = new ResilienceException(code, "backup " + job.backupId() + " could neither be archived"
+                + " nor pushed; it is retried with the next run. Archive: " + archiveFailure.getMessage() + ". Push: "
+                + pushFailure.getMessage(), archiveFailure);
+        both.addSuppressed(pushFailure);
+        throw both;
+    }
+
+    /**
+     * Waits for the archive step to end, whatever happens to this thread meanwhile: the job must not end
+     * (and release the node lock) while the archive is still writing. The step itself obeys the cancellation.
+     */
+    private static RuntimeException awaitUninterruptibly(FutureTask<Void> task) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    task.get();
+                    return null;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof RuntimeException re) {
+                        return re;
+                    }
+                    if (cause instanceof Error err) {
+                        throw err;
+                    }
+                    return new ResilienceException(ErrorCode.INTERNAL, "archive step failed unexpectedly: " + cause, cause);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private SealedBackup pullAndVerify(JobQueue.Job job, Path incoming, Cancellation cancellation) {

@@ -25,6 +25,8 @@ import org.resilient.api.spi.ArchiveProvider;
 public class FakeArchive implements ArchiveProvider {
     /** Generations by archive location. */
     public static final Map<URI, List<Generation>> ARCHIVES = new ConcurrentHashMap<>();
+    /** Run at the start of every store (may throw to make it fail); null for none. */
+    public static volatile Runnable ON_STORE;
 
     @Override
     public String scheme() {
@@ -47,6 +49,10 @@ public class FakeArchive implements ArchiveProvider {
         return new Archive() {
             @Override
             public Generation store(StoreRequest r, OperationContext context) {
+                Runnable hook = ON_STORE;
+                if (hook != null) {
+                    hook.run();
+                }
                 Generation g = new Generation("g" + gens.size(), r.backupId(), r.time(), r.sourceNode(), r.epoch(),
                         r.manifestDigest(), 1, 1, 1, 1);
                 gens.add(g);

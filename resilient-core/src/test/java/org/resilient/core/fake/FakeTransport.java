@@ -28,6 +28,8 @@ import org.resilient.api.spi.TransportProvider;
 public class FakeTransport implements TransportProvider {
     /** Inboxes by node URI. */
     public static final Map<URI, Queue<Message>> INBOXES = new ConcurrentHashMap<>();
+    /** Run at the start of every push (may throw to make it fail); null for none. */
+    public static volatile Runnable ON_PUSH;
 
     @Override
     public String scheme() {
@@ -58,6 +60,10 @@ public class FakeTransport implements TransportProvider {
 
             @Override
             public void push(Path source, BackupId id, URI to, OperationContext context) {
+                Runnable hook = ON_PUSH;
+                if (hook != null) {
+                    hook.run();
+                }
                 Path dest = Path.of(to.getPath()).resolve("backup").resolve(id.value());
                 if (!Files.exists(dest)) {
                     Path tmp = Path.of(to.getPath()).resolve("incoming").resolve(id.value());
