@@ -10,7 +10,7 @@ import org.resilient.api.Settings;
 /**
  * The settings of the {@code dir} archive, read from the node's settings under the prefix {@code archive.}.
  *
- * @param compressionLevel zstd level, or 0 for no compression
+ * @param compressionLevel zstd level (negative: zstd's fast levels), or 0 for no compression
  * @param chunkMin minimum chunk size (used when the archive is created)
  * @param chunkAvg average chunk size (used when the archive is created)
  * @param chunkMax maximum chunk size (used when the archive is created)
@@ -24,8 +24,9 @@ public record ArchiveSettings(int compressionLevel, int chunkMin, int chunkAvg, 
     /** Declarations of every setting. */
     public static final List<SettingSpec> SPECS = List.of(
             SettingSpec.optional("archive.compression", SettingSpec.Type.STRING, "1",
-                    "zstd level 1-19 for new chunks, or 'none' (1 is the fastest; with 128 KiB chunks it "
-                            + "compresses dumps as well as level 3 does 64 KiB ones)"),
+                    "zstd level 1-19 for new chunks, a fast level -1 to -7 (zstd --fast=N: quicker, larger), or "
+                            + "'none' (1, the default, compresses dumps in 128 KiB chunks as well as level 3 does "
+                            + "64 KiB ones)"),
             SettingSpec.optional("archive.chunk-min", SettingSpec.Type.INT, "32768",
                     "minimum chunk size in bytes (fixed when the archive is created)"),
             SettingSpec.optional("archive.chunk-avg", SettingSpec.Type.INT, "131072",
@@ -55,11 +56,12 @@ public record ArchiveSettings(int compressionLevel, int chunkMin, int chunkAvg, 
         } else {
             try {
                 level = Integer.parseInt(c.startsWith("zstd:") ? c.substring(5) : c);
-                if (level < 1 || level > 19) {
-                    problems.append("; archive.compression must be 1-19 or 'none', not ").append(c);
+                if (level < -7 || level == 0 || level > 19) {
+                    problems.append("; archive.compression must be 1-19, -1 to -7 or 'none', not ").append(c);
                 }
             } catch (NumberFormatException e) {
-                problems.append("; archive.compression must be a zstd level 1-19 or 'none', not '").append(c).append('\'');
+                problems.append("; archive.compression must be a zstd level 1-19, a fast level -1 to -7 or 'none', not '")
+                        .append(c).append('\'');
             }
         }
         int min = s.integer("archive.chunk-min", 32768);

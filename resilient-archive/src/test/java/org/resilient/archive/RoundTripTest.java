@@ -85,6 +85,27 @@ class RoundTripTest {
     }
 
     @Test
+    @DisplayName("a fast zstd level (-3) stores compressed and restores exactly; levels out of range are refused")
+    void fastCompression() throws Exception {
+        Path src = tmp.resolve("src");
+        TestTrees.makeTree(src, 4);
+        Settings s = TestTrees.smallSettings().with("archive.compression", "-3");
+        try (DirArchive a = DirArchive.open(tmp.resolve("repo"), ArchiveSettings.from(s), true)) {
+            Generation g = a.store(TestTrees.request(src, "b1", Instant.now()), TestTrees.ctx(src));
+            assertTrue(g.storedBytes() < g.logicalBytes(), "compressed: " + g);
+            a.restore(g.id(), tmp.resolve("out"), RestoreOptions.DEFAULT, TestTrees.ctx(tmp));
+            TestTrees.assertSameTree(src, tmp.resolve("out"));
+            assertTrue(a.verify(VerifyLevel.READ_DATA, TestTrees.ctx(tmp)).ok());
+        }
+        for (String bad : new String[] {"-8", "0", "20"}) {
+            ResilienceException e = assertThrows(ResilienceException.class, () ->
+                    ArchiveSettings.from(TestTrees.smallSettings().with("archive.compression", bad)));
+            assertEquals(ErrorCode.CONFIG_INVALID, e.code());
+            assertTrue(e.getMessage().contains("-1 to -7"), e.getMessage());
+        }
+    }
+
+    @Test
     @DisplayName("the provider is found by scheme 'dir' and opens dir:, file: and plain locations")
     void provider() throws Exception {
         ArchiveProvider p = ServiceLoader.load(ArchiveProvider.class).stream().map(ServiceLoader.Provider::get)
