@@ -142,6 +142,7 @@ public final class DirArchive implements Archive {
 
     @Override
     public Generation store(StoreRequest request, OperationContext context) {
+        org.resilient.archive.index.Hashes.warmUpInBackground();
         try (RepositoryLock lock = RepositoryLock.acquire(layout.lock(), "store " + request.backupId())) {
             createDirectories(layout);
             removeTemporaries();

@@ -8,6 +8,7 @@ import java.util.HexFormat;
 public final class Hashes {
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Hashes::newDigest);
     private static final HexFormat HEX = HexFormat.of();
+    private static final java.util.concurrent.atomic.AtomicBoolean WARMED = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Hashes() {
     }
@@ -22,6 +23,29 @@ public final class Hashes {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
+        }
+    }
+
+    /**
+     * Starts, once per JVM, a background thread that gets SHA-256's block loop compiled with its CPU intrinsic
+     * before the bulk of the hashing starts. HotSpot uses the intrinsic only once C2 has compiled
+     * {@code DigestBase.implCompressMultiBlock0} (one call per update): with 128 KiB chunks that is tens of MB into
+     * a store, hashed several times slower meanwhile. 8000 one-block updates take a few milliseconds, on the core
+     * that is idle while the store starts single-threaded (lock, index, parent tree). Measured on an incremental
+     * store of 1 GB: 0.1-0.2 CPU-seconds less.
+     */
+    public static void warmUpInBackground() {
+        if (WARMED.compareAndSet(false, true)) {
+            Thread t = new Thread(() -> {
+                MessageDigest md = newDigest();
+                byte[] block = new byte[64];
+                for (int i = 0; i < 8000; i++) {
+                    md.update(block, 0, block.length);
+                }
+                md.digest();
+            }, "archive-sha-warm-up");
+            t.setDaemon(true);
+            t.start();
         }
     }
 
