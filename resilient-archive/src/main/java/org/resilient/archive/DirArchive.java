@@ -28,6 +28,7 @@ import org.resilient.api.VerifyLevel;
 import org.resilient.api.VerifyReport;
 import org.resilient.api.spi.Archive;
 import org.resilient.archive.chunking.FastCdc;
+import org.resilient.archive.index.Hashes;
 import org.resilient.archive.index.RepoIndex;
 import org.resilient.archive.lock.RepositoryLock;
 import org.resilient.archive.pack.PackDamagedException;
@@ -142,7 +143,7 @@ public final class DirArchive implements Archive {
 
     @Override
     public Generation store(StoreRequest request, OperationContext context) {
-        org.resilient.archive.index.Hashes.warmUpInBackground();
+        Hashes.warmUpInBackground();
         try (RepositoryLock lock = RepositoryLock.acquire(layout.lock(), "store " + request.backupId())) {
             createDirectories(layout);
             removeTemporaries();

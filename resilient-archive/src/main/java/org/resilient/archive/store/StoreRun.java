@@ -114,7 +114,7 @@ public final class StoreRun {
         this.request = request;
         this.context = context;
         this.generations = generations;
-        request.verifiedDigests().forEach((path, hex) -> verified.put(path, java.util.HexFormat.of().parseHex(hex)));
+        request.verifiedDigests().forEach((path, hex) -> verified.put(path, Hashes.unhex(hex)));
     }
 
     /**
@@ -274,12 +274,7 @@ public final class StoreRun {
             lengths[n++] = item.rawLength();
             hashes.write(h);
             size += item.rawLength();
-            boolean known;
-            synchronized (index) {
-                int slot = index.chunks().find(h);
-                known = slot >= 0 && index.usable(slot);
-            }
-            if (!known) {
+            if (!known(h)) {
                 if (item.stored() == null) {
                     throw new ResilienceException(ErrorCode.INTERNAL, "chunk " + Hashes.hex(h)
                             + " vanished from the index during a store");
@@ -416,13 +411,8 @@ public final class StoreRun {
                 if (aborted) {
                     throw new InterruptedException("store aborted");
                 }
-                boolean known;
-                synchronized (index) {
-                    int slot = index.chunks().find(h);
-                    known = slot >= 0 && index.usable(slot);
-                }
                 Future<FileQueue.Compressed> f = null;
-                if (!known) {
+                if (!known(h)) {
                     byte[] copy = Arrays.copyOfRange(buf, off, off + len);
                     f = compressors.submit(() -> compress(copy, level));
                 }
@@ -446,15 +436,20 @@ public final class StoreRun {
                 || !java.security.MessageDigest.isEqual(before.digest(), digest)) {
             return false;
         }
-        synchronized (index) {
-            for (int i = 0; i < before.chunkCount(); i++) {
-                int slot = index.chunks().find(before.hash(i));
-                if (slot < 0 || !index.usable(slot)) {
-                    return false;
-                }
+        for (int i = 0; i < before.chunkCount(); i++) {
+            if (!known(before.hash(i))) {
+                return false;
             }
         }
         return true;
+    }
+
+    /** Whether the archive already holds a usable copy of a chunk (in the index, its pack whole). */
+    private boolean known(byte[] hash) {
+        synchronized (index) {
+            int slot = index.chunks().find(hash);
+            return slot >= 0 && index.usable(slot);
+        }
     }
 
     /**
