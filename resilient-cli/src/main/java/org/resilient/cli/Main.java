@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  * The {@code resilient} command. Exit status 0 only on success; a failure prints what failed and what to
  * do, and exits with the status of its {@link org.resilient.api.ErrorCode}.
  */
-@Command(name = Main.NAME, mixinStandardHelpOptions = true, version = "resilient 0.1.0",
+@Command(name = "resilient", mixinStandardHelpOptions = true, version = "resilient 0.1.0",
         description = "Backup, historical archive, warm standbys and fenced failover for any stateful component.",
         subcommands = {
             DemoCommand.class,
@@ -23,7 +23,6 @@ import picocli.CommandLine.Command;
             org.resilient.cli.archive.ArchiveCommand.class,
         })
 public final class Main implements Runnable {
-    static final String NAME = "resilient";
     private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
 
     /**
