@@ -5,7 +5,8 @@
 #   --scale 1.2   size of the dump (1.2 = about 1 GiB; see GenDump.java)
 #   --gens 10     incremental generations (fresh dumps) after the first
 # env: WORK (repos, restores; default /tmp/resilient-bench-archive), DATA (the dump; default on /dev/shm),
-#      JAVA_OPTS (JVM options for resilient; default -Xmx96m -XX:+UseSerialGC)
+#      JAVA_OPTS (JVM options for resilient; default -Xmx96m -Xmn16m -XX:+UseSerialGC: a store allocates about
+#      50 MB per GiB, so a small young generation costs nothing and keeps the resident set near the live set)
 #
 # For each workload it generates generation 0 of the dump, stores it with resilient, restic 0.14 and borg 1.2,
 # then writes N fresh dumps (every file rewritten) and stores each with the three tools, then restores the last
@@ -38,7 +39,7 @@ if [ -z "${DATA:-}" ]; then
     DATA=$WORK/data
   fi
 fi
-JAVA_OPTS=${JAVA_OPTS:--Xmx96m -XX:+UseSerialGC}
+JAVA_OPTS=${JAVA_OPTS:--Xmx96m -Xmn16m -XX:+UseSerialGC}
 
 need() {
   if ! command -v "$1" >/dev/null 2>&1; then
