@@ -6,7 +6,7 @@
 # usage: bench/archive/restore.sh [--scale 1.2] [--rounds 5] [--check]
 #   --check   diff every resilient restore against the source
 # env: WORK (repos and restores, on disk; default /tmp/resilient-bench-restore), DATA (the dump; default on
-#      /dev/shm), JAVA_OPTS (default -Xmx96m -XX:+UseSerialGC, as in run.sh)
+#      /dev/shm), JAVA_OPTS (default -Xmx96m -Xmn16m -XX:+UseSerialGC, as in run.sh)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SCALE=1.2
@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
 done
 WORK=${WORK:-/tmp/resilient-bench-restore}
 DATA=${DATA:-/dev/shm/resilient-bench-restore-data}
-JAVA_OPTS=${JAVA_OPTS:--Xmx96m -XX:+UseSerialGC}
+JAVA_OPTS=${JAVA_OPTS:--Xmx96m -Xmn16m -XX:+UseSerialGC}
 command -v restic >/dev/null || { echo "restic is needed (apt-get install restic)" >&2; exit 2; }
 
 mkdir -p "$WORK/lib"

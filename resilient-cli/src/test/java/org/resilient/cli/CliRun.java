@@ -8,7 +8,7 @@ record CliRun(int status, String out, String err) {
     static CliRun of(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int status = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        int status = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
         return new CliRun(status, out.toString(), err.toString());
     }
 

@@ -13,6 +13,9 @@ import org.resilient.archive.index.Hashes;
  * the previous version's next chunk (see {@link PreviousChunks}); one instance per thread.
  */
 public final class FileChunker {
+    // FileInputStream copies every read through a malloc buffer of the read's size: 64 KiB reads, which stay in the
+    // L2 cache for that copy, took 0.1-0.2 CPU-s less per GB than 8 MiB reads (measured 8 MiB to 32 KiB).
+    private static final int READ = 64 << 10;
     private final FastCdc cdc;
     private final byte[] buf;
     private final MessageDigest sha = Hashes.newDigest();
@@ -80,7 +83,7 @@ public final class FileChunker {
                     start = 0;
                 }
                 while (end < buf.length) {
-                    int r = in.read(buf, end, buf.length - end);
+                    int r = in.read(buf, end, Math.min(READ, buf.length - end));
                     if (r < 0) {
                         eof = true;
                         break;

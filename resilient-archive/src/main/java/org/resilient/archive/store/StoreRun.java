@@ -52,6 +52,9 @@ import org.resilient.archive.tree.TreeWriter;
 public final class StoreRun {
     private static final long QUEUE_BYTES = 4L << 20;
     private static final int QUEUE_COUNT = 1 << 16;
+    // Free chunk arrays kept for reuse: the raw and compressed chunks in flight stay under this (QUEUE_BYTES per
+    // file queue, a few queues at a time, rounded up to powers of two).
+    private static final long POOL_BYTES = 24L << 20;
 
     private final Layout layout;
     private final Future<RepoIndex> indexLoad;
@@ -60,6 +63,7 @@ public final class StoreRun {
     private final ArchiveSettings settings;
     private final FastCdc cdc;
     private final StoreRequest request;
+    private final ChunkArrays arrays;
     private final OperationContext context;
     private final List<Generation> generations;
     private final java.util.concurrent.atomic.AtomicLong guidedBytes = new java.util.concurrent.atomic.AtomicLong();
@@ -114,6 +118,7 @@ public final class StoreRun {
         this.request = request;
         this.context = context;
         this.generations = generations;
+        this.arrays = new ChunkArrays(cdc.max(), POOL_BYTES);
         request.verifiedDigests().forEach((path, hex) -> verified.put(path, Hashes.unhex(hex)));
     }
 
@@ -314,6 +319,7 @@ public final class StoreRun {
             }
         }
         long offset = pack.append(h, c.bytes(), c.length(), rawLength, c.zstd());
+        arrays.give(c.bytes()); // written: free for the next chunk
         synchronized (index) {
             index.addChunk(h, packNo, offset, c.length(), rawLength, c.zstd());
         }
@@ -413,8 +419,9 @@ public final class StoreRun {
                 }
                 Future<FileQueue.Compressed> f = null;
                 if (!known(h)) {
-                    byte[] copy = Arrays.copyOfRange(buf, off, off + len);
-                    f = compressors.submit(() -> compress(copy, level));
+                    byte[] copy = arrays.take(len);
+                    System.arraycopy(buf, off, copy, 0, len);
+                    f = compressors.submit(() -> compress(copy, len, level));
                 }
                 q.put(new FileQueue.Item(h, len, f, null, false));
             });
@@ -480,13 +487,17 @@ public final class StoreRun {
         return parent == null ? null : parent.id();
     }
 
-    private FileQueue.Compressed compress(byte[] raw, int level) {
+    /**
+     * Compresses a chunk held in a pooled array ({@code length} bytes of it). The result is in a pooled array too;
+     * the raw array goes back to the pool unless it is itself the result (no compression, or none that helps).
+     */
+    private FileQueue.Compressed compress(byte[] raw, int length, int level) {
         if (level == 0) {
-            return new FileQueue.Compressed(raw, raw.length, false);
+            return new FileQueue.Compressed(raw, length, false);
         }
         // Contexts and their output buffers are pooled per store and freed at its end: creating a context per
-        // chunk costs more than compressing the chunk, a fresh output buffer per chunk costs its zeroing, and
-        // thread-locals would leak native memory in short-lived pools.
+        // chunk costs more than compressing the chunk, and thread-locals would leak native memory in short-lived
+        // pools.
         Compressor c = compressorPool.poll();
         if (c == null) {
             ZstdCompressCtx ctx = new ZstdCompressCtx();
@@ -497,19 +508,24 @@ public final class StoreRun {
         int n;
         byte[] stored;
         try {
-            int bound = (int) Zstd.compressBound(raw.length);
+            int bound = (int) Zstd.compressBound(length);
             if (c.out.length < bound) {
                 c.out = new byte[bound];
             }
-            n = c.ctx.compressByteArray(c.out, 0, c.out.length, raw, 0, raw.length);
-            stored = n < raw.length ? Arrays.copyOf(c.out, n) : null;
+            n = c.ctx.compressByteArray(c.out, 0, c.out.length, raw, 0, length);
+            stored = null;
+            if (n < length) {
+                // Copied out so that chunks waiting for the writer hold little more than their compressed size.
+                stored = arrays.take(n);
+                System.arraycopy(c.out, 0, stored, 0, n);
+            }
         } finally {
             compressorPool.add(c);
         }
         if (stored == null) {
-            return new FileQueue.Compressed(raw, raw.length, false);
+            return new FileQueue.Compressed(raw, length, false);
         }
-        // An exact copy, so that chunks waiting for the writer hold only their compressed size.
+        arrays.give(raw);
         return new FileQueue.Compressed(stored, n, true);
     }
 }

@@ -7,7 +7,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +17,8 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import org.resilient.api.BackupId;
 import org.resilient.api.Epoch;
@@ -26,6 +27,7 @@ import org.resilient.archive.index.Hashes;
 import org.resilient.archive.pack.PackDamagedException;
 import org.resilient.archive.pack.PackVersionException;
 import org.resilient.archive.repo.AtomicFiles;
+import org.resilient.archive.repo.PropertiesText;
 
 /**
  * A generation file: its tree (zstd-compressed) and its metadata, with a checksum over the whole.
@@ -84,23 +86,20 @@ public final class GenerationFile {
         });
     }
 
-    private static byte[] metadata(Generation g) throws IOException {
-        Properties p = new Properties();
-        p.setProperty("id", g.id());
-        p.setProperty("backup", g.backupId().value());
-        p.setProperty("time", g.time().toString());
-        p.setProperty("source", g.sourceNode());
-        p.setProperty("epoch", Long.toString(g.epoch().value()));
-        p.setProperty("manifest", g.manifestDigest() == null ? "" : g.manifestDigest());
-        p.setProperty("files", Long.toString(g.fileCount()));
-        p.setProperty("logical", Long.toString(g.logicalBytes()));
-        p.setProperty("new", Long.toString(g.newBytes()));
-        p.setProperty("stored", Long.toString(g.storedBytes()));
-        StringWriter w = new StringWriter();
-        p.store(w, null);
-        // Drop the date comment Properties adds: the file's bytes depend only on the generation.
-        String text = w.toString().replaceFirst("^#.*\\R", "");
-        return text.getBytes(StandardCharsets.UTF_8);
+    private static byte[] metadata(Generation g) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("id", g.id());
+        p.put("backup", g.backupId().value());
+        p.put("time", g.time().toString());
+        p.put("source", g.sourceNode());
+        p.put("epoch", Long.toString(g.epoch().value()));
+        p.put("manifest", g.manifestDigest() == null ? "" : g.manifestDigest());
+        p.put("files", Long.toString(g.fileCount()));
+        p.put("logical", Long.toString(g.logicalBytes()));
+        p.put("new", Long.toString(g.newBytes()));
+        p.put("stored", Long.toString(g.storedBytes()));
+        // Read back with Properties.load; the bytes depend only on the generation.
+        return PropertiesText.format(p).getBytes(StandardCharsets.UTF_8);
     }
 
     /**
