@@ -19,7 +19,8 @@ final class ChunkArrays {
     /**
      * Creates a pool.
      *
-     * @param largest the largest array to pool (the chunker's maximum chunk size, or the compress bound of it)
+     * @param largest the largest array to pool (the chunker's maximum chunk size: a compressed chunk is kept only
+     *     when smaller than its raw bytes)
      * @param maxBytes the most bytes of free arrays to keep
      */
     @SuppressWarnings("unchecked")
