@@ -10,9 +10,9 @@ rm -rf "$WORK/cds-train"
 CDS="-Xlog:disable -Xlog:all=warning:stderr -Xlog:cds=off -Xlog:cds+dynamic=off"
 [ -s "$JSA" ] && CDS="$CDS -XX:SharedArchiveFile=$JSA"
 # As ./resilient does: zstd-jni's native library is unpacked once instead of into /tmp at every start.
-ZJAR=$(tr ':' '\n' <<< "$CP" | grep '/zstd-jni-.*\.jar$' | head -1)
+ZJAR=$(tr ':' '\n' <<< "$CP" | grep '/zstd-jni-.*\.jar$' | head -1 || true)
 ZNAME="lib$(basename "$ZJAR" .jar).so"
 rm -rf "$WORK/native" && mkdir -p "$WORK/native"
-(cd "$WORK/native" && { unzip -q "$ZJAR" "linux/amd64/$ZNAME" 2>/dev/null || jar xf "$ZJAR" "linux/amd64/$ZNAME"; }) >/dev/null 2>&1
+(cd "$WORK/native" && { unzip -q "$ZJAR" "linux/amd64/$ZNAME" 2>/dev/null || jar xf "$ZJAR" "linux/amd64/$ZNAME"; }) >/dev/null 2>&1 || true
 [ -s "$WORK/native/linux/amd64/$ZNAME" ] && CDS="$CDS -DZstdNativePath=$WORK/native/linux/amd64/$ZNAME"
 RES="java $JAVA_OPTS $CDS -cp $CP org.resilient.archive.tool.ArchiveTool"
