@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark of resilient's dir archive against restic and borg on database-dump-like data.
 #
-# usage: bench/archive/run.sh [--scale S] [--gens N] [--workloads "typical adversarial"] [--skip-4g]
+# usage: bench/archive/run.sh [--scale S] [--gens N] [--rounds R] [--workloads "typical adversarial"] [--skip-4g]
 #   --scale 1.2   size of the dump (1.2 = about 1 GiB; see GenDump.java)
 #   --gens 10     incremental generations (fresh dumps) after the first
+#   --rounds 3    first ingests and restores measured per tool (alternating tools; the table shows medians)
 # env: WORK (repos, restores; default /tmp/resilient-bench-archive), DATA (the dump; default on /dev/shm),
 #      JAVA_OPTS (JVM options for resilient; default -Xmx96m -Xmn16m -XX:+UseSerialGC: a store allocates about
 #      50 MB per GiB, so a small young generation costs nothing and keeps the resident set near the live set)
@@ -13,6 +14,10 @@
 # generation with each tool (checked byte for byte with diff -r), then prunes each archive to its last 5
 # generations (resilient's is verified with --read-data afterwards). All three run in the same loop, on the same
 # data, one after the other, so machine load affects them alike. Peak RSS comes from /usr/bin/time -v.
+# The first ingest and the restore are single runs of a few seconds, where a burst of load from another tenant of
+# the machine shows as a different ratio from run to run (session 4: 1.24x to 1.50x borg's ingest in five runs).
+# So both are measured R times, the tools alternating within each round (the first ingest again into fresh
+# repositories, each restore checked with diff -r), and the table reports the medians; every run is printed.
 # resilient runs as the archive module's own command (java -cp ... ArchiveTool: the engine behind `resilient
 # archive`, without the CLI's picocli and registry start-up, about 0.3 s more per command) with class-data sharing
 # as ./resilient uses it (cds.sh).
@@ -20,12 +25,14 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SCALE=1.2
 GENS=10
+ROUNDS=3
 WORKLOADS="typical adversarial"
 SKIP4G=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) SCALE=$2; shift 2 ;;
     --gens) GENS=$2; shift 2 ;;
+    --rounds) ROUNDS=$2; shift 2 ;;
     --workloads) WORKLOADS=$2; shift 2 ;;
     --skip-4g) SKIP4G=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -80,6 +87,24 @@ measure() {
   echo "$name $(awk '{ printf "%s %s %.2f", $1, $2, $3 + $4 }' "$WORK/time.txt")" >> "$RESULTS"
 }
 
+# ingest_rounds R: rounds 2..ROUNDS of the first ingest: generation 0 (in $DATA) stored again by each tool in
+# turn, into fresh repositories removed afterwards (round 1 is the store of generation 0 into the kept ones).
+ingest_rounds() {
+  local R=$1 r
+  for r in $(seq 2 "$ROUNDS"); do
+    rm -rf "$R/again"; mkdir -p "$R/again"
+    $RES init --repo "$R/again/resilient" > /dev/null 2>> "$WORK/log.txt"
+    measure "resilient-ingest$r" $RES store "$DATA" --repo "$R/again/resilient" --backup-id gen0
+    restic -r "$R/again/restic" --cache-dir "$R/again/restic-cache" init -q > /dev/null
+    measure "restic-ingest$r" restic -r "$R/again/restic" --cache-dir "$R/again/restic-cache" backup -q \
+      --host bench "$DATA"
+    BORG_BASE_DIR=$R/again/borg-base borg init -e none "$R/again/borg"
+    measure "borg-ingest$r" env BORG_BASE_DIR="$R/again/borg-base" borg create "$R/again/borg::gen0" "$DATA"
+    echo "  first ingest, round $r of $ROUNDS" >&2
+  done
+  rm -rf "$R/again"
+}
+
 run_workload() {
   local wl=$1
   RESULTS=$WORK/results-$wl.txt
@@ -101,18 +126,24 @@ run_workload() {
     measure "restic-store$g" restic -r "$R/restic" --cache-dir "$R/restic-cache" backup -q --host bench "$DATA"
     measure "borg-store$g" env BORG_BASE_DIR="$R/borg-base" borg create "$R/borg::gen$g" "$DATA"
     echo "  $wl generation $g stored ($bytes bytes)" >&2
+    if [ "$g" = 0 ]; then
+      ingest_rounds "$R"
+    fi
   done
   for t in resilient restic borg; do
     echo "size-$t $(du -sb "$R/$t" | cut -f1) 0" >> "$RESULTS"
   done
-  rm -rf "$R/out-resilient" "$R/out-restic" "$R/out-borg"
-  measure restore-resilient $RES restore "$last_gen" "$R/out-resilient" --repo "$R/resilient"
-  measure restore-restic restic -r "$R/restic" --cache-dir "$R/restic-cache" restore latest --target "$R/out-restic" -q
-  mkdir -p "$R/out-borg"
-  measure restore-borg sh -c "cd '$R/out-borg' && BORG_BASE_DIR='$R/borg-base' borg extract '$R/borg::gen$GENS'"
-  diff -r "$DATA" "$R/out-resilient" > /dev/null || { echo "resilient restore differs!" >&2; exit 1; }
-  diff -r "$DATA" "$R/out-restic$DATA" > /dev/null || { echo "restic restore differs!" >&2; exit 1; }
-  diff -r "$DATA" "$R/out-borg$DATA" > /dev/null || { echo "borg restore differs!" >&2; exit 1; }
+  for r in $(seq "$ROUNDS"); do
+    rm -rf "$R/out-resilient" "$R/out-restic" "$R/out-borg"
+    measure "restore-resilient-$r" $RES restore "$last_gen" "$R/out-resilient" --repo "$R/resilient"
+    measure "restore-restic-$r" restic -r "$R/restic" --cache-dir "$R/restic-cache" restore latest \
+      --target "$R/out-restic" -q
+    mkdir -p "$R/out-borg"
+    measure "restore-borg-$r" sh -c "cd '$R/out-borg' && BORG_BASE_DIR='$R/borg-base' borg extract '$R/borg::gen$GENS'"
+    diff -r "$DATA" "$R/out-resilient" > /dev/null || { echo "resilient restore differs!" >&2; exit 1; }
+    diff -r "$DATA" "$R/out-restic$DATA" > /dev/null || { echo "restic restore differs!" >&2; exit 1; }
+    diff -r "$DATA" "$R/out-borg$DATA" > /dev/null || { echo "borg restore differs!" >&2; exit 1; }
+  done
   rm -rf "$R/out-resilient" "$R/out-restic" "$R/out-borg"
   # Retention: keep the last 5 generations and give the space back (borg 1.2 needs compact for that).
   measure prune-resilient $RES prune --keep-last 5 --repo "$R/resilient"
@@ -126,38 +157,54 @@ run_workload() {
 }
 
 table() {
-  awk -v wl="$1" -v gens="$GENS" '
+  awk -v wl="$1" -v gens="$GENS" -v rounds="$ROUNDS" '
+    function median(list,   n, x, i, j, t) { n = split(list, x, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+      if (x[j] + 0 < x[i] + 0) { t = x[i]; x[i] = x[j]; x[j] = t }; return n % 2 ? x[(n + 1) / 2] : (x[n / 2] + x[n / 2 + 1]) / 2 }
     { v[$1] = $2; m[$1] = $3; c[$1] = $4 }
     END {
       split("resilient restic borg", t, " ")
       for (i = 1; i <= 3; i++) {
         n = t[i]
-        ingest[n] = v["bytes0"] / 1e6 / v[n "-store0"]
+        it = " " v[n "-store0"]; ic = c[n "-store0"]; rt = ""; rc = ""
+        for (r = 2; r <= rounds; r++) { it = it " " v[n "-ingest" r]; ic = ic " " c[n "-ingest" r] }
+        for (r = 1; r <= rounds; r++) { rt = rt " " v["restore-" n "-" r]; rc = rc " " c["restore-" n "-" r] }
+        ingestruns[n] = it; restoreruns[n] = rt
+        ingest[n] = v["bytes0"] / 1e6 / median(it)
         s = 0; sc = 0; for (g = 1; g <= gens; g++) { s += v[n "-store" g]; sc += c[n "-store" g] }
         incr[n] = s / gens
         incrcpu[n] = sc / gens
-        ingestcpu[n] = c[n "-store0"]
-        restorecpu[n] = c["restore-" n]
+        ingestcpu[n] = median(ic)
+        restorecpu[n] = median(rc)
         size[n] = v["size-" n]
-        restore[n] = v["bytes" gens] / 1e6 / v["restore-" n]
+        restore[n] = v["bytes" gens] / 1e6 / median(rt)
         rss = 0
-        for (k in m) if (index(k, n "-store") == 1 || k == "restore-" n || k == "prune-" n) if (m[k] > rss) rss = m[k]
+        for (k in m) if (index(k, n "-store") == 1 || index(k, n "-ingest") == 1 || index(k, "restore-" n "-") == 1 \
+          || k == "prune-" n) if (m[k] > rss) rss = m[k]
         peak[n] = rss / 1024
         prune[n] = v["prune-" n]
         pruned[n] = v["pruned-" n]
       }
-      printf "\nworkload: %s (%.0f MB first dump, %d fresh-dump generations)\n", wl, v["bytes0"] / 1e6, gens
+      printf "\nworkload: %s (%.0f MB first dump, %d fresh-dump generations; ingest and restore: median of %d rounds)\n", wl, v["bytes0"] / 1e6, gens, rounds
       printf "%-34s %12s %12s %12s %10s %10s\n", "metric", "resilient", "restic", "borg", "res/restic", "borg/restic"
-      row("first ingest (MB/s)", ingest, "%12.1f")
+      row("first ingest (MB/s, median)", ingest, "%12.1f")
       row("  first ingest CPU (user+sys s)", ingestcpu, "%12.2f")
       row("incremental store (s, mean)", incr, "%12.2f")
       row("  incremental CPU (user+sys s)", incrcpu, "%12.2f")
       row("archive bytes after all gens", size, "%12d")
-      row("restore of last gen (MB/s)", restore, "%12.1f")
+      row("restore of last gen (MB/s, median)", restore, "%12.1f")
       row("  restore CPU (user+sys s)", restorecpu, "%12.2f")
       row("peak RSS (MB)", peak, "%12.0f")
       row("prune to last 5 (s)", prune, "%12.2f")
       row("archive bytes after prune", pruned, "%12d")
+      printf "first ingest, each run (s):"; for (i = 1; i <= 3; i++) printf " %s%s;", t[i], ingestruns[t[i]]; printf "\n"
+      printf "restore, each run (s):"; for (i = 1; i <= 3; i++) printf " %s%s;", t[i], restoreruns[t[i]]; printf "\n"
+      printf "speed ratios per round (resilient to restic / to borg): ingest"
+      for (r = 1; r <= rounds; r++) { split(ingestruns["resilient"], a, " "); split(ingestruns["restic"], b, " ")
+        split(ingestruns["borg"], d, " "); printf " %.2f/%.2f", b[r] / a[r], d[r] / a[r] }
+      printf "; restore"
+      for (r = 1; r <= rounds; r++) { split(restoreruns["resilient"], a, " "); split(restoreruns["restic"], b, " ")
+        printf " %.2f", b[r] / a[r] }
+      printf "\n"
     }
     function row(name, a, f) {
       printf "%-34s " f " " f " " f " %10.2f %10.2f\n", name, a["resilient"], a["restic"], a["borg"],

@@ -28,9 +28,17 @@ class DispatchTest {
         cases.add(new String[] {"archive", "bogus"});
         cases.add(new String[] {"archive", "store"});
         cases.add(new String[] {"archive", "store", "--help"});
+        cases.add(new String[] {"archive", "store", "--version"});
+        cases.add(new String[] {"archive", "restore", "--help"});
+        cases.add(new String[] {"archive", "restore", "x"});
+        cases.add(new String[] {"archive", "list", "--bogus"});
+        cases.add(new String[] {"archive", "--help", "store"});
+        cases.add(new String[] {"archive", "Store"});
         cases.add(new String[] {"archive", "list", "--repo", dir.resolve("none").toString()});
         cases.add(new String[] {"archive", "init", "--repo", dir.resolve("a").toString()});
         cases.add(new String[] {"archive", "list", "--json", "--repo", dir.resolve("a").toString()});
+        cases.add(new String[] {"archive", "stats", "--repo", dir.resolve("a").toString()});
+        cases.add(new String[] {"archive", "verify", "--repo", dir.resolve("a").toString()});
         cases.add(new String[] {"components"});
         cases.add(new String[] {"bogus"});
         cases.add(new String[] {"--help"});
@@ -47,6 +55,22 @@ class DispatchTest {
         assertEquals(0, CliRun.of("archive", "--help").status());
         assertTrue(CliRun.of("archive", "store").status() != 0);
         assertTrue(CliRun.of("archive", "store", "--help").out().contains("Usage: resilient archive store"));
+    }
+
+    @Test
+    void everySubcommandIsFoundWithoutReadingTheOthers() {
+        // The fast path finds a subcommand by its class name; one that breaks the convention would still work,
+        // through the whole tree, but slowly: this keeps every command on the fast path.
+        for (Class<?> group : List.of(Main.class, org.resilient.cli.archive.ArchiveCommand.class)) {
+            Class<?>[] subs = group.getAnnotation(Command.class).subcommands();
+            assertTrue(subs.length > 0);
+            for (Class<?> c : subs) {
+                assertEquals(c, Main.subcommand(group, c.getAnnotation(Command.class).name()), c.getName());
+            }
+        }
+        assertEquals(null, Main.subcommand(Main.class, "Archive"));
+        assertEquals(null, Main.subcommand(Main.class, "main"));
+        assertEquals(null, Main.subcommand(Main.class, ""));
     }
 
     private static CliRun whole(String... args) {
