@@ -55,9 +55,9 @@ import org.slf4j.LoggerFactory;
  * only adds files. A prune running at the same time removes generation files, index files and packs (in that
  * order, packs last). Then: list shows a generation being removed or not; a restore whose packs are
  * removed before it opens them fails with {@code LOCKED} and leaves nothing (a pack it has opened is still
- * read whole), and never writes wrong data, as every chunk is checked against its SHA-256; a verify that
- * finds damage while files it started with were removed checks again what is left (up to three times, then
- * {@code LOCKED}), so a prune is never reported as damage.
+ * read whole), and never writes wrong data, as every chunk is checked against its generation's record of it;
+ * a verify that finds damage while files it started with were removed checks again what is left (up to three
+ * times, then {@code LOCKED}), so a prune is never reported as damage.
  */
 public final class DirArchive implements Archive {
     private static final Logger LOG = LoggerFactory.getLogger(DirArchive.class);

@@ -74,7 +74,7 @@ class VerifiedDigestsTest {
         write("items.sql", items);
         try (DirArchive a = TestTrees.open(tmp.resolve("repo"))) {
             Generation g1 = a.store(request("b1", digests()), TestTrees.ctx(src));
-            assertEquals(2, formatVersion(a, g1), "a tree with whole-file digests is format 2");
+            assertEquals(3, formatVersion(a, g1), "a tree with chunk checksums (and whole-file digests) is format 3");
             Map<String, String> verified = digests();
             // The file on disk now differs from what was verified (same size): had the store read it, the check
             // against its digest would have failed it. Taken by digest, the generation holds the verified content.
@@ -122,7 +122,7 @@ class VerifiedDigestsTest {
         try (DirArchive a = TestTrees.open(tmp.resolve("repo"))) {
             Generation g1 = a.store(TestTrees.request(src, "b1", Instant.parse("2026-11-25T10:00:00Z")),
                     TestTrees.ctx(src));
-            assertEquals(1, formatVersion(a, g1), "a tree without digests stays readable by older builds");
+            assertEquals(3, formatVersion(a, g1), "a tree with chunk checksums is format 3");
             Map<String, String> verified = digests();
             // g1 recorded no digest, so b2 reads the file and checks it: the changed content fails the store.
             write("orders.sql", TestTrees.random(9, first.length));

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import org.resilient.archive.index.ChunkCheck;
 import org.resilient.archive.index.Hashes;
 
 /** Reads packs: their trailers, and single chunks (decompressed and checked against their hash). */
@@ -174,6 +175,35 @@ public final class PackReader {
     public static void decode(ZstdDecompressCtx zstd, MessageDigest md, ByteBuffer stored, int storedOffset,
                               int storedLength, int rawLength, boolean compressed, byte[] hashes, int hashOffset,
                               byte[] out, int outOffset, byte[] digest) throws PackDamagedException {
+        decode(zstd, md, stored, storedOffset, storedLength, rawLength, compressed, hashes, hashOffset, out, outOffset,
+                digest, null, 0);
+    }
+
+    /**
+     * As {@link #decode(ZstdDecompressCtx, MessageDigest, ByteBuffer, int, int, int, boolean, byte[], int, byte[],
+     * int, byte[])}, but when {@code check} is given the content is checked against the {@link ChunkCheck} value its
+     * generation recorded instead of its SHA-256.
+     *
+     * @param zstd the decompression context of this thread
+     * @param md the SHA-256 digest of this thread (reset on return)
+     * @param stored direct buffer holding the stored bytes
+     * @param storedOffset where they start
+     * @param storedLength how many
+     * @param rawLength the content length
+     * @param compressed whether they are a zstd frame
+     * @param hashes array holding the expected SHA-256
+     * @param hashOffset where in {@code hashes} it starts
+     * @param out receives the content
+     * @param outOffset where in {@code out}
+     * @param digest 32 bytes of scratch space for the computed hash
+     * @param check this thread's checksum, or null to check the SHA-256
+     * @param expected the checksum the generation recorded (with {@code check})
+     * @throws PackDamagedException if they do not decompress or do not match
+     */
+    public static void decode(ZstdDecompressCtx zstd, MessageDigest md, ByteBuffer stored, int storedOffset,
+                              int storedLength, int rawLength, boolean compressed, byte[] hashes, int hashOffset,
+                              byte[] out, int outOffset, byte[] digest, ChunkCheck check, long expected)
+            throws PackDamagedException {
         if (compressed) {
             int n;
             try {
@@ -186,6 +216,15 @@ public final class PackReader {
         } else {
             checkLengths(storedLength, rawLength);
             stored.get(storedOffset, out, outOffset, rawLength);
+        }
+        if (check != null) {
+            long found = check.of(out, outOffset, rawLength);
+            if (found != expected) {
+                throw new PackDamagedException("chunk content does not match the checksum its generation recorded ("
+                        + ChunkCheck.hex(found) + " instead of " + ChunkCheck.hex(expected) + ", chunk "
+                        + Hashes.hex(Arrays.copyOfRange(hashes, hashOffset, hashOffset + 32)) + ")");
+            }
+            return;
         }
         md.update(out, outOffset, rawLength);
         try {

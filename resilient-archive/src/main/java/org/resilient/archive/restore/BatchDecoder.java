@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import org.resilient.api.Damage;
+import org.resilient.archive.index.ChunkCheck;
 import org.resilient.archive.index.ChunkIndex;
 import org.resilient.archive.index.Hashes;
 import org.resilient.archive.index.RepoIndex;
@@ -18,7 +19,8 @@ import org.resilient.archive.tree.TreeEntry;
  * read from packs and an array for the content to write, reused for every batch the thread does.
  *
  * <p>Pack bytes are read straight into the direct buffer (a heap buffer would be read through a temporary
- * direct one and copied), decompressed from there into the array, and hashed there with one call per chunk.
+ * direct one and copied), decompressed from there into the array, and checked there with one call per chunk:
+ * against the {@link ChunkCheck} its generation recorded, or by its SHA-256 in generations without them.
  * Batches are kept small enough (see {@link Restorer}) that the content is still in the CPU cache when it is
  * hashed and when it is copied to the page cache.
  */
@@ -26,6 +28,7 @@ final class BatchDecoder implements AutoCloseable {
     private final ZstdDecompressCtx zstd = new ZstdDecompressCtx();
     private final MessageDigest md = Hashes.newDigest();
     private final byte[] digest = new byte[32];
+    private final ChunkCheck check = new ChunkCheck();
     private ByteBuffer in;
     private byte[] out;
     private ByteBuffer outView;
@@ -60,6 +63,9 @@ final class BatchDecoder implements AutoCloseable {
         ChunkIndex chunks = index.chunks();
         byte[] hashes = e.hashes();
         int[] lengths = e.lengths();
+        // Content is checked against the checksums the generation recorded, or re-hashed where it has none.
+        ChunkCheck checker = e.hasChecks() ? check : null;
+        long[] checks = e.checks();
         int pos = 0;
         long offset = start;
         int c = from;
@@ -101,7 +107,7 @@ final class BatchDecoder implements AutoCloseable {
                         throw new PackDamagedException("chunk length " + raw + " does not fit the batch");
                     }
                     PackReader.decode(zstd, md, in, at, stored, raw, chunks.compressed(s), hashes, k * 32, out,
-                            pos, digest);
+                            pos, digest, checker, checker == null ? 0 : checks[k]);
                 } catch (PackDamagedException ex) {
                     md.reset();
                     return new Damage(id, e.path(), offset, "packs/" + index.packName(pack) + ".pack",

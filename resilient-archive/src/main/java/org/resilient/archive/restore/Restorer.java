@@ -43,9 +43,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes a generation out. The tree is read once; each file's chunks are looked up in the index batch by
  * batch (chunks in no pack, or in a missing or truncated pack, are damage found without reading data), and
- * each batch of consecutive chunks (up to 1 MiB of content) goes to a pool thread, which reads the runs of
- * them lying back to back in a pack with one read, decompresses them, re-hashes every chunk (SHA-256) and
- * writes the batch at its offset with one write (see {@link BatchDecoder}). Everything goes to a temporary
+ * each batch of consecutive chunks (up to 2 MiB of content) goes to a pool thread, which reads the runs of
+ * them lying back to back in a pack with one read, decompresses them, checks every chunk against the checksum
+ * its generation recorded (or its SHA-256, in generations without checksums) and writes the batch at its offset
+ * with one write (see {@link BatchDecoder}). Everything goes to a temporary
  * directory beside the target, renamed into place at the end, so a refused restore leaves nothing behind.
  *
  * <p>Concurrency: a restore takes no lock of the archive, so any number of restores, verifies and lists run

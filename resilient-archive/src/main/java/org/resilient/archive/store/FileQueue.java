@@ -10,8 +10,12 @@ import java.util.concurrent.Future;
  */
 final class FileQueue {
 
-    /** One chunk: its hash and length, and its stored bytes when it is new. */
-    record Item(byte[] hash, int rawLength, Future<Compressed> stored, Throwable error, boolean end) {
+    /**
+     * One chunk: its hash and length, its stored bytes when it is new, and its content checksum when the scanner
+     * has one ({@code checked}; a file taken whole from a generation that recorded none has none).
+     */
+    record Item(byte[] hash, int rawLength, Future<Compressed> stored, Throwable error, boolean end, boolean checked,
+                long check) {
     }
 
     /** The stored form of a new chunk. */
@@ -40,7 +44,7 @@ final class FileQueue {
 
     /** Adds the end or an error without waiting for room (so the writer always learns about it). */
     synchronized void close(Throwable error) {
-        items.add(new Item(null, 0, null, error, true));
+        items.add(new Item(null, 0, null, error, true, false, 0));
         notifyAll();
     }
 

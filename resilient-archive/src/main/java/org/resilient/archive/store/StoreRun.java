@@ -28,6 +28,7 @@ import org.resilient.archive.ArchiveSettings;
 import org.resilient.archive.chunking.FastCdc;
 import org.resilient.archive.chunking.FileChunker;
 import org.resilient.archive.chunking.PreviousChunks;
+import org.resilient.archive.index.ChunkCheck;
 import org.resilient.archive.index.Hashes;
 import org.resilient.archive.index.IndexFile;
 import org.resilient.archive.index.RepoIndex;
@@ -95,6 +96,8 @@ public final class StoreRun {
     // on the writer's thread that wait held up the whole pipeline (0.6-0.9 s of a 1 GB first store here).
     private final ExecutorService packSync = Executors.newSingleThreadExecutor(new DaemonThreads("archive-pack-sync"));
     private final List<Future<?>> finishing = new ArrayList<>();
+    // The generation format the tree needs (written by the calling thread only): 3 once a file has chunk checksums.
+    private int formatVersion = 1;
     private long newBytes;
     private long storedBytes;
 
@@ -209,7 +212,7 @@ public final class StoreRun {
             stored += Files.size(indexFile) + Files.size(treeTemp);
             Generation g = new Generation(id, request.backupId(), request.time(), request.sourceNode(),
                     request.epoch(), request.manifestDigest(), files.size(), logical, newBytes, stored);
-            GenerationFile.write(layout.generation(id), treeTemp, g, !verified.isEmpty());
+            GenerationFile.write(layout.generation(id), treeTemp, g, formatVersion);
             return g;
         } finally {
             aborted = true;
@@ -262,6 +265,8 @@ public final class StoreRun {
     private TreeEntry consume(SourceEntry e, FileQueue q) throws IOException, InterruptedException {
         ByteArrayOutputStream hashes = new ByteArrayOutputStream();
         int[] lengths = new int[16];
+        long[] checks = new long[16];
+        boolean checked = true;
         int n = 0;
         long size = 0;
         while (true) {
@@ -275,7 +280,10 @@ public final class StoreRun {
             byte[] h = item.hash();
             if (n == lengths.length) {
                 lengths = Arrays.copyOf(lengths, n * 2);
+                checks = Arrays.copyOf(checks, n * 2);
             }
+            checked &= item.checked();
+            checks[n] = item.check();
             lengths[n++] = item.rawLength();
             hashes.write(h);
             size += item.rawLength();
@@ -296,8 +304,11 @@ public final class StoreRun {
         Instant t = e.mtime().toInstant();
         // The scanner either took the file from the parent by this digest or read it and checked it.
         byte[] digest = verified.getOrDefault(e.path(), new byte[0]);
-        return new TreeEntry(e.path(), TreeEntry.Type.FILE, e.mode(), t.getEpochSecond(), t.getNano(), size, null,
-                hashes.toByteArray(), Arrays.copyOf(lengths, n), digest);
+        TreeEntry entry = new TreeEntry(e.path(), TreeEntry.Type.FILE, e.mode(), t.getEpochSecond(), t.getNano(), size,
+                null, hashes.toByteArray(), Arrays.copyOf(lengths, n), digest,
+                checked ? Arrays.copyOf(checks, n) : new long[0]);
+        formatVersion = Math.max(formatVersion, entry.hasChecks() ? 3 : entry.hasDigest() ? 2 : 1);
+        return entry;
     }
 
     private static ResilienceException failure(SourceEntry e, Throwable t) {
@@ -371,6 +382,7 @@ public final class StoreRun {
     private void scanLoop(List<SourceEntry> files, FileQueue[] queues, AtomicInteger next,
                           ExecutorService compressors, int lookahead) {
         FileChunker chunker = new FileChunker(cdc, compressors);
+        ChunkCheck check = new ChunkCheck();
         while (!aborted) {
             int j = next.getAndIncrement();
             if (j >= files.size()) {
@@ -384,7 +396,7 @@ public final class StoreRun {
                         writerProgress.wait();
                     }
                 }
-                scan(files.get(j), q, chunker, compressors);
+                scan(files.get(j), q, chunker, check, compressors);
                 q.close(null);
             } catch (Throwable t) {
                 q.close(t);
@@ -392,7 +404,7 @@ public final class StoreRun {
         }
     }
 
-    private void scan(SourceEntry e, FileQueue q, FileChunker chunker, ExecutorService compressors)
+    private void scan(SourceEntry e, FileQueue q, FileChunker chunker, ChunkCheck check, ExecutorService compressors)
             throws Exception {
         int level = settings.compressionLevel();
         TreeEntry before = parent.take(e.path());
@@ -400,13 +412,18 @@ public final class StoreRun {
         if (digest != null && sameContent(before, e, digest)) {
             // Verified by the caller to have the content the parent recorded under this digest: taken whole
             // from the parent, without reading it again.
+            boolean checked = before.hasChecks();
             for (int i = 0; i < before.chunkCount(); i++) {
-                q.put(new FileQueue.Item(before.hash(i), before.lengths()[i], null, null, false));
+                q.put(new FileQueue.Item(before.hash(i), before.lengths()[i], null, null, false, checked,
+                        checked ? before.checks()[i] : 0));
             }
             unreadBytes.addAndGet(before.size());
             return;
         }
         PreviousChunks previous = before == null ? null : PreviousChunks.of(before.hashes(), before.lengths());
+        // A chunk the previous version also had (same SHA-256, so same content) keeps the checksum recorded there:
+        // an unchanged dump is then hashed once, not hashed and checksummed.
+        long[] previousChecks = before != null && before.hasChecks() ? before.checks() : null;
         long guided = chunker.guidedBytes();
         java.security.MessageDigest whole = digest == null ? null : Hashes.newDigest();
         // FileInputStream reads straight into the array; Files.newInputStream goes through a temporary direct
@@ -423,7 +440,9 @@ public final class StoreRun {
                     System.arraycopy(buf, off, copy, 0, len);
                     f = compressors.submit(() -> compress(copy, len, level));
                 }
-                q.put(new FileQueue.Item(h, len, f, null, false));
+                int same = previousChecks == null ? -1 : previous.find(h);
+                long sum = same >= 0 ? previousChecks[same] : check.of(buf, off, len);
+                q.put(new FileQueue.Item(h, len, f, null, false, true, sum));
             });
         }
         guidedBytes.addAndGet(chunker.guidedBytes() - guided);

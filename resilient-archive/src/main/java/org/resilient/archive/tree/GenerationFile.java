@@ -39,10 +39,11 @@ import org.resilient.archive.repo.PropertiesText;
  */
 public final class GenerationFile {
     /**
-     * The newest format version this build reads. Version 2 trees may hold files with whole-file digests; a
-     * generation without them is still written as version 1, so older builds keep reading such archives.
+     * The newest format version this build reads. Version 2 trees may hold files with whole-file digests, version 3
+     * trees files with chunk checksums; a generation without either is still written as version 1 (and one with
+     * digests only as 2), so older builds keep reading such archives.
      */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     private static final byte[] MAGIC = "RSGEN".getBytes(StandardCharsets.US_ASCII);
     private static final int TAIL = 4 + 32;
 
@@ -71,12 +72,28 @@ public final class GenerationFile {
      * @throws IOException on failure
      */
     public static void write(Path file, Path tree, Generation g, boolean fileDigests) throws IOException {
+        write(file, tree, g, fileDigests ? 2 : 1);
+    }
+
+    /**
+     * Writes a generation file atomically.
+     *
+     * @param file the target
+     * @param tree the finished compressed tree
+     * @param g the generation
+     * @param version the format version the tree needs: 1, 2 with whole-file digests, 3 with chunk checksums
+     * @throws IOException on failure
+     */
+    public static void write(Path file, Path tree, Generation g, int version) throws IOException {
+        if (version < 1 || version > VERSION) {
+            throw new IllegalArgumentException("generation format " + version);
+        }
         byte[] meta = metadata(g);
         AtomicFiles.write(file, raw -> {
             MessageDigest md = Hashes.newDigest();
             DataOutputStream out = new DataOutputStream(new DigestOutputStream(raw, md));
             out.write(MAGIC);
-            out.writeByte(fileDigests ? 2 : 1);
+            out.writeByte(version);
             out.writeLong(Files.size(tree));
             Files.copy(tree, out);
             out.write(meta);

@@ -14,9 +14,31 @@ package org.resilient.archive.tree;
  * @param lengths length of each chunk
  * @param digest SHA-256 of a whole file, checked when it was stored (from the caller's verified digests); empty
  *               when the store had none
+ * @param checks the {@link org.resilient.archive.index.ChunkCheck} of each chunk, which a restore checks the
+ *               content against; empty when the store did not record them (generation formats 1 and 2, or a file
+ *               taken whole from such a generation), and a restore then recomputes each chunk's SHA-256
  */
 public record TreeEntry(String path, Type type, int mode, long mtimeSeconds, int mtimeNanos, long size,
-                        String linkTarget, byte[] hashes, int[] lengths, byte[] digest) {
+                        String linkTarget, byte[] hashes, int[] lengths, byte[] digest, long[] checks) {
+
+    /**
+     * An entry without chunk checksums.
+     *
+     * @param path path relative to the stored directory, {@code /}-separated
+     * @param type the entry type
+     * @param mode POSIX mode bits
+     * @param mtimeSeconds modification time, seconds since the epoch
+     * @param mtimeNanos nanoseconds of the modification time
+     * @param size size of a file
+     * @param linkTarget target of a link, null otherwise
+     * @param hashes 32 bytes per chunk of a file, empty otherwise
+     * @param lengths length of each chunk
+     * @param digest SHA-256 of the whole file, or empty
+     */
+    public TreeEntry(String path, Type type, int mode, long mtimeSeconds, int mtimeNanos, long size,
+                     String linkTarget, byte[] hashes, int[] lengths, byte[] digest) {
+        this(path, type, mode, mtimeSeconds, mtimeNanos, size, linkTarget, hashes, lengths, digest, new long[0]);
+    }
 
     /**
      * An entry without a whole-file digest.
@@ -43,6 +65,15 @@ public record TreeEntry(String path, Type type, int mode, long mtimeSeconds, int
      */
     public boolean hasDigest() {
         return digest.length == 32;
+    }
+
+    /**
+     * Whether every chunk of the file has its checksum recorded (a file without chunks has none to record).
+     *
+     * @return true with one value per chunk
+     */
+    public boolean hasChecks() {
+        return lengths.length > 0 && checks.length == lengths.length;
     }
 
     /** Entry types. */

@@ -32,11 +32,12 @@ public final class TreeReader implements AutoCloseable {
             if (t == 0) {
                 return null;
             }
-            if (t > TreeWriter.FILE_WITH_DIGEST) {
+            if (t > TreeWriter.FILE_WITH_CHECKS_AND_DIGEST) {
                 throw new PackDamagedException("generation tree is malformed (entry type " + t + ")");
             }
-            boolean withDigest = t == TreeWriter.FILE_WITH_DIGEST;
-            TreeEntry.Type type = withDigest ? TreeEntry.Type.FILE : TreeEntry.Type.values()[t - 1];
+            boolean withDigest = t == TreeWriter.FILE_WITH_DIGEST || t == TreeWriter.FILE_WITH_CHECKS_AND_DIGEST;
+            boolean withChecks = t >= TreeWriter.FILE_WITH_CHECKS;
+            TreeEntry.Type type = t >= TreeWriter.FILE_WITH_DIGEST ? TreeEntry.Type.FILE : TreeEntry.Type.values()[t - 1];
             String path = in.readUTF();
             int mode = in.readInt();
             long sec = in.readLong();
@@ -59,9 +60,13 @@ public final class TreeReader implements AutoCloseable {
                     throw new PackDamagedException("generation tree is malformed (chunks of " + path
                             + " do not add up to its size)");
                 }
+                long[] checks = new long[withChecks ? n : 0];
+                for (int i = 0; i < checks.length; i++) {
+                    checks[i] = in.readLong();
+                }
                 byte[] digest = new byte[withDigest ? 32 : 0];
                 in.readFully(digest);
-                return new TreeEntry(path, type, mode, sec, nanos, size, null, hashes, lengths, digest);
+                return new TreeEntry(path, type, mode, sec, nanos, size, null, hashes, lengths, digest, checks);
             }
             String target = type == TreeEntry.Type.SYMLINK ? in.readUTF() : null;
             return new TreeEntry(path, type, mode, sec, nanos, 0, target, new byte[0], new int[0]);

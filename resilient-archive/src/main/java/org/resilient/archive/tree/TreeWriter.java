@@ -8,6 +8,10 @@ import java.io.OutputStream;
 public final class TreeWriter {
     /** The entry type code of a file with a whole-file digest. */
     static final int FILE_WITH_DIGEST = 4;
+    /** The entry type code of a file with chunk checksums (generation format 3). */
+    static final int FILE_WITH_CHECKS = 5;
+    /** The entry type code of a file with chunk checksums and a whole-file digest (generation format 3). */
+    static final int FILE_WITH_CHECKS_AND_DIGEST = 6;
     private final DataOutputStream out;
 
     /**
@@ -26,9 +30,13 @@ public final class TreeWriter {
      * @throws IOException on failure
      */
     public void write(TreeEntry e) throws IOException {
-        // A file with a whole-file digest is type 4 (generation format 2): the FILE fields, then the digest.
-        boolean digest = e.type() == TreeEntry.Type.FILE && e.hasDigest();
-        out.writeByte(digest ? FILE_WITH_DIGEST : e.type().ordinal() + 1);
+        // A file with a whole-file digest is type 4 (generation format 2): the FILE fields, then the digest. With
+        // chunk checksums it is type 6, or 5 without a digest (format 3): the checksums follow the chunk list.
+        boolean file = e.type() == TreeEntry.Type.FILE;
+        boolean digest = file && e.hasDigest();
+        boolean checks = file && e.hasChecks();
+        out.writeByte(checks ? (digest ? FILE_WITH_CHECKS_AND_DIGEST : FILE_WITH_CHECKS)
+                : digest ? FILE_WITH_DIGEST : e.type().ordinal() + 1);
         out.writeUTF(e.path());
         out.writeInt(e.mode());
         out.writeLong(e.mtimeSeconds());
@@ -40,6 +48,11 @@ public final class TreeWriter {
                 for (int i = 0; i < e.lengths().length; i++) {
                     out.write(e.hashes(), i * 32, 32);
                     out.writeInt(e.lengths()[i]);
+                }
+                if (checks) {
+                    for (long c : e.checks()) {
+                        out.writeLong(c);
+                    }
                 }
                 if (digest) {
                     out.write(e.digest());

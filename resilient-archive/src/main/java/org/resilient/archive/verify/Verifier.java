@@ -21,6 +21,7 @@ import org.resilient.api.OperationContext;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.VerifyLevel;
 import org.resilient.api.VerifyReport;
+import org.resilient.archive.index.ChunkCheck;
 import org.resilient.archive.index.RepoIndex;
 import org.resilient.archive.pack.PackDamagedException;
 import org.resilient.archive.pack.PackReader;
@@ -42,6 +43,9 @@ public final class Verifier {
     private final RepoIndex index;
     private final int threads;
     private final OperationContext context;
+    // READ_DATA only: the ChunkCheck of every chunk read intact, by index slot, to check the values trees recorded.
+    private long[] contentChecks;
+    private boolean[] contentRead;
 
     /**
      * Prepares a verify.
@@ -116,6 +120,7 @@ public final class Verifier {
                             String s = ChunkProblems.structural(index, slot);
                             return s != null ? s : bad.get(slot);
                         }));
+                        damages.addAll(recordedChecks(id, loc, e));
                     }
                 }
             } catch (PackDamagedException e) {
@@ -133,8 +138,38 @@ public final class Verifier {
         return new VerifyReport(level, checked, bytesRead.get(), damages);
     }
 
+    /**
+     * After READ_DATA: the chunks of a file whose checksum, as its generation recorded it, differs from the content
+     * read (whose SHA-256 matched). A restore checks content against the recorded values, so it would refuse them.
+     */
+    private List<Damage> recordedChecks(String id, String loc, TreeEntry e) {
+        if (contentRead == null || !e.hasChecks()) {
+            return List.of();
+        }
+        List<Damage> out = new ArrayList<>();
+        long offset = 0;
+        for (int i = 0; i < e.chunkCount(); i++) {
+            int slot;
+            synchronized (index) {
+                slot = index.chunks().find(e.hashes(), i * 32);
+            }
+            if (slot >= 0 && slot < contentRead.length && contentRead[slot] && contentChecks[slot] != e.checks()[i]) {
+                out.add(new Damage(id, e.path(), offset, loc, e.lengths()[i] + " bytes: the checksum the generation "
+                        + "recorded (" + ChunkCheck.hex(e.checks()[i]) + ") does not match the chunk's content ("
+                        + ChunkCheck.hex(contentChecks[slot]) + "), which is intact (its SHA-256 matches); a restore "
+                        + "refuses this file, restore another generation"));
+            }
+            offset += e.lengths()[i];
+        }
+        return out;
+    }
+
     private void readData(Map<Integer, String> bad, AtomicLong bytesRead, List<Damage> damages) throws IOException {
         int[][] byPack = index.slotsByPack();
+        synchronized (index) {
+            contentChecks = new long[index.chunks().capacity()];
+            contentRead = new boolean[contentChecks.length];
+        }
         ExecutorService pool = Executors.newFixedThreadPool(threads, new DaemonThreads("archive-verify"));
         List<Damage> packDamage = Collections.synchronizedList(new ArrayList<>());
         try (PackChannels packs = new PackChannels(layout, index)) {
@@ -179,6 +214,7 @@ public final class Verifier {
         }
         FileChannel ch = packs.get(pack);
         byte[] out = new byte[1 << 20];
+        ChunkCheck check = new ChunkCheck();
         for (int slot : slots) {
             int raw;
             long offset;
@@ -197,6 +233,9 @@ public final class Verifier {
             }
             try {
                 PackReader.readChunk(ch, offset, stored, raw, zstd, h, out, 0);
+                // Each slot is written by the one thread reading its pack, and read after all of them finished.
+                contentChecks[slot] = check.of(out, 0, raw);
+                contentRead[slot] = true;
             } catch (PackDamagedException e) {
                 bad.put(slot, e.getMessage() + " (pack offset " + offset + ")");
             }
