@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,21 @@ import org.resilient.archive.tree.TreeWriter;
 class ChunkChecksTest {
     @TempDir
     Path tmp;
+    private Path src;
+
+    @BeforeEach
+    void source() throws IOException {
+        src = tmp.resolve("src");
+        TestTrees.makeTree(src, 11);
+    }
+
+    private Generation store(DirArchive a, String backup) {
+        return a.store(TestTrees.request(src, backup, Instant.parse("2026-11-26T10:00:00Z")), TestTrees.ctx(src));
+    }
+
+    private static Path generationFile(DirArchive a, Generation g) {
+        return a.root().resolve("generations").resolve(g.id() + ".gen");
+    }
 
     @Test
     @DisplayName("the chunk checksum is CRC-32C then CRC-32 of the content (part of the format: pinned)")
@@ -58,11 +74,8 @@ class ChunkChecksTest {
     @Test
     @DisplayName("a store records the checksum of every chunk's content, and the tree reads them back")
     void storeRecordsChecksums() throws IOException {
-        Path src = tmp.resolve("src");
-        TestTrees.makeTree(src, 11);
         try (DirArchive a = TestTrees.open(tmp.resolve("repo"))) {
-            Generation g = a.store(TestTrees.request(src, "b1", Instant.parse("2026-11-26T10:00:00Z")),
-                    TestTrees.ctx(src));
+            Generation g = store(a, "b1");
             assertChecksOfContent(a, g, src);
             // The next version: most chunks are the previous version's (their checksums are taken from its tree),
             // some are new (computed).
@@ -70,15 +83,14 @@ class ChunkChecksTest {
             byte[] changed = t1.clone();
             changed[t1.length / 2] ^= 1;
             Files.write(src.resolve("data/tables/t1.dat"), changed);
-            Generation g2 = a.store(TestTrees.request(src, "b2", Instant.parse("2026-11-26T11:00:00Z")),
-                    TestTrees.ctx(src));
+            Generation g2 = store(a, "b2");
             assertTrue(g2.newBytes() > 0 && g2.newBytes() < t1.length / 2, "mostly the previous chunks: " + g2);
             assertChecksOfContent(a, g2, src);
         }
     }
 
     private static void assertChecksOfContent(DirArchive a, Generation g, Path src) throws IOException {
-        Path gen = a.root().resolve("generations").resolve(g.id() + ".gen");
+        Path gen = generationFile(a, g);
         assertEquals(3, Files.readAllBytes(gen)[5], "format 3");
         int files = 0;
         ChunkCheck check = new ChunkCheck();
@@ -102,12 +114,9 @@ class ChunkChecksTest {
     @DisplayName("a chunk whose content differs from the checksum its generation recorded: restore refuses the file, "
             + "--partial restores the rest, verify --read-data names it")
     void recordedChecksumMismatch() throws IOException {
-        Path src = tmp.resolve("src");
-        TestTrees.makeTree(src, 12);
         try (DirArchive a = TestTrees.open(tmp.resolve("repo"))) {
-            Generation g = a.store(TestTrees.request(src, "b1", Instant.parse("2026-11-26T10:00:00Z")),
-                    TestTrees.ctx(src));
-            Path gen = a.root().resolve("generations").resolve(g.id() + ".gen");
+            Generation g = store(a, "b1");
+            Path gen = generationFile(a, g);
             String victim = "data/tables/t1.dat";
             rewrite(gen, 3, e -> {
                 if (!e.path().equals(victim)) {
@@ -148,12 +157,9 @@ class ChunkChecksTest {
     @DisplayName("a generation without checksums (formats 1 and 2) restores byte-exact, re-hashing each chunk, "
             + "and a damaged chunk is still refused")
     void generationWithoutChecksums() throws IOException {
-        Path src = tmp.resolve("src");
-        TestTrees.makeTree(src, 13);
         try (DirArchive a = TestTrees.open(tmp.resolve("repo"))) {
-            Generation g = a.store(TestTrees.request(src, "b1", Instant.parse("2026-11-26T10:00:00Z")),
-                    TestTrees.ctx(src));
-            Path gen = a.root().resolve("generations").resolve(g.id() + ".gen");
+            Generation g = store(a, "b1");
+            Path gen = generationFile(a, g);
             rewrite(gen, 1, e -> new TreeEntry(e.path(), e.type(), e.mode(), e.mtimeSeconds(), e.mtimeNanos(),
                     e.size(), e.linkTarget(), e.hashes(), e.lengths()));
             assertEquals(1, Files.readAllBytes(gen)[5]);
