@@ -153,36 +153,11 @@ public final class PackReader {
     }
 
     /**
-     * Decompresses stored bytes held in a direct buffer and checks the hash, with the caller's decompression
-     * context and digest (the restore path: pack bytes are read into a direct buffer without a copy through
-     * the heap, and nothing is allocated per chunk). The content goes to a heap array because hashing a
-     * direct buffer copies it again in small pieces, and costs the JIT far more to compile.
-     *
-     * @param zstd the decompression context of this thread
-     * @param md the SHA-256 digest of this thread (reset on return)
-     * @param stored direct buffer holding the stored bytes
-     * @param storedOffset where they start
-     * @param storedLength how many
-     * @param rawLength the content length
-     * @param compressed whether they are a zstd frame
-     * @param hashes array holding the expected SHA-256
-     * @param hashOffset where in {@code hashes} it starts
-     * @param out receives the content
-     * @param outOffset where in {@code out}
-     * @param digest 32 bytes of scratch space for the computed hash
-     * @throws PackDamagedException if they do not decompress or do not match
-     */
-    public static void decode(ZstdDecompressCtx zstd, MessageDigest md, ByteBuffer stored, int storedOffset,
-                              int storedLength, int rawLength, boolean compressed, byte[] hashes, int hashOffset,
-                              byte[] out, int outOffset, byte[] digest) throws PackDamagedException {
-        decode(zstd, md, stored, storedOffset, storedLength, rawLength, compressed, hashes, hashOffset, out, outOffset,
-                digest, null, 0);
-    }
-
-    /**
-     * As {@link #decode(ZstdDecompressCtx, MessageDigest, ByteBuffer, int, int, int, boolean, byte[], int, byte[],
-     * int, byte[])}, but when {@code check} is given the content is checked against the {@link ChunkCheck} value its
-     * generation recorded instead of its SHA-256.
+     * Decompresses stored bytes held in a direct buffer and checks the content, with the caller's decompression
+     * context, digest and checksum (the restore path: pack bytes are read into a direct buffer without a copy
+     * through the heap, and nothing is allocated per chunk). The content is checked against the {@link ChunkCheck}
+     * value its generation recorded when {@code check} is given, else against its SHA-256. It goes to a heap array
+     * because hashing a direct buffer copies it again in small pieces, and costs the JIT far more to compile.
      *
      * @param zstd the decompression context of this thread
      * @param md the SHA-256 digest of this thread (reset on return)

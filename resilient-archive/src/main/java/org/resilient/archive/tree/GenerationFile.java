@@ -56,31 +56,6 @@ public final class GenerationFile {
      * @param file the target
      * @param tree the finished compressed tree
      * @param g the generation
-     * @throws IOException on failure
-     */
-    public static void write(Path file, Path tree, Generation g) throws IOException {
-        write(file, tree, g, false);
-    }
-
-    /**
-     * Writes a generation file atomically.
-     *
-     * @param file the target
-     * @param tree the finished compressed tree
-     * @param g the generation
-     * @param fileDigests whether the tree holds whole-file digests (format version 2)
-     * @throws IOException on failure
-     */
-    public static void write(Path file, Path tree, Generation g, boolean fileDigests) throws IOException {
-        write(file, tree, g, fileDigests ? 2 : 1);
-    }
-
-    /**
-     * Writes a generation file atomically.
-     *
-     * @param file the target
-     * @param tree the finished compressed tree
-     * @param g the generation
      * @param version the format version the tree needs: 1, 2 with whole-file digests, 3 with chunk checksums
      * @throws IOException on failure
      */
