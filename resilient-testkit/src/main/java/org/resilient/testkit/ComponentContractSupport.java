@@ -30,7 +30,7 @@ import org.resilient.api.spi.Importer;
 import org.resilient.core.fs.AtomicFiles;
 import org.resilient.core.manifest.BackupSealer;
 import org.resilient.core.manifest.SealedBackup;
-import org.resilient.core.node.NodeLayout;
+import org.resilient.api.NodeLayout;
 
 /**
  * What {@link ExporterContract} and {@link ImporterContract} share: one {@link ComponentFixture} per test,

@@ -19,7 +19,7 @@ import org.resilient.api.ManifestEntry;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
 import org.resilient.core.manifest.SealedBackup;
-import org.resilient.core.node.NodeLayout;
+import org.resilient.api.NodeLayout;
 
 /**
  * The contract of a component's {@link org.resilient.api.spi.Importer}: imports replace the standby's

@@ -25,7 +25,7 @@ import org.resilient.core.manifest.BackupSealer;
 import org.resilient.core.manifest.BackupVerifier;
 import org.resilient.core.manifest.SealedBackup;
 import org.resilient.core.manifest.TreeScanner;
-import org.resilient.core.node.NodeLayout;
+import org.resilient.api.NodeLayout;
 
 /**
  * Sample trees and sealed backups for tests of transports, archives and nodes. Everything is deterministic

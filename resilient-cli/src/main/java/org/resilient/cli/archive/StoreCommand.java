@@ -15,7 +15,7 @@ import org.resilient.api.StoreRequest;
 import org.resilient.api.spi.Archive;
 import org.resilient.core.manifest.BackupVerifier;
 import org.resilient.core.manifest.SealedBackup;
-import org.resilient.core.node.NodeLayout;
+import org.resilient.api.NodeLayout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -11,7 +11,7 @@ import org.resilient.api.Manifest;
 import org.resilient.api.ManifestEntry;
 import org.resilient.api.ProgressListener;
 import org.resilient.core.fs.AtomicFiles;
-import org.resilient.core.node.NodeLayout;
+import org.resilient.api.NodeLayout;
 
 /** Writes the MANIFEST and SIGNATURE of a backup directory whose {@code data/} an exporter just filled. */
 public final class BackupSealer {

@@ -15,7 +15,7 @@ import org.resilient.api.ManifestEntry;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
 import org.resilient.core.fs.AtomicFiles;
-import org.resilient.core.node.NodeLayout;
+import org.resilient.api.NodeLayout;
 
 /**
  * Checks every byte of a backup directory against its MANIFEST and SIGNATURE before the backup is used:

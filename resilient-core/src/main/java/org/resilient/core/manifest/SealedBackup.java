@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.resilient.api.Manifest;
 import org.resilient.api.ManifestEntry;
-import org.resilient.core.node.NodeLayout;
+import org.resilient.api.NodeLayout;
 
 /**
  * A backup directory whose MANIFEST and SIGNATURE were written or checked: every file was hashed and found

@@ -1,5 +1,6 @@
 package org.resilient.core.node;
 
+import org.resilient.api.NodeLayout;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ import org.resilient.core.manifest.SealedBackup;
 import org.slf4j.Logger;
 
 /**
- * The export role: dump the component into {@code incoming/<id>/data}, seal it (MANIFEST + SIGNATURE),
+ * The export role: dump the component into {@code incoming/<id>.export/data}, seal it (MANIFEST + SIGNATURE),
  * publish it by an atomic rename into {@code backup/<id>}, then announce it to the pull-backup nodes.
  * A failed export publishes nothing and is retried a few times at once.
  */
@@ -64,7 +65,7 @@ final class Exporting {
     }
 
     private SealedBackup exportOnce(BackupId id, Epoch epoch, Cancellation cancellation) {
-        Path staging = ctx.layout().incoming().resolve(id.value() + ".export");
+        Path staging = ctx.layout().exportStaging(id);
         AtomicFiles.deleteTree(staging);
         Path data = NodeLayout.data(staging);
         try {

@@ -1,5 +1,6 @@
 package org.resilient.core.node;
 
+import org.resilient.api.NodeLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.resilient.api.Cancellation;

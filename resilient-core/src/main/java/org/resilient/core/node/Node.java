@@ -1,5 +1,6 @@
 package org.resilient.core.node;
 
+import org.resilient.api.NodeLayout;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;

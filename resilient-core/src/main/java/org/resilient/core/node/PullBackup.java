@@ -40,7 +40,7 @@ final class PullBackup {
 
     /** Runs the job; the caller holds the node lock and checked the epoch. */
     SealedBackup run(JobQueue.Job job, Cancellation cancellation) {
-        Path incoming = ctx.layout().incoming().resolve(job.backupId().value());
+        Path incoming = ctx.layout().transfer(job.backupId());
         Path published = ctx.layout().backup(job.backupId());
         SealedBackup sealed;
         if (Files.isDirectory(published)) {

@@ -36,7 +36,7 @@ import org.resilient.api.spi.Importer;
 import org.resilient.core.fs.TestTrees;
 import org.resilient.core.manifest.BackupVerifier;
 import org.resilient.core.manifest.SealedBackup;
-import org.resilient.core.node.NodeLayout;
+import org.resilient.api.NodeLayout;
 import org.resilient.core.registry.Registry;
 
 @DisplayName("The files component")

@@ -21,7 +21,7 @@ import org.resilient.api.ProgressListener;
 import org.resilient.core.manifest.BackupSealer;
 import org.resilient.core.manifest.SealedBackup;
 import org.resilient.core.manifest.TreeScanner;
-import org.resilient.core.node.NodeLayout;
+import org.resilient.api.NodeLayout;
 
 /** Test trees with every kind of entry, tree fingerprints, sealed backups, and unwritable directories. */
 public final class TestTrees {

@@ -16,7 +16,7 @@ import org.resilient.api.ErrorCode;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
 import org.resilient.core.fs.AtomicFiles;
-import org.resilient.core.node.NodeLayout;
+import org.resilient.api.NodeLayout;
 
 /**
  * One node of the {@link MemoryNetwork}: its published backups and its inbox of encoded messages. Tests use

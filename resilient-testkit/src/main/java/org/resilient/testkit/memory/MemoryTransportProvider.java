@@ -7,7 +7,7 @@ import org.resilient.api.SettingSpec;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.Transport;
 import org.resilient.api.spi.TransportProvider;
-import org.resilient.core.node.NodeLayout;
+import org.resilient.api.NodeLayout;
 
 /**
  * The {@code mem} transport: nodes named {@code mem:<name>} living in this process (see

@@ -17,7 +17,7 @@ import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.Transport;
-import org.resilient.core.node.NodeLayout;
+import org.resilient.api.NodeLayout;
 import org.resilient.core.transport.local.LocalTransportProvider;
 import org.resilient.testkit.TransportFixture;
 import org.resilient.testkit.memory.ByteTree;

@@ -44,7 +44,7 @@ import org.resilient.core.fs.AtomicFiles;
 import org.resilient.core.fs.TreeCopy;
 import org.resilient.core.manifest.ManifestCodec;
 import org.resilient.core.manifest.Sha256;
-import org.resilient.core.node.NodeLayout;
+import org.resilient.api.NodeLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

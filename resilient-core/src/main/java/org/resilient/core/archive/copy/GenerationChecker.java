@@ -24,7 +24,7 @@ import org.resilient.api.ResilienceException;
 import org.resilient.core.manifest.ManifestCodec;
 import org.resilient.core.manifest.Sha256;
 import org.resilient.core.manifest.Signature;
-import org.resilient.core.node.NodeLayout;
+import org.resilient.api.NodeLayout;
 
 /**
  * Checks one stored backup directory against its MANIFEST and SIGNATURE and the manifest digest recorded for

@@ -23,7 +23,7 @@ import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Transport;
 import org.resilient.core.fs.AtomicFiles;
 import org.resilient.core.fs.TreeCopy;
-import org.resilient.core.node.NodeLayout;
+import org.resilient.api.NodeLayout;
 import org.resilient.core.transport.MessageCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +79,7 @@ final class LocalTransport implements Transport {
             LOG.info("backup {} is already published on {}; nothing to push", id, to);
             return;
         }
-        Path incoming = node.incoming().resolve(id.value());
+        Path incoming = node.transfer(id);
         try {
             Files.createDirectories(node.incoming());
             Files.createDirectories(node.backups());

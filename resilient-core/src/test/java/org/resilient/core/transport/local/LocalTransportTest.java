@@ -31,7 +31,7 @@ import org.resilient.api.Settings;
 import org.resilient.api.spi.Transport;
 import org.resilient.core.fs.TestTrees;
 import org.resilient.core.manifest.BackupVerifier;
-import org.resilient.core.node.NodeLayout;
+import org.resilient.api.NodeLayout;
 import org.resilient.core.registry.Registry;
 
 @DisplayName("The local file-system transport")
