@@ -17,7 +17,7 @@ public interface TransportFixture extends AutoCloseable {
 
     /**
      * Creates a node (for a file transport: a directory laid out with
-     * {@link org.resilient.core.node.NodeLayout#create()}).
+     * {@link org.resilient.api.NodeLayout#create()}).
      *
      * @param name a name unique within the test
      * @return the node's URI
