@@ -25,7 +25,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (ResilientNode n = node.open()) {
-            BackupId id = announceOnly ? n.node().announceLatest() : n.exportNow();
+            BackupId id = announceOnly ? n.announceLatest() : n.exportNow();
             spec.commandLine().getOut().println(id);
             return 0;
         }

@@ -30,9 +30,9 @@ final class PromoteCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (ResilientNode n = node.open()) {
-            List<URI> all = new ArrayList<>(new NodeSettings(n.node().settings()).pullBackupNodes());
+            List<URI> all = new ArrayList<>(new NodeSettings(n.settings()).pullBackupNodes());
             all.addAll(tell);
-            Epoch epoch = Takeover.promote(n.node(), List.of(), all);
+            Epoch epoch = Takeover.promote(n, List.of(), all);
             spec.commandLine().getOut().println(n.status().name() + " is leader in epoch " + epoch);
             return 0;
         }

@@ -3,7 +3,6 @@ package org.resilient.cli;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.resilient.core.ResilientNode;
-import org.resilient.core.node.NodeSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -18,13 +17,12 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ResilientNode n = node.open();
-        NodeSettings s = new NodeSettings(n.node().settings());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             n.close();
             stopped.countDown();
         }));
-        n.start(s.pollInterval(), s.exportInterval());
+        n.start();
         stopped.await();
         return 0;
     }

@@ -10,7 +10,6 @@ import java.util.stream.Collectors;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.Settings;
 import org.resilient.core.node.Node;
-import org.resilient.core.node.NodeSettings;
 import org.resilient.core.registry.Registry;
 
 /**
@@ -124,13 +123,14 @@ public final class Resilient {
         }
 
         /**
-         * Uses a specific registry (tests with their own providers).
+         * Finds components, transports and archives with this class loader instead of the thread's (an
+         * application that loads plugins from its own class loader).
          *
-         * @param registry the registry
+         * @param loader where {@code META-INF/services} registrations are looked up
          * @return this
          */
-        public Builder registry(Registry registry) {
-            this.registry = registry;
+        public Builder providersFrom(ClassLoader loader) {
+            this.registry = Registry.load(loader);
             return this;
         }
 
@@ -174,9 +174,7 @@ public final class Resilient {
          * @return the running node
          */
         public ResilientNode start() {
-            ResilientNode n = build();
-            NodeSettings s = new NodeSettings(n.node().settings());
-            return n.start(s.pollInterval(), s.exportInterval());
+            return build().start();
         }
     }
 }

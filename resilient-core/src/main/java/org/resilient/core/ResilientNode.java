@@ -14,7 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running node, made by {@link Resilient#node()}. When started, it reads its inbox every poll interval
+ * A node of a resilient cluster, made by {@link Resilient#node(String, Role)} ... {@link Resilient.Builder#build()}
+ * (or {@link Resilient.Builder#start()}) or by {@link Resilient#open(org.resilient.api.Settings, String)}. When started, it reads its inbox every poll interval
  * (pulling, archiving, pushing or importing what arrives) and, while it is the leader, exports every
  * export interval. Errors of background runs are logged and recorded in {@link #status()}, never lost.
  */
@@ -77,8 +78,54 @@ public final class ResilientNode implements AutoCloseable {
         return node.status();
     }
 
-    /** @return the node underneath, for takeovers and tests */
-    public Node node() {
+    /** @return the node's name */
+    public String name() {
+        return node.name();
+    }
+
+    /** @return the URI other nodes reach this node at, e.g. {@code file:/srv/resilient/db0} */
+    public java.net.URI uri() {
+        return node.uri();
+    }
+
+    /** @return the node's current role: the configured one unless a takeover changed it */
+    public Role role() {
+        return node.role();
+    }
+
+    /** @return the epoch (fencing token) this node knows */
+    public org.resilient.api.Epoch epoch() {
+        return node.epoch();
+    }
+
+    /** @return the node's settings, as checked when it was built */
+    public org.resilient.api.Settings settings() {
+        return node.settings();
+    }
+
+    /**
+     * Announces the newest published backup again to the pull-backup nodes (after an announcement was lost).
+     *
+     * @return the backup announced
+     * @throws ResilienceException {@code NOT_FOUND} if nothing is published, {@code WRONG_STATE} if not leader
+     */
+    public BackupId announceLatest() {
+        return node.announceLatest();
+    }
+
+    /**
+     * Starts the background schedule with the intervals of the node's settings ({@code node.poll-interval},
+     * {@code export.interval}).
+     *
+     * @return this
+     */
+    public ResilientNode start() {
+        org.resilient.core.node.NodeSettings s = new org.resilient.core.node.NodeSettings(node.settings());
+        return start(s.pollInterval(), s.exportInterval());
+    }
+
+    /** @return the node underneath (core's own use: takeovers) */
+    Node node() {
         return node;
     }
 

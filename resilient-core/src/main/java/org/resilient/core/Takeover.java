@@ -29,13 +29,13 @@ public final class Takeover {
      * @param candidates import nodes
      * @return the best one, if any has imported anything
      */
-    public static Optional<Node> choose(List<Node> candidates) {
+    public static Optional<ResilientNode> choose(List<ResilientNode> candidates) {
         return candidates.stream()
                 .filter(n -> n.role() == Role.IMPORT)
                 .filter(n -> n.status().lastImport() != null)
-                .max(Comparator.<Node, java.time.Instant>comparing(n -> n.status().lastImport().backupTime())
+                .max(Comparator.<ResilientNode, java.time.Instant>comparing(n -> n.status().lastImport().backupTime())
                         .thenComparing(n -> n.status().lastImport().backupId())
-                        .thenComparing(Node::name, Comparator.reverseOrder()));
+                        .thenComparing(ResilientNode::name, Comparator.reverseOrder()));
     }
 
     /**
@@ -47,32 +47,52 @@ public final class Takeover {
      * @return the new epoch
      * @throws ResilienceException if the promotion fails; nothing is told then
      */
-    public static Epoch promote(Node winner, Collection<Node> known, Collection<URI> tell) {
-        Epoch newest = known.stream().map(Node::epoch).max(Comparator.naturalOrder()).orElse(winner.epoch());
+    public static Epoch promote(ResilientNode winner, Collection<ResilientNode> known, Collection<URI> tell) {
+        return promote(winner.node(), known.stream().map(ResilientNode::epoch).toList(), tell);
+    }
+
+    private static Epoch promote(Node winner, Collection<Epoch> known, Collection<URI> tell) {
+        Epoch newest = known.stream().max(Comparator.naturalOrder()).orElse(winner.epoch());
         if (newest.isOlderThan(winner.epoch())) {
             newest = winner.epoch();
         }
         Epoch epoch = newest.next();
         winner.promote(epoch);
+        tell(winner, epoch, tell, winner.name() + " was promoted in epoch " + epoch);
+        return epoch;
+    }
+
+    /**
+     * Tells nodes who leads in the leader's epoch (a deposed leader that comes back, a node that missed the
+     * takeover); a node that hears of a newer epoch than its own adopts it, and a deposed leader demotes itself.
+     *
+     * @param leader the current leader
+     * @param nodes the URIs of the nodes to tell
+     * @throws ResilienceException {@code UNREACHABLE} naming the nodes that could not be told
+     */
+    public static void tell(ResilientNode leader, Collection<URI> nodes) {
+        tell(leader.node(), leader.epoch(), nodes, leader.name() + " leads in epoch " + leader.epoch());
+    }
+
+    private static void tell(Node leader, Epoch epoch, Collection<URI> nodes, String what) {
         int told = 0;
         StringBuilder failures = new StringBuilder();
-        for (URI told0 : tell) {
+        for (URI told0 : nodes) {
             URI u = org.resilient.core.node.NodeSettings.normalize(told0);
-            if (u.equals(winner.uri())) {
+            if (u.equals(leader.uri())) {
                 continue;
             }
             try {
-                winner.announceLeadership(u, epoch);
+                leader.announceLeadership(u, epoch);
                 told++;
             } catch (ResilienceException e) {
                 failures.append("\n  ").append(u).append(": ").append(e.getMessage());
             }
         }
-        LOG.warn("{} is leader in epoch {}; told {} node(s)", winner.name(), epoch, told);
+        LOG.warn("{} is leader in epoch {}; told {} node(s)", leader.name(), epoch, told);
         if (failures.length() > 0) {
-            throw new ResilienceException(ErrorCode.UNREACHABLE, winner.name() + " was promoted in epoch " + epoch
+            throw new ResilienceException(ErrorCode.UNREACHABLE, what
                     + " but these nodes could not be told (they are fenced anyway: their older epoch is refused):" + failures);
         }
-        return epoch;
     }
 }

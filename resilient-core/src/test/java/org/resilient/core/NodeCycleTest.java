@@ -282,9 +282,9 @@ class NodeCycleTest {
         pbsNode.poll();
         import2.poll();
         assertEquals(newest, import2.status().lastImport().backupId());
-        var winner = Takeover.choose(List.of(import1.node(), import2.node())).orElseThrow();
+        var winner = Takeover.choose(List.of(import1, import2)).orElseThrow();
         assertEquals("db2", winner.name(), "db2 holds the newest import");
-        Epoch epoch = Takeover.promote(winner, List.of(import1.node(), import2.node(), pbsNode.node()), List.of(pbs, db1));
+        Epoch epoch = Takeover.promote(winner, List.of(import1, import2, pbsNode), List.of(pbs, db1));
         assertEquals(new Epoch(1), epoch);
         assertEquals(Role.EXPORT, import2.status().role());
         assertEquals(Boolean.TRUE, FakeComponent.PROMOTED.get("db2"));
@@ -302,7 +302,7 @@ class NodeCycleTest {
         assertTrue(FakeArchive.ARCHIVES.get(archive).stream().noneMatch(g -> g.backupId().equals(fromOld)));
 
         // Once told, the old leader demotes itself and refuses to export.
-        import2.node().announceLeadership(db0, epoch);
+        Takeover.tell(import2, List.of(db0));
         ResilienceException e = assertThrows(ResilienceException.class, () -> leader.exportNow());
         assertEquals(ErrorCode.WRONG_STATE, e.code());
         assertEquals(Role.IMPORT, leader.status().role());
@@ -312,7 +312,7 @@ class NodeCycleTest {
     @DisplayName("a node that never imported cannot be promoted")
     void promoteWithoutImportRefused() {
         ResilienceException e = assertThrows(ResilienceException.class,
-                () -> Takeover.promote(import1.node(), List.of(), List.of()));
+                () -> Takeover.promote(import1, List.of(), List.of()));
         assertEquals(ErrorCode.WRONG_STATE, e.code());
         assertNull(import1.status().lastImport());
     }

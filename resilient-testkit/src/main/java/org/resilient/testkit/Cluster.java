@@ -23,7 +23,6 @@ import org.resilient.core.ResilientNode;
 import org.resilient.core.Role;
 import org.resilient.core.Takeover;
 import org.resilient.core.fs.AtomicFiles;
-import org.resilient.core.node.Node;
 import org.resilient.testkit.memory.MemoryArchiveProvider;
 import org.resilient.testkit.memory.MemoryComponentProvider;
 import org.resilient.testkit.memory.MemoryNetwork;
@@ -178,7 +177,7 @@ public final class Cluster implements AutoCloseable {
      * @throws ResilienceException {@code WRONG_STATE} if no running node leads
      */
     public ResilientNode leader() {
-        return nodes.values().stream().filter(n -> n.node().role() == Role.EXPORT).findFirst()
+        return nodes.values().stream().filter(n -> n.role() == Role.EXPORT).findFirst()
                 .orElseThrow(() -> new ResilienceException(ErrorCode.WRONG_STATE, "no running node of the cluster leads"));
     }
 
@@ -188,7 +187,7 @@ public final class Cluster implements AutoCloseable {
      * @return their names
      */
     public List<String> imports() {
-        return nodes.entrySet().stream().filter(e -> e.getValue().node().role() == Role.IMPORT).map(Map.Entry::getKey)
+        return nodes.entrySet().stream().filter(e -> e.getValue().role() == Role.IMPORT).map(Map.Entry::getKey)
                 .collect(Collectors.toList());
     }
 
@@ -285,11 +284,11 @@ public final class Cluster implements AutoCloseable {
     public ResilientNode takeover() {
         String old = nameOf(leader());
         stop(old);
-        List<Node> candidates = imports().stream().map(n -> nodes.get(n).node()).toList();
-        Node winner = Takeover.choose(candidates).orElseThrow(() -> new ResilienceException(ErrorCode.WRONG_STATE,
+        List<ResilientNode> candidates = imports().stream().map(nodes::get).toList();
+        ResilientNode winner = Takeover.choose(candidates).orElseThrow(() -> new ResilienceException(ErrorCode.WRONG_STATE,
                 "no import node has imported a backup; nothing to promote"));
-        List<Node> known = nodes.values().stream().map(ResilientNode::node).toList();
-        List<URI> tell = nodes.values().stream().map(n -> n.node().uri()).toList();
+        List<ResilientNode> known = List.copyOf(nodes.values());
+        List<URI> tell = nodes.values().stream().map(ResilientNode::uri).toList();
         Takeover.promote(winner, known, tell);
         settle();
         return nodes.get(winner.name());

@@ -19,7 +19,6 @@ import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
 import org.resilient.core.Role;
 import org.resilient.core.Takeover;
-import org.resilient.core.node.Node;
 import org.resilient.core.registry.Registry;
 
 /**
@@ -112,15 +111,15 @@ public final class Demo {
             title("takeover: db0 stops, the best standby is promoted");
             db0.close();
             say("db0 stopped (simulated crash of the leader)");
-            Node winner = Takeover.choose(List.of(db1.node(), db2.node())).orElseThrow();
+            ResilientNode winner = Takeover.choose(List.of(db1, db2)).orElseThrow();
             for (ResilientNode n : List.of(db1, db2)) {
                 NodeStatus s = n.status();
                 say("candidate %s: last good import %s (made %s)", s.name(), s.lastImport().backupId(), s.lastImport().backupTime());
             }
-            check("the standby with the newest import (db1) is chosen", winner == db1.node() ? List.of()
+            check("the standby with the newest import (db1) is chosen", winner == db1 ? List.of()
                     : List.of("chose " + winner.name()));
-            Epoch epoch = Takeover.promote(winner, List.of(db1.node(), db2.node(), pbs1.node()), List.of(pbsUri, db1Uri, db2Uri, db0Uri));
-            ResilientNode leader = winner == db1.node() ? db1 : db2;
+            Epoch epoch = Takeover.promote(winner, List.of(db1, db2, pbs1), List.of(pbsUri, db1Uri, db2Uri, db0Uri));
+            ResilientNode leader = winner == db1 ? db1 : db2;
             ResilientNode other = leader == db1 ? db2 : db1;
             Path leaderData = leader == db1 ? standby1 : standby2;
             Path otherData = leader == db1 ? standby2 : standby1;
