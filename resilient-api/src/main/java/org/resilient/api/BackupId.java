@@ -44,6 +44,23 @@ public record BackupId(String value) implements Comparable<BackupId> {
         return new BackupId(STAMP.format(time) + "-" + node);
     }
 
+    /**
+     * The time an id made by {@link #of(Instant, String)} holds.
+     *
+     * @return the time, or empty for an id of another form
+     */
+    public java.util.Optional<Instant> time() {
+        int dash = value.indexOf('-');
+        if (dash != 20) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(Instant.from(STAMP.parse(value.substring(0, dash))));
+        } catch (java.time.DateTimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     @Override
     public int compareTo(BackupId other) {
         return value.compareTo(other.value);

@@ -23,9 +23,26 @@ import java.util.Optional;
  * @param epoch the leadership epoch it was exported in
  * @param created when the export started
  * @param entries every entry, sorted by path
+ * @param sequence the exporting leader's sequence number of this backup (1, 2, ...; 0 when unknown): backups are
+ *     ordered by epoch, then sequence, never by clock time
  */
 public record Manifest(BackupId backupId, String component, String sourceNode, Epoch epoch, Instant created,
-                       List<ManifestEntry> entries) {
+                       List<ManifestEntry> entries, long sequence) {
+
+    /**
+     * A manifest without a sequence number (made outside a leader, e.g. by tests and tools).
+     *
+     * @param backupId the backup
+     * @param component the component's name
+     * @param sourceNode the exporting node's name
+     * @param epoch the epoch
+     * @param created when the export started
+     * @param entries every entry
+     */
+    public Manifest(BackupId backupId, String component, String sourceNode, Epoch epoch, Instant created,
+                    List<ManifestEntry> entries) {
+        this(backupId, component, sourceNode, epoch, created, entries, 0);
+    }
 
     /**
      * Checks the manifest and freezes the entry list.
@@ -39,6 +56,9 @@ public record Manifest(BackupId backupId, String component, String sourceNode, E
         Objects.requireNonNull(sourceNode, "sourceNode");
         Objects.requireNonNull(epoch, "epoch");
         Objects.requireNonNull(created, "created");
+        if (sequence < 0) {
+            throw invalid("sequence " + sequence + " is negative");
+        }
         List<ManifestEntry> sorted = new ArrayList<>(entries);
         Collections.sort(sorted);
         Map<String, ManifestEntry.Type> types = new HashMap<>();

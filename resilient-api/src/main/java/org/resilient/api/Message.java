@@ -13,8 +13,10 @@ import java.util.Objects;
  * @param epoch the sender's epoch
  * @param backupId the backup concerned, or null for messages about no backup
  * @param sentAt when it was sent
+ * @param sequence the leader's export sequence number of {@code backupId} (0 when unknown or about no backup): with
+ *     the epoch, it orders backups, so a new leader whose clock is behind the old one's is not taken as older
  */
-public record Message(Type type, String from, Epoch epoch, BackupId backupId, Instant sentAt) {
+public record Message(Type type, String from, Epoch epoch, BackupId backupId, Instant sentAt, long sequence) {
 
     /** What a message says. */
     public enum Type {
@@ -23,7 +25,25 @@ public record Message(Type type, String from, Epoch epoch, BackupId backupId, In
         /** A pull-backup node delivered a backup to an import node; it should import it. */
         BACKUP_DELIVERED,
         /** A new leader took over in the message's epoch; older leaders must demote themselves. */
-        LEADER_CHANGED
+        LEADER_CHANGED,
+        /**
+         * A node refused a message because its epoch is older than the receiver's (whose epoch this message
+         * carries): the sender learns it is stale, and a deposed leader demotes itself.
+         */
+        EPOCH_REFUSED
+    }
+
+    /**
+     * A message without a sequence number.
+     *
+     * @param type what the message says
+     * @param from the sending node's URI as text
+     * @param epoch the sender's epoch
+     * @param backupId the backup concerned, or null
+     * @param sentAt when it was sent
+     */
+    public Message(Type type, String from, Epoch epoch, BackupId backupId, Instant sentAt) {
+        this(type, from, epoch, backupId, sentAt, 0);
     }
 
     /**
@@ -36,8 +56,11 @@ public record Message(Type type, String from, Epoch epoch, BackupId backupId, In
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(epoch, "epoch");
         Objects.requireNonNull(sentAt, "sentAt");
-        if (type != Type.LEADER_CHANGED) {
+        if (type == Type.BACKUP_PUBLISHED || type == Type.BACKUP_DELIVERED) {
             Objects.requireNonNull(backupId, "backupId");
+        }
+        if (sequence < 0) {
+            throw new IllegalArgumentException("sequence " + sequence + " is negative");
         }
     }
 }

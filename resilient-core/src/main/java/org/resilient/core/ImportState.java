@@ -15,8 +15,10 @@ import org.resilient.api.Epoch;
  * @param importedAt when the import finished
  * @param manifestDigest hex SHA-256 of the backup's MANIFEST
  * @param epoch the epoch the backup was made in
+ * @param sequence the leader's sequence number of the backup (0 when unknown)
  */
-public record ImportState(BackupId backupId, Instant backupTime, Instant importedAt, String manifestDigest, Epoch epoch) {
+public record ImportState(BackupId backupId, Instant backupTime, Instant importedAt, String manifestDigest, Epoch epoch,
+                          long sequence) {
 
     /**
      * The state-file form.
@@ -30,6 +32,7 @@ public record ImportState(BackupId backupId, Instant backupTime, Instant importe
         m.put("imported-at", importedAt.toString());
         m.put("manifest-digest", manifestDigest);
         m.put("epoch", epoch.toString());
+        m.put("sequence", Long.toString(sequence));
         return m;
     }
 
@@ -44,6 +47,7 @@ public record ImportState(BackupId backupId, Instant backupTime, Instant importe
             return null;
         }
         return new ImportState(new BackupId(m.get("backup-id")), Instant.parse(m.get("backup-time")),
-                Instant.parse(m.get("imported-at")), m.get("manifest-digest"), new Epoch(Long.parseLong(m.get("epoch"))));
+                Instant.parse(m.get("imported-at")), m.get("manifest-digest"), new Epoch(Long.parseLong(m.get("epoch"))),
+                Long.parseLong(m.getOrDefault("sequence", "0")));
     }
 }

@@ -33,9 +33,29 @@ public final class BackupSealer {
      */
     public static SealedBackup seal(Path backupDir, BackupId id, String component, String node, Epoch epoch,
                                     Instant created, ProgressListener progress, Cancellation cancellation) {
+        return seal(backupDir, id, component, node, epoch, 0, created, progress, cancellation);
+    }
+
+    /**
+     * Hashes every file under {@code data/} and writes MANIFEST then SIGNATURE (each atomically), recording the
+     * leader's sequence number of the backup.
+     *
+     * @param backupDir the backup directory (holding {@code data/})
+     * @param id the backup id
+     * @param component the component name
+     * @param node the exporting node
+     * @param epoch the epoch
+     * @param sequence the exporting leader's sequence number of this backup
+     * @param created when the export started
+     * @param progress gets hashing progress
+     * @param cancellation checked between files
+     * @return the sealed backup
+     */
+    public static SealedBackup seal(Path backupDir, BackupId id, String component, String node, Epoch epoch,
+                                    long sequence, Instant created, ProgressListener progress, Cancellation cancellation) {
         Path data = NodeLayout.data(backupDir);
         Manifest manifest = new Manifest(id, component, node, epoch, created,
-                TreeScanner.scan(data, true, progress, cancellation));
+                TreeScanner.scan(data, true, progress, cancellation), sequence);
         byte[] manifestBytes = ManifestCodec.write(manifest);
         String digest = Sha256.of(manifestBytes);
         AtomicFiles.write(backupDir.resolve(NodeLayout.MANIFEST), manifestBytes);

@@ -24,17 +24,19 @@ import org.resilient.api.ResilienceException;
  * source-node db0
  * epoch 0
  * created 2026-11-25T16:32:00Z
+ * sequence 7
  * entries 3
  * D	0755	1764088320.000000000	dir
  * F	0644	12	1764088320.000000000	&lt;sha256&gt;	dir/a.txt
  * L	1764088320.000000000	link	dir/a.txt
  * </pre>
  * Paths and link targets are %-escaped (see {@link PathCodec}). Reading is strict: unknown versions,
- * missing header keys, a wrong entry count or any malformed line are refused.
+ * missing header keys, a wrong entry count or any malformed line are refused. Version 1 had no {@code sequence}
+ * line; such manifests read as sequence 0.
  */
 public final class ManifestCodec {
     /** The format version written and understood. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     private static final String MAGIC = "resilient-manifest";
 
     private ManifestCodec() {
@@ -54,6 +56,7 @@ public final class ManifestCodec {
         s.append("source-node ").append(PathCodec.encode(m.sourceNode())).append('\n');
         s.append("epoch ").append(m.epoch().value()).append('\n');
         s.append("created ").append(m.created()).append('\n');
+        s.append("sequence ").append(m.sequence()).append('\n');
         s.append("entries ").append(m.entries().size()).append('\n');
         for (ManifestEntry e : m.entries()) {
             switch (e.type()) {
@@ -101,19 +104,26 @@ public final class ManifestCodec {
         }
         Map<String, String> header = new LinkedHashMap<>();
         int i = 1;
-        for (; i < lines.length && header.size() < 6; i++) {
+        int headerKeys = version >= 2 ? 7 : 6;
+        for (; i < lines.length && header.size() < headerKeys; i++) {
             int sp = lines[i].indexOf(' ');
             if (sp <= 0) {
                 throw PathCodec.bad(i + 1, "expected a 'key value' header line");
             }
             header.put(lines[i].substring(0, sp), lines[i].substring(sp + 1));
         }
-        for (String k : List.of("backup-id", "component", "source-node", "epoch", "created", "entries")) {
+        List<String> required = new ArrayList<>(List.of("backup-id", "component", "source-node", "epoch", "created",
+                "entries"));
+        if (version >= 2) {
+            required.add("sequence");
+        }
+        for (String k : required) {
             if (!header.containsKey(k)) {
                 throw PathCodec.bad(i, "header key '" + k + "' missing");
             }
         }
-        int count = parseInt(header.get("entries"), 7);
+        int count = parseInt(header.get("entries"), headerKeys + 1);
+        long sequence = header.containsKey("sequence") ? parseLong(header.get("sequence"), 7) : 0;
         List<ManifestEntry> entries = new ArrayList<>();
         for (; i < lines.length - 1; i++) {
             entries.add(entry(lines[i].split("\t", -1), i + 1));
@@ -124,7 +134,7 @@ public final class ManifestCodec {
         try {
             return new Manifest(new BackupId(header.get("backup-id")), PathCodec.decode(header.get("component"), 3),
                     PathCodec.decode(header.get("source-node"), 4), new Epoch(parseLong(header.get("epoch"), 5)),
-                    Instant.parse(header.get("created")), entries);
+                    Instant.parse(header.get("created")), entries, sequence);
         } catch (java.time.format.DateTimeParseException | IllegalArgumentException e) {
             throw PathCodec.bad(6, "bad header value: " + e.getMessage());
         }

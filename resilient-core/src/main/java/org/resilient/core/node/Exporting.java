@@ -44,17 +44,18 @@ final class Exporting {
      */
     SealedBackup export(Epoch epoch, Cancellation cancellation) {
         BackupId id = nextId();
-        SealedBackup sealed = Steps.run(ctx, "export", id, () -> exportWithRetries(id, epoch, cancellation));
+        long sequence = ctx.state().nextSequence();
+        SealedBackup sealed = Steps.run(ctx, "export", id, () -> exportWithRetries(id, epoch, sequence, cancellation));
         announce(sealed, epoch);
         Retention.keepNewest(ctx.layout(), ctx.config().keepPublished(), null, log);
         return sealed;
     }
 
-    private SealedBackup exportWithRetries(BackupId id, Epoch epoch, Cancellation cancellation) {
+    private SealedBackup exportWithRetries(BackupId id, Epoch epoch, long sequence, Cancellation cancellation) {
         int attempts = Math.max(1, ctx.config().exportRetries() + 1);
         for (int attempt = 1; ; attempt++) {
             try {
-                return exportOnce(id, epoch, cancellation);
+                return exportOnce(id, epoch, sequence, cancellation);
             } catch (ResilienceException e) {
                 if (attempt >= attempts || NOT_RETRIED.contains(e.code())) {
                     throw e;
@@ -64,7 +65,7 @@ final class Exporting {
         }
     }
 
-    private SealedBackup exportOnce(BackupId id, Epoch epoch, Cancellation cancellation) {
+    private SealedBackup exportOnce(BackupId id, Epoch epoch, long sequence, Cancellation cancellation) {
         Path staging = ctx.layout().exportStaging(id);
         AtomicFiles.deleteTree(staging);
         Path data = NodeLayout.data(staging);
@@ -81,7 +82,7 @@ final class Exporting {
                     .loggerName(ctx.loggerName("export")).build());
             cancellation.throwIfCancelled("export " + id);
             SealedBackup sealed = BackupSealer.seal(staging, id, ctx.component().name(), ctx.uri().toString(), epoch,
-                    created, ctx.progress(), cancellation);
+                    sequence, created, ctx.progress(), cancellation);
             Path published = ctx.layout().backup(id);
             AtomicFiles.move(staging, published);
             log.info("published {}: {} files, {} bytes", id, sealed.manifest().fileCount(), sealed.manifest().totalSize());
@@ -97,7 +98,7 @@ final class Exporting {
         List<URI> targets = ctx.config().pullBackupNodes();
         List<String> failures = new ArrayList<>();
         Message m = new Message(Message.Type.BACKUP_PUBLISHED, ctx.uri().toString(), epoch,
-                sealed.manifest().backupId(), ctx.clock().instant());
+                sealed.manifest().backupId(), ctx.clock().instant(), sealed.manifest().sequence());
         for (URI t : targets) {
             try {
                 ctx.transport().send(t, m);
@@ -117,11 +118,18 @@ final class Exporting {
     private BackupId nextId() {
         Instant now = ctx.clock().instant();
         BackupId id = BackupId.of(now, ctx.name());
-        // Ids must grow even if the clock stands still (fake clocks) or steps back.
-        BackupId last = Retention.published(ctx.layout()).stream().reduce((a, b) -> b).orElse(null);
-        while (last != null && id.compareTo(last) <= 0) {
-            now = now.plusMillis(1);
-            id = BackupId.of(now, ctx.name());
+        // This node's ids must grow even if its clock stands still (fake clocks) or steps back. Backups of other
+        // nodes (received while this node was a standby) do not matter: backups are ordered by epoch and sequence.
+        String suffix = "-" + ctx.name();
+        BackupId last = Retention.published(ctx.layout()).stream().filter(b -> b.value().endsWith(suffix))
+                .reduce((a, b) -> b).orElse(null);
+        if (last != null && id.compareTo(last) <= 0) {
+            Instant after = last.time().orElse(now).plusMillis(1);
+            id = BackupId.of(after, ctx.name());
+            while (id.compareTo(last) <= 0) {
+                after = after.plusMillis(1);
+                id = BackupId.of(after, ctx.name());
+            }
         }
         return id;
     }

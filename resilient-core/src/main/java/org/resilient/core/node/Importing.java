@@ -45,7 +45,7 @@ final class Importing {
                         .loggerName(ctx.loggerName("import")).build());
             }
             ImportState state = new ImportState(job.backupId(), sealed.manifest().created(), ctx.clock().instant(),
-                    sealed.manifestDigest(), sealed.manifest().epoch());
+                    sealed.manifestDigest(), sealed.manifest().epoch(), sealed.manifest().sequence());
             ctx.state().setLastImport(state);
             Retention.keepNewest(ctx.layout(), ctx.config().keepPublished(), job.backupId(), log);
             log.info("imported {}", job.backupId());

@@ -198,10 +198,11 @@ public final class Node implements AutoCloseable {
         if (m.epoch().isOlderThan(mine)) {
             log.warn("refused {} for {} from {}: its epoch {} is older than this node's {} (a deposed leader?)",
                     m.type(), m.backupId(), m.from(), m.epoch(), mine);
+            answerStale(from, m);
             return false;
         }
         if (mine.isOlderThan(m.epoch())) {
-            boolean fromLeader = m.type() != Message.Type.BACKUP_DELIVERED;
+            boolean fromLeader = m.type() == Message.Type.BACKUP_PUBLISHED || m.type() == Message.Type.LEADER_CHANGED;
             Role newRole = null;
             if (role() == Role.EXPORT && !from.equals(uri())) {
                 newRole = Role.IMPORT;
@@ -225,10 +226,30 @@ public final class Node implements AutoCloseable {
             case BACKUP_DELIVERED -> {
                 return offerIf(Role.IMPORT, m, from);
             }
+            case EPOCH_REFUSED -> {
+                log.warn("{} refused this node's messages: the cluster is in epoch {}", m.from(), m.epoch());
+                return true;
+            }
             default -> {
                 log.info("leader of epoch {} is {}", m.epoch(), m.from());
                 return true;
             }
+        }
+    }
+
+    /**
+     * Tells the sender of a stale message the current epoch, so a deposed leader learns it at once instead of
+     * exporting on; best effort (the sender is fenced anyway), and never an answer to an answer.
+     */
+    private void answerStale(URI from, Message m) {
+        if (m.type() == Message.Type.EPOCH_REFUSED || from.equals(uri())) {
+            return;
+        }
+        try {
+            ctx.transport().send(from, new Message(Message.Type.EPOCH_REFUSED, uri().toString(), epoch(), m.backupId(),
+                    ctx.clock().instant()));
+        } catch (ResilienceException e) {
+            log.warn("could not tell {} that its epoch {} is stale: {}", m.from(), m.epoch(), e.getMessage());
         }
     }
 
@@ -237,7 +258,7 @@ public final class Node implements AutoCloseable {
             log.info("ignored {} for {}: this node's role is {}", m.type(), m.backupId(), role());
             return false;
         }
-        boolean queued = queue.offer(new JobQueue.Job(m.backupId(), from, m.epoch()));
+        boolean queued = queue.offer(new JobQueue.Job(m.backupId(), from, m.epoch(), m.sequence()));
         log.debug("{} {} from {}", queued ? "queued" : "skipped (not newer)", m.backupId(), m.from());
         return queued;
     }

@@ -64,6 +64,20 @@ public final class NodeState {
         StateFiles.write(dir.resolve("epoch"), m);
     }
 
+    /**
+     * Takes the next export sequence number of this node (1, 2, ...), recorded before the export starts, so a
+     * number is never given twice, even after a crash.
+     *
+     * @return the sequence number
+     */
+    public synchronized long nextSequence() {
+        Map<String, String> m = new HashMap<>(StateFiles.read(dir.resolve("sequence")));
+        long next = Long.parseLong(m.getOrDefault("sequence", "0")) + 1;
+        m.put("sequence", Long.toString(next));
+        StateFiles.write(dir.resolve("sequence"), m);
+        return next;
+    }
+
     /** @return the last good import, if any */
     public synchronized Optional<ImportState> lastImport() {
         return Optional.ofNullable(ImportState.fromMap(StateFiles.read(dir.resolve("import"))));

@@ -192,7 +192,7 @@ final class PullBackup {
                 cancellation.throwIfCancelled("push of " + job.backupId());
                 ctx.transport().push(local, job.backupId(), target, operation(local, cancellation));
                 ctx.transport().send(target, new Message(Message.Type.BACKUP_DELIVERED, ctx.uri().toString(),
-                        job.epoch(), job.backupId(), ctx.clock().instant()));
+                        job.epoch(), job.backupId(), ctx.clock().instant(), job.sequence()));
                 log.info("pushed {} to {}", job.backupId(), target);
             } catch (ResilienceException e) {
                 if (e.code() == ErrorCode.CANCELLED) {

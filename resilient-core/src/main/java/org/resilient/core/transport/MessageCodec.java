@@ -24,8 +24,9 @@ import org.resilient.api.ResilienceException;
  * epoch=3
  * backup-id=20261125T163200.123Z-node0
  * sent-at=2026-11-25T16:32:01.456Z
+ * sequence=7
  * </pre>
- * {@code backup-id} is absent for messages about no backup. Reading is strict about what it needs (a
+ * {@code backup-id} is absent for messages about no backup, {@code sequence} when it is 0 (unknown). Reading is strict about what it needs (a
  * missing or malformed key, an unknown type, a newer version are refused) and ignores keys it does not know,
  * so a later version can add optional keys without breaking older readers.
  */
@@ -61,6 +62,9 @@ public final class MessageCodec {
             s.append("backup-id=").append(m.backupId().value()).append('\n');
         }
         s.append("sent-at=").append(m.sentAt()).append('\n');
+        if (m.sequence() > 0) {
+            s.append("sequence=").append(m.sequence()).append('\n');
+        }
         return s.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -116,7 +120,7 @@ public final class MessageCodec {
         long epoch = number(kv, "epoch");
         String sentAt = need(kv, "sent-at");
         String id = kv.get("backup-id");
-        if (id == null && type != Message.Type.LEADER_CHANGED) {
+        if (id == null && (type == Message.Type.BACKUP_PUBLISHED || type == Message.Type.BACKUP_DELIVERED)) {
             throw bad("key 'backup-id' is missing (required for " + type + ")");
         }
         BackupId backupId;
@@ -128,8 +132,12 @@ public final class MessageCodec {
         if (epoch < 0) {
             throw bad("epoch " + epoch + " is negative");
         }
+        long sequence = kv.containsKey("sequence") ? number(kv, "sequence") : 0;
+        if (sequence < 0) {
+            throw bad("sequence " + sequence + " is negative");
+        }
         try {
-            return new Message(type, from, new Epoch(epoch), backupId, Instant.parse(sentAt));
+            return new Message(type, from, new Epoch(epoch), backupId, Instant.parse(sentAt), sequence);
         } catch (DateTimeParseException e) {
             throw bad("sent-at '" + sentAt + "' is not an ISO-8601 instant");
         }

@@ -98,7 +98,8 @@ class ManifestCodecTest {
         @Test
         @DisplayName("a newer format version, saying to upgrade")
         void newerVersion() {
-            String t = text(sample()).replaceFirst("resilient-manifest 1", "resilient-manifest 2");
+            String t = text(sample()).replaceFirst("resilient-manifest " + ManifestCodec.VERSION,
+                    "resilient-manifest " + (ManifestCodec.VERSION + 1));
             ResilienceException e = refused(t);
             assertEquals(ErrorCode.MANIFEST_INVALID, e.code());
             assertTrue(e.getMessage().contains("upgrade"), e.getMessage());
