@@ -41,6 +41,28 @@ public final class Resilient {
     }
 
     /**
+     * Declares a cluster: {@code name0} exports, {@code name1 .. name(n-1)} import, each import fed by its own
+     * pull-backup node (or one shared). The result holds every node's settings: write them as config files for
+     * {@code resilient node}, or open the nodes in this process.
+     *
+     * <pre>{@code
+     * ClusterPlan plan = Resilient.replicate("db", 3).directory(Path.of("/srv/resilient"))
+     *         .set(Role.EXPORT, "files.source", "/srv/data")
+     *         .set(Role.IMPORT, "files.target", "/srv/standby/${node}")
+     *         .set(Role.IMPORT, "files.source", "/srv/standby/${node}")
+     *         .plan();
+     * plan.write(Path.of("/etc/resilient"));
+     * }</pre>
+     *
+     * @param name the cluster's name, the prefix of its nodes' names
+     * @param n the number of component nodes (the leader and n-1 standbys), at least 2
+     * @return a builder of the plan
+     */
+    public static ClusterPlan.Builder replicate(String name, int n) {
+        return new ClusterPlan.Builder(name, n);
+    }
+
+    /**
      * Opens a node from complete settings (as read from a config file).
      *
      * @param settings the settings
