@@ -137,7 +137,8 @@ final class Puller {
     }
 
     private void file(Path p, ManifestEntry e) throws IOException {
-        long have = Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Files.size(p) : 0;
+        boolean exists = Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS);
+        long have = exists ? Files.size(p) : 0;
         if (have > 0 && !Files.isWritable(p)) {
             p.toFile().setWritable(true, true); // modes were applied by an attempt that failed at the rename
         }
@@ -147,7 +148,7 @@ final class Puller {
         } else if (have > 0) {
             Fs.hashPrefix(p, have, digest);
         }
-        if (have == e.size() && hex(digest).equals(e.sha256())) {
+        if (exists && have == e.size() && hex(digest).equals(e.sha256())) {
             progress(e.size());
             return; // whole from an earlier attempt
         }

@@ -117,11 +117,9 @@ final class Pusher {
 
     private void send(Path source, ManifestEntry e, long offset) {
         Path file = source.resolve(e.path());
-        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
-                HttpRequest.BodyPublishers.ofInputStream(() -> open(file, offset)), e.size() - offset);
-        if (e.size() - offset == 0) {
-            body = HttpRequest.BodyPublishers.noBody();
-        }
+        HttpRequest.BodyPublisher body = e.size() == offset ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.fromPublisher(
+                        HttpRequest.BodyPublishers.ofInputStream(() -> open(file, offset)), e.size() - offset);
         HttpRequest req = client.request(client.uri(to, base + "/" + UrlPath.encode(e.path()), "offset=" + offset))
                 .PUT(body).build();
         HttpResponse<String> r;
