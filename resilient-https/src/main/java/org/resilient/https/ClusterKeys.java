@@ -50,8 +50,9 @@ import org.resilient.api.ResilienceException;
  * trust.p12, trust.pass  the CA certificate alone: copy to every node (https.trust-store)
  * nodes/&lt;host&gt;_&lt;port&gt;.p12, .pass   one node's key and certificate chain (https.key-store)
  * </pre>
- * Keys are EC P-256, certificates signed with ECDSA/SHA-256 (JDK 17's TLS 1.3 accepts them for server and client
- * authentication; see the tests). A node certificate's subject CN is the node's name {@code https://host:port},
+ * Keys are EC P-256, certificates signed with ECDSA/SHA-256: JDK 17's TLS 1.3 accepts them for server and client
+ * authentication (the tests run on them). Ed25519 keys were tried and work there too; P-256 is kept because every
+ * TLS tool (openssl, curl, other JDKs) speaks it. A node certificate's subject CN is the node's name {@code https://host:port},
  * its subject alternative name the host (so clients can check the host name too). Every file is written with
  * mode 0600; passwords are random and live only in the {@code .pass} files.
  */
