@@ -40,4 +40,29 @@ public interface TransportProvider {
      * @return an open transport
      */
     Transport open(URI self, Settings settings);
+
+    /**
+     * Starts what lets other nodes reach the local node, for transports whose nodes answer requests (an
+     * {@code https} node listens on its {@code node.listen} address and serves its inbox and its published
+     * backups). Only the long-running node process calls this, once, and closes what it returns when it stops;
+     * short-lived commands only {@link #open(URI, Settings) open} a transport, so they never take the node's
+     * port. The default serves nothing: a {@code file} node is reached through its directory.
+     *
+     * @param self the URI of the local node
+     * @param settings the node's settings
+     * @return what to close to stop serving; closing it twice is harmless
+     * @throws org.resilient.api.ResilienceException {@code CONFIG_INVALID} for bad settings or key material,
+     *     {@code IO_ERROR} if the address cannot be bound
+     */
+    default Server serve(URI self, Settings settings) {
+        return () -> { };
+    }
+
+    /** A running server of a transport; {@link #close()} stops it and releases its port and threads. */
+    @FunctionalInterface
+    interface Server extends AutoCloseable {
+        /** Stops serving. */
+        @Override
+        void close();
+    }
 }

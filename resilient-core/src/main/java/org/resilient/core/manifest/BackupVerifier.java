@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.resilient.api.ManifestCodec;
 import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.Manifest;

@@ -13,7 +13,7 @@ import org.resilient.api.OperationContext;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Transport;
-import org.resilient.core.transport.MessageCodec;
+import org.resilient.api.MessageCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

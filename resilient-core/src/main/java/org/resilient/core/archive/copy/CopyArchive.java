@@ -42,7 +42,7 @@ import org.resilient.api.spi.Archive;
 import org.resilient.core.archive.LockFile;
 import org.resilient.core.fs.AtomicFiles;
 import org.resilient.core.fs.TreeCopy;
-import org.resilient.core.manifest.ManifestCodec;
+import org.resilient.api.ManifestCodec;
 import org.resilient.core.manifest.Sha256;
 import org.resilient.api.NodeLayout;
 import org.slf4j.Logger;

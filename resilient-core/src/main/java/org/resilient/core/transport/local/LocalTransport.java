@@ -24,7 +24,7 @@ import org.resilient.api.spi.Transport;
 import org.resilient.core.fs.AtomicFiles;
 import org.resilient.core.fs.TreeCopy;
 import org.resilient.api.NodeLayout;
-import org.resilient.core.transport.MessageCodec;
+import org.resilient.api.MessageCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package org.resilient.core.transport;
+package org.resilient.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,11 +9,6 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.resilient.api.BackupId;
-import org.resilient.api.Epoch;
-import org.resilient.api.ErrorCode;
-import org.resilient.api.Message;
-import org.resilient.api.ResilienceException;
 
 @DisplayName("MessageCodec")
 class MessageCodecTest {

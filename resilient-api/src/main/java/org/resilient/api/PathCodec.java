@@ -1,9 +1,7 @@
-package org.resilient.core.manifest;
+package org.resilient.api;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import org.resilient.api.ErrorCode;
-import org.resilient.api.ResilienceException;
 
 /**
  * Percent-encodes the characters that would break a tab-separated line ({@code %}, tab, newline, other

@@ -1,4 +1,4 @@
-package org.resilient.core.transport;
+package org.resilient.api;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -8,11 +8,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.resilient.api.BackupId;
-import org.resilient.api.Epoch;
-import org.resilient.api.ErrorCode;
-import org.resilient.api.Message;
-import org.resilient.api.ResilienceException;
 
 /**
  * The text form of a {@link Message}, for any transport: UTF-8 {@code key=value} lines, the first being the

@@ -1,4 +1,4 @@
-package org.resilient.core.manifest;
+package org.resilient.api;
 
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -8,12 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.resilient.api.BackupId;
-import org.resilient.api.Epoch;
-import org.resilient.api.ErrorCode;
-import org.resilient.api.Manifest;
-import org.resilient.api.ManifestEntry;
-import org.resilient.api.ResilienceException;
 
 /**
  * The MANIFEST file format: a header of {@code key value} lines, then one tab-separated line per entry.
@@ -30,9 +24,10 @@ import org.resilient.api.ResilienceException;
  * F	0644	12	1764088320.000000000	&lt;sha256&gt;	dir/a.txt
  * L	1764088320.000000000	link	dir/a.txt
  * </pre>
- * Paths and link targets are %-escaped (see {@link PathCodec}). Reading is strict: unknown versions,
- * missing header keys, a wrong entry count or any malformed line are refused. Version 1 had no {@code sequence}
- * line; such manifests read as sequence 0.
+ * This is the public format of {@link NodeLayout#MANIFEST}, shared by every module that reads or writes backups
+ * (the transports included). Paths and link targets are %-escaped (see {@code PathCodec}). Reading is strict:
+ * unknown versions, missing header keys, a wrong entry count or any malformed line are refused. Version 1 had
+ * no {@code sequence} line; such manifests read as sequence 0.
  */
 public final class ManifestCodec {
     /** The format version written and understood. */

@@ -1,0 +1,104 @@
+package org.resilient.https;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.resilient.api.ErrorCode;
+import org.resilient.api.ResilienceException;
+import org.resilient.api.SettingSpec;
+import org.resilient.api.SettingSpec.Type;
+import org.resilient.api.Settings;
+
+/**
+ * The settings of an https node, typed. The passwords of the key stores are read from files (mode 0600) named
+ * here, never from the settings themselves, so they appear in no config dump, argv or log.
+ *
+ * @param self the node's name, {@code https://host:port}
+ * @param nodeDirectory the node directory ({@code node.dir}), whose {@code inbox/} and {@code backup/} are served
+ * @param listen the address to listen on
+ * @param plainHttp whether the test switch {@value #INSECURE} turned TLS off
+ * @param keyStore the node's PKCS12 key store (its key and certificate chain)
+ * @param keyStorePasswordFile the file holding its password
+ * @param trustStore the PKCS12 trust store holding the cluster CA's certificate
+ * @param trustStorePasswordFile the file holding its password
+ * @param connectTimeout how long to wait for a peer to accept a connection
+ * @param requestTimeout how long to wait for a peer's answer to a message or a transfer step
+ */
+public record HttpsSettings(URI self, Path nodeDirectory, InetSocketAddress listen, boolean plainHttp, Path keyStore,
+                            Path keyStorePasswordFile, Path trustStore, Path trustStorePasswordFile,
+                            Duration connectTimeout, Duration requestTimeout) {
+    /** The test switch that turns TLS off. Never set it outside tests: anyone could then act as a node. */
+    public static final String INSECURE = "https.insecure-plain-http-for-tests";
+    /** Every key the transport reads besides {@code node.dir}. */
+    public static final List<SettingSpec> SPECS = List.of(
+            SettingSpec.optional("node.listen", Type.STRING, null,
+                    "host:port the node serves other nodes on (default: loopback, the port of node.uri)"),
+            SettingSpec.optional("https.key-store", Type.PATH, null,
+                    "this node's PKCS12 key store (key and certificate), made by 'resilient keys add'"),
+            SettingSpec.optional("https.key-store-password-file", Type.PATH, null,
+                    "file (mode 0600) holding the key store's password"),
+            SettingSpec.optional("https.trust-store", Type.PATH, null,
+                    "PKCS12 trust store with the cluster CA certificate, made by 'resilient keys init'"),
+            SettingSpec.optional("https.trust-store-password-file", Type.PATH, null,
+                    "file (mode 0600) holding the trust store's password"),
+            SettingSpec.optional("https.connect-timeout", Type.DURATION, "10s", "how long to wait to connect to a node"),
+            SettingSpec.optional("https.request-timeout", Type.DURATION, "60s",
+                    "how long to wait for a node to answer one request"),
+            SettingSpec.optional(INSECURE, Type.BOOLEAN, "false",
+                    "TESTS ONLY: plain HTTP without authentication; never in production"));
+
+    /**
+     * Reads the settings of the node {@code self}.
+     *
+     * @param self the node's URI
+     * @param s the node's settings
+     * @return the typed settings
+     * @throws ResilienceException {@code CONFIG_INVALID} naming every missing or malformed key it meets first
+     */
+    public static HttpsSettings of(URI self, Settings s) {
+        URI name = NodeName.of(self, "node URI");
+        boolean plain = s.bool(INSECURE, false);
+        Path dir = s.path("node.dir", null);
+        if (dir == null) {
+            throw new ResilienceException(ErrorCode.CONFIG_INVALID, "missing setting 'node.dir': the https transport"
+                    + " serves the inbox and backups of the node directory; set it in the node's config file");
+        }
+        Path keyStore = s.path("https.key-store", null);
+        Path trustStore = s.path("https.trust-store", null);
+        if (!plain && (keyStore == null || trustStore == null)) {
+            throw new ResilienceException(ErrorCode.CONFIG_INVALID, "missing setting '"
+                    + (keyStore == null ? "https.key-store" : "https.trust-store") + "' for https node " + name
+                    + ": make the cluster's keys with 'resilient keys init DIR' and 'resilient keys add DIR " + name
+                    + "', and set the lines it prints");
+        }
+        return new HttpsSettings(name, dir.toAbsolutePath().normalize(), listen(name, s.get("node.listen").orElse(null)),
+                plain, keyStore, s.path("https.key-store-password-file", null), trustStore,
+                s.path("https.trust-store-password-file", null),
+                s.duration("https.connect-timeout", Duration.ofSeconds(10)),
+                s.duration("https.request-timeout", Duration.ofSeconds(60)));
+    }
+
+    private static InetSocketAddress listen(URI self, String value) {
+        if (value == null || value.isBlank()) {
+            return new InetSocketAddress("127.0.0.1", self.getPort());
+        }
+        String v = value.trim();
+        int colon = v.lastIndexOf(':');
+        try {
+            String host = v.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            int port = Integer.parseInt(v.substring(colon + 1));
+            if (host.isEmpty() || port < 0 || port > 65535) {
+                throw new IllegalArgumentException();
+            }
+            return new InetSocketAddress(host, port);
+        } catch (RuntimeException e) {
+            throw new ResilienceException(ErrorCode.CONFIG_INVALID, "setting 'node.listen' has value '" + value
+                    + "', expected host:port like 127.0.0.1:8443 or 0.0.0.0:8443 (all interfaces)");
+        }
+    }
+}

@@ -1,0 +1,256 @@
+package org.resilient.https;
+
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.resilient.api.BackupId;
+import org.resilient.api.ErrorCode;
+import org.resilient.api.Manifest;
+import org.resilient.api.ManifestCodec;
+import org.resilient.api.ManifestEntry;
+import org.resilient.api.NodeLayout;
+import org.resilient.api.ResilienceException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives pushed backups into {@code incoming/<id>}, then publishes them by an atomic rename into
+ * {@code backup/<id>}. Three steps, each idempotent, so an interrupted push resumes where it stopped:
+ * <ul>
+ * <li>{@code POST /push/<id>?begin} with the backup's {@link Listing}: answers {@code published} if the backup
+ *     is there already, else {@code receiving} and one line {@code <size> <encoded path>} per file received so
+ *     far;</li>
+ * <li>{@code PUT /push/<id>/<path>?offset=N}: the file's bytes from offset N (at most what was received);</li>
+ * <li>{@code POST /push/<id>?commit}: checks every file's size and SHA-256 against the listing and the listing
+ *     against the backup's MANIFEST, removes what does not match (answering 409 with one encoded path a line)
+ *     and publishes the rest.</li>
+ * </ul>
+ */
+final class PushHandler extends Handler {
+    private static final Logger LOG = LoggerFactory.getLogger(PushHandler.class);
+    private static final int MAX_LISTING = 256 * 1024 * 1024;
+    private final URI self;
+    private final NodeLayout layout;
+    private final Map<BackupId, Object> locks = new ConcurrentHashMap<>();
+
+    PushHandler(URI self, NodeLayout layout) {
+        this.self = self;
+        this.layout = layout;
+    }
+
+    @Override
+    void serve(HttpExchange ex, URI peer) throws IOException {
+        String rest = ex.getRequestURI().getPath().substring("/push/".length());
+        int slash = rest.indexOf('/');
+        BackupId id = new BackupId(slash < 0 ? rest : rest.substring(0, slash));
+        String query = String.valueOf(ex.getRequestURI().getRawQuery());
+        // One push of a backup at a time: a second pusher of the same id waits, then finds it published.
+        synchronized (locks.computeIfAbsent(id, k -> new Object())) {
+            if (slash < 0 && ex.getRequestMethod().equals("POST") && query.equals("begin")) {
+                begin(ex, id);
+            } else if (slash < 0 && ex.getRequestMethod().equals("POST") && query.equals("commit")) {
+                commit(ex, id, peer);
+            } else if (slash > 0 && ex.getRequestMethod().equals("PUT") && query.startsWith("offset=")) {
+                receive(ex, id, rest.substring(slash + 1), query.substring("offset=".length()));
+            } else {
+                throw badMethod(ex);
+            }
+        }
+    }
+
+    private void begin(HttpExchange ex, BackupId id) throws IOException {
+        if (published(id)) {
+            Replies.text(ex, Replies.OK, "published\n");
+            return;
+        }
+        byte[] body;
+        try (InputStream in = ex.getRequestBody()) {
+            body = in.readNBytes(MAX_LISTING);
+        }
+        Manifest listing = ManifestCodec.read(body);
+        if (!listing.backupId().equals(id)) {
+            throw new ResilienceException(ErrorCode.MANIFEST_INVALID, "the listing pushed as " + id + " is of backup "
+                    + listing.backupId());
+        }
+        Path listingFile = listingFile(id);
+        Path dir = layout.transfer(id);
+        if (Files.exists(listingFile) && !java.util.Arrays.equals(Files.readAllBytes(listingFile), body)) {
+            // An earlier push of another backup under this id: its files are no use to this one.
+            Fs.deleteTree(dir);
+        }
+        Files.createDirectories(dir);
+        Fs.makeWritable(dir);
+        Path tmp = layout.incoming().resolve("." + id.value() + ".listing.tmp");
+        Files.write(tmp, body);
+        Files.move(tmp, listingFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        StringBuilder have = new StringBuilder("receiving\n");
+        for (ManifestEntry e : listing.entries()) {
+            Path f = dir.resolve(e.path());
+            if (e.type() == ManifestEntry.Type.FILE && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                have.append(Files.size(f)).append(' ').append(UrlPath.encode(e.path())).append('\n');
+            }
+        }
+        Replies.text(ex, Replies.OK, have.toString());
+    }
+
+    private void receive(HttpExchange ex, BackupId id, String rel, String offsetText) throws IOException {
+        ManifestEntry entry = listing(id).entry(rel).filter(e -> e.type() == ManifestEntry.Type.FILE)
+                .orElseThrow(() -> new ResilienceException(ErrorCode.MANIFEST_INVALID, rel
+                        + " is no file of the listing of " + id));
+        long offset;
+        try {
+            offset = Long.parseLong(offsetText);
+        } catch (NumberFormatException e) {
+            throw new ResilienceException(ErrorCode.MESSAGE_INVALID, "offset '" + offsetText + "' is not a number");
+        }
+        Path file = layout.transfer(id).resolve(rel);
+        Files.createDirectories(file.getParent());
+        long have = Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? Files.size(file) : 0;
+        if (offset < 0 || offset > have) {
+            Replies.text(ex, Replies.CONFLICT, "have " + have + " bytes of " + rel + ", cannot write at " + offset);
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS); InputStream in = ex.getRequestBody()) {
+            ch.truncate(offset);
+            long pos = offset;
+            byte[] buf = new byte[256 * 1024];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                if (pos + n > entry.size()) {
+                    ch.truncate(offset);
+                    throw new ResilienceException(ErrorCode.VERIFICATION_FAILED, rel + " is longer than the "
+                            + entry.size() + " bytes its listing says");
+                }
+                ch.write(ByteBuffer.wrap(buf, 0, n), pos);
+                pos += n;
+            }
+            ch.force(true);
+        }
+        ex.sendResponseHeaders(Replies.NO_CONTENT, -1);
+    }
+
+    private void commit(HttpExchange ex, BackupId id, URI peer) throws IOException {
+        Path dir = layout.transfer(id);
+        if (published(id)) {
+            Fs.deleteTree(dir);
+            Files.deleteIfExists(listingFile(id));
+            Replies.text(ex, Replies.OK, "published\n");
+            return;
+        }
+        Manifest listing = listing(id);
+        List<String> bad = check(dir, listing);
+        if (!bad.isEmpty()) {
+            LOG.warn("push of {} by {}: {} file(s) do not match the listing and must be sent again: {}", id, peer,
+                    bad.size(), bad.size() > 5 ? bad.subList(0, 5) + "..." : bad);
+            StringBuilder s = new StringBuilder();
+            bad.forEach(p -> s.append(UrlPath.encode(p)).append('\n'));
+            Replies.text(ex, Replies.CONFLICT, s.toString());
+            return;
+        }
+        Listing.applyMetadata(dir, listing);
+        Files.createDirectories(layout.backups());
+        try {
+            Fs.publish(dir, layout.backup(id));
+        } catch (IOException e) {
+            if (!published(id)) {
+                throw Fs.ioError("publish " + dir + " as", layout.backup(id), e);
+            }
+            Fs.deleteTree(dir); // published by someone else meanwhile: what we wanted
+        }
+        Files.deleteIfExists(listingFile(id));
+        LOG.info("received backup {} pushed by {}", id, peer == null ? "an unauthenticated peer (test mode)" : peer);
+        Replies.text(ex, Replies.OK, "published\n");
+    }
+
+    /** Makes the tree exactly the listing's; returns the files to send again (removed). */
+    private List<String> check(Path dir, Manifest listing) throws IOException {
+        Map<String, ManifestEntry> wanted = new HashMap<>();
+        listing.entries().forEach(e -> wanted.put(e.path(), e));
+        List<Path> extra = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.filter(p -> !p.equals(dir)).forEach(p -> {
+                ManifestEntry e = wanted.get(dir.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/"));
+                if (e == null || !matchesType(p, e)) {
+                    extra.add(p);
+                }
+            });
+        }
+        extra.sort(Comparator.reverseOrder());
+        for (Path p : extra) {
+            Fs.deleteTree(p);
+        }
+        List<String> bad = new ArrayList<>();
+        for (ManifestEntry e : listing.entries()) {
+            Path p = dir.resolve(e.path());
+            switch (e.type()) {
+                case DIRECTORY -> Files.createDirectories(p);
+                case SYMLINK -> {
+                    if (!Files.isSymbolicLink(p)) {
+                        Files.createSymbolicLink(p, p.getFileSystem().getPath(e.linkTarget()));
+                    }
+                }
+                case FILE -> {
+                    if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.size(p) != e.size()
+                            || !Fs.sha256Hex(p).equals(e.sha256())) {
+                        Files.deleteIfExists(p);
+                        bad.add(e.path());
+                    }
+                }
+            }
+        }
+        if (bad.isEmpty()) {
+            try {
+                Listing.checkAgainstManifest(listing, Files.readAllBytes(NodeLayout.manifest(dir)));
+            } catch (ResilienceException e) {
+                LOG.warn("push of {}: {}", listing.backupId(), e.getMessage());
+                Files.deleteIfExists(NodeLayout.manifest(dir));
+                bad.add(NodeLayout.MANIFEST);
+            }
+        }
+        return bad;
+    }
+
+    private static boolean matchesType(Path p, ManifestEntry e) {
+        try {
+            return switch (e.type()) {
+                case DIRECTORY -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+                case FILE -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS);
+                case SYMLINK -> Files.isSymbolicLink(p) && Files.readSymbolicLink(p).toString().equals(e.linkTarget());
+            };
+        } catch (IOException x) {
+            return false;
+        }
+    }
+
+    private Manifest listing(BackupId id) throws IOException {
+        Path f = listingFile(id);
+        if (!Files.isRegularFile(f)) {
+            throw new ResilienceException(ErrorCode.VERIFICATION_FAILED, "no push of " + id + " is in progress on "
+                    + self + "; begin it first");
+        }
+        return ManifestCodec.read(Files.readAllBytes(f));
+    }
+
+    private boolean published(BackupId id) {
+        return Files.isDirectory(layout.backup(id), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private Path listingFile(BackupId id) {
+        return layout.incoming().resolve(id.value() + ".listing");
+    }
+}

@@ -1,0 +1,182 @@
+package org.resilient.https;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.resilient.api.BackupId;
+import org.resilient.api.Cancellation;
+import org.resilient.api.ErrorCode;
+import org.resilient.api.NodeLayout;
+import org.resilient.api.OperationContext;
+import org.resilient.api.ResilienceException;
+import org.resilient.api.spi.Transport;
+import org.resilient.testkit.TestBackups;
+
+@DisplayName("https transport: resumed and verified transfers")
+@Timeout(120)
+class HttpsTransferTest {
+    private static final int BIG = 8 * 1024 * 1024;
+    @TempDir
+    Path tmp;
+    private HttpsNodes nodes;
+    private URI a;
+    private URI b;
+    private Transport atB;
+
+    @BeforeEach
+    void nodes() {
+        nodes = new HttpsNodes(tmp.resolve("cluster"));
+        a = nodes.node("a");
+        b = nodes.node("b");
+        atB = nodes.open(b);
+    }
+
+    @AfterEach
+    void close() {
+        atB.close();
+        nodes.close();
+    }
+
+    /** A backup of one 8 MiB file of random bytes and the sample tree, published on a. */
+    private Path publishBig(BackupId id) throws IOException {
+        Path made = tmp.resolve("made");
+        TestBackups.sampleTree(NodeLayout.data(made), 1);
+        byte[] bytes = new byte[BIG];
+        new Random(42).nextBytes(bytes);
+        Files.write(NodeLayout.data(made).resolve("big-random.bin"), bytes);
+        TestBackups.seal(made, id, TestBackups.COMPONENT, TestBackups.SOURCE_NODE, Instant.parse("2026-01-02T00:00:00Z"));
+        nodes.publish(a, made, id);
+        return made;
+    }
+
+    private static long bytesUnder(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    @Test
+    @DisplayName("a pull interrupted at half resumes without the server sending the first half again")
+    void resumeAtHalf() throws IOException {
+        BackupId id = TestBackups.id(7);
+        Path made = publishBig(id);
+        long total = bytesUnder(made);
+        Path target = tmp.resolve("pulled");
+        Cancellation half = Cancellation.create();
+        OperationContext ctx = OperationContext.builder(tmp).cancellation(half)
+                .progress(p -> {
+                    if (p.done() >= total / 2) {
+                        half.cancel();
+                    }
+                }).build();
+        NodeServer server = nodes.server(a);
+        long before = server.bytesServed();
+        ResilienceException e = assertThrows(ResilienceException.class, () -> atB.pull(a, id, target, ctx));
+        assertEquals(ErrorCode.CANCELLED, e.code(), e::toString);
+        assertFalse(Files.exists(target), "an interrupted pull left a visible target");
+        long kept = bytesUnder(tmp.resolve("pulled.partial"));
+        long firstServed = server.bytesServed() - before;
+        assertTrue(kept >= total / 2 && kept < total, "kept " + kept + " of " + total + " bytes");
+
+        long resumeStart = server.bytesServed();
+        atB.pull(a, id, target, TestBackups.context(tmp));
+        long resumeServed = server.bytesServed() - resumeStart;
+        TestBackups.verify(target);
+        assertEquals(TestBackups.entries(made), TestBackups.entries(target));
+        // The resume is sent what was missing, plus the listing (a few KiB), never the half it kept.
+        assertTrue(resumeServed <= total - kept + 64 * 1024, "resume was sent " + resumeServed + " bytes but only "
+                + (total - kept) + " were missing (first attempt was sent " + firstServed + ")");
+        assertTrue(resumeServed < total * 6 / 10, "resume was sent " + resumeServed + " of " + total + " bytes");
+    }
+
+    @Test
+    @DisplayName("bytes corrupted on the serving node are detected and nothing is published")
+    void corruptedOnServer() throws IOException {
+        BackupId id = TestBackups.id(8);
+        publishBig(id);
+        Path file = NodeLayout.data(nodes.layout(a).backup(id)).resolve("big-random.bin");
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(BIG / 3);
+            int x = f.read();
+            f.seek(BIG / 3);
+            f.write(x ^ 0x40); // same size, one bit flipped
+        }
+        Path target = tmp.resolve("pulled");
+        ResilienceException e = assertThrows(ResilienceException.class,
+                () -> atB.pull(a, id, target, TestBackups.context(tmp)));
+        assertEquals(ErrorCode.VERIFICATION_FAILED, e.code(), e::toString);
+        assertTrue(e.getMessage().contains("big-random.bin"), e::getMessage);
+        assertFalse(Files.exists(target), "a pull of damaged bytes published a target");
+        assertFalse(Files.exists(tmp.resolve("pulled.partial/data/big-random.bin")), "the damaged file was kept");
+    }
+
+    @Test
+    @DisplayName("leftovers damaged in the middle (not only cut short) are detected on resume and fetched again")
+    void damagedLeftoverContent() throws IOException {
+        BackupId id = TestBackups.id(9);
+        Path made = publishBig(id);
+        Path target = tmp.resolve("pulled");
+        atB.pull(a, id, target, TestBackups.context(tmp));
+        // Make a 'partial' copy whose big file holds wrong bytes at the start and is cut at half.
+        Files.move(target, tmp.resolve("pulled.partial"));
+        Path big = tmp.resolve("pulled.partial/data/big-random.bin");
+        TestBackups.makeWritable(tmp.resolve("pulled.partial"));
+        big.toFile().setWritable(true);
+        try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(BIG / 2);
+            f.seek(10);
+            f.write(new byte[100]);
+        }
+        atB.pull(a, id, target, TestBackups.context(tmp));
+        TestBackups.verify(target);
+        assertEquals(TestBackups.entries(made), TestBackups.entries(target));
+    }
+
+    @Test
+    @DisplayName("a push interrupted at half resumes, and the receiver publishes it whole")
+    void pushResumes() throws IOException {
+        BackupId id = TestBackups.id(10);
+        Path made = publishBig(id);
+        long total = bytesUnder(made);
+        Cancellation half = Cancellation.create();
+        OperationContext ctx = OperationContext.builder(tmp).cancellation(half)
+                .progress(p -> {
+                    if (p.done() >= total / 2) {
+                        half.cancel();
+                    }
+                }).build();
+        try (Transport fromA = nodes.open(a)) {
+            ResilienceException e = assertThrows(ResilienceException.class, () -> fromA.push(made, id, b, ctx));
+            assertEquals(ErrorCode.CANCELLED, e.code(), e::toString);
+            assertEquals(java.util.List.of(), nodes.published(b));
+            long kept = bytesUnder(nodes.layout(b).transfer(id));
+            assertTrue(kept > 0, "the interrupted push kept nothing to resume from");
+            fromA.push(made, id, b, TestBackups.context(tmp));
+        }
+        Path check = tmp.resolve("check");
+        nodes.copyPublished(b, id, check);
+        TestBackups.verify(check);
+        assertEquals(TestBackups.entries(made), TestBackups.entries(check));
+        assertFalse(Files.exists(nodes.layout(b).transfer(id)), "the transfer directory was left");
+    }
+}
