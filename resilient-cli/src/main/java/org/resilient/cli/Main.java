@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             StatusCommand.class,
             PromoteCommand.class,
             RunCommand.class,
+            ReplicateCommand.class,
             KeysCommand.class,
             org.resilient.cli.archive.ArchiveCommand.class,
         })

@@ -56,7 +56,8 @@ public record ClusterPlan(List<NodePlan> nodes) {
     }
 
     /**
-     * Writes {@code <name>.properties} for every node into a directory, mode 0600 (configs may name secret files).
+     * Writes {@code <name>.properties} for every node into a directory, mode 0600 (configs may name secret files),
+     * and creates the node directories, so that nodes can reach each other as soon as one starts.
      *
      * @param dir the directory (created if needed)
      * @return the files written, in the order of {@link #nodes()}
@@ -83,6 +84,7 @@ public record ClusterPlan(List<NodePlan> nodes) {
                 Files.writeString(tmp, text);
                 Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 written.add(file);
+                new org.resilient.api.NodeLayout(n.settings().path("node.dir", null)).create();
             }
         } catch (IOException e) {
             throw new ResilienceException(ErrorCode.IO_ERROR, "cannot write the cluster's configs into " + dir + ": " + e
@@ -105,7 +107,7 @@ public record ClusterPlan(List<NodePlan> nodes) {
         StringBuilder s = new StringBuilder();
         for (char c : v.toCharArray()) {
             switch (c) {
-                case '\\', '=', ':', '#', '!' -> s.append('\\').append(c);
+                case '\\' -> s.append("\\\\");
                 case '\n' -> s.append("\\n");
                 default -> s.append(c);
             }
