@@ -45,6 +45,8 @@ final class ReplicateCommand implements Callable<Integer> {
     boolean https;
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "the host the nodes listen on (default: ${DEFAULT-VALUE})")
     String host;
+    @Option(names = "--metrics", description = "every node serves /health and /metrics on a free port of --host")
+    boolean metrics;
     @Option(names = "--shared-pbs", description = "one pull-backup node for every import")
     boolean sharedPbs;
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a setting of every node (${node}: its name)")
@@ -63,8 +65,12 @@ final class ReplicateCommand implements Callable<Integer> {
         pairs(export).forEach((k, v) -> b.set(Role.EXPORT, k, v));
         pairs(imports).forEach((k, v) -> b.set(Role.IMPORT, k, v));
         pairs(pbs).forEach((k, v) -> b.set(Role.PULL_BACKUP, k, v));
+        List<Integer> ports = freePorts(b.nodeCount() * ((https ? 1 : 0) + (metrics ? 1 : 0)));
         if (https) {
-            b.https(host, freePorts(b.nodeCount()));
+            b.https(host, ports.subList(0, b.nodeCount()));
+        }
+        if (metrics) {
+            b.metrics(ports.subList(ports.size() - b.nodeCount(), ports.size()));
         }
         ClusterPlan plan = b.plan();
         Path out = configs != null ? configs : dir;

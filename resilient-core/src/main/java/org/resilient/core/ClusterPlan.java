@@ -124,6 +124,7 @@ public record ClusterPlan(List<NodePlan> nodes) {
         private String scheme = "file";
         private String host = "127.0.0.1";
         private List<Integer> ports = List.of();
+        private List<Integer> metricsPorts = List.of();
         private boolean sharedPullBackup;
         private final Map<String, String> common = new LinkedHashMap<>();
         private final Map<Role, Map<String, String>> byRole = new LinkedHashMap<>();
@@ -179,6 +180,18 @@ public record ClusterPlan(List<NodePlan> nodes) {
         }
 
         /**
+         * Every node serves {@code /health} and {@code /metrics} ({@code node.metrics-listen}) on the host of
+         * {@link #https(String, List)} (or 127.0.0.1), node {@code i} on {@code ports.get(i)}.
+         *
+         * @param ports one port per node of the plan, in the order of {@link ClusterPlan#nodes()}
+         * @return this
+         */
+        public Builder metrics(List<Integer> ports) {
+            this.metricsPorts = List.copyOf(ports);
+            return this;
+        }
+
+        /**
          * One pull-backup node ({@code <name>-pbs}) serves every import instead of one per import.
          *
          * @param shared true for one shared pull-backup node
@@ -230,9 +243,10 @@ public record ClusterPlan(List<NodePlan> nodes) {
             if (directory == null) {
                 throw new ResilienceException(ErrorCode.CONFIG_INVALID, "replicate needs a directory for the nodes");
             }
-            if ("https".equals(scheme) && ports.size() != nodeCount()) {
+            if ("https".equals(scheme) && ports.size() != nodeCount()
+                    || !metricsPorts.isEmpty() && metricsPorts.size() != nodeCount()) {
                 throw new ResilienceException(ErrorCode.CONFIG_INVALID, "a cluster of " + nodeCount() + " nodes needs "
-                        + nodeCount() + " ports; got " + ports.size());
+                        + nodeCount() + " ports; got " + ("https".equals(scheme) ? ports.size() : metricsPorts.size()));
             }
             List<String> order = new ArrayList<>(List.of(name + "0"));
             String shared = name + "-pbs";
@@ -252,6 +266,7 @@ public record ClusterPlan(List<NodePlan> nodes) {
             }
             List<NodePlan> nodes = new ArrayList<>();
             for (String node : order) {
+                int index = order.indexOf(node);
                 Role role = node.equals(name + "0") ? Role.EXPORT : node.endsWith("-pbs") ? Role.PULL_BACKUP : Role.IMPORT;
                 Map<String, String> s = new LinkedHashMap<>();
                 s.put("node.name", node);
@@ -260,6 +275,9 @@ public record ClusterPlan(List<NodePlan> nodes) {
                 s.put("node.uri", uris.get(node).toString());
                 if ("https".equals(scheme)) {
                     s.put("node.listen", host + ":" + uris.get(node).getPort());
+                }
+                if (!metricsPorts.isEmpty()) {
+                    s.put("node.metrics-listen", host + ":" + metricsPorts.get(index));
                 }
                 if (role == Role.PULL_BACKUP) {
                     s.put("pbs.source", uris.get(name + "0").toString());

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Starts a four-node cluster of the 'files' component on this machine, each node a separate 'resilient node'
+# process talking to the others over https (mutual TLS) on free loopback ports:
+#   export (the leader) -> pbs (pull-backup, with the archive) -> import1, import2 (standbys)
+# Usage: examples/cluster/run.sh DIR      (stop it with examples/cluster/stop.sh DIR)
+# In DIR: keys/, export.properties, pbs.properties, import1.properties, import2.properties, the node directories
+# (nodes/), the live data (live/, backed up) and the standbys (standby/import1, standby/import2); the pid files
+# export.pid, pbs.pid, import1.pid, import2.pid; each node's log in DIR/<node>.log and nodes/<name>/log/.
+# It returns once every node listens. Scripts outside this repository rely on these names.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+resilient="$here/../../resilient"
+[ $# -eq 1 ] || { echo "usage: $0 DIR" >&2; exit 2; }
+mkdir -p "$1"
+dir="$(cd "$1" && pwd)"
+for role in export pbs import1 import2; do
+  if [ -f "$dir/$role.pid" ] && kill -0 "$(cat "$dir/$role.pid")" 2>/dev/null; then
+    echo "run.sh: node $role already runs (pid $(cat "$dir/$role.pid")); stop it first: $here/stop.sh $dir" >&2; exit 4
+  fi
+done
+[ -e "$dir/export.properties" ] && { echo "run.sh: $dir holds a cluster already; use another DIR or remove it" >&2; exit 2; }
+
+mkdir -p "$dir/live" "$dir/standby"
+[ -n "$(ls -A "$dir/live")" ] || echo "hello from the leader" > "$dir/live/hello.txt"
+
+# node0 leads, node1 and node2 import, node-pbs pulls for both (one shared pull-backup node).
+"$resilient" replicate node 3 --shared-pbs --https --metrics --dir "$dir/nodes" --configs "$dir/configs" \
+  --set "export.interval=${EXPORT_INTERVAL:-60m}" \
+  --export-set "files.source=$dir/live" \
+  --import-set "files.target=$dir/standby/\${node}" --import-set "files.source=$dir/standby/\${node}" >/dev/null
+mv "$dir/configs/keys" "$dir/keys"
+declare -A file=([export]=node0 [pbs]=node-pbs [import1]=node1 [import2]=node2)
+for role in export pbs import1 import2; do
+  sed "s|$dir/configs/keys|$dir/keys|g" "$dir/configs/${file[$role]}.properties" > "$dir/$role.properties"
+  chmod 600 "$dir/$role.properties"
+done
+rm -rf "$dir/configs"
+
+for role in pbs import1 import2 export; do
+  nohup "$resilient" node --config "$dir/$role.properties" >"$dir/$role.log" 2>&1 &
+  echo $! > "$dir/$role.pid"
+done
+
+listen() { sed -n 's|^node.listen=||p' "$dir/$1.properties" | sed 's|\\||g'; }
+for role in export pbs import1 import2; do
+  hp="$(listen "$role")"; host="${hp%:*}"; port="${hp##*:}"
+  for _ in $(seq 600); do
+    if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then break; fi
+    if ! kill -0 "$(cat "$dir/$role.pid")" 2>/dev/null; then
+      echo "run.sh: node $role exited; its log ($dir/$role.log):" >&2; tail -20 "$dir/$role.log" >&2
+      "$here/stop.sh" "$dir" >/dev/null 2>&1 || true; exit 1
+    fi
+    sleep 0.1
+  done
+  (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null || { echo "run.sh: node $role does not listen on $hp" >&2; exit 1; }
+  echo "$role listens on https://$hp (pid $(cat "$dir/$role.pid"), config $dir/$role.properties)"
+done
