@@ -50,6 +50,11 @@ class DistributionIT {
     }
 
     private String run(Path home, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return run(home, env, 0, args);
+    }
+
+    private String run(Path home, Map<String, String> env, int status, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/resilient").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
@@ -59,7 +64,7 @@ class DistributionIT {
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "bin/resilient did not finish");
-        assertEquals(0, p.exitValue(), out);
+        assertEquals(status, p.exitValue(), out);
         return out;
     }
 
@@ -89,5 +94,15 @@ class DistributionIT {
         pluginJar(elsewhere.resolve("extra.jar"));
         String out = run(home, Map.of("RESILIENT_PLUGINS", elsewhere.toString()), "components");
         assertTrue(out.contains("org.resilient.dist.ExtraComponentProvider") && out.contains(elsewhere.resolve("extra.jar").getFileName().toString()), out);
+    }
+
+    @Test
+    @DisplayName("a heap too small for the work ends the command at once with what to set, without a stack trace")
+    void outOfMemory() throws Exception {
+        Path home = install();
+        String out = run(home, Map.of("RESILIENT_JAVA_OPTS", "-XX:+UseSerialGC -Xmx12m"), 3, "demo", "--size-mb", "64",
+                "--dir", dir.resolve("demo").toString());
+        assertTrue(out.contains("resilient: out of memory") && out.contains("RESILIENT_JAVA_OPTS=-Xmx4g"), out);
+        assertFalse(out.contains("\tat "), "a stack trace was printed:\n" + out);
     }
 }
