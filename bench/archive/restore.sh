@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Restore speed of resilient's dir archive against restic 0.14, side by side: one generation of the dump
-# stored in both, then restores alternated ROUNDS times (the machine is shared: compare ratios of the same
-# round). Each restore starts with its target removed and `sync`ed, so neither pays the other's writeback.
+# Restore speed of resilient's dir archive against restic, side by side: one generation of the dump stored in
+# both, then restores alternated ROUNDS times (the machine is shared: compare ratios of the same round). Each
+# restore starts with its target removed and `sync`ed, so neither pays the other's writeback.
 #
 # usage: bench/archive/restore.sh [--scale 1.2] [--rounds 5] [--check]
 #   --check   diff every resilient restore against the source
 # env: WORK (repos and restores, on disk; default /tmp/resilient-bench-restore), DATA (the dump; default on
-#      /dev/shm), JAVA_OPTS (default -Xmx96m -Xmn16m -XX:+UseSerialGC, as in run.sh)
+#      /dev/shm), RESILIENT_JAVA_OPTS (JVM options of the resilient command; default: the launcher's own)
+# needs: Java 17 and Maven (it builds the resilient command), restic and GNU time.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SCALE=1.2
@@ -22,25 +23,21 @@ while [ $# -gt 0 ]; do
 done
 WORK=${WORK:-/tmp/resilient-bench-restore}
 DATA=${DATA:-/dev/shm/resilient-bench-restore-data}
-JAVA_OPTS=${JAVA_OPTS:--Xmx96m -Xmn16m -XX:+UseSerialGC}
-command -v restic >/dev/null || { echo "restic is needed (apt-get install restic)" >&2; exit 2; }
+command -v restic >/dev/null || { echo "restore.sh needs restic, which is not installed: apt-get install restic" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "restore.sh needs GNU time (/usr/bin/time): apt-get install time" >&2; exit 2; }
 
-mkdir -p "$WORK/lib"
-(cd "$ROOT" && mvn -B -q -pl resilient-archive -am package -DskipTests)
-(cd "$ROOT" && mvn -B -q -pl resilient-archive dependency:build-classpath -Dmdep.includeScope=runtime \
-  -Dmdep.outputFile="$WORK/cp" >/dev/null)
-cp "$ROOT/resilient-archive/target/resilient-archive-0.1.0-SNAPSHOT.jar" \
-   "$ROOT/resilient-api/target/resilient-api-0.1.0-SNAPSHOT.jar" "$WORK/lib/"
-CP="$WORK/lib/resilient-archive-0.1.0-SNAPSHOT.jar:$WORK/lib/resilient-api-0.1.0-SNAPSHOT.jar:$(tr ':' '\n' < "$WORK/cp" | grep -v '/resilient-' | paste -sd:)"
-. "$ROOT/bench/archive/cds.sh"  # sets RES: the archive tool with class-data sharing
+mkdir -p "$WORK"
+. "$ROOT/bench/archive/launcher.sh"  # builds the resilient command; sets RES (`resilient archive`) and RES_JVM
+echo "resilient: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown commit), JVM options $RES_JVM;" \
+  "$(restic version | head -1); $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 export RESTIC_PASSWORD=bench
 
 if [ ! -d "$DATA" ]; then
   java -Xmx1g "$ROOT/bench/archive/GenDump.java" "$DATA" typical 0 "$SCALE" >&2
 fi
 rm -rf "$WORK/res" "$WORK/restic" "$WORK/out" "$WORK/out-restic"
-$RES init --repo "$WORK/res" > /dev/null 2>&1
-GEN=$($RES store "$DATA" --repo "$WORK/res" 2>/dev/null)
+$RES init --repo "$WORK/res" > /dev/null 2> "$WORK/log.txt"
+GEN=$($RES store "$DATA" --repo "$WORK/res" 2>> "$WORK/log.txt")
 restic -r "$WORK/restic" --cache-dir "$WORK/restic-cache" init -q > /dev/null
 restic -r "$WORK/restic" --cache-dir "$WORK/restic-cache" backup -q "$DATA"
 

@@ -6,21 +6,20 @@
 #   --gens 10     incremental generations (fresh dumps) after the first
 #   --rounds 3    first ingests and restores measured per tool (alternating tools; the table shows medians)
 # env: WORK (repos, restores; default /tmp/resilient-bench-archive), DATA (the dump; default on /dev/shm),
-#      JAVA_OPTS (JVM options for resilient; default -Xmx96m -Xmn16m -XX:+UseSerialGC: a store allocates about
-#      50 MB per GiB, so a small young generation costs nothing and keeps the resident set near the live set)
+#      RESILIENT_JAVA_OPTS (JVM options of the resilient command; default: the launcher's own)
+# needs: Java 17 and Maven (it builds the resilient command), restic, borg (borgbackup) and GNU time; a missing
+#      tool is installed with apt-get when run as root, else the script says what to install and stops.
 #
-# For each workload it generates generation 0 of the dump, stores it with resilient, restic 0.14 and borg 1.2,
-# then writes N fresh dumps (every file rewritten) and stores each with the three tools, then restores the last
-# generation with each tool (checked byte for byte with diff -r), then prunes each archive to its last 5
-# generations (resilient's is verified with --read-data afterwards). All three run in the same loop, on the same
-# data, one after the other, so machine load affects them alike. Peak RSS comes from /usr/bin/time -v.
+# For each workload it generates generation 0 of the dump, stores it with resilient, restic and borg, then writes
+# N fresh dumps (every file rewritten) and stores each with the three tools, then restores the last generation with
+# each tool (checked byte for byte with diff -r), then prunes each archive to its last 5 generations (resilient's
+# is verified with --read-data afterwards). All three run in the same loop, on the same data, one after the other,
+# so machine load affects them alike. Peak RSS comes from /usr/bin/time -v.
 # The first ingest and the restore are single runs of a few seconds, where a burst of load from another tenant of
-# the machine shows as a different ratio from run to run (session 4: 1.24x to 1.50x borg's ingest in five runs).
-# So both are measured R times, the tools alternating within each round (the first ingest again into fresh
-# repositories, each restore checked with diff -r), and the table reports the medians; every run is printed.
-# resilient runs as the archive module's own command (java -cp ... ArchiveTool: the engine behind `resilient
-# archive`, without the CLI's picocli and registry start-up, about 0.3 s more per command) with class-data sharing
-# as ./resilient uses it (cds.sh).
+# the machine shows as a different ratio from run to run, so both are measured R times, the tools alternating
+# within each round (the first ingest again into fresh repositories, each restore checked with diff -r), and the
+# table reports the medians; every run is printed.
+# resilient runs as `resilient archive ...` through the ./resilient launcher, as a user runs it (launcher.sh).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SCALE=1.2
@@ -46,31 +45,23 @@ if [ -z "${DATA:-}" ]; then
     DATA=$WORK/data
   fi
 fi
-JAVA_OPTS=${JAVA_OPTS:--Xmx96m -Xmn16m -XX:+UseSerialGC}
 
+# need COMMAND PACKAGE: the tool, installed with apt-get when missing and this runs as root; else a clear stop.
 need() {
-  if ! command -v "$1" >/dev/null 2>&1; then
-    echo "installing $2 ..." >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+  command -v "$1" >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "$1 is missing: installing the Debian package $2 ..." >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null && return 0
   fi
+  echo "run.sh needs $1, which is not installed: install the package $2 (apt-get install $2) and run it again" >&2
+  exit 2
 }
 need restic restic
 need borg borgbackup
-[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+[ -x /usr/bin/time ] || need /usr/bin/time time
 
 mkdir -p "$WORK"
-echo "building resilient-archive ..." >&2
-(cd "$ROOT" && mvn -B -q -pl resilient-archive -am package -DskipTests)
-(cd "$ROOT" && mvn -B -q -pl resilient-archive dependency:build-classpath -Dmdep.includeScope=runtime \
-  -Dmdep.outputFile="$WORK.cp" >/dev/null)
-# The module jars are copied so that rebuilding the worktree during a run cannot change what is measured.
-mkdir -p "$WORK/lib"
-cp "$ROOT/resilient-archive/target/resilient-archive-0.1.0-SNAPSHOT.jar" "$ROOT/resilient-api/target/resilient-api-0.1.0-SNAPSHOT.jar" "$WORK/lib/"
-# Only what the archive needs at run time (the reactor's class path also lists test jars such as junit, mockito
-# and the test kit; opening their indexes cost each command 30-60 ms of CPU). slf4j-simple stays for the log.
-CP="$WORK/lib/resilient-archive-0.1.0-SNAPSHOT.jar:$WORK/lib/resilient-api-0.1.0-SNAPSHOT.jar:$(tr ':' '\n' < "$WORK.cp" \
-  | grep -v -E '/resilient-|/junit|/opentest4j|/apiguardian|/mockito|/byte-buddy|/objenesis' | paste -sd:)"
-. "$ROOT/bench/archive/cds.sh"  # sets RES: the archive tool with class-data sharing
+. "$ROOT/bench/archive/launcher.sh"  # builds the resilient command; sets RES (`resilient archive`) and RES_JVM
 GEN="java -Xmx1g $ROOT/bench/archive/GenDump.java"
 
 export RESTIC_PASSWORD=bench
@@ -94,7 +85,7 @@ ingest_rounds() {
   for r in $(seq 2 "$ROUNDS"); do
     rm -rf "$R/again"; mkdir -p "$R/again"
     $RES init --repo "$R/again/resilient" > /dev/null 2>> "$WORK/log.txt"
-    measure "resilient-ingest$r" $RES store "$DATA" --repo "$R/again/resilient" --backup-id gen0
+    measure "resilient-ingest$r" $RES store "$DATA" --repo "$R/again/resilient"
     restic -r "$R/again/restic" --cache-dir "$R/again/restic-cache" init -q > /dev/null
     measure "restic-ingest$r" restic -r "$R/again/restic" --cache-dir "$R/again/restic-cache" backup -q \
       --host bench "$DATA"
@@ -121,7 +112,7 @@ run_workload() {
     local bytes
     bytes=$(du -sb "$DATA" | cut -f1)
     echo "bytes$g $bytes 0" >> "$RESULTS"
-    measure "resilient-store$g" $RES store "$DATA" --repo "$R/resilient" --backup-id "gen$g"
+    measure "resilient-store$g" $RES store "$DATA" --repo "$R/resilient"
     last_gen=$(tail -1 "$WORK/last.out")
     measure "restic-store$g" restic -r "$R/restic" --cache-dir "$R/restic-cache" backup -q --host bench "$DATA"
     measure "borg-store$g" env BORG_BASE_DIR="$R/borg-base" borg create "$R/borg::gen$g" "$DATA"
@@ -146,7 +137,7 @@ run_workload() {
   done
   rm -rf "$R/out-resilient" "$R/out-restic" "$R/out-borg"
   # Retention: keep the last 5 generations and give the space back (borg 1.2 needs compact for that).
-  measure prune-resilient $RES prune --keep-last 5 --repo "$R/resilient"
+  measure prune-resilient $RES prune --keep-last 5 --keep-within 0s --repo "$R/resilient"
   measure prune-restic restic -r "$R/restic" --cache-dir "$R/restic-cache" forget -q --keep-last 5 --prune
   measure prune-borg sh -c "BORG_BASE_DIR='$R/borg-base' borg prune --keep-last 5 '$R/borg' && BORG_BASE_DIR='$R/borg-base' borg compact '$R/borg'"
   for t in resilient restic borg; do
@@ -217,6 +208,8 @@ table() {
 echo "work dir $WORK, data $DATA, scale $SCALE, $GENS generations; $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)" \
   | tee -a "$WORK/tables.txt"
 echo "restic: $(restic version | head -1); borg: $(borg --version); java: $(java -version 2>&1 | head -1)" \
+  | tee -a "$WORK/tables.txt"
+echo "resilient: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown commit), JVM options $RES_JVM" \
   | tee -a "$WORK/tables.txt"
 for wl in $WORKLOADS; do
   run_workload "$wl"

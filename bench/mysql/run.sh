@@ -2,8 +2,14 @@
 # Benchmark of the mysql component: full cycle (export -> seal/verify -> store -> verify -> import) against
 # raw mydumper + myloader, between the same two throwaway MariaDB servers, in the same run.
 # Usage: bench/mysql/run.sh [SIZE_MB (default 1024)] [THREADS (default 2)]
-# Needs the Debian packages mariadb-server and mydumper, and a JDK 17 + Maven (offline is fine).
+# Needs the Debian packages mariadb-server and mydumper, python3, and a JDK 17 + Maven (it builds the modules it
+# needs with the reactor; RESILIENT_MVN_OFFLINE=1 builds offline).
 set -euo pipefail
+for tool in java mvn mariadb-install-db mariadb mydumper myloader python3; do
+  command -v "$tool" >/dev/null || { echo "run.sh needs $tool, which is not installed (Debian packages: mariadb-server," \
+    "mydumper, python3, openjdk-17-jdk, maven)" >&2; exit 2; }
+done
+[ -x /usr/sbin/mariadbd ] || { echo "run.sh needs /usr/sbin/mariadbd (Debian package mariadb-server)" >&2; exit 2; }
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SIZE_MB="${1:-1024}"
 THREADS="${2:-2}"
@@ -52,13 +58,15 @@ quiesce() {
 }
 dirty_mb() { sql dst "SELECT ROUND(VARIABLE_VALUE * 16 / 1024) FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'INNODB_BUFFER_POOL_PAGES_DIRTY'"; }
 
-echo "== building (offline)"
-(cd "$ROOT" && mvn -B -q -o -pl resilient-mysql -am compile dependency:build-classpath \
+OFFLINE=""
+[ "${RESILIENT_MVN_OFFLINE:-0}" = 1 ] && OFFLINE="-o"
+echo "== building"
+(cd "$ROOT" && mvn -B -q $OFFLINE -pl resilient-mysql -am compile dependency:build-classpath \
    -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >/dev/null)
 CP="$ROOT/resilient-mysql/target/classes:$(cat "$WORK/cp.txt")"
 if [ -d "$ROOT/resilient-archive/src/main/java" ]; then
   # the dedup archive the pull-backup node stores into (a plain copy stands in when it is absent)
-  (cd "$ROOT" && mvn -B -q -o -pl resilient-archive -am compile dependency:build-classpath \
+  (cd "$ROOT" && mvn -B -q $OFFLINE -pl resilient-archive -am compile dependency:build-classpath \
      -Dmdep.outputFile="$WORK/cp-archive.txt" -Dmdep.includeScope=runtime >/dev/null)
   CP="$CP:$ROOT/resilient-archive/target/classes:$(cat "$WORK/cp-archive.txt")"
 fi
@@ -126,7 +134,7 @@ done
 
 echo
 echo "archive: $ARCHIVE ($( [ "$ARCHIVE" = dir ] && echo 'resilient-archive dir: FastCDC + zstd' || echo 'plain copy standing in'))"
-echo "mysql benchmark: $DUMP_MB MB mydumper dump of $DB, threads=$THREADS, rows-per-file=$ROWS_PER_FILE, QUIESCE=$QUIESCE, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); CHECKSUM TABLE equal after every load"
+echo "mysql benchmark at $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "unknown commit"): $DUMP_MB MB mydumper dump of $DB, threads=$THREADS, rows-per-file=$ROWS_PER_FILE, QUIESCE=$QUIESCE, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); CHECKSUM TABLE equal after every load"
 row() { printf '| %5s | %-52s | %9s | %9s | %7s |\n' "$@"; }
 row "round" "step" "raw (s)" "full (s)" "ratio"
 printf '|%s|%s|%s|%s|%s|\n' "-------" "------------------------------------------------------" "-----------" "-----------" "---------"

@@ -34,9 +34,8 @@ class CrashSafetyTest {
     private Process startStore(Path repo, Path src) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-Xmx128m", "-cp",
-                System.getProperty("java.class.path"), "org.resilient.archive.tool.ArchiveTool", "store",
-                src.toString(), "--repo", repo.toString(), "--set", "archive.pack-size=131072",
-                "--set", "archive.compression=12", "--set", "archive.threads=1")
+                System.getProperty("java.class.path"), StoreProcess.class.getName(), repo.toString(), src.toString(),
+                "archive.pack-size=131072", "archive.compression=12", "archive.threads=1")
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
     }
 

@@ -1,9 +1,11 @@
 package org.resilient.cli;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.resilient.api.BackupId;
 import org.resilient.core.NodeStatus;
 import org.resilient.core.ResilientNode;
 import org.resilient.core.StepOutcome;
@@ -33,7 +35,7 @@ final class StatusCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.write(toMap(s)));
+            JsonOutput.print(out, StatusJson.of(s));
         } else {
             out.printf("node      %s (%s)%nrole      %s%nepoch     %s%nleader    %s%n", s.name(), s.uri(), s.role(), s.epoch(),
                     s.leader() == null ? "-" : s.leader());
@@ -49,31 +51,30 @@ final class StatusCommand implements Callable<Integer> {
         return s.healthy() ? 0 : 1;
     }
 
-    static Map<String, Object> toMap(NodeStatus s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", s.name());
-        m.put("uri", s.uri());
-        m.put("role", s.role().configName());
-        m.put("epoch", s.epoch().value());
-        m.put("leader", s.leader());
-        m.put("healthy", s.healthy());
-        if (s.lastImport() != null) {
-            m.put("lastImport", Map.of("backupId", s.lastImport().backupId(), "backupTime", s.lastImport().backupTime(),
-                    "importedAt", s.lastImport().importedAt()));
+    /** The {@code --json} document: times and ids as strings, durations in milliseconds. */
+    record StatusJson(String name, String uri, String role, long epoch, String leader, boolean healthy,
+                      LastImportJson lastImport, String pending, List<String> published, Map<String, StepJson> steps) {
+        static StatusJson of(NodeStatus s) {
+            Map<String, StepJson> steps = new TreeMap<>(); // sorted: the node's map has no order
+            s.lastRuns().forEach((k, o) -> steps.put(k, new StepJson(o.ok(), o.time().toString(), text(o.backupId()),
+                    o.message(), o.took().toMillis())));
+            var i = s.lastImport();
+            return new StatusJson(s.name(), text(s.uri()), s.role().configName(), s.epoch().value(), text(s.leader()),
+                    s.healthy(), i == null ? null : new LastImportJson(i.backupId().value(), i.backupTime().toString(),
+                            i.importedAt().toString()), text(s.pending()),
+                    s.published().stream().map(BackupId::value).toList(), steps);
         }
-        m.put("pending", s.pending());
-        m.put("published", s.published());
-        Map<String, Object> steps = new LinkedHashMap<>();
-        s.lastRuns().forEach((k, o) -> {
-            Map<String, Object> step = new LinkedHashMap<>();
-            step.put("ok", o.ok());
-            step.put("time", o.time());
-            step.put("backupId", o.backupId());
-            step.put("message", o.message());
-            step.put("tookMillis", o.took().toMillis());
-            steps.put(k, step);
-        });
-        m.put("steps", steps);
-        return m;
+
+        private static String text(Object v) {
+            return v == null ? null : v.toString();
+        }
+    }
+
+    /** The last good import in {@link StatusJson}. */
+    record LastImportJson(String backupId, String backupTime, String importedAt) {
+    }
+
+    /** The last run of one step in {@link StatusJson}. */
+    record StepJson(boolean ok, String time, String backupId, String message, long tookMillis) {
     }
 }

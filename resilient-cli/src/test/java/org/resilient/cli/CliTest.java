@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,11 +113,18 @@ class CliTest {
             assertTrue(Files.isDirectory(standby.resolve("empty")));
             CliRun status = CliRun.of("status", "-c", importConf.toString(), "--json");
             assertEquals(0, status.status(), status.toString());
-            assertTrue(status.out().contains("\"lastImport\":{") && status.out().contains(id), status.out());
+            JsonNode st = JsonDocument.parse(status.out());
+            assertEquals(id, st.path("lastImport").path("backupId").asText(), status.out());
+            assertEquals("import", st.path("role").asText(), status.out());
+            assertTrue(st.path("healthy").asBoolean(false) && st.path("steps").path("import").path("ok").asBoolean(false),
+                    status.out());
             CliRun list = CliRun.of("archive", "list", "--repo", "copy:" + dir.resolve("pbs1/archive"), "--json");
             assertEquals(0, list.status(), list.toString());
-            assertTrue(list.out().contains("\"backupId\":\"" + id + "\""), list.out());
-            assertTrue(list.out().contains("\"time\":") && list.out().contains("\"storedBytes\":"), list.out());
+            JsonNode gens = JsonDocument.parse(list.out());
+            assertTrue(gens.isArray() && gens.size() == 1, list.out());
+            assertEquals(id, gens.get(0).path("backupId").asText(), list.out());
+            assertTrue(gens.get(0).path("time").isTextual() && gens.get(0).path("storedBytes").isIntegralNumber(),
+                    list.out());
             CliRun verify = CliRun.of("archive", "verify", "--read-data", "--repo", "copy:" + dir.resolve("pbs1/archive"));
             assertEquals(0, verify.status(), verify.toString());
             Path restored = dir.resolve("restored");

@@ -1,28 +1,36 @@
 package org.resilient.cli.archive;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import org.resilient.api.ErrorCode;
 import org.resilient.api.Generation;
+import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Archive;
-import org.resilient.cli.Json;
+import org.resilient.cli.JsonOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code resilient archive list}. */
+/** {@code resilient archive list [GEN]}. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = "List the generations, oldest first, with their sizes and deduplication.")
+        description = "List the generations, oldest first, with their sizes and deduplication, or only the one named.")
 final class ListCommand implements Callable<Integer> {
+    private static final String ROW = "%-32s %-25s %-10s %6s %12s %12s %12s%n";
+
     @Mixin
     RepoOptions repo;
     @Spec
     CommandSpec spec;
-    @Option(names = "--json", description = "Print one JSON object per line per generation.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "GEN",
+            description = "Show only this generation ('latest' for the newest).")
+    String generation;
+    @Option(names = "--json", description = {"Print one JSON document: an array of generations, or the generation "
+            + "named as one object.", "Keys: id, backupId, time, sourceNode, epoch, manifestDigest, files, logicalBytes, "
+            + "newBytes, storedBytes."})
     boolean json;
 
     @Override
@@ -32,20 +40,44 @@ final class ListCommand implements Callable<Integer> {
             gens = a.generations();
         }
         PrintWriter out = spec.commandLine().getOut();
+        Generation one = generation == null ? null : find(gens, generation, repo.repo);
         if (json) {
-            gens.forEach(g -> out.println(Json.write(toMap(g))));
+            JsonOutput.print(out, one != null ? GenerationJson.of(one) : gens.stream().map(GenerationJson::of).toList());
             return 0;
         }
-        out.printf("%-32s %-25s %-10s %6s %12s %12s %12s%n", "GENERATION", "TIME", "NODE", "EPOCH", "LOGICAL", "NEW", "STORED");
-        for (Generation g : gens) {
-            out.printf("%-32s %-25s %-10s %6s %12s %12s %12s%n", g.id(), g.time(), shortNode(g.sourceNode()), g.epoch(),
+        out.printf(ROW, "GENERATION", "TIME", "NODE", "EPOCH", "LOGICAL", "NEW", "STORED");
+        for (Generation g : one != null ? List.of(one) : gens) {
+            out.printf(ROW, g.id(), g.time(), shortNode(g.sourceNode()), g.epoch(),
                     Sizes.human(g.logicalBytes()), Sizes.human(g.newBytes()), Sizes.human(g.storedBytes()));
         }
-        long logical = gens.stream().mapToLong(Generation::logicalBytes).sum();
-        long stored = gens.stream().mapToLong(Generation::storedBytes).sum();
-        out.printf("%d generation(s): %s of backups in %s stored (%.1fx)%n", gens.size(), Sizes.human(logical),
-                Sizes.human(stored), stored == 0 ? 0.0 : (double) logical / stored);
+        if (one == null) {
+            long logical = gens.stream().mapToLong(Generation::logicalBytes).sum();
+            long stored = gens.stream().mapToLong(Generation::storedBytes).sum();
+            out.printf("%d generation(s): %s of backups in %s stored (%.1fx)%n", gens.size(), Sizes.human(logical),
+                    Sizes.human(stored), stored == 0 ? 0.0 : (double) logical / stored);
+        }
         return 0;
+    }
+
+    /**
+     * The generation with this id, or the newest for {@code latest}.
+     *
+     * @param gens the archive's generations, oldest first
+     * @param id a generation id or {@code latest}
+     * @param repo the archive as the user named it, for the message
+     * @return the generation
+     * @throws ResilienceException {@code NOT_FOUND} when there is no such generation
+     */
+    static Generation find(List<Generation> gens, String id, String repo) {
+        if ("latest".equals(id)) {
+            if (gens.isEmpty()) {
+                throw new ResilienceException(ErrorCode.NOT_FOUND, "the archive " + repo + " has no generations");
+            }
+            return gens.get(gens.size() - 1);
+        }
+        return gens.stream().filter(g -> g.id().equals(id)).findFirst().orElseThrow(() -> new ResilienceException(
+                ErrorCode.NOT_FOUND, "the archive " + repo + " has no generation " + id
+                        + "; 'resilient archive list --repo " + repo + "' lists them"));
     }
 
     static String shortNode(String node) {
@@ -53,18 +85,13 @@ final class ListCommand implements Callable<Integer> {
         return n.substring(n.lastIndexOf('/') + 1);
     }
 
-    static Map<String, Object> toMap(Generation g) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", g.id());
-        m.put("backupId", g.backupId());
-        m.put("time", g.time());
-        m.put("sourceNode", g.sourceNode());
-        m.put("epoch", g.epoch().value());
-        m.put("manifestDigest", g.manifestDigest());
-        m.put("files", g.fileCount());
-        m.put("logicalBytes", g.logicalBytes());
-        m.put("newBytes", g.newBytes());
-        m.put("storedBytes", g.storedBytes());
-        return m;
+    /** One generation in the {@code --json} output: times and ids as strings, sizes in bytes. */
+    record GenerationJson(String id, String backupId, String time, String sourceNode, long epoch, String manifestDigest,
+                          long files, long logicalBytes, long newBytes, long storedBytes) {
+        static GenerationJson of(Generation g) {
+            return new GenerationJson(g.id(), g.backupId().value(), g.time().toString(), g.sourceNode(),
+                    g.epoch().value(), g.manifestDigest(), g.fileCount(), g.logicalBytes(), g.newBytes(),
+                    g.storedBytes());
+        }
     }
 }

@@ -32,15 +32,8 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Archive a = repo.open(false)) {
-            String id = generation;
-            if ("latest".equals(id)) {
-                var gens = a.generations();
-                if (gens.isEmpty()) {
-                    throw new org.resilient.api.ResilienceException(org.resilient.api.ErrorCode.NOT_FOUND,
-                            "the archive has no generations");
-                }
-                id = gens.get(gens.size() - 1).id();
-            }
+            String id = "latest".equals(generation) ? ListCommand.find(a.generations(), generation, repo.repo).id()
+                    : generation;
             List<Damage> damage = a.restore(id, target, new RestoreOptions(partial),
                     RepoOptions.context(target, org.resilient.api.ProgressListener.NONE));
             damage.forEach(d -> spec.commandLine().getErr().println("damaged: " + d));
