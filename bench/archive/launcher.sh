@@ -2,7 +2,7 @@
 # ./resilient: resilient-cli and the modules it needs, from a fresh clone too) and sets RES to `resilient archive`
 # run through a copy of the launcher, so the benchmark measures exactly what a user runs: the launcher's JVM
 # options (RESILIENT_JAVA_OPTS overrides them, as for any user), its class-data sharing archive and its unpacked
-# zstd library. The copy ($WORK/resilient-dist: the launcher, resilient.jar and lib/) keeps a rebuild of the
+# zstd library. The copy ($WORK/resilient-dist: the unpacked distribution, bin/ and lib/) keeps a rebuild of the
 # worktree during a run from changing what is measured. One command run before the first measurement makes the
 # copy's class-data archive and native library, so no measured command pays for them.
 command -v java >/dev/null || { echo "the benchmark needs Java 17 (apt-get install openjdk-17-jdk)" >&2; exit 2; }
@@ -10,9 +10,8 @@ echo "building the resilient command ..." >&2
 "$ROOT/resilient" --version > /dev/null
 DIST=$WORK/resilient-dist
 rm -rf "$DIST"
-mkdir -p "$DIST/resilient-cli/target"
-cp -p "$ROOT/resilient" "$DIST/"
-cp -pr "$ROOT/resilient-cli/target/resilient.jar" "$ROOT/resilient-cli/target/lib" "$DIST/resilient-cli/target/"
-"$DIST/resilient" --version > /dev/null
-RES="$DIST/resilient archive"
-RES_JVM=${RESILIENT_JAVA_OPTS:-"$(sed -n 's/^opts=\${RESILIENT_JAVA_OPTS:-\(.*\)}$/\1/p' "$DIST/resilient")"}
+cp -pr "$(ls -d "$ROOT"/resilient-dist/target/resilient-*/resilient | tail -1)" "$DIST"
+rm -f "$DIST/lib/resilient.jsa"
+"$DIST/bin/resilient" --version > /dev/null
+RES="$DIST/bin/resilient archive"
+RES_JVM=${RESILIENT_JAVA_OPTS:-"$(sed -n 's/^opts=\${RESILIENT_JAVA_OPTS:-\(.*\)}$/\1/p' "$DIST/bin/resilient")"}
