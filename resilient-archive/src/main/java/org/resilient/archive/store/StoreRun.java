@@ -29,12 +29,12 @@ import org.resilient.archive.chunking.FastCdc;
 import org.resilient.archive.chunking.FileChunker;
 import org.resilient.archive.chunking.PreviousChunks;
 import org.resilient.archive.index.ChunkCheck;
-import org.resilient.archive.index.Hashes;
+import org.resilient.support.hash.Sha256;
 import org.resilient.archive.index.IndexFile;
 import org.resilient.archive.index.RepoIndex;
 import org.resilient.archive.pack.PackEntries;
 import org.resilient.archive.pack.PackWriter;
-import org.resilient.archive.repo.AtomicFiles;
+import org.resilient.support.fs.AtomicFiles;
 import org.resilient.archive.repo.Layout;
 import org.resilient.archive.tree.GenerationFile;
 import org.resilient.archive.tree.TreeEntry;
@@ -122,7 +122,7 @@ public final class StoreRun {
         this.context = context;
         this.generations = generations;
         this.arrays = new ChunkArrays(cdc.max(), POOL_BYTES);
-        request.verifiedDigests().forEach((path, hex) -> verified.put(path, Hashes.unhex(hex)));
+        request.verifiedDigests().forEach((path, hex) -> verified.put(path, Sha256.unhex(hex)));
     }
 
     /**
@@ -289,7 +289,7 @@ public final class StoreRun {
             size += item.rawLength();
             if (!known(h)) {
                 if (item.stored() == null) {
-                    throw new ResilienceException(ErrorCode.INTERNAL, "chunk " + Hashes.hex(h)
+                    throw new ResilienceException(ErrorCode.INTERNAL, "chunk " + Sha256.hex(h)
                             + " vanished from the index during a store");
                 }
                 FileQueue.Compressed c;
@@ -425,7 +425,7 @@ public final class StoreRun {
         // an unchanged dump is then hashed once, not hashed and checksummed.
         long[] previousChecks = before != null && before.hasChecks() ? before.checks() : null;
         long guided = chunker.guidedBytes();
-        java.security.MessageDigest whole = digest == null ? null : Hashes.newDigest();
+        java.security.MessageDigest whole = digest == null ? null : Sha256.newDigest();
         // FileInputStream reads straight into the array; Files.newInputStream goes through a temporary direct
         // buffer and costs three times as much CPU per byte.
         InputStream file = new java.io.FileInputStream(e.file().toFile());
@@ -448,7 +448,7 @@ public final class StoreRun {
         guidedBytes.addAndGet(chunker.guidedBytes() - guided);
         if (whole != null && !java.security.MessageDigest.isEqual(whole.digest(), digest)) {
             throw new ResilienceException(ErrorCode.VERIFICATION_FAILED, e.file() + " changed after it was verified:"
-                    + " its content no longer has the SHA-256 " + Hashes.hex(digest) + " it was verified with. Nothing"
+                    + " its content no longer has the SHA-256 " + Sha256.hex(digest) + " it was verified with. Nothing"
                     + " was stored; older generations are intact. Verify the backup again and store it again.");
         }
     }

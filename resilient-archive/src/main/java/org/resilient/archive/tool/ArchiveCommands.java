@@ -21,7 +21,7 @@ import org.resilient.api.Settings;
 import org.resilient.api.StoreRequest;
 import org.resilient.archive.ArchiveSettings;
 import org.resilient.archive.DirArchive;
-import org.resilient.archive.index.Hashes;
+import org.resilient.support.hash.Sha256;
 
 /**
  * The archive operations as the command line offers them (shared by {@link ArchiveTool} and the
@@ -102,7 +102,7 @@ public final class ArchiveCommands {
 
     private static String manifestDigest(Path dir) {
         Path manifest = dir.resolve("MANIFEST");
-        var md = Hashes.newDigest();
+        var md = Sha256.newDigest();
         if (Files.isRegularFile(manifest)) {
             try (InputStream in = Files.newInputStream(manifest)) {
                 byte[] b = new byte[1 << 16];
@@ -113,7 +113,7 @@ public final class ArchiveCommands {
                 throw new ResilienceException(ErrorCode.IO_ERROR, "cannot read " + manifest + ": " + e.getMessage(), e);
             }
         }
-        return Hashes.hex(md.digest());
+        return Sha256.hex(md.digest());
     }
 
     /**

@@ -30,6 +30,7 @@ import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
+import org.resilient.support.fs.AtomicFiles;
 
 /**
  * Copies a directory tree: regular files (content, POSIX permissions, modification time), directories

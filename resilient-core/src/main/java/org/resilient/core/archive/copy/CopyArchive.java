@@ -39,11 +39,11 @@ import org.resilient.api.StoreRequest;
 import org.resilient.api.VerifyLevel;
 import org.resilient.api.VerifyReport;
 import org.resilient.api.spi.Archive;
-import org.resilient.core.archive.LockFile;
-import org.resilient.core.fs.AtomicFiles;
+import org.resilient.support.lock.LockFile;
+import org.resilient.support.fs.AtomicFiles;
 import org.resilient.core.fs.TreeCopy;
 import org.resilient.core.manifest.ManifestCodec;
-import org.resilient.core.manifest.Sha256;
+import org.resilient.support.hash.Sha256;
 import org.resilient.api.NodeLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -165,7 +165,7 @@ final class CopyArchive implements Archive {
                         + "directory (" + n + " is missing)");
             }
         }
-        try (LockFile lock = lock(context.clock())) {
+        try (LockFile lock = lock("store " + request.backupId(), context.clock())) {
             removeUnfinished();
             List<Generation> existing = generations();
             String id = newId(request.time());
@@ -363,7 +363,7 @@ final class CopyArchive implements Archive {
     @SuppressWarnings("try") // the resource is held for its effect
     public PruneResult prune(RetentionPolicy policy, OperationContext context) {
         checkOpen();
-        try (LockFile lock = lock(context.clock())) {
+        try (LockFile lock = lock("prune", context.clock())) {
             removeUnfinished();
             List<Generation> all = generations();
             Set<String> keep = policy.keep(all, context.clock().instant());
@@ -451,8 +451,8 @@ final class CopyArchive implements Archive {
         return new ArchiveStats(all.size(), logical, uniqueBytes, stored, files);
     }
 
-    private LockFile lock(Clock clock) {
-        return LockFile.acquire(root.resolve("lock"), "archive " + root, clock);
+    private LockFile lock(String operation, Clock clock) {
+        return LockFile.acquire(root.resolve("lock"), "archive " + root, operation, clock, LOG::warn);
     }
 
     private static long diskUsage(Path dir) {
