@@ -30,8 +30,9 @@ mkdir -p "$WORK/lib"
 (cd "$ROOT" && mvn -B -q -pl resilient-archive dependency:build-classpath -Dmdep.includeScope=runtime \
   -Dmdep.outputFile="$WORK/cp" >/dev/null)
 cp "$ROOT/resilient-archive/target/resilient-archive-0.1.0-SNAPSHOT.jar" \
-   "$ROOT/resilient-api/target/resilient-api-0.1.0-SNAPSHOT.jar" "$WORK/lib/"
-CP="$WORK/lib/resilient-archive-0.1.0-SNAPSHOT.jar:$WORK/lib/resilient-api-0.1.0-SNAPSHOT.jar:$(tr ':' '\n' < "$WORK/cp" | grep -v '/resilient-' | paste -sd:)"
+   "$ROOT/resilient-api/target/resilient-api-0.1.0-SNAPSHOT.jar" \
+   "$ROOT/resilient-support/target/resilient-support-0.1.0-SNAPSHOT.jar" "$WORK/lib/"
+CP="$WORK/lib/resilient-archive-0.1.0-SNAPSHOT.jar:$WORK/lib/resilient-api-0.1.0-SNAPSHOT.jar:$WORK/lib/resilient-support-0.1.0-SNAPSHOT.jar:$(tr ':' '\n' < "$WORK/cp" | grep -v '/resilient-' | paste -sd:)"
 . "$ROOT/bench/archive/cds.sh"  # sets RES: the archive tool with class-data sharing
 export RESTIC_PASSWORD=bench
 

@@ -65,10 +65,11 @@ echo "building resilient-archive ..." >&2
   -Dmdep.outputFile="$WORK.cp" >/dev/null)
 # The module jars are copied so that rebuilding the worktree during a run cannot change what is measured.
 mkdir -p "$WORK/lib"
-cp "$ROOT/resilient-archive/target/resilient-archive-0.1.0-SNAPSHOT.jar" "$ROOT/resilient-api/target/resilient-api-0.1.0-SNAPSHOT.jar" "$WORK/lib/"
+cp "$ROOT/resilient-archive/target/resilient-archive-0.1.0-SNAPSHOT.jar" "$ROOT/resilient-api/target/resilient-api-0.1.0-SNAPSHOT.jar" \
+  "$ROOT/resilient-support/target/resilient-support-0.1.0-SNAPSHOT.jar" "$WORK/lib/"
 # Only what the archive needs at run time (the reactor's class path also lists test jars such as junit, mockito
 # and the test kit; opening their indexes cost each command 30-60 ms of CPU). slf4j-simple stays for the log.
-CP="$WORK/lib/resilient-archive-0.1.0-SNAPSHOT.jar:$WORK/lib/resilient-api-0.1.0-SNAPSHOT.jar:$(tr ':' '\n' < "$WORK.cp" \
+CP="$WORK/lib/resilient-archive-0.1.0-SNAPSHOT.jar:$WORK/lib/resilient-api-0.1.0-SNAPSHOT.jar:$WORK/lib/resilient-support-0.1.0-SNAPSHOT.jar:$(tr ':' '\n' < "$WORK.cp" \
   | grep -v -E '/resilient-|/junit|/opentest4j|/apiguardian|/mockito|/byte-buddy|/objenesis' | paste -sd:)"
 . "$ROOT/bench/archive/cds.sh"  # sets RES: the archive tool with class-data sharing
 GEN="java -Xmx1g $ROOT/bench/archive/GenDump.java"
