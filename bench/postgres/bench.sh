@@ -22,5 +22,5 @@ mvn -B -q $offline -pl resilient-postgres,resilient-archive -am compile dependen
 cp="$root/resilient-postgres/target/classes:$(cat "$root/resilient-postgres/target/bench-classpath.txt")"
 cp="$cp:$(cat "$root/resilient-archive/target/bench-classpath.txt")"
 # the reactor's own modules resolve to their target/classes only inside maven: put them in explicitly
-for m in api process core archive testkit; do cp="$root/resilient-$m/target/classes:$cp"; done
+for m in api support process core archive testkit; do cp="$root/resilient-$m/target/classes:$cp"; done
 exec java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" "$here/PgCycleBench.java" "$scale" "$rounds"

@@ -5,6 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -28,13 +29,13 @@ import org.resilient.api.VerifyLevel;
 import org.resilient.api.VerifyReport;
 import org.resilient.api.spi.Archive;
 import org.resilient.archive.chunking.FastCdc;
-import org.resilient.archive.index.Hashes;
+import org.resilient.support.hash.Sha256;
 import org.resilient.archive.index.RepoIndex;
-import org.resilient.archive.lock.RepositoryLock;
+import org.resilient.support.lock.LockFile;
 import org.resilient.archive.pack.PackDamagedException;
 import org.resilient.archive.pack.PackVersionException;
 import org.resilient.archive.prune.Pruner;
-import org.resilient.archive.repo.AtomicFiles;
+import org.resilient.support.fs.AtomicFiles;
 import org.resilient.archive.repo.Layout;
 import org.resilient.archive.repo.RepoConfig;
 import org.resilient.archive.restore.Restorer;
@@ -143,8 +144,8 @@ public final class DirArchive implements Archive {
 
     @Override
     public Generation store(StoreRequest request, OperationContext context) {
-        Hashes.warmUpInBackground();
-        try (RepositoryLock lock = RepositoryLock.acquire(layout.lock(), "store " + request.backupId())) {
+        Sha256.warmUpInBackground();
+        try (LockFile lock = lock("store " + request.backupId())) {
             createDirectories(layout);
             removeTemporaries();
             long t0 = System.nanoTime();
@@ -182,14 +183,22 @@ public final class DirArchive implements Archive {
         }
     }
 
-    /** Removes temporary files of interrupted writers (only called with the lock held). */
+    /**
+     * Takes the single-writer lock of the archive for a store or prune. It records the real time, whatever clock
+     * the operation runs by: it tells people when the holder started.
+     */
+    private LockFile lock(String operation) {
+        return LockFile.acquire(layout.lock(), "the archive " + layout.root(), operation, Clock.systemUTC(), LOG::warn);
+    }
+
+    /**
+     * Removes temporary files of interrupted writers (only called with the lock held). A lock taker's temporary
+     * file is not among them ({@link LockFile} names it otherwise), so no other process's attempt is disturbed.
+     */
     private void removeTemporaries() throws IOException {
         for (Path dir : List.of(layout.root(), layout.packs(), layout.index(), layout.generations())) {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, ".tmp-*")) {
                 for (Path p : ds) {
-                    if (p.getFileName().toString().startsWith(".tmp-lock")) {
-                        continue; // another process's lock attempt
-                    }
                     LOG.info("removing {} left by an interrupted write", p);
                     Files.deleteIfExists(p);
                 }
@@ -261,7 +270,7 @@ public final class DirArchive implements Archive {
 
     @Override
     public PruneResult prune(RetentionPolicy policy, OperationContext context) {
-        try (RepositoryLock lock = RepositoryLock.acquire(layout.lock(), "prune")) {
+        try (LockFile lock = lock("prune")) {
             createDirectories(layout);
             removeTemporaries();
             RepoIndex index = RepoIndex.load(layout);

@@ -24,9 +24,9 @@ import org.resilient.api.RestoreOptions;
 import org.resilient.api.RetentionPolicy;
 import org.resilient.api.VerifyLevel;
 import org.resilient.api.VerifyReport;
-import org.resilient.archive.lock.RepositoryLock;
 import org.resilient.archive.pack.PackEntries;
 import org.resilient.archive.pack.PackReader;
+import org.resilient.support.lock.LockHolder;
 
 @DisplayName("Bad input gets a clear error, loses nothing intact, and verify names the damage")
 class BadInputTest extends TwoGenerations {
@@ -209,14 +209,14 @@ class BadInputTest extends TwoGenerations {
         Process holder = new ProcessBuilder("sleep", "120").start();
         try {
             String start = Instant.now().toString();
-            Files.writeString(repo.resolve("lock"), "host=" + RepositoryLock.hostName() + "\npid=" + holder.pid()
+            Files.writeString(repo.resolve("lock"), "host=" + LockHolder.hostName() + "\npid=" + holder.pid()
                     + "\nstart=" + start + "\noperation=store\ntoken=x\n");
             try (DirArchive a = archive()) {
                 ResilienceException e = assertThrows(ResilienceException.class,
                         () -> a.store(TestTrees.request(src1, "b9", Instant.now()), TestTrees.ctx(src1)));
                 assertEquals(ErrorCode.LOCKED, e.code());
                 assertTrue(e.getMessage().contains("pid " + holder.pid()), e.getMessage());
-                assertTrue(e.getMessage().contains(RepositoryLock.hostName()), e.getMessage());
+                assertTrue(e.getMessage().contains(LockHolder.hostName()), e.getMessage());
                 assertTrue(e.getMessage().contains(start), e.getMessage());
                 holder.destroyForcibly().waitFor();
                 Generation g = a.store(TestTrees.request(src1, "b9", Instant.now()), TestTrees.ctx(src1));

@@ -9,12 +9,12 @@ import org.resilient.api.Generation;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.Archive;
 import org.resilient.archive.index.RepoIndex;
-import org.resilient.archive.lock.RepositoryLock;
 import org.resilient.archive.repo.Layout;
 import org.resilient.archive.tree.GenerationFile;
 import org.resilient.archive.tree.TreeEntry;
 import org.resilient.archive.tree.TreeReader;
 import org.resilient.testkit.ArchiveContract;
+import org.resilient.support.lock.LockHolder;
 
 /** The dir archive passes the archive contract kit. */
 class DirArchiveContractTest extends ArchiveContract {
@@ -29,7 +29,7 @@ class DirArchiveContractTest extends ArchiveContract {
         try {
             Process p = new ProcessBuilder("true").start();
             p.waitFor();
-            java.nio.file.Files.writeString(dir.resolve("lock"), "host=" + RepositoryLock.hostName() + "\npid="
+            java.nio.file.Files.writeString(dir.resolve("lock"), "host=" + LockHolder.hostName() + "\npid="
                     + p.pid() + "\nstart=" + java.time.Instant.now() + "\noperation=store\ntoken=crashed\n");
             return true;
         } catch (IOException e) {

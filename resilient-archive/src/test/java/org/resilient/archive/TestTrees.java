@@ -20,6 +20,7 @@ import org.resilient.api.Epoch;
 import org.resilient.api.OperationContext;
 import org.resilient.api.Settings;
 import org.resilient.api.StoreRequest;
+import org.resilient.support.hash.Sha256;
 
 /** Builds test source trees and compares restored trees with them (content, type, mode, mtime, link). */
 final class TestTrees {
@@ -108,8 +109,8 @@ final class TestTrees {
                         m.put(rel, "dir " + Integer.toOctalString(mode) + " " + mtime);
                     } else {
                         m.put(rel, "file " + Integer.toOctalString(mode) + " " + mtime + " "
-                                + org.resilient.archive.index.Hashes.hex(
-                                org.resilient.archive.index.Hashes.sha256(Files.readAllBytes(p), 0,
+                                + org.resilient.support.hash.Sha256.hex(
+                                org.resilient.support.hash.Sha256.sha256(Files.readAllBytes(p), 0,
                                         (int) Files.size(p))));
                     }
                 }

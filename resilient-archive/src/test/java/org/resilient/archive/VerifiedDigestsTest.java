@@ -18,7 +18,7 @@ import org.resilient.api.ResilienceException;
 import org.resilient.api.RestoreOptions;
 import org.resilient.api.StoreRequest;
 import org.resilient.api.VerifyLevel;
-import org.resilient.archive.index.Hashes;
+import org.resilient.support.hash.Sha256;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +44,7 @@ class VerifiedDigestsTest {
         Map<String, String> out = new HashMap<>();
         try (var files = Files.list(src.resolve("data"))) {
             for (Path f : files.toList()) {
-                out.put("data/" + f.getFileName(), Hashes.hex(Hashes.newDigest().digest(Files.readAllBytes(f))));
+                out.put("data/" + f.getFileName(), Sha256.hex(Sha256.newDigest().digest(Files.readAllBytes(f))));
             }
         }
         return out;
@@ -82,7 +82,7 @@ class VerifiedDigestsTest {
             write("orders.sql", other);
             byte[] grown = TestTrees.dumpText(2, 21_000);
             write("items.sql", grown);
-            verified.put("data/items.sql", Hashes.hex(Hashes.newDigest().digest(grown)));
+            verified.put("data/items.sql", Sha256.hex(Sha256.newDigest().digest(grown)));
             Generation g2 = a.store(request("b2", verified), TestTrees.ctx(src));
             assertArrayEquals(orders, restored(a, g2, "orders.sql"));
             assertArrayEquals(grown, restored(a, g2, "items.sql"));

@@ -49,20 +49,27 @@ public final class MysqlExporter implements Exporter {
         boolean allInnoDb = onlyTransactionalTables();
         boolean lockWholeDump = !allInnoDb && !settings.trxConsistencyOnly().orElse(false);
         try (DefaultsFile defaults = DefaultsFile.create(settings);
-             MysqlConnection lock = lockWholeDump ? holdGlobalReadLock() : null) {
-            List<String> cmd = MysqlTools.connectionArgs(mydumper, defaults, settings);
-            cmd.addAll(List.of("--outputdir=" + out, "--threads=" + settings.threads(),
-                    "--regex=" + regex(settings.databases()), "--triggers", "--events", "--routines",
-                    "--verbose=2", "--trx-consistency-only"));
-            if (settings.rowsPerFile() > 0) {
-                cmd.add("--rows=" + settings.rowsPerFile());
-            }
-            context.progress().progress("mydumper", 0, -1, "files");
-            LOG.info("exporting databases {} from {}{}", settings.databases(), settings.where(),
-                    lockWholeDump ? " (global read lock held for the whole dump: non-InnoDB tables)" : "");
-            MysqlTools.run(cmd, settings, context.cancellation(), context.loggerName());
-            if (lock != null) {
-                lock.execute("UNLOCK TABLES");
+             DumpWatchdog watchdog = DumpWatchdog.start(settings, settings.stallTimeout(), context.cancellation(), out)) {
+            try (MysqlConnection lock = lockWholeDump ? holdGlobalReadLock() : null) {
+                if (lock != null) {
+                    watchdog.ignore(lock);
+                }
+                List<String> cmd = MysqlTools.connectionArgs(mydumper, defaults, settings);
+                cmd.addAll(List.of("--outputdir=" + out, "--threads=" + settings.threads(),
+                        "--regex=" + regex(settings.databases()), "--triggers", "--events", "--routines",
+                        "--verbose=2", "--trx-consistency-only"));
+                if (settings.rowsPerFile() > 0) {
+                    cmd.add("--rows=" + settings.rowsPerFile());
+                }
+                context.progress().progress("mydumper", 0, -1, "files");
+                LOG.info("exporting databases {} from {}{}", settings.databases(), settings.where(),
+                        lockWholeDump ? " (global read lock held for the whole dump: non-InnoDB tables)" : "");
+                MysqlTools.run(cmd, settings, watchdog.cancellation(), context.loggerName());
+                if (lock != null) {
+                    lock.execute("UNLOCK TABLES");
+                }
+            } catch (ResilienceException e) {
+                throw watchdog.explain(e);
             }
         }
         context.cancellation().throwIfCancelled("mysql export");

@@ -31,6 +31,7 @@ public final class MysqlSettings {
     static final String THREADS = "mysql.threads";
     static final String TOOL_DIR = "mysql.tool-dir";
     static final String TIMEOUT = "mysql.timeout";
+    static final String STALL_TIMEOUT = "mysql.stall-timeout";
     static final String TRX_ONLY = "mysql.trx-consistency-only";
     static final String ROWS = "mysql.rows-per-file";
 
@@ -47,6 +48,9 @@ public final class MysqlSettings {
             SettingSpec.optional(THREADS, Type.INT, "4", "mydumper/myloader threads"),
             SettingSpec.optional(TOOL_DIR, Type.PATH, null, "directory holding mydumper and myloader (default: PATH)"),
             SettingSpec.optional(TIMEOUT, Type.DURATION, "6h", "how long one mydumper or myloader run may take"),
+            SettingSpec.optional(STALL_TIMEOUT, Type.DURATION, "30s",
+                    "how long a dump session may wait for a lock or a table flush before the dump is stopped, naming"
+                    + " the sessions in its way"),
             SettingSpec.optional(TRX_ONLY, Type.BOOLEAN, "false",
                     "true: only InnoDB tables are consistent and writes are never blocked for the whole dump; false:"
                             + " when non-InnoDB tables are dumped, a global read lock is held for the whole dump"),
@@ -63,6 +67,7 @@ public final class MysqlSettings {
     private final int threads;
     private final Path toolDir;
     private final Duration timeout;
+    private final Duration stallTimeout;
     private final Boolean trxConsistencyOnly;
     private final long rowsPerFile;
 
@@ -76,6 +81,7 @@ public final class MysqlSettings {
         threads = s.integer(THREADS, 4);
         toolDir = s.path(TOOL_DIR, null);
         timeout = s.duration(TIMEOUT, Duration.ofHours(6));
+        stallTimeout = s.duration(STALL_TIMEOUT, Duration.ofSeconds(30));
         trxConsistencyOnly = s.get(TRX_ONLY).isPresent() ? s.bool(TRX_ONLY, false) : null;
         rowsPerFile = s.longValue(ROWS, 250_000);
     }
@@ -126,6 +132,9 @@ public final class MysqlSettings {
             }
             if (parsed.timeout.isNegative() || parsed.timeout.isZero()) {
                 problems.add("setting '" + TIMEOUT + "' must be positive");
+            }
+            if (parsed.stallTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+                problems.add("setting '" + STALL_TIMEOUT + "' must be at least 1s");
             }
         }
         if (!problems.isEmpty()) {
@@ -225,6 +234,15 @@ public final class MysqlSettings {
      */
     public Duration timeout() {
         return timeout;
+    }
+
+    /**
+     * How long a dump session may wait for a lock or a table flush.
+     *
+     * @return the stall timeout
+     */
+    public Duration stallTimeout() {
+        return stallTimeout;
     }
 
     /**

@@ -300,4 +300,43 @@ class MysqlFailureTest {
             goodState = standbyState();
         }
     }
+
+    @Test
+    @DisplayName("a dump held up by another session's long write stops within seconds and names that session")
+    void stalledDumpNamesTheBlocker() throws Exception {
+        // A write in progress: FLUSH TABLES WITH READ LOCK (ours or mydumper's) waits for it to end.
+        java.sql.Connection blocker = TestDb.connect(source);
+        CompletableFuture<Void> query = CompletableFuture.runAsync(() -> {
+            try (java.sql.Statement st = blocker.createStatement()) {
+                st.execute("UPDATE inv.item SET qty = qty WHERE id = 1 AND SLEEP(120) = 0");
+            } catch (java.sql.SQLException e) {
+                // ended by the test's KILL below
+            }
+        });
+        String id = null;
+        for (Instant deadline = Instant.now().plusSeconds(20); id == null && Instant.now().isBefore(deadline); ) {
+            id = TestDb.value(source, "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'UPDATE inv.item SET qty = qty WHERE id = 1 AND SLEEP(120)%'"
+                    + " LIMIT 1");
+            if (id == null) {
+                Thread.sleep(50); // polling for the blocking statement to start, with a deadline
+            }
+        }
+        assertTrue(id != null, "the blocking statement did not start");
+        String blockerId = id;
+        try {
+            Instant start = Instant.now();
+            ResilienceException e = assertThrows(ResilienceException.class,
+                    () -> exportFrom(settings(source).with("mysql.stall-timeout", "2s")));
+            assertEquals(ErrorCode.TIMEOUT, e.code(), e.getMessage());
+            assertTrue(e.getMessage().contains("session " + blockerId) && e.getMessage().contains("SLEEP(120)"),
+                    e.getMessage());
+            assertTrue(Duration.between(start, Instant.now()).compareTo(Duration.ofSeconds(60)) < 0,
+                    "detected well before the dump's timeout");
+        } finally {
+            TestDb.exec(source, "KILL " + blockerId);
+            query.get(30, TimeUnit.SECONDS);
+            blocker.close();
+        }
+        assertFalse(exportFrom(settings(source)).toString().isEmpty(), "the next export runs");
+    }
 }

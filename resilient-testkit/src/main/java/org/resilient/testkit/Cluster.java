@@ -22,7 +22,7 @@ import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
 import org.resilient.core.Role;
 import org.resilient.core.Takeover;
-import org.resilient.core.fs.AtomicFiles;
+import org.resilient.support.fs.AtomicFiles;
 import org.resilient.testkit.memory.MemoryArchiveProvider;
 import org.resilient.testkit.memory.MemoryComponentProvider;
 import org.resilient.testkit.memory.MemoryNetwork;

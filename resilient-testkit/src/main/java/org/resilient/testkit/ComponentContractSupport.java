@@ -27,7 +27,7 @@ import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.ComponentProvider;
 import org.resilient.api.spi.Exporter;
 import org.resilient.api.spi.Importer;
-import org.resilient.core.fs.AtomicFiles;
+import org.resilient.support.fs.AtomicFiles;
 import org.resilient.core.manifest.BackupSealer;
 import org.resilient.core.manifest.SealedBackup;
 import org.resilient.api.NodeLayout;

@@ -5,7 +5,7 @@ import java.security.MessageDigest;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import org.resilient.archive.index.Hashes;
+import org.resilient.support.hash.Sha256;
 
 /**
  * Streams a file through a {@link FastCdc} with one reusable buffer (memory stays constant whatever the
@@ -18,7 +18,7 @@ public final class FileChunker {
     private static final int READ = 64 << 10;
     private final FastCdc cdc;
     private final byte[] buf;
-    private final MessageDigest sha = Hashes.newDigest();
+    private final MessageDigest sha = Sha256.newDigest();
     private final ExecutorService helpers;
     private long guidedBytes;
     private boolean differs;
@@ -199,7 +199,7 @@ public final class FileChunker {
     }
 
     private byte[][] hashRun(PreviousChunks previous, int first, int count, int at) {
-        return hashRun(Hashes.newDigest(), previous, first, count, at);
+        return hashRun(Sha256.newDigest(), previous, first, count, at);
     }
 
     private byte[][] hashRun(MessageDigest md, PreviousChunks previous, int first, int count, int at) {

@@ -1,7 +1,7 @@
 package org.resilient.archive.chunking;
 
 import java.util.Arrays;
-import org.resilient.archive.index.Hashes;
+import org.resilient.support.hash.Sha256;
 
 /**
  * The chunk list of a file's previous version, as a guide for cutting the new version: where the content is
@@ -28,7 +28,7 @@ public final class PreviousChunks {
         slots = new int[cap];
         mask = cap - 1;
         for (int i = 0; i < lengths.length; i++) {
-            long k = Hashes.word(hashes, i * 32);
+            long k = Sha256.word(hashes, i * 32);
             int s = home(k);
             while (slots[s] != 0) {
                 s = (s + 1) & mask;
@@ -90,7 +90,7 @@ public final class PreviousChunks {
      * @return the index of the first chunk with this hash in the list, or -1
      */
     public int find(byte[] sha256) {
-        long k = Hashes.word(sha256, 0);
+        long k = Sha256.word(sha256, 0);
         int best = -1;
         for (int s = home(k); slots[s] != 0; s = (s + 1) & mask) {
             int i = slots[s] - 1;

@@ -1,5 +1,7 @@
 package org.resilient.archive.index;
 
+import org.resilient.support.hash.Sha256;
+
 /**
  * The in-memory index of every chunk of the archive: SHA-256 to (pack, offset, stored length, raw length).
  *
@@ -74,10 +76,10 @@ public final class ChunkIndex {
      * @return its slot, or -1
      */
     public int find(byte[] hashes, int offset) {
-        long k0 = Hashes.word(hashes, offset);
-        long k1 = Hashes.word(hashes, offset + 8);
-        long k2 = Hashes.word(hashes, offset + 16);
-        long k3 = Hashes.word(hashes, offset + 24);
+        long k0 = Sha256.word(hashes, offset);
+        long k1 = Sha256.word(hashes, offset + 8);
+        long k2 = Sha256.word(hashes, offset + 16);
+        long k3 = Sha256.word(hashes, offset + 24);
         int slot = home(k0);
         while (true) {
             if (vals[slot * 2 + 1] == 0) {
@@ -126,11 +128,11 @@ public final class ChunkIndex {
         if (size + 1 > capacity * MAX_LOAD) {
             grow();
         }
-        long k0 = Hashes.word(hashes, at);
+        long k0 = Sha256.word(hashes, at);
         int slot = home(k0);
-        long k1 = Hashes.word(hashes, at + 8);
-        long k2 = Hashes.word(hashes, at + 16);
-        long k3 = Hashes.word(hashes, at + 24);
+        long k1 = Sha256.word(hashes, at + 8);
+        long k2 = Sha256.word(hashes, at + 16);
+        long k3 = Sha256.word(hashes, at + 24);
         while (vals[slot * 2 + 1] != 0) {
             int k = slot * 4;
             if (keys[k] == k0 && keys[k + 1] == k1 && keys[k + 2] == k2 && keys[k + 3] == k3) {
@@ -195,7 +197,7 @@ public final class ChunkIndex {
     public byte[] hash(int slot) {
         byte[] h = new byte[32];
         for (int i = 0; i < 4; i++) {
-            Hashes.putWord(h, i * 8, keys[slot * 4 + i]);
+            Sha256.putWord(h, i * 8, keys[slot * 4 + i]);
         }
         return h;
     }

@@ -18,7 +18,8 @@ import java.util.List;
 import org.resilient.archive.pack.PackDamagedException;
 import org.resilient.archive.pack.PackEntries;
 import org.resilient.archive.pack.PackVersionException;
-import org.resilient.archive.repo.AtomicFiles;
+import org.resilient.support.fs.AtomicFiles;
+import org.resilient.support.hash.Sha256;
 
 /**
  * An index file: the trailers of some packs, copied so that opening the archive reads a few index files
@@ -41,7 +42,7 @@ public final class IndexFile {
      */
     public static void write(Path file, Collection<PackEntries> packs) throws IOException {
         AtomicFiles.write(file, raw -> {
-            MessageDigest md = Hashes.newDigest();
+            MessageDigest md = Sha256.newDigest();
             DataOutputStream out = new DataOutputStream(new DigestOutputStream(raw, md));
             out.write(MAGIC);
             out.writeByte(VERSION);
@@ -72,7 +73,7 @@ public final class IndexFile {
      * @throws IOException on a read failure
      */
     public static List<PackEntries> read(Path file) throws IOException {
-        MessageDigest md = Hashes.newDigest();
+        MessageDigest md = Sha256.newDigest();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             // The body (everything before the 32-byte sum) is read in blocks, each digested with one call and
             // parsed from the array: read through DataInputStream and DigestInputStream, a byte at a time, it

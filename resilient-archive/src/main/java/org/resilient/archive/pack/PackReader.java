@@ -9,7 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import org.resilient.archive.index.ChunkCheck;
-import org.resilient.archive.index.Hashes;
+import org.resilient.support.hash.Sha256;
 
 /** Reads packs: their trailers, and single chunks (decompressed and checked against their hash). */
 public final class PackReader {
@@ -59,7 +59,7 @@ public final class PackReader {
             }
             long entriesStart = size - PackFormat.TAIL - entriesLength;
             ByteBuffer entries = readAt(ch, entriesStart, (int) entriesLength + 4);
-            MessageDigest md = Hashes.newDigest();
+            MessageDigest md = Sha256.newDigest();
             md.update(entries.duplicate());
             if (!Arrays.equals(md.digest(), sum)) {
                 throw new PackDamagedException("pack trailer fails its checksum");
@@ -147,8 +147,8 @@ public final class PackReader {
             checkLengths(storedLength, rawLength);
             System.arraycopy(stored, storedOffset, out, outOffset, rawLength);
         }
-        if (!Arrays.equals(Hashes.sha256(out, outOffset, rawLength), hash)) {
-            throw new PackDamagedException("chunk content does not match its SHA-256 " + Hashes.hex(hash));
+        if (!Arrays.equals(Sha256.sha256(out, outOffset, rawLength), hash)) {
+            throw new PackDamagedException("chunk content does not match its SHA-256 " + Sha256.hex(hash));
         }
     }
 
@@ -197,7 +197,7 @@ public final class PackReader {
             if (found != expected) {
                 throw new PackDamagedException("chunk content does not match the checksum its generation recorded ("
                         + ChunkCheck.hex(found) + " instead of " + ChunkCheck.hex(expected) + ", chunk "
-                        + Hashes.hex(Arrays.copyOfRange(hashes, hashOffset, hashOffset + 32)) + ")");
+                        + Sha256.hex(Arrays.copyOfRange(hashes, hashOffset, hashOffset + 32)) + ")");
             }
             return;
         }
@@ -209,7 +209,7 @@ public final class PackReader {
         }
         if (!Arrays.equals(digest, 0, 32, hashes, hashOffset, hashOffset + 32)) {
             throw new PackDamagedException("chunk content does not match its SHA-256 "
-                    + Hashes.hex(Arrays.copyOfRange(hashes, hashOffset, hashOffset + 32)));
+                    + Sha256.hex(Arrays.copyOfRange(hashes, hashOffset, hashOffset + 32)));
         }
     }
 

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.concurrent.ThreadLocalRandom;
-import org.resilient.archive.index.Hashes;
-import org.resilient.archive.repo.AtomicFiles;
+import org.resilient.support.hash.Sha256;
+import org.resilient.support.fs.AtomicFiles;
 
 /**
  * Writes one pack: chunks are appended to a temporary file; {@link #finish()} adds the trailer, forces the
@@ -38,7 +38,7 @@ public final class PackWriter implements AutoCloseable {
         this.dir = dir;
         byte[] id = new byte[16];
         ThreadLocalRandom.current().nextBytes(id);
-        this.name = Hashes.hex(id);
+        this.name = Sha256.hex(id);
         this.temp = dir.resolve(".tmp-" + name + PackFormat.SUFFIX);
         this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         ByteBuffer header = ByteBuffer.allocate(PackFormat.HEADER);
@@ -107,14 +107,14 @@ public final class PackWriter implements AutoCloseable {
         trailer.writeInt(count);
         trailer.flush();
         byte[] body = trailerBytes.toByteArray();
-        MessageDigest md = Hashes.newDigest();
+        MessageDigest md = Sha256.newDigest();
         md.update(body);
         ByteBuffer tail = ByteBuffer.allocate(body.length + 32 + PackFormat.END.length);
         tail.put(body).put(md.digest()).put(PackFormat.END).flip();
         writeFully(tail);
         channel.force(true);
         channel.close();
-        AtomicFiles.moveIntoPlace(temp, dir.resolve(name + PackFormat.SUFFIX));
+        AtomicFiles.move(temp, dir.resolve(name + PackFormat.SUFFIX));
         finished = true;
         return position;
     }

@@ -21,7 +21,7 @@ import org.resilient.archive.pack.PackEntries;
 import org.resilient.archive.pack.PackFormat;
 import org.resilient.archive.pack.PackReader;
 import org.resilient.archive.pack.PackWriter;
-import org.resilient.archive.repo.AtomicFiles;
+import org.resilient.support.fs.AtomicFiles;
 import org.resilient.archive.repo.Layout;
 import org.resilient.archive.restore.PackChannels;
 import org.resilient.archive.tree.GenerationFile;
@@ -100,7 +100,7 @@ public final class Pruner {
             Files.delete(f);
             LOG.info("removed generation {}", id);
         }
-        AtomicFiles.syncDirectory(layout.generations());
+        AtomicFiles.fsyncDirectory(layout.generations());
 
         int[][] byPack = index.slotsByPack();
         List<Integer> delete = new ArrayList<>();
@@ -145,7 +145,7 @@ public final class Pruner {
                 Files.deleteIfExists(old);
             }
         }
-        AtomicFiles.syncDirectory(layout.index());
+        AtomicFiles.fsyncDirectory(layout.index());
         List<Integer> gone = new ArrayList<>(delete);
         repack.stream().filter(p -> !failedRepack.contains(p)).forEach(gone::add);
         for (int p : gone) {
@@ -153,7 +153,7 @@ public final class Pruner {
             reclaimed += Files.size(f);
             Files.delete(f);
         }
-        AtomicFiles.syncDirectory(layout.packs());
+        AtomicFiles.fsyncDirectory(layout.packs());
         reclaimed -= written;
         LOG.info("prune: removed {} generations, deleted {} packs, rewrote {}, reclaimed {} bytes", removed.size(),
                 delete.size(), repack.size() - failedRepack.size(), reclaimed);

@@ -8,7 +8,7 @@ import java.security.MessageDigest;
 import org.resilient.api.Damage;
 import org.resilient.archive.index.ChunkCheck;
 import org.resilient.archive.index.ChunkIndex;
-import org.resilient.archive.index.Hashes;
+import org.resilient.support.hash.Sha256;
 import org.resilient.archive.index.RepoIndex;
 import org.resilient.archive.pack.PackDamagedException;
 import org.resilient.archive.pack.PackReader;
@@ -26,7 +26,7 @@ import org.resilient.archive.tree.TreeEntry;
  */
 final class BatchDecoder implements AutoCloseable {
     private final ZstdDecompressCtx zstd = new ZstdDecompressCtx();
-    private final MessageDigest md = Hashes.newDigest();
+    private final MessageDigest md = Sha256.newDigest();
     private final byte[] digest = new byte[32];
     private final ChunkCheck check = new ChunkCheck();
     private ByteBuffer in;

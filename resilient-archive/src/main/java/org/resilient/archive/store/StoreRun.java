@@ -1,23 +1,22 @@
 package org.resilient.archive.store;
 
-import com.github.luben.zstd.Zstd;
-import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdOutputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.Generation;
@@ -26,29 +25,26 @@ import org.resilient.api.ResilienceException;
 import org.resilient.api.StoreRequest;
 import org.resilient.archive.ArchiveSettings;
 import org.resilient.archive.chunking.FastCdc;
-import org.resilient.archive.chunking.FileChunker;
-import org.resilient.archive.chunking.PreviousChunks;
-import org.resilient.archive.index.ChunkCheck;
-import org.resilient.archive.index.Hashes;
 import org.resilient.archive.index.IndexFile;
 import org.resilient.archive.index.RepoIndex;
 import org.resilient.archive.pack.PackEntries;
-import org.resilient.archive.pack.PackWriter;
-import org.resilient.archive.repo.AtomicFiles;
 import org.resilient.archive.repo.Layout;
 import org.resilient.archive.tree.GenerationFile;
 import org.resilient.archive.tree.TreeEntry;
 import org.resilient.archive.tree.TreeWriter;
+import org.resilient.support.fs.AtomicFiles;
+import org.resilient.support.hash.Sha256;
 
 /**
  * One store: walks the directory, cuts files into chunks, hashes them, compresses the new ones, appends
  * them to packs, and writes the generation's tree.
  *
- * <p>Pipeline: scanner threads (one file each, in order) read, chunk and hash; new chunks go to a pool
- * that compresses them; this thread takes every file's chunks in order, appends new ones to the current
- * pack and writes the tree, so the result does not depend on thread timing. Finished packs are renamed into
- * place one by one, so a store killed at any moment leaves only whole packs, which the next store finds
- * from their trailers and reuses.
+ * <p>Pipeline: scanner threads ({@link FileScanner}, one file each, in order) read, chunk and hash; new chunks
+ * go to a pool that compresses them ({@link ChunkCompressor}); this thread takes every file's chunks in order,
+ * appends new ones to the current pack ({@link PackSink}) and writes the tree, so the result does not depend on
+ * thread timing. Finished packs are renamed into place one by one, so a store killed at any moment leaves only
+ * whole packs, which the next store finds from their trailers and reuses. Last come the index file and the
+ * generation file, which makes the generation exist.
  */
 public final class StoreRun {
     private static final long QUEUE_BYTES = 4L << 20;
@@ -59,47 +55,18 @@ public final class StoreRun {
 
     private final Layout layout;
     private final Future<RepoIndex> indexLoad;
-    // Set from indexLoad before the scanners start, and used only after that.
-    private RepoIndex index;
     private final ArchiveSettings settings;
     private final FastCdc cdc;
     private final StoreRequest request;
     private final ChunkArrays arrays;
     private final OperationContext context;
     private final List<Generation> generations;
-    private final java.util.concurrent.atomic.AtomicLong guidedBytes = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong unreadBytes = new java.util.concurrent.atomic.AtomicLong();
     // The caller's verified whole-file digests, by path (see StoreRequest#verifiedDigests).
-    private final java.util.Map<String, byte[]> verified = new java.util.HashMap<>();
+    private final Map<String, byte[]> verified = new HashMap<>();
     private ParentTree parent;
-    private final Object writerProgress = new Object();
-    private volatile int writerAt = -1;
-    private volatile boolean aborted;
-    private final List<PackEntries> written = new ArrayList<>();
-    private final java.util.concurrent.ConcurrentLinkedQueue<Compressor> compressorPool =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.ConcurrentLinkedQueue<Compressor> allCompressors =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
-
-    /** A zstd context with its output buffer, reused chunk after chunk. */
-    private static final class Compressor {
-        final ZstdCompressCtx ctx;
-        byte[] out = new byte[0];
-
-        Compressor(ZstdCompressCtx ctx) {
-            this.ctx = ctx;
-        }
-    }
-    private PackWriter pack;
-    private int packNo;
-    // Full packs are finished (trailer, fsync, rename) on their own thread: the fsync waits for the disk, and
-    // on the writer's thread that wait held up the whole pipeline (0.6-0.9 s of a 1 GB first store here).
-    private final ExecutorService packSync = Executors.newSingleThreadExecutor(new DaemonThreads("archive-pack-sync"));
-    private final List<Future<?>> finishing = new ArrayList<>();
+    private FileScanner scanner;
     // The generation format the tree needs (written by the calling thread only): 3 once a file has chunk checksums.
     private int formatVersion = 1;
-    private long newBytes;
-    private long storedBytes;
 
     /**
      * Prepares a store.
@@ -122,7 +89,7 @@ public final class StoreRun {
         this.context = context;
         this.generations = generations;
         this.arrays = new ChunkArrays(cdc.max(), POOL_BYTES);
-        request.verifiedDigests().forEach((path, hex) -> verified.put(path, Hashes.unhex(hex)));
+        request.verifiedDigests().forEach((path, hex) -> verified.put(path, Sha256.unhex(hex)));
     }
 
     /**
@@ -162,13 +129,19 @@ public final class StoreRun {
         ExecutorService compressors = Executors.newFixedThreadPool(threads, new DaemonThreads("archive-compress"));
         ExecutorService scanners = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, files.size())),
                 new DaemonThreads("archive-scan"));
+        ChunkCompressor compressor = new ChunkCompressor(arrays, settings.compressionLevel());
+        ScanWindow window = new ScanWindow(threads);
+        PackSink packs = null;
         Path treeTemp = AtomicFiles.tempSibling(layout.generation(id));
         parent = ParentTree.open(layout, generations, request.sourceNode());
         try {
-            index = loadedIndex();
+            StoreIndex index = new StoreIndex(loadedIndex());
+            packs = new PackSink(layout.packs(), index, settings.packSize(), arrays);
+            FileScanner scan = new FileScanner(cdc, parent, verified, index, arrays, compressor, window);
+            scanner = scan;
             AtomicInteger next = new AtomicInteger();
             for (int t = 0; t < Math.min(threads, files.size()); t++) {
-                scanners.execute(() -> scanLoop(files, queues, next, compressors, threads));
+                scanners.execute(() -> scan.loop(files, queues, next, compressors));
             }
             long logical = 0;
             try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(treeTemp), 1 << 16);
@@ -179,64 +152,53 @@ public final class StoreRun {
                     context.cancellation().throwIfCancelled("storing " + root);
                     if (e.type() == TreeEntry.Type.FILE) {
                         fileNo++;
-                        synchronized (writerProgress) {
-                            writerAt = fileNo;
-                            writerProgress.notifyAll();
-                        }
-                        TreeEntry te = consume(e, queues[fileNo]);
+                        window.writerAt(fileNo);
+                        TreeEntry te = consume(e, queues[fileNo], index, packs);
                         tree.write(te);
                         logical += te.size();
                         context.progress().progress("store", logical, total, "bytes");
                     } else {
-                        tree.write(new TreeEntry(e.path(), e.type(), e.mode(), seconds(e), nanos(e), 0,
+                        Instant t = e.mtime().toInstant();
+                        tree.write(new TreeEntry(e.path(), e.type(), e.mode(), t.getEpochSecond(), t.getNano(), 0,
                                 e.linkTarget(), new byte[0], new int[0]));
                     }
                 }
-                finishPack();
+                packs.finishPack();
                 tree.finish();
             }
-            awaitPacks();
-            // Packs found without an index entry (left by an interrupted store) are indexed now too.
-            List<PackEntries> toIndex;
-            synchronized (written) {
-                toIndex = new ArrayList<>(written);
-            }
-            toIndex.addAll(index.unindexed());
-            Path indexFile = layout.index().resolve(id + ".idx");
-            IndexFile.write(indexFile, toIndex);
-            index.unindexed().clear();
-            long stored;
-            synchronized (written) {
-                stored = storedBytes;
-            }
-            stored += Files.size(indexFile) + Files.size(treeTemp);
-            Generation g = new Generation(id, request.backupId(), request.time(), request.sourceNode(),
-                    request.epoch(), request.manifestDigest(), files.size(), logical, newBytes, stored);
-            GenerationFile.write(layout.generation(id), treeTemp, g, formatVersion);
-            return g;
+            packs.awaitPacks();
+            return finish(id, index.index(), packs, treeTemp, files.size(), logical);
         } finally {
-            aborted = true;
-            synchronized (writerProgress) {
-                writerProgress.notifyAll();
-            }
+            window.abort();
             scanners.shutdownNow();
             compressors.shutdownNow();
             parent.close();
             try {
-                compressors.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+                compressors.awaitTermination(10, TimeUnit.SECONDS);
             } finally {
-                allCompressors.forEach(c -> c.ctx.close());
+                compressor.close();
             }
-            if (pack != null) {
-                pack.close();
-            }
-            packSync.shutdown();
-            if (!packSync.awaitTermination(2, java.util.concurrent.TimeUnit.MINUTES)) {
-                throw new ResilienceException(ErrorCode.IO_ERROR, "packs of " + root + " could not be forced to "
-                        + "disk within 2 minutes; the store failed and older generations are intact");
+            if (packs != null) {
+                packs.close(root);
             }
             Files.deleteIfExists(treeTemp);
         }
+    }
+
+    /** Writes the index file of the new packs, then the generation file, which makes the generation exist. */
+    private Generation finish(String id, RepoIndex index, PackSink packs, Path treeTemp, int fileCount, long logical)
+            throws IOException {
+        // Packs found without an index entry (left by an interrupted store) are indexed now too.
+        List<PackEntries> toIndex = packs.written();
+        toIndex.addAll(index.unindexed());
+        Path indexFile = layout.index().resolve(id + ".idx");
+        IndexFile.write(indexFile, toIndex);
+        index.unindexed().clear();
+        long stored = packs.storedBytes() + Files.size(indexFile) + Files.size(treeTemp);
+        Generation g = new Generation(id, request.backupId(), request.time(), request.sourceNode(),
+                request.epoch(), request.manifestDigest(), fileCount, logical, packs.newBytes(), stored);
+        GenerationFile.write(layout.generation(id), treeTemp, g, formatVersion);
+        return g;
     }
 
     private RepoIndex loadedIndex() throws IOException, InterruptedException {
@@ -254,15 +216,12 @@ public final class StoreRun {
         }
     }
 
-    private static long seconds(SourceEntry e) {
-        return e.mtime().toInstant().getEpochSecond();
-    }
-
-    private static int nanos(SourceEntry e) {
-        return e.mtime().toInstant().getNano();
-    }
-
-    private TreeEntry consume(SourceEntry e, FileQueue q) throws IOException, InterruptedException {
+    /**
+     * Takes one file's chunks from its queue, in order, appends the new ones to the packs, and makes the file's
+     * tree entry.
+     */
+    private TreeEntry consume(SourceEntry e, FileQueue q, StoreIndex index, PackSink packs)
+            throws IOException, InterruptedException {
         ByteArrayOutputStream hashes = new ByteArrayOutputStream();
         int[] lengths = new int[16];
         long[] checks = new long[16];
@@ -287,9 +246,9 @@ public final class StoreRun {
             lengths[n++] = item.rawLength();
             hashes.write(h);
             size += item.rawLength();
-            if (!known(h)) {
+            if (!index.holds(h)) {
                 if (item.stored() == null) {
-                    throw new ResilienceException(ErrorCode.INTERNAL, "chunk " + Hashes.hex(h)
+                    throw new ResilienceException(ErrorCode.INTERNAL, "chunk " + Sha256.hex(h)
                             + " vanished from the index during a store");
                 }
                 FileQueue.Compressed c;
@@ -298,7 +257,7 @@ public final class StoreRun {
                 } catch (ExecutionException ex) {
                     throw failure(e, ex.getCause());
                 }
-                append(h, c, item.rawLength());
+                packs.append(h, c, item.rawLength());
             }
         }
         Instant t = e.mtime().toInstant();
@@ -322,169 +281,13 @@ public final class StoreRun {
         return new ResilienceException(ErrorCode.INTERNAL, "storing " + e.file() + " failed: " + t, t);
     }
 
-    private void append(byte[] h, FileQueue.Compressed c, int rawLength) throws IOException {
-        if (pack == null) {
-            pack = new PackWriter(layout.packs());
-            synchronized (index) {
-                packNo = index.addPack(pack.name(), RepoIndex.PackState.WRITING, 0);
-            }
-        }
-        long offset = pack.append(h, c.bytes(), c.length(), rawLength, c.zstd());
-        arrays.give(c.bytes()); // written: free for the next chunk
-        synchronized (index) {
-            index.addChunk(h, packNo, offset, c.length(), rawLength, c.zstd());
-        }
-        newBytes += rawLength;
-        if (pack.size() >= settings.packSize()) {
-            finishPack();
-        }
-    }
-
-    private void finishPack() {
-        if (pack == null) {
-            return;
-        }
-        PackWriter full = pack;
-        int no = packNo;
-        pack = null;
-        finishing.add(packSync.submit(() -> {
-            try {
-                long size = full.finish();
-                synchronized (index) {
-                    index.setPack(no, RepoIndex.PackState.OK, size);
-                }
-                synchronized (written) {
-                    written.add(full.entries());
-                    storedBytes += size;
-                }
-                return null;
-            } finally {
-                full.close(); // removes the temporary file if finishing failed; nothing once it is in place
-            }
-        }));
-    }
-
-    /** Waits until every full pack is on disk under its final name: the index and generation come after. */
-    private void awaitPacks() throws IOException, InterruptedException {
-        for (Future<?> f : finishing) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof IOException io) {
-                    throw io;
-                }
-                throw new ResilienceException(ErrorCode.INTERNAL, "finishing a pack failed: " + e.getCause(),
-                        e.getCause());
-            }
-        }
-    }
-
-    private void scanLoop(List<SourceEntry> files, FileQueue[] queues, AtomicInteger next,
-                          ExecutorService compressors, int lookahead) {
-        FileChunker chunker = new FileChunker(cdc, compressors);
-        ChunkCheck check = new ChunkCheck();
-        while (!aborted) {
-            int j = next.getAndIncrement();
-            if (j >= files.size()) {
-                return;
-            }
-            FileQueue q = queues[j];
-            try {
-                // Never run more than a few files ahead of the writer: bounds the memory held in queues.
-                synchronized (writerProgress) {
-                    while (!aborted && writerAt < j - lookahead) {
-                        writerProgress.wait();
-                    }
-                }
-                scan(files.get(j), q, chunker, check, compressors);
-                q.close(null);
-            } catch (Throwable t) {
-                q.close(t);
-            }
-        }
-    }
-
-    private void scan(SourceEntry e, FileQueue q, FileChunker chunker, ChunkCheck check, ExecutorService compressors)
-            throws Exception {
-        int level = settings.compressionLevel();
-        TreeEntry before = parent.take(e.path());
-        byte[] digest = verified.get(e.path());
-        if (digest != null && sameContent(before, e, digest)) {
-            // Verified by the caller to have the content the parent recorded under this digest: taken whole
-            // from the parent, without reading it again.
-            boolean checked = before.hasChecks();
-            for (int i = 0; i < before.chunkCount(); i++) {
-                q.put(new FileQueue.Item(before.hash(i), before.lengths()[i], null, null, false, checked,
-                        checked ? before.checks()[i] : 0));
-            }
-            unreadBytes.addAndGet(before.size());
-            return;
-        }
-        PreviousChunks previous = before == null ? null : PreviousChunks.of(before.hashes(), before.lengths());
-        // A chunk the previous version also had (same SHA-256, so same content) keeps the checksum recorded there:
-        // an unchanged dump is then hashed once, not hashed and checksummed.
-        long[] previousChecks = before != null && before.hasChecks() ? before.checks() : null;
-        long guided = chunker.guidedBytes();
-        java.security.MessageDigest whole = digest == null ? null : Hashes.newDigest();
-        // FileInputStream reads straight into the array; Files.newInputStream goes through a temporary direct
-        // buffer and costs three times as much CPU per byte.
-        InputStream file = new java.io.FileInputStream(e.file().toFile());
-        try (InputStream in = whole == null ? file : new java.security.DigestInputStream(file, whole)) {
-            chunker.chunk(in, previous, (buf, off, len, h) -> {
-                if (aborted) {
-                    throw new InterruptedException("store aborted");
-                }
-                Future<FileQueue.Compressed> f = null;
-                if (!known(h)) {
-                    byte[] copy = arrays.take(len);
-                    System.arraycopy(buf, off, copy, 0, len);
-                    f = compressors.submit(() -> compress(copy, len, level));
-                }
-                int same = previousChecks == null ? -1 : previous.find(h);
-                long sum = same >= 0 ? previousChecks[same] : check.of(buf, off, len);
-                q.put(new FileQueue.Item(h, len, f, null, false, true, sum));
-            });
-        }
-        guidedBytes.addAndGet(chunker.guidedBytes() - guided);
-        if (whole != null && !java.security.MessageDigest.isEqual(whole.digest(), digest)) {
-            throw new ResilienceException(ErrorCode.VERIFICATION_FAILED, e.file() + " changed after it was verified:"
-                    + " its content no longer has the SHA-256 " + Hashes.hex(digest) + " it was verified with. Nothing"
-                    + " was stored; older generations are intact. Verify the backup again and store it again.");
-        }
-    }
-
-    /**
-     * Whether the parent's entry holds the content the caller verified: same digest, same size, and every chunk
-     * still in the archive.
-     */
-    private boolean sameContent(TreeEntry before, SourceEntry e, byte[] digest) {
-        if (before == null || !before.hasDigest() || before.size() != e.size()
-                || !java.security.MessageDigest.isEqual(before.digest(), digest)) {
-            return false;
-        }
-        for (int i = 0; i < before.chunkCount(); i++) {
-            if (!known(before.hash(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Whether the archive already holds a usable copy of a chunk (in the index, its pack whole). */
-    private boolean known(byte[] hash) {
-        synchronized (index) {
-            int slot = index.chunks().find(hash);
-            return slot >= 0 && index.usable(slot);
-        }
-    }
-
     /**
      * Bytes whose chunks were found by following the parent generation's chunk lists (after {@link #run}).
      *
      * @return the count
      */
     public long guidedBytes() {
-        return guidedBytes.get();
+        return scanner == null ? 0 : scanner.guidedBytes();
     }
 
     /**
@@ -494,7 +297,7 @@ public final class StoreRun {
      * @return the count
      */
     public long unreadBytes() {
-        return unreadBytes.get();
+        return scanner == null ? 0 : scanner.unreadBytes();
     }
 
     /**
@@ -504,47 +307,5 @@ public final class StoreRun {
      */
     public String parentId() {
         return parent == null ? null : parent.id();
-    }
-
-    /**
-     * Compresses a chunk held in a pooled array ({@code length} bytes of it). The result is in a pooled array too;
-     * the raw array goes back to the pool unless it is itself the result (no compression, or none that helps).
-     */
-    private FileQueue.Compressed compress(byte[] raw, int length, int level) {
-        if (level == 0) {
-            return new FileQueue.Compressed(raw, length, false);
-        }
-        // Contexts and their output buffers are pooled per store and freed at its end: creating a context per
-        // chunk costs more than compressing the chunk, and thread-locals would leak native memory in short-lived
-        // pools.
-        Compressor c = compressorPool.poll();
-        if (c == null) {
-            ZstdCompressCtx ctx = new ZstdCompressCtx();
-            ctx.setLevel(level);
-            c = new Compressor(ctx);
-            allCompressors.add(c);
-        }
-        int n;
-        byte[] stored;
-        try {
-            int bound = (int) Zstd.compressBound(length);
-            if (c.out.length < bound) {
-                c.out = new byte[bound];
-            }
-            n = c.ctx.compressByteArray(c.out, 0, c.out.length, raw, 0, length);
-            stored = null;
-            if (n < length) {
-                // Copied out so that chunks waiting for the writer hold little more than their compressed size.
-                stored = arrays.take(n);
-                System.arraycopy(c.out, 0, stored, 0, n);
-            }
-        } finally {
-            compressorPool.add(c);
-        }
-        if (stored == null) {
-            return new FileQueue.Compressed(raw, length, false);
-        }
-        arrays.give(raw);
-        return new FileQueue.Compressed(stored, n, true);
     }
 }

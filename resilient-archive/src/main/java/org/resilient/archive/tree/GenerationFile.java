@@ -23,10 +23,10 @@ import java.util.Properties;
 import org.resilient.api.BackupId;
 import org.resilient.api.Epoch;
 import org.resilient.api.Generation;
-import org.resilient.archive.index.Hashes;
+import org.resilient.support.hash.Sha256;
 import org.resilient.archive.pack.PackDamagedException;
 import org.resilient.archive.pack.PackVersionException;
-import org.resilient.archive.repo.AtomicFiles;
+import org.resilient.support.fs.AtomicFiles;
 import org.resilient.archive.repo.PropertiesText;
 
 /**
@@ -65,7 +65,7 @@ public final class GenerationFile {
         }
         byte[] meta = metadata(g);
         AtomicFiles.write(file, raw -> {
-            MessageDigest md = Hashes.newDigest();
+            MessageDigest md = Sha256.newDigest();
             DataOutputStream out = new DataOutputStream(new DigestOutputStream(raw, md));
             out.write(MAGIC);
             out.writeByte(version);
@@ -175,7 +175,7 @@ public final class GenerationFile {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             checkHeader(ch, all.length, file);
         }
-        MessageDigest md = Hashes.newDigest();
+        MessageDigest md = Sha256.newDigest();
         md.update(all, 0, all.length - 32);
         if (!Arrays.equals(md.digest(), Arrays.copyOfRange(all, all.length - 32, all.length))) {
             throw new PackDamagedException("generation file " + file.getFileName() + " fails its checksum");

@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.resilient.archive.index.Hashes;
+import org.resilient.support.hash.Sha256;
 
 @DisplayName("Chunking guided by the previous version's chunk list")
 class GuidedChunkingTest {
@@ -29,7 +29,7 @@ class GuidedChunkingTest {
         Set<String> hashSet() {
             Set<String> s = new HashSet<>();
             for (int i = 0; i < lengths.length; i++) {
-                s.add(Hashes.hex(java.util.Arrays.copyOfRange(hashes, i * 32, i * 32 + 32)));
+                s.add(Sha256.hex(java.util.Arrays.copyOfRange(hashes, i * 32, i * 32 + 32)));
             }
             return s;
         }
@@ -59,7 +59,7 @@ class GuidedChunkingTest {
         long read = chunker.chunk(new ByteArrayInputStream(data), guide, (buf, off, len, h) -> {
             byte[] c = java.util.Arrays.copyOfRange(buf, off, off + len);
             // The hash handed over is the chunk's real SHA-256, whichever way the chunk was found.
-            assertArrayEquals(Hashes.sha256(c, 0, c.length), h);
+            assertArrayEquals(Sha256.sha256(c, 0, c.length), h);
             chunks.add(c);
             hashes.write(h);
             lengths.add(len);

@@ -8,7 +8,7 @@ import org.resilient.api.ExportContext;
 import org.resilient.api.ManifestEntry;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Exporter;
-import org.resilient.core.fs.AtomicFiles;
+import org.resilient.support.fs.AtomicFiles;
 import org.resilient.core.fs.TreeCopy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -9,7 +9,7 @@ import org.resilient.api.ImportContext;
 import org.resilient.api.PromoteContext;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Importer;
-import org.resilient.core.fs.AtomicFiles;
+import org.resilient.support.fs.AtomicFiles;
 import org.resilient.core.fs.DirectorySwap;
 import org.resilient.core.fs.TreeCopy;
 import org.slf4j.Logger;

@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.resilient.api.ResilienceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.resilient.support.fs.AtomicFiles;
 
 /**
  * Replaces a directory by a new one so that, whatever happens, the old or the new one is whole at the

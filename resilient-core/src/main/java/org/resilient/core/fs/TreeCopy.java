@@ -1,35 +1,29 @@
 package org.resilient.core.fs;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileVisitResult;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
+import org.resilient.support.fs.AtomicFiles;
 
 /**
  * Copies a directory tree: regular files (content, POSIX permissions, modification time), directories
@@ -50,6 +44,9 @@ import org.resilient.api.ResilienceException;
  * <pre>
  * TreeCopy.from(src).resume(true).fsync(true).progress(listener).copyTo(dst);
  * </pre>
+ *
+ * <p>Steps: list the source ({@link CopyPlan}), prepare the target ({@link CopyTarget}), copy the files on a few
+ * threads ({@link FilePool}), make the links, give directories their modes and times deepest first, flush.
  */
 public final class TreeCopy {
     private static final int DEFAULT_THREADS = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors() * 2));
@@ -67,7 +64,7 @@ public final class TreeCopy {
     private Cancellation cancellation = Cancellation.never();
     private String phase = "copy";
     private boolean skipVanished;
-    private final java.util.Set<Path> vanished = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Path> vanished = ConcurrentHashMap.newKeySet();
 
     private TreeCopy(Path source) {
         this.source = source.toAbsolutePath().normalize();
@@ -176,66 +173,26 @@ public final class TreeCopy {
             throw new ResilienceException(ErrorCode.IO_ERROR, "cannot copy " + source + " to " + dst
                     + ": one lies inside the other; choose a target outside the source");
         }
-        Plan plan = plan();
+        CopyPlan plan = CopyPlan.of(source, skipVanished, this::vanished);
         try {
-            prepareTarget(dst, plan);
-            for (Item d : plan.dirs) {
-                Path p = dst.resolve(d.rel);
-                if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createDirectory(p);
-                } else {
-                    AtomicFiles.makeOwnerWritable(p);
-                }
-            }
+            CopyTarget.prepare(dst, plan, resume);
+            CopyTarget.makeDirectories(dst, plan);
             long copiedBytes = copyFiles(dst, plan);
-            for (Item l : plan.links) {
-                Path p = dst.resolve(l.rel);
-                Path linkTarget;
-                try {
-                    linkTarget = Files.readSymbolicLink(source.resolve(l.rel));
-                } catch (java.nio.file.NoSuchFileException e) {
-                    if (!skipVanished) {
-                        throw e;
-                    }
-                    vanished(l.rel);
-                    continue;
-                }
-                if (!Files.isSymbolicLink(p) || !Files.readSymbolicLink(p).equals(linkTarget)) {
-                    Files.deleteIfExists(p);
-                    Files.createSymbolicLink(p, linkTarget);
-                }
-                setLinkTime(p, l.attrs.lastModifiedTime());
-            }
+            copyLinks(dst, plan);
             // Deepest directories first, so that setting a parent's time comes after every change inside it.
-            List<Item> dirs = new ArrayList<>(plan.dirs);
+            List<CopyPlan.Item> dirs = new ArrayList<>(plan.dirs);
             Collections.reverse(dirs);
-            for (Item d : dirs) {
-                finishDirectory(dst.resolve(d.rel), d.attrs);
+            for (CopyPlan.Item d : dirs) {
+                CopyTarget.finishDirectory(dst.resolve(d.rel()), d.attrs());
             }
-            finishDirectory(dst, plan.rootAttrs);
-            // Many files: one flush of the whole file system at the end beats one flush per file. Few files,
-            // or no way to flush the file system: flush each file (by now the kernel has written most data
-            // back on its own, so these wait less than flushes right after each copy), then each directory.
-            if (fsync && !(plan.files.size() >= SYNCFS_THRESHOLD && FileSystemSync.syncFileSystem(dst))) {
-                forEachFile(plan.files, f -> {
-                    if (vanished.contains(f.rel)) {
-                        return;
-                    }
-                    // A read-only descriptor is enough for fsync and works on files without write permission.
-                    try (FileChannel ch = FileChannel.open(dst.resolve(f.rel), StandardOpenOption.READ)) {
-                        ch.force(true);
-                    }
-                });
-                for (Item d : dirs) {
-                    AtomicFiles.fsyncDirectory(dst.resolve(d.rel));
-                }
-                AtomicFiles.fsyncDirectory(dst);
-                AtomicFiles.fsyncDirectory(dst.getParent());
+            CopyTarget.finishDirectory(dst, plan.rootAttrs);
+            if (fsync) {
+                flush(dst, plan, dirs);
             }
             return new Result(plan.files.size(), plan.dirs.size(), plan.links.size(), plan.totalBytes, copiedBytes,
                     vanished.size());
         } catch (IOException e) {
-            if (e instanceof java.nio.file.FileSystemException fse && fse.getFile() != null
+            if (e instanceof FileSystemException fse && fse.getFile() != null
                     && Path.of(fse.getFile()).startsWith(source) && AtomicFiles.isPermissionProblem(e)) {
                 // Not being allowed to read the source is not a "target not writable" problem.
                 throw new ResilienceException(ErrorCode.IO_ERROR, "cannot read " + fse.getFile()
@@ -245,192 +202,24 @@ public final class TreeCopy {
         }
     }
 
-    /** Lists the source once, so that the copy works from one consistent listing. */
-    private Plan plan() {
-        Plan plan = new Plan();
-        try {
-            Files.walkFileTree(source, Set.of(), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes a) throws IOException {
-                    PosixFileAttributes pa = posix(dir);
-                    if (dir.equals(source)) {
-                        plan.rootAttrs = pa;
-                    } else {
-                        plan.dirs.add(new Item(source.relativize(dir), pa));
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes a) throws IOException {
-                    Path rel = source.relativize(file);
-                    if (a.isSymbolicLink()) {
-                        plan.links.add(new Item(rel, posix(file)));
-                    } else if (a.isRegularFile()) {
-                        plan.files.add(new Item(rel, posix(file)));
-                        plan.totalBytes += a.size();
-                    } else {
-                        throw new ResilienceException(ErrorCode.IO_ERROR, "cannot copy " + file
-                                + ": not a regular file, directory or symbolic link (device, socket or pipe)");
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                    if (skipVanished && e instanceof java.nio.file.NoSuchFileException) {
-                        vanished(source.relativize(file));
-                        return FileVisitResult.CONTINUE;
-                    }
-                    throw e;
-                }
-            });
-        } catch (IOException e) {
-            throw AtomicFiles.ioError("read", source, e);
-        }
-        return plan;
-    }
-
-    private void prepareTarget(Path dst, Plan plan) throws IOException {
-        if (!Files.exists(dst, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(dst.getParent());
-            Files.createDirectory(dst);
-            return;
-        }
-        if (!Files.isDirectory(dst, LinkOption.NOFOLLOW_LINKS)) {
-            throw new ResilienceException(ErrorCode.IO_ERROR, "cannot copy into " + dst
-                    + ": it exists and is not a directory; remove it or choose another target");
-        }
-        if (!resume) {
-            try (var s = Files.list(dst)) {
-                if (s.findAny().isPresent()) {
-                    throw new ResilienceException(ErrorCode.IO_ERROR, "cannot copy into " + dst
-                            + ": it is not empty; remove it or choose another target");
-                }
-            }
-            return;
-        }
-        AtomicFiles.makeOwnerWritable(dst);
-        removeStrays(dst, plan);
-    }
-
-    /**
-     * Removes what an earlier copy left in the target that the source does not have (or has as another type),
-     * so that the copy never writes through a link and ends equal to the source.
-     */
-    private static void removeStrays(Path dst, Plan plan) throws IOException {
-        Map<Path, Character> want = new HashMap<>();
-        plan.dirs.forEach(i -> want.put(i.rel, 'd'));
-        plan.files.forEach(i -> want.put(i.rel, 'f'));
-        plan.links.forEach(i -> want.put(i.rel, 'l'));
-        List<Path> strays = new ArrayList<>();
-        Files.walkFileTree(dst, Set.of(), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes a) {
-                if (dir.equals(dst)) {
-                    return FileVisitResult.CONTINUE;
-                }
-                Character w = want.get(dst.relativize(dir));
-                if (w == null || w != 'd') {
-                    strays.add(dir);
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes a) {
-                Character w = want.get(dst.relativize(file));
-                char got = a.isSymbolicLink() ? 'l' : a.isRegularFile() ? 'f' : '?';
-                if (w == null || w != got) {
-                    strays.add(file);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        for (Path p : strays) {
-            AtomicFiles.makeOwnerWritable(p.getParent());
-            AtomicFiles.deleteTree(p);
-        }
-    }
-
-    private long copyFiles(Path dst, Plan plan) throws IOException {
-        List<Item> files = new ArrayList<>(plan.files);
+    private long copyFiles(Path dst, CopyPlan plan) throws IOException {
+        List<CopyPlan.Item> files = new ArrayList<>(plan.files);
         // Biggest first, so that the threads finish together.
-        files.sort((a, b) -> Long.compare(b.attrs.size(), a.attrs.size()));
+        files.sort((a, b) -> Long.compare(b.attrs().size(), a.attrs().size()));
         AtomicLong done = new AtomicLong();
         AtomicLong copied = new AtomicLong();
         progress.progress(phase, 0, plan.totalBytes, "bytes");
-        forEachFile(files, f -> copyFile(dst, f, done, copied, plan.totalBytes));
+        FilePool.forEach(files, threads, source, f -> copyFile(dst, f, done, copied, plan.totalBytes));
         return copied.get();
     }
 
-    /** An action on one file that may fail. */
-    private interface FileAction {
-        void run(Item file) throws IOException;
-    }
-
-    /** Runs an action on every file, on up to {@link #threads} threads; the first failure stops the rest. */
-    private void forEachFile(List<Item> files, FileAction action) throws IOException {
-        int n = Math.min(threads, Math.max(1, files.size()));
-        if (n == 1) {
-            for (Item f : files) {
-                action.run(f);
-            }
-            return;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
-            Thread t = new Thread(r, "resilient-copy");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (Item f : files) {
-                futures.add(pool.submit(() -> {
-                    try {
-                        action.run(f);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> fu : futures) {
-                try {
-                    fu.get();
-                } catch (ExecutionException e) {
-                    // Stop the others early: the copy has failed anyway.
-                    cancelAll(futures);
-                    Throwable c = e.getCause();
-                    if (c instanceof UncheckedIOException u) {
-                        throw u.getCause();
-                    }
-                    if (c instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    throw new ResilienceException(ErrorCode.INTERNAL, "copy failed: " + c, c);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    cancelAll(futures);
-                    throw new ResilienceException(ErrorCode.CANCELLED, "copy of " + source + " was interrupted", e);
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static void cancelAll(List<Future<?>> futures) {
-        futures.forEach(f -> f.cancel(false));
-    }
-
-    private void copyFile(Path dst, Item f, AtomicLong done, AtomicLong copied, long total) throws IOException {
+    private void copyFile(Path dst, CopyPlan.Item f, AtomicLong done, AtomicLong copied, long total)
+            throws IOException {
         cancellation.throwIfCancelled("copy of " + source);
-        Path from = source.resolve(f.rel);
-        Path to = dst.resolve(f.rel);
-        long size = f.attrs.size();
-        FileTime mtime = f.attrs.lastModifiedTime();
+        Path from = source.resolve(f.rel());
+        Path to = dst.resolve(f.rel());
+        long size = f.attrs().size();
+        FileTime mtime = f.attrs().lastModifiedTime();
         if (resume && isSame(to, size, mtime)) {
             progress.progress(phase, done.addAndGet(size), total, "bytes");
             return;
@@ -439,24 +228,19 @@ public final class TreeCopy {
         // so a file interrupted half-way never carries the source's time.
         try {
             Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             if (!skipVanished || Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
                 throw e;
             }
-            vanished(f.rel);
+            vanished(f.rel());
             progress.progress(phase, done.addAndGet(size), total, "bytes");
             return;
         }
-        Files.setPosixFilePermissions(to, f.attrs.permissions());
+        Files.setPosixFilePermissions(to, f.attrs().permissions());
         Files.getFileAttributeView(to, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                 .setTimes(mtime, null, null);
         copied.addAndGet(size);
         progress.progress(phase, done.addAndGet(size), total, "bytes");
-    }
-
-    private void vanished(Path rel) {
-        vanished.add(rel);
-        LOG.warn("{} vanished from {} while it was copied; the copy goes on without it", rel, source);
     }
 
     private static boolean isSame(Path to, long size, FileTime mtime) {
@@ -468,23 +252,55 @@ public final class TreeCopy {
         }
     }
 
-    private static void finishDirectory(Path dir, PosixFileAttributes a) throws IOException {
-        Files.setPosixFilePermissions(dir, a.permissions());
-        Files.getFileAttributeView(dir, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                .setTimes(a.lastModifiedTime(), null, null);
-    }
-
-    private static void setLinkTime(Path link, FileTime time) {
-        try {
-            Files.getFileAttributeView(link, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                    .setTimes(time, null, null);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Some platforms cannot set a link's own time; the link's target text is what matters.
+    private void copyLinks(Path dst, CopyPlan plan) throws IOException {
+        for (CopyPlan.Item l : plan.links) {
+            Path p = dst.resolve(l.rel());
+            Path linkTarget;
+            try {
+                linkTarget = Files.readSymbolicLink(source.resolve(l.rel()));
+            } catch (NoSuchFileException e) {
+                if (!skipVanished) {
+                    throw e;
+                }
+                vanished(l.rel());
+                continue;
+            }
+            if (!Files.isSymbolicLink(p) || !Files.readSymbolicLink(p).equals(linkTarget)) {
+                Files.deleteIfExists(p);
+                Files.createSymbolicLink(p, linkTarget);
+            }
+            CopyTarget.setLinkTime(p, l.attrs().lastModifiedTime());
         }
     }
 
-    private static PosixFileAttributes posix(Path p) throws IOException {
-        return Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    /**
+     * Flushes the copy to disk. Many files: one flush of the whole file system at the end beats one flush per
+     * file. Few files, or no way to flush the file system: flush each file (by now the kernel has written most
+     * data back on its own, so these wait less than flushes right after each copy), then each directory.
+     */
+    private void flush(Path dst, CopyPlan plan, List<CopyPlan.Item> dirs) throws IOException {
+        if (plan.files.size() >= SYNCFS_THRESHOLD && FileSystemSync.syncFileSystem(dst)) {
+            return;
+        }
+        FilePool.forEach(plan.files, threads, source, f -> {
+            if (vanished.contains(f.rel())) {
+                return;
+            }
+            // A read-only descriptor is enough for fsync and works on files without write permission.
+            try (FileChannel ch = FileChannel.open(dst.resolve(f.rel()), StandardOpenOption.READ)) {
+                ch.force(true);
+            }
+        });
+        for (CopyPlan.Item d : dirs) {
+            AtomicFiles.fsyncDirectory(dst.resolve(d.rel()));
+        }
+        AtomicFiles.fsyncDirectory(dst);
+        AtomicFiles.fsyncDirectory(dst.getParent());
+    }
+
+    private void vanished(Path rel) {
+        vanished.add(rel);
+        LOG.warn("{} vanished from {} while it was copied; the copy goes on without it", rel, source);
     }
 
     /**
@@ -498,16 +314,5 @@ public final class TreeCopy {
      * @param vanished entries that disappeared from the source during the copy and were skipped
      */
     public record Result(long files, long directories, long links, long totalBytes, long copiedBytes, long vanished) {
-    }
-
-    private record Item(Path rel, PosixFileAttributes attrs) {
-    }
-
-    private static final class Plan {
-        final List<Item> dirs = new ArrayList<>();
-        final List<Item> files = new ArrayList<>();
-        final List<Item> links = new ArrayList<>();
-        PosixFileAttributes rootAttrs;
-        long totalBytes;
     }
 }

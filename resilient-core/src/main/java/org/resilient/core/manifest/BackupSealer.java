@@ -11,8 +11,9 @@ import org.resilient.api.Epoch;
 import org.resilient.api.Manifest;
 import org.resilient.api.ManifestEntry;
 import org.resilient.api.ProgressListener;
-import org.resilient.core.fs.AtomicFiles;
+import org.resilient.support.fs.AtomicFiles;
 import org.resilient.api.NodeLayout;
+import org.resilient.support.hash.Sha256;
 
 /** Writes the MANIFEST and SIGNATURE of a backup directory whose {@code data/} an exporter just filled. */
 public final class BackupSealer {

@@ -15,8 +15,9 @@ import org.resilient.api.Manifest;
 import org.resilient.api.ManifestEntry;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
-import org.resilient.core.fs.AtomicFiles;
+import org.resilient.support.fs.AtomicFiles;
 import org.resilient.api.NodeLayout;
+import org.resilient.support.hash.Sha256;
 
 /**
  * Checks every byte of a backup directory against its MANIFEST and SIGNATURE before the backup is used:

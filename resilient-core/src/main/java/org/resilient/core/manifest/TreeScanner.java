@@ -20,7 +20,8 @@ import org.resilient.api.ErrorCode;
 import org.resilient.api.ManifestEntry;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
-import org.resilient.core.fs.AtomicFiles;
+import org.resilient.support.fs.AtomicFiles;
+import org.resilient.support.hash.Sha256;
 
 /**
  * Lists a directory tree as manifest entries: files with size, mode, mtime and SHA-256 (hashed in

@@ -16,7 +16,7 @@ import org.resilient.api.ExportContext;
 import org.resilient.api.Message;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Exporter;
-import org.resilient.core.fs.AtomicFiles;
+import org.resilient.support.fs.AtomicFiles;
 import org.resilient.core.manifest.BackupSealer;
 import org.resilient.core.manifest.SealedBackup;
 import org.slf4j.Logger;

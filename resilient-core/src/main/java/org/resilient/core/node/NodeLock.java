@@ -14,12 +14,14 @@ import java.time.Instant;
 import java.util.concurrent.locks.ReentrantLock;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
-import org.resilient.core.fs.AtomicFiles;
+import org.resilient.support.fs.AtomicFiles;
+import org.resilient.support.lock.LockHolder;
 
 /**
  * The work lock of a node: at most one export, pull-backup job, import or promotion runs at a time on a
  * node, across threads and processes. It is an OS file lock, so it is released when its holder dies (no stale
- * lock can block later runs); the file records who holds it, for the error message.
+ * lock can block later runs); the file records who holds it ({@link LockHolder}, as the archives' lock files do),
+ * for the error message. Unlike {@link org.resilient.support.lock.LockFile} it can wait, and needs no takeover.
  */
 final class NodeLock {
     private final Path file;
@@ -83,8 +85,7 @@ final class NodeLock {
                 }
             }
             ch.truncate(0);
-            ch.write(ByteBuffer.wrap(("operation=" + what + "\npid=" + ProcessHandle.current().pid() + "\nsince="
-                    + Instant.now() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+            ch.write(ByteBuffer.wrap(LockHolder.current(what, Instant.now(), null).toBytes()), 0);
             FileLock held = lock;
             return () -> {
                 try {
@@ -112,9 +113,12 @@ final class NodeLock {
     private ResilienceException locked(String what) {
         String holder;
         try {
-            holder = Files.readString(file).trim().replace('\n', ' ');
+            LockHolder h = LockHolder.parse(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+            // Empty while the holder is still writing its record (it truncates, then writes).
+            holder = h.named() ? (h.operation() == null ? "" : h.operation() + ", ") + "by " + h.describe()
+                    : "its holder is not recorded yet";
         } catch (IOException e) {
-            holder = "unknown";
+            holder = "its holder is unknown: " + e.getMessage();
         }
         return new ResilienceException(ErrorCode.LOCKED, "cannot start " + what + ": another operation is running on this node ("
                 + holder + "); wait for it to finish. Two exports never run at once on one node.");

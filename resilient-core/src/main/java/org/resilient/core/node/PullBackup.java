@@ -18,7 +18,7 @@ import org.resilient.api.PruneResult;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.StoreRequest;
 import org.resilient.api.spi.Archive;
-import org.resilient.core.fs.AtomicFiles;
+import org.resilient.support.fs.AtomicFiles;
 import org.resilient.core.manifest.BackupVerifier;
 import org.resilient.core.manifest.SealedBackup;
 import org.slf4j.Logger;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.resilient.api.BackupId;
 import org.resilient.api.ResilienceException;
-import org.resilient.core.fs.AtomicFiles;
+import org.resilient.support.fs.AtomicFiles;
 import org.slf4j.Logger;
 
 /** Lists the published backups of a node and removes the oldest beyond a count. */

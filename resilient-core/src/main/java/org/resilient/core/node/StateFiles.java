@@ -12,7 +12,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
-import org.resilient.core.fs.AtomicFiles;
+import org.resilient.support.fs.AtomicFiles;
 
 /** Small {@code key=value} state files, written atomically and read strictly. */
 final class StateFiles {

@@ -18,6 +18,7 @@ import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
+import org.resilient.support.fs.AtomicFiles;
 
 @DisplayName("TreeCopy")
 class TreeCopyTest {

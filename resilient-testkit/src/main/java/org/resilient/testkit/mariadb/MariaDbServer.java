@@ -390,7 +390,7 @@ public final class MariaDbServer implements BeforeAllCallback, AfterAllCallback,
 
     private static void deleteTree(Path dir) {
         try {
-            org.resilient.core.fs.AtomicFiles.deleteTree(dir);
+            org.resilient.support.fs.AtomicFiles.deleteTree(dir);
         } catch (org.resilient.api.ResilienceException e) {
             LOG.warn("could not remove test server directory {}: {}", dir, e.getMessage());
         }

@@ -22,8 +22,8 @@ import org.resilient.api.ErrorCode;
 import org.resilient.api.ManifestEntry;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
-import org.resilient.core.fs.AtomicFiles;
-import org.resilient.core.manifest.Sha256;
+import org.resilient.support.fs.AtomicFiles;
+import org.resilient.support.hash.Sha256;
 import org.resilient.core.manifest.TreeScanner;
 
 /**

@@ -25,7 +25,7 @@ import org.resilient.api.StoreRequest;
 import org.resilient.api.VerifyLevel;
 import org.resilient.api.VerifyReport;
 import org.resilient.api.spi.Archive;
-import org.resilient.core.manifest.Sha256;
+import org.resilient.support.hash.Sha256;
 
 /**
  * An {@link Archive} in memory: each generation is a {@link ByteTree} of the whole backup directory; equal

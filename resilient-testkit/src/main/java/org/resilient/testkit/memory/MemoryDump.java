@@ -14,8 +14,8 @@ import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
-import org.resilient.core.fs.AtomicFiles;
-import org.resilient.core.manifest.Sha256;
+import org.resilient.support.fs.AtomicFiles;
+import org.resilient.support.hash.Sha256;
 
 /**
  * The dump format of the {@code memory} component: the entries in parts of {@value #PART_SIZE} lines

@@ -15,7 +15,7 @@ import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
-import org.resilient.core.fs.AtomicFiles;
+import org.resilient.support.fs.AtomicFiles;
 import org.resilient.api.NodeLayout;
 
 /**

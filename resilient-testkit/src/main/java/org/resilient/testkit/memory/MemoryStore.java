@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.resilient.api.Epoch;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
-import org.resilient.core.manifest.Sha256;
+import org.resilient.support.hash.Sha256;
 
 /**
  * A key-value store held in this process, the "database" of the {@code memory} component. Stores are named

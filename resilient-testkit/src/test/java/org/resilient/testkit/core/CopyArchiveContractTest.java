@@ -12,9 +12,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.resilient.api.Generation;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.Archive;
-import org.resilient.core.archive.LockFile;
 import org.resilient.core.archive.copy.CopyArchiveProvider;
 import org.resilient.testkit.ArchiveContract;
+import org.resilient.support.lock.LockHolder;
 
 @DisplayName("copy archive: archive contract")
 class CopyArchiveContractTest extends ArchiveContract {
@@ -29,7 +29,7 @@ class CopyArchiveContractTest extends ArchiveContract {
         try {
             Process p = new ProcessBuilder("true").start();
             p.waitFor();
-            Files.writeString(dir.resolve("lock"), "host=" + LockFile.hostName() + "\npid=" + p.pid()
+            Files.writeString(dir.resolve("lock"), "host=" + LockHolder.hostName() + "\npid=" + p.pid()
                     + "\nprocess-start=" + p.info().startInstant().map(Object::toString).orElse("")
                     + "\nsince=2026-01-01T00:00:00Z\ntoken=crashed\n");
             return true;

@@ -11,7 +11,7 @@ import org.resilient.api.ManifestEntry;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.ComponentProvider;
 import org.resilient.core.files.FilesComponentProvider;
-import org.resilient.core.manifest.Sha256;
+import org.resilient.support.hash.Sha256;
 import org.resilient.core.manifest.TreeScanner;
 import org.resilient.testkit.ComponentFixture;
 import org.resilient.testkit.TestBackups;

@@ -22,7 +22,7 @@ import org.resilient.api.ManifestEntry;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.ManifestCodec;
-import org.resilient.core.manifest.Sha256;
+import org.resilient.support.hash.Sha256;
 import org.resilient.core.manifest.Signature;
 import org.resilient.api.NodeLayout;
 

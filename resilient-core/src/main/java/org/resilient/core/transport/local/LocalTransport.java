@@ -21,7 +21,7 @@ import org.resilient.api.Message;
 import org.resilient.api.OperationContext;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Transport;
-import org.resilient.core.fs.AtomicFiles;
+import org.resilient.support.fs.AtomicFiles;
 import org.resilient.core.fs.TreeCopy;
 import org.resilient.api.NodeLayout;
 import org.resilient.api.MessageCodec;

@@ -235,7 +235,7 @@ class CopyArchiveTest {
     void locked() throws Exception {
         Process sleeper = new ProcessBuilder("sleep", "60").start();
         try {
-            Files.writeString(dir.resolve("lock"), "host=" + org.resilient.core.archive.LockFile.hostName()
+            Files.writeString(dir.resolve("lock"), "host=" + org.resilient.support.lock.LockHolder.hostName()
                     + "\npid=" + sleeper.pid() + "\nsince=2026-11-25T10:00:00Z\n");
             ResilienceException e = assertThrows(ResilienceException.class, () -> store("b1", NOW, "one"));
             assertEquals(ErrorCode.LOCKED, e.code());

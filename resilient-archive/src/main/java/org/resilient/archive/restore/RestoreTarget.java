@@ -1,0 +1,109 @@
+package org.resilient.archive.restore;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.resilient.api.ErrorCode;
+import org.resilient.api.ManifestEntry;
+import org.resilient.api.ResilienceException;
+import org.resilient.archive.tree.TreeEntry;
+import org.resilient.support.fs.AtomicFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a restore writes: a temporary directory beside the target, renamed into place once everything is
+ * written and checked ({@link #publish}), or removed ({@link #discard}), so a refused or failed restore leaves
+ * nothing behind.
+ */
+final class RestoreTarget {
+    private static final Logger LOG = LoggerFactory.getLogger(RestoreTarget.class);
+
+    private final Path target;
+    private final Path temp;
+
+    private RestoreTarget(Path target, Path temp) {
+        this.target = target;
+        this.temp = temp;
+    }
+
+    /**
+     * Checks that a restore may write to a target: missing, or an empty directory.
+     *
+     * @throws ResilienceException {@code NOT_WRITABLE} otherwise
+     */
+    static void check(Path target) throws IOException {
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw new ResilienceException(ErrorCode.NOT_WRITABLE, "cannot restore into " + target
+                        + ": it exists and is not a directory; give a new or empty directory");
+            }
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(target)) {
+                if (ds.iterator().hasNext()) {
+                    throw new ResilienceException(ErrorCode.NOT_WRITABLE, "cannot restore into " + target
+                            + ": it is not empty; give a new or empty directory");
+                }
+            }
+        }
+    }
+
+    /** Creates the temporary directory beside a (checked) target. */
+    static RestoreTarget create(Path target) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path temp = parent.resolve(".restoring-" + target.getFileName() + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        Files.createDirectory(temp);
+        return new RestoreTarget(target, temp);
+    }
+
+    /** Where an entry of the generation goes. */
+    Path resolve(String path) {
+        // Paths come from a checksummed generation, but are still checked: a restore never writes outside.
+        ManifestEntry.checkPath(path);
+        return temp.resolve(path);
+    }
+
+    /**
+     * Gives the directories their modes and times, then renames the whole into place.
+     *
+     * @param dirs the directories, in tree order
+     */
+    void publish(List<TreeEntry> dirs) throws IOException {
+        // Directories last, deepest first: their mtimes change while children are created, and a
+        // read-only directory mode would stop the children being written.
+        for (int i = dirs.size() - 1; i >= 0; i--) {
+            TreeEntry d = dirs.get(i);
+            Path p = resolve(d.path());
+            Files.setAttribute(p, "unix:mode", d.mode(), LinkOption.NOFOLLOW_LINKS);
+            setTime(p, d);
+        }
+        if (Files.isDirectory(target)) {
+            Files.delete(target); // checked empty above; rename cannot replace it portably
+        }
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Removes what was written; a failure to do so is logged, never thrown over the restore's own failure. */
+    void discard() {
+        try {
+            AtomicFiles.deleteTree(temp);
+        } catch (ResilienceException e) {
+            LOG.warn("cannot remove the temporary restore directory {}: {}", temp, e.getMessage());
+        }
+    }
+
+    /** Sets an entry's modification time, on the entry itself (a link is not followed). */
+    static void setTime(Path p, TreeEntry e) throws IOException {
+        FileTime t = FileTime.from(Instant.ofEpochSecond(e.mtimeSeconds(), e.mtimeNanos()));
+        Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, null, null);
+    }
+}
