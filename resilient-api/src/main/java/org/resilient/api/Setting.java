@@ -41,13 +41,14 @@ public final class Setting<T> {
     private final Function<String, T> parser;
     private final String expectedType;
     private final List<Rule<T>> rules;
+    private final T emptyValue;
 
     /** One rule: the problem of a value (in the context of all settings) or null; {@code allowed} for help. */
     private record Rule<T>(BiFunction<T, Settings, String> problem, String allowed) {
     }
 
     private Setting(String key, Type type, Need need, String defaultText, String description, boolean secret,
-                    Function<String, T> parser, String expectedType, List<Rule<T>> rules) {
+                    Function<String, T> parser, String expectedType, List<Rule<T>> rules, T emptyValue) {
         this.key = key;
         this.type = type;
         this.need = need;
@@ -57,6 +58,7 @@ public final class Setting<T> {
         this.parser = parser;
         this.expectedType = expectedType;
         this.rules = List.copyOf(rules);
+        this.emptyValue = emptyValue;
         spec(); // checks the key's form
         if (defaultText != null) {
             String p = localProblem(defaultText);
@@ -80,14 +82,14 @@ public final class Setting<T> {
      */
     public static <T> Setting<T> of(String key, Type type, String defaultValue, String description,
                                     Function<String, T> parser, String expected) {
-        Setting<T> s = new Setting<>(key, type, Need.OPTIONAL, null, description, false, parser, expected, List.of());
+        Setting<T> s = new Setting<>(key, type, Need.OPTIONAL, null, description, false, parser, expected, List.of(), null);
         return defaultValue == null ? s : s.withDefault(defaultValue);
     }
 
     @SuppressWarnings("unchecked")
     private static <T> Setting<T> typed(String key, Type type, Object defaultValue, String description) {
         Setting<T> s = new Setting<>(key, type, Need.OPTIONAL, null, description, false,
-                v -> (T) SettingValues.parse(type, v), SettingValues.expected(type), List.of());
+                v -> (T) SettingValues.parse(type, v), SettingValues.expected(type), List.of(), null);
         return defaultValue == null ? s : s.withDefault(String.valueOf(defaultValue));
     }
 
@@ -196,21 +198,12 @@ public final class Setting<T> {
     public static Setting<List<URI>> uris(String key, String description) {
         return new Setting<List<URI>>(key, Type.LIST, Need.OPTIONAL, null, description, false,
                 v -> SettingValues.list(v).stream().map(SettingValues::uri).toList(), "a comma-separated list of URIs",
-                List.of()).orElse(List.of());
+                List.of(), null).orElse(List.of());
     }
 
     // The value of an unset list is the empty list; no default text, so help shows none.
     private Setting<T> orElse(T empty) {
-        Function<String, T> p = parser;
-        return new Setting<>(key, type, need, null, description, secret, p, expectedType, rules) {
-        }.emptyAs(empty);
-    }
-
-    private T emptyValue;
-
-    private Setting<T> emptyAs(T empty) {
-        this.emptyValue = empty;
-        return this;
+        return new Setting<>(key, type, need, null, description, secret, parser, expectedType, rules, empty);
     }
 
     private Setting<T> withDefault(String text) {
@@ -218,9 +211,7 @@ public final class Setting<T> {
     }
 
     private Setting<T> copy(Need n, String d, boolean sec, List<Rule<T>> r) {
-        Setting<T> s = new Setting<>(key, type, n, d, description, sec, parser, expectedType, r);
-        s.emptyValue = emptyValue;
-        return s;
+        return new Setting<>(key, type, n, d, description, sec, parser, expectedType, r, emptyValue);
     }
 
     private Setting<T> with(Rule<T> rule) {
