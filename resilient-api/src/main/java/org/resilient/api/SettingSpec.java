@@ -1,6 +1,12 @@
 package org.resilient.api;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The declaration of one setting, as the configuration check and {@code resilient components --settings} see
@@ -202,6 +208,62 @@ public final class SettingSpec {
      */
     public String environmentVariable() {
         return Settings.environmentVariable(key);
+    }
+
+    /**
+     * The problems of some settings against their declarations: every bad value, and every required key
+     * that is missing.
+     *
+     * @param settings the node's settings
+     * @param specs the declarations to check
+     * @param needs which requirements apply ({@link Need#ALWAYS}; {@link Need#TO_EXPORT} on a node that exports)
+     * @return one line per problem, in the order of the declarations; empty when all is well
+     */
+    public static List<String> problems(Settings settings, Collection<SettingSpec> specs, Set<Need> needs) {
+        List<String> problems = new ArrayList<>();
+        for (SettingSpec s : specs) {
+            Optional<String> v = settings.get(s.key()).filter(x -> !x.isBlank());
+            if (v.isPresent()) {
+                String bad = s.problem(v.get(), settings);
+                if (bad != null) {
+                    problems.add(bad);
+                }
+            } else if (needs.contains(s.need())) {
+                problems.add("missing required key '" + s.key() + "' (" + s.description()
+                        + (s.need() == Need.TO_EXPORT ? "; needed to export" : s.need() == Need.TO_IMPORT ? "; needed to import" : "")
+                        + "; or set " + s.environmentVariable() + ")");
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Checks the settings of one provider, for a provider used on its own (the {@code archive} command):
+     * every bad value, and every key with one of the declarations' prefixes that none declares. A node checks
+     * its whole configuration before any provider reads it; this is the same check, narrowed to one provider.
+     *
+     * @param settings the settings
+     * @param specs the provider's declarations
+     * @param what what the settings configure, for the message ({@code archive settings})
+     * @throws ResilienceException {@code CONFIG_INVALID} listing every problem
+     */
+    public static void validate(Settings settings, Collection<SettingSpec> specs, String what) {
+        List<String> problems = problems(settings, specs, Set.of(Need.ALWAYS));
+        Set<String> keys = new TreeSet<>();
+        Set<String> prefixes = new TreeSet<>();
+        specs.forEach(s -> {
+            keys.add(s.key());
+            prefixes.add(s.prefix());
+        });
+        for (String key : settings.keys()) {
+            if (!keys.contains(key) && key.contains(".") && prefixes.contains(key.substring(0, key.indexOf('.')))) {
+                problems.add("unknown key '" + key + "' (known: " + String.join(", ", keys) + ")");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ResilienceException(ErrorCode.CONFIG_INVALID, "invalid " + what + ":\n  "
+                    + String.join("\n  ", problems));
+        }
     }
 
     @Override

@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -65,35 +64,14 @@ public final class ConfigValidator {
                                         Predicate<String> undecidable) {
         Map<String, SettingSpec> specs = declared.stream()
                 .collect(Collectors.toMap(SettingSpec::key, Function.identity(), (a, b) -> a));
-        List<String> problems = new ArrayList<>();
-        for (SettingSpec s : specs.values().stream().sorted(Comparator.comparing(SettingSpec::key)).toList()) {
-            Optional<String> v = settings.get(s.key()).filter(x -> !x.isBlank());
-            if (v.isEmpty()) {
-                if (needs.contains(s.need())) {
-                    problems.add("missing required key '" + s.key() + "' (" + s.description() + needText(s.need())
-                            + "; or set " + s.environmentVariable() + ")");
-                }
-                continue;
-            }
-            String bad = s.problem(v.get(), settings);
-            if (bad != null) {
-                problems.add(bad);
-            }
-        }
+        List<String> problems = new ArrayList<>(SettingSpec.problems(settings,
+                specs.values().stream().sorted(Comparator.comparing(SettingSpec::key)).toList(), needs));
         for (String key : settings.keys()) {
             if (!specs.containsKey(key) && !undecidable.test(key)) {
                 problems.add("unknown key '" + key + "'" + suggestion(key, specs.keySet()));
             }
         }
         return problems;
-    }
-
-    private static String needText(Need need) {
-        return switch (need) {
-            case TO_EXPORT -> "; needed to export";
-            case TO_IMPORT -> "; needed to import";
-            default -> "";
-        };
     }
 
     private static String suggestion(String key, Set<String> known) {
