@@ -61,7 +61,7 @@ public final class Setting<T> {
         this.emptyValue = emptyValue;
         spec(); // checks the key's form
         if (defaultText != null) {
-            String p = localProblem(defaultText);
+            String p = problemOf(defaultText, null);
             if (p != null) {
                 throw new IllegalArgumentException("the default '" + defaultText + "' of setting " + key + " is invalid: " + p);
             }
@@ -220,38 +220,22 @@ public final class Setting<T> {
         return copy(need, defaultText, secret, r);
     }
 
-    /**
-     * The same setting, required on every node that reads it.
-     *
-     * @return the declaration
-     */
+    /** @return the same setting, required on every node that reads it */
     public Setting<T> required() {
         return copy(Need.ALWAYS, defaultText, secret, rules);
     }
 
-    /**
-     * The same setting, required on a node that exports the component.
-     *
-     * @return the declaration
-     */
+    /** @return the same setting, required on a node that exports the component */
     public Setting<T> requiredToExport() {
         return copy(Need.TO_EXPORT, defaultText, secret, rules);
     }
 
-    /**
-     * The same setting, required on a node that imports the component.
-     *
-     * @return the declaration
-     */
+    /** @return the same setting, required on a node that imports the component */
     public Setting<T> requiredToImport() {
         return copy(Need.TO_IMPORT, defaultText, secret, rules);
     }
 
-    /**
-     * The same setting, secret: its value never appears in messages or help.
-     *
-     * @return the declaration
-     */
+    /** @return the same setting, secret: its value never appears in messages or help */
     public Setting<T> secret() {
         return copy(need, defaultText, true, rules);
     }
@@ -295,7 +279,7 @@ public final class Setting<T> {
     }
 
     /**
-     * Allows integers from {@code min} to {@code max} only.
+     * Allows integers from {@code min} to {@code max} only ({@code Long.MAX_VALUE}: no upper bound).
      *
      * @param min smallest allowed
      * @param max largest allowed
@@ -304,19 +288,8 @@ public final class Setting<T> {
      */
     public Setting<T> range(long min, long max) {
         numeric();
-        return check(v -> ((Number) v).longValue() >= min && ((Number) v).longValue() <= max, min + "-" + max);
-    }
-
-    /**
-     * Allows integers of at least {@code min} only.
-     *
-     * @param min smallest allowed
-     * @return the declaration
-     * @throws IllegalStateException if the setting is not an integer
-     */
-    public Setting<T> atLeast(long min) {
-        numeric();
-        return check(v -> ((Number) v).longValue() >= min, min == 0 ? "0 or more" : min + " or more");
+        return check(v -> ((Number) v).longValue() >= min && ((Number) v).longValue() <= max,
+                max == Long.MAX_VALUE ? min + " or more" : min + "-" + max);
     }
 
     /**
@@ -329,8 +302,7 @@ public final class Setting<T> {
         if (type == Type.DURATION) {
             return check(v -> !((Duration) v).isNegative() && !((Duration) v).isZero(), "a duration greater than 0");
         }
-        numeric();
-        return check(v -> ((Number) v).longValue() > 0, "1 or more");
+        return range(1, Long.MAX_VALUE);
     }
 
     /**
@@ -344,20 +316,6 @@ public final class Setting<T> {
         return check(v -> allowed.contains(String.valueOf(v)), "one of " + String.join(", ", allowed));
     }
 
-    /**
-     * Requires every {@code file:} URI of a URI (or URI list) setting to name an absolute path
-     * ({@code file:/srv/node1}, not {@code file:node1}, which names no directory a node can find).
-     *
-     * @return the declaration
-     */
-    public Setting<T> absoluteFileUris() {
-        return check(v -> {
-            List<?> all = v instanceof List<?> l ? l : List.of(v);
-            return all.stream().allMatch(u -> !(u instanceof URI uri) || !"file".equalsIgnoreCase(uri.getScheme())
-                    || (!uri.isOpaque() && uri.getPath() != null && uri.getPath().startsWith("/")));
-        }, "file: URIs with an absolute path, e.g. file:/srv/resilient/node1");
-    }
-
     private void numeric() {
         if (type != Type.INT && type != Type.LONG) {
             throw new IllegalStateException("setting " + key + " is not an integer");
@@ -369,11 +327,7 @@ public final class Setting<T> {
         return key;
     }
 
-    /**
-     * The declaration as the configuration check and help see it.
-     *
-     * @return the spec
-     */
+    /** @return the declaration as the configuration check and help see it */
     public SettingSpec spec() {
         String allowed = rules.isEmpty() ? null : rules.stream().map(Rule::allowed).collect(Collectors.joining("; "));
         return new SettingSpec(key, type, need, defaultText, description, secret, allowed, this::problemOf);
@@ -422,10 +376,6 @@ public final class Setting<T> {
         return Optional.of(parser.apply(raw.get().trim()));
     }
 
-    private String localProblem(String value) {
-        return problemOf(value, null);
-    }
-
     // The one check of a value: its type, then every rule. Rules that read other settings see null while the
     // default is checked at declaration and are skipped; a rule that fails on another bad key is skipped too.
     private String problemOf(String value, Settings all) {
@@ -446,10 +396,5 @@ public final class Setting<T> {
             }
         }
         return null;
-    }
-
-    @Override
-    public String toString() {
-        return spec().toString();
     }
 }

@@ -19,13 +19,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class SettingTest {
     static final Setting<Integer> PORT = Setting.integer("db.port", 5432, "port").range(1, 65535);
-    static final Setting<Integer> RETRIES = Setting.integer("db.retries", 3, "retries").atLeast(0);
+    static final Setting<Integer> RETRIES = Setting.integer("db.retries", 3, "retries").range(0, Long.MAX_VALUE);
     static final Setting<Long> ROWS = Setting.longValue("db.rows", 10L, "rows").positive();
     static final Setting<Boolean> FLAG = Setting.bool("db.flag", false, "flag");
     static final Setting<Duration> POLL = Setting.duration("db.poll", "1s", "poll").positive();
     static final Setting<String> MODE = Setting.string("db.mode", "prefer", "mode").oneOf("prefer", "require");
-    static final Setting<URI> PEER = Setting.uri("db.peer", null, "peer").absoluteFileUris();
-    static final Setting<List<URI>> PEERS = Setting.uris("db.peers", "peers").absoluteFileUris();
+    static final Setting<URI> PEER = Setting.uri("db.peer", null, "peer").check(u -> !u.isOpaque(), "a hierarchical URI");
+    static final Setting<List<URI>> PEERS = Setting.uris("db.peers", "peers")
+            .check(l -> l.stream().noneMatch(URI::isOpaque), "hierarchical URIs");
     static final Setting<String> PASSWORD = Setting.string("db.password", null, "password").secret()
             .check(p -> !p.contains("\n"), "no line break");
     static final Setting<Integer> MIN = Setting.integer("db.min", 1, "min");
@@ -44,9 +45,9 @@ class SettingTest {
                 Arguments.of(POLL, "banana", "expected a duration"),
                 Arguments.of(POLL, "0s", "expected a duration greater than 0"),
                 Arguments.of(MODE, "always", "expected one of prefer, require"),
-                Arguments.of(PEER, "file:relative", "expected file: URIs with an absolute path"),
+                Arguments.of(PEER, "file:relative", "expected a hierarchical URI"),
                 Arguments.of(PEER, "file:/a b", "expected a URI"),
-                Arguments.of(PEERS, "file:/ok,file:relative", "expected file: URIs with an absolute path"),
+                Arguments.of(PEERS, "file:/ok,file:relative", "expected hierarchical URIs"),
                 Arguments.of(MAX, "1", "expected more than db.min"));
     }
 

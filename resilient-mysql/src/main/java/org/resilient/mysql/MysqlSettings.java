@@ -57,7 +57,7 @@ public final class MysqlSettings {
     /** Rows per data file. */
     public static final Setting<Long> ROWS = Setting.longValue("mysql.rows-per-file", 250_000L,
             "split tables into files of this many rows (mydumper --rows) so myloader loads a big table with"
-                    + " several threads; 0 keeps one file per table").atLeast(0);
+                    + " several threads; 0 keeps one file per table").range(0, Long.MAX_VALUE);
 
     /** The declarations, for configuration checks and {@code --help}. */
     public static final List<SettingSpec> SPECS = Stream.of(HOST, PORT, SOCKET, USER, PASSWORD, DATABASES, THREADS,

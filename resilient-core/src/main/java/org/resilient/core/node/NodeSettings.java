@@ -18,6 +18,8 @@ import org.resilient.api.Settings;
  * @param settings the raw settings
  */
 public record NodeSettings(Settings settings) {
+    private static final String ABSOLUTE = "file: URIs with an absolute path, e.g. file:/srv/resilient/node1";
+
     /** This node's name. */
     public static final Setting<String> NAME = Setting.string("node.name", null, "this node's name, e.g. db0")
             .required().check(n -> n.matches("[A-Za-z0-9][A-Za-z0-9_.-]*"), "letters, digits, '_', '.' and '-'");
@@ -31,7 +33,7 @@ public record NodeSettings(Settings settings) {
     public static final Setting<String> COMPONENT = Setting.string("node.component", "files", "the component to back up");
     /** Its URI for other nodes. */
     public static final Setting<URI> URI_ = Setting.uri("node.uri", null,
-            "this node's URI for other nodes (default file:<node.dir>)").absoluteFileUris();
+            "this node's URI for other nodes (default file:<node.dir>)").check(NodeSettings::absoluteFileUris, ABSOLUTE);
     /** How often a running node reads its inbox. */
     public static final Setting<Duration> POLL_INTERVAL = Setting.duration("node.poll-interval", "1s",
             "how often a running node reads its inbox").positive();
@@ -43,40 +45,40 @@ public record NodeSettings(Settings settings) {
             "immediate retries of a failed export").range(0, 100);
     /** The pull-backup nodes an export node announces to. */
     public static final Setting<List<URI>> EXPORT_NOTIFY = Setting.uris("export.notify",
-            "URIs of the pull-backup nodes to announce backups to").absoluteFileUris();
+            "URIs of the pull-backup nodes to announce backups to").check(NodeSettings::absoluteFileUris, ABSOLUTE);
     /** Published backups kept on an export node. */
     public static final Setting<Integer> EXPORT_KEEP = Setting.integer("export.keep", 2,
-            "published backups kept on the export node").atLeast(1);
+            "published backups kept on the export node").range(1, Long.MAX_VALUE);
     /** The export node a pull-backup node pulls from. */
     public static final Setting<URI> PBS_SOURCE = Setting.uri("pbs.source", null,
-            "URI of the export node (until a takeover announces another)").absoluteFileUris();
+            "URI of the export node (until a takeover announces another)").check(NodeSettings::absoluteFileUris, ABSOLUTE);
     /** The import nodes a pull-backup node pushes to. */
     public static final Setting<List<URI>> PBS_TARGETS = Setting.uris("pbs.targets",
-            "URIs of the import nodes to push backups to").absoluteFileUris();
+            "URIs of the import nodes to push backups to").check(NodeSettings::absoluteFileUris, ABSOLUTE);
     /** The archive of a pull-backup node. */
     public static final Setting<URI> PBS_ARCHIVE = Setting.uri("pbs.archive", null,
             "the archive, e.g. dir:/srv/pbs/archive (default dir:<node.dir>/archive)");
     /** Published backups kept on a pull-backup node. */
     public static final Setting<Integer> PBS_KEEP = Setting.integer("pbs.keep", 2,
-            "published backups kept on the pull-backup node").atLeast(1);
+            "published backups kept on the pull-backup node").range(1, Long.MAX_VALUE);
     /** Retention: newest generations kept. */
     public static final Setting<Integer> KEEP_LAST = Setting.integer("pbs.keep-last", 1,
-            "retention: keep this many newest generations").atLeast(1);
+            "retention: keep this many newest generations").range(1, Long.MAX_VALUE);
     /** Retention: age below which every generation is kept. */
     public static final Setting<Duration> KEEP_WITHIN = Setting.duration("pbs.keep-within", "14d",
             "retention: keep every generation this young").check(d -> !d.isNegative(), "0 or more");
     /** Retention: daily generations kept. */
     public static final Setting<Integer> KEEP_DAILY = Setting.integer("pbs.keep-daily", 0,
-            "retention: keep the newest generation of this many days").atLeast(0);
+            "retention: keep the newest generation of this many days").range(0, Long.MAX_VALUE);
     /** Retention: weekly generations kept. */
     public static final Setting<Integer> KEEP_WEEKLY = Setting.integer("pbs.keep-weekly", 0,
-            "retention: keep the newest generation of this many weeks").atLeast(0);
+            "retention: keep the newest generation of this many weeks").range(0, Long.MAX_VALUE);
     /** Retention: monthly generations kept. */
     public static final Setting<Integer> KEEP_MONTHLY = Setting.integer("pbs.keep-monthly", 0,
-            "retention: keep the newest generation of this many months").atLeast(0);
+            "retention: keep the newest generation of this many months").range(0, Long.MAX_VALUE);
     /** Received backups kept on an import node. */
     public static final Setting<Integer> IMPORT_KEEP = Setting.integer("import.keep", 2,
-            "received backups kept on an import node").atLeast(1);
+            "received backups kept on an import node").range(1, Long.MAX_VALUE);
 
     /** Every key a node reads, for the configuration check and help. */
     public static final List<SettingSpec> SPECS = Stream.of(NAME, ROLE, DIR, COMPONENT, URI_, POLL_INTERVAL,
@@ -186,5 +188,12 @@ public record NodeSettings(Settings settings) {
     public RetentionPolicy retention() {
         return new RetentionPolicy(KEEP_LAST.get(settings), KEEP_WITHIN.get(settings), KEEP_DAILY.get(settings),
                 KEEP_WEEKLY.get(settings), KEEP_MONTHLY.get(settings));
+    }
+
+    // file:node1 is a valid URI but names no directory another node can find (and has no path at all).
+    private static boolean absoluteFileUris(Object value) {
+        List<?> all = value instanceof List<?> l ? l : List.of(value);
+        return all.stream().allMatch(u -> !(u instanceof URI uri) || !"file".equalsIgnoreCase(uri.getScheme())
+                || (!uri.isOpaque() && uri.getPath() != null && uri.getPath().startsWith("/")));
     }
 }
