@@ -73,6 +73,24 @@ class CliTest {
     }
 
     @Test
+    @DisplayName("components --settings prints every key of the node and each provider, from their declarations")
+    void componentsSettings() {
+        CliRun r = CliRun.of("components", "--settings");
+        assertEquals(0, r.status(), r.toString());
+        String out = r.out();
+        for (var spec : org.resilient.core.node.NodeSettings.SPECS) {
+            assertTrue(out.contains("  " + spec.key() + "  "), spec.key() + " in " + out);
+        }
+        for (String line : List.of("export.interval  duration, default 60m", "files.source  path, required to export",
+                "postgres.port  int, default 5432", "allowed: 1-65535", "postgres.password  string, secret",
+                "mysql.databases  list, required to export", "archive.compression  string, default 1",
+                "component postgres", "archive dir", "transport file")) {
+            assertTrue(out.contains(line), line + " in " + out);
+        }
+        assertTrue(out.contains("org.resilient:resilient-postgres"), "plugins name their artifact: " + out);
+    }
+
+    @Test
     @DisplayName("an export whose pull-backup node is unreachable is published, reported as failed, and can be announced again")
     void unreachablePullBackupNode() throws IOException {
         Path moved = dir.resolve("pbs1-away");
@@ -178,6 +196,15 @@ class CliTest {
             assertEquals(2, r.status(), r.toString());
             assertTrue(r.err().contains("did you mean 'files.source'"), r.err());
             assertTrue(r.err().contains("export.retries"), r.err());
+            Path several = conf("y.properties", "node.name=y", "node.role=export", "node.dir=" + dir.resolve("y"),
+                    "export.notify=file:relative", "export.interval=banana", "export.retries=-1", "node.poll-interval=0s");
+            CliRun all = CliRun.of("export", "-c", several.toString());
+            assertEquals(2, all.status(), all.toString());
+            for (String part : List.of("5 problems", "export.notify", "export.interval", "export.retries",
+                    "node.poll-interval", "missing required key 'files.source'")) {
+                assertTrue(all.err().contains(part), part + " in " + all.err());
+            }
+            assertFalse(Files.exists(dir.resolve("y/backup")), "nothing is created for a refused config");
             CliRun missing = CliRun.of("export", "-c", dir.resolve("nope.properties").toString());
             assertEquals(2, missing.status(), missing.toString());
             assertTrue(missing.err().contains("does not exist"), missing.err());

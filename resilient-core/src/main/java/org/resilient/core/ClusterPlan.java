@@ -33,7 +33,7 @@ public record ClusterPlan(List<NodePlan> nodes) {
     public record NodePlan(String name, Role role, Settings settings) {
         /** @return the URI other nodes reach it at ({@code node.uri}) */
         public URI uri() {
-            return URI.create(settings.required("node.uri"));
+            return org.resilient.core.node.NodeSettings.URI_.get(settings);
         }
     }
 
@@ -84,7 +84,7 @@ public record ClusterPlan(List<NodePlan> nodes) {
                 Files.writeString(tmp, text);
                 Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 written.add(file);
-                new org.resilient.api.NodeLayout(n.settings().path("node.dir", null)).create();
+                new org.resilient.api.NodeLayout(org.resilient.core.node.NodeSettings.DIR.get(n.settings())).create();
             }
         } catch (IOException e) {
             throw new ResilienceException(ErrorCode.IO_ERROR, "cannot write the cluster's configs into " + dir + ": " + e

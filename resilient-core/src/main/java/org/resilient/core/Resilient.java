@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.Settings;
+import org.resilient.core.config.ConfigLoader;
 import org.resilient.core.node.Node;
 import org.resilient.core.registry.Registry;
 
@@ -63,14 +64,28 @@ public final class Resilient {
     }
 
     /**
-     * Opens a node from complete settings (as read from a config file).
+     * Opens a node from complete settings (as read from a config file); {@code RESILIENT_*} environment
+     * variables override keys, as for a config file.
      *
      * @param settings the settings
      * @param where where they came from, for error messages
      * @return the node (not started)
+     * @throws org.resilient.api.ResilienceException {@code CONFIG_INVALID} listing every problem
      */
     public static ResilientNode open(Settings settings, String where) {
-        return new ResilientNode(Node.open(settings, Registry.load(), Clock.systemUTC(), ProgressListener.NONE, where));
+        return new ResilientNode(Node.open(settings, System.getenv(), Registry.load(), Clock.systemUTC(),
+                ProgressListener.NONE, where));
+    }
+
+    /**
+     * Opens the node a config file describes (properties; {@code RESILIENT_*} environment variables override keys).
+     *
+     * @param configFile the properties file
+     * @return the node (not started)
+     * @throws org.resilient.api.ResilienceException {@code CONFIG_INVALID} listing every problem of the file
+     */
+    public static ResilientNode open(Path configFile) {
+        return open(ConfigLoader.read(configFile), "config file " + configFile);
     }
 
     /** Builds a {@link ResilientNode}; every setting can also be given with {@link #set(String, String)}. */
@@ -79,6 +94,7 @@ public final class Resilient {
         private Registry registry;
         private Clock clock = Clock.systemUTC();
         private ProgressListener progress = ProgressListener.NONE;
+        private Map<String, String> environment = System.getenv();
 
         /**
          * Sets any setting ({@code files.source}, {@code pbs.keep-last}, ...).
@@ -168,6 +184,19 @@ public final class Resilient {
         }
 
         /**
+         * Uses another environment for the {@code RESILIENT_*} overrides than the process's (tests, or
+         * {@code Map.of()} to ignore the environment). By default an embedded node applies the same overrides as
+         * the {@code resilient} command: {@code RESILIENT_FILES_SOURCE} overrides {@code files.source}.
+         *
+         * @param environment variable name to value
+         * @return this
+         */
+        public Builder environment(Map<String, String> environment) {
+            this.environment = Map.copyOf(environment);
+            return this;
+        }
+
+        /**
          * Sends progress reports to a listener.
          *
          * @param progress the listener
@@ -179,15 +208,17 @@ public final class Resilient {
         }
 
         /**
-         * Checks the settings and opens the node (not started: call {@link ResilientNode#start}).
+         * Checks the settings and opens the node (not started: call {@link ResilientNode#start}). Every setting
+         * the node's role uses is checked here, the component's included (an export node without
+         * {@code files.source} fails now, not at its first export), and all problems are reported at once.
          *
          * @return the node
          * @throws org.resilient.api.ResilienceException {@code CONFIG_INVALID} listing every problem
          */
         public ResilientNode build() {
             Registry r = registry != null ? registry : Registry.load();
-            return new ResilientNode(Node.open(Settings.of(values), r, clock, progress, "the settings of node "
-                    + values.get("node.name")));
+            return new ResilientNode(Node.open(Settings.of(values), environment, r, clock, progress,
+                    "the settings of node " + values.get("node.name")));
         }
 
         /**

@@ -41,7 +41,7 @@ class ReplicateTest {
         assertEquals(List.of("db0", "db1-pbs", "db1", "db2-pbs", "db2"),
                 plan.nodes().stream().map(ClusterPlan.NodePlan::name).toList());
         assertEquals(Role.EXPORT, plan.node("db0").role());
-        assertEquals(plan.node("db1").uri().toString(), plan.node("db1-pbs").settings().required("pbs.targets"));
+        assertEquals(plan.node("db1").uri().toString(), plan.node("db1-pbs").settings().get("pbs.targets").orElseThrow());
 
         List<ResilientNode> open = new ArrayList<>();
         try {

@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
+import org.resilient.api.Setting;
 import org.resilient.api.SettingSpec;
-import org.resilient.api.SettingSpec.Type;
 import org.resilient.api.Settings;
 
 /**
@@ -31,23 +31,27 @@ public record HttpsSettings(URI self, Path nodeDirectory, InetSocketAddress list
                             Duration connectTimeout, Duration requestTimeout) {
     /** The test switch that turns TLS off. Never set it outside tests: anyone could then act as a node. */
     public static final String INSECURE = "https.insecure-plain-http-for-tests";
+    /** Where the node serves other nodes. */
+    static final Setting<String> LISTEN = Setting.string("node.listen", null,
+            "host:port the node serves other nodes on (default: loopback, the port of node.uri)");
+    static final Setting<Path> KEY_STORE = Setting.path("https.key-store", null,
+            "this node's PKCS12 key store (key and certificate), made by 'resilient keys add'");
+    static final Setting<Path> KEY_STORE_PASSWORD = Setting.path("https.key-store-password-file", null,
+            "file (mode 0600) holding the key store's password");
+    static final Setting<Path> TRUST_STORE = Setting.path("https.trust-store", null,
+            "PKCS12 trust store with the cluster CA certificate, made by 'resilient keys init'");
+    static final Setting<Path> TRUST_STORE_PASSWORD = Setting.path("https.trust-store-password-file", null,
+            "file (mode 0600) holding the trust store's password");
+    static final Setting<Duration> CONNECT_TIMEOUT = Setting.duration("https.connect-timeout", "10s",
+            "how long to wait to connect to a node").positive();
+    static final Setting<Duration> REQUEST_TIMEOUT = Setting.duration("https.request-timeout", "60s",
+            "how long to wait for a node to answer one request").positive();
+    static final Setting<Boolean> PLAIN = Setting.bool(INSECURE, false,
+            "TESTS ONLY: plain HTTP without authentication; never in production");
+    private static final Setting<Path> NODE_DIR = Setting.path("node.dir", null, "the node directory");
     /** Every key the transport reads besides {@code node.dir}. */
-    public static final List<SettingSpec> SPECS = List.of(
-            SettingSpec.optional("node.listen", Type.STRING, null,
-                    "host:port the node serves other nodes on (default: loopback, the port of node.uri)"),
-            SettingSpec.optional("https.key-store", Type.PATH, null,
-                    "this node's PKCS12 key store (key and certificate), made by 'resilient keys add'"),
-            SettingSpec.optional("https.key-store-password-file", Type.PATH, null,
-                    "file (mode 0600) holding the key store's password"),
-            SettingSpec.optional("https.trust-store", Type.PATH, null,
-                    "PKCS12 trust store with the cluster CA certificate, made by 'resilient keys init'"),
-            SettingSpec.optional("https.trust-store-password-file", Type.PATH, null,
-                    "file (mode 0600) holding the trust store's password"),
-            SettingSpec.optional("https.connect-timeout", Type.DURATION, "10s", "how long to wait to connect to a node"),
-            SettingSpec.optional("https.request-timeout", Type.DURATION, "60s",
-                    "how long to wait for a node to answer one request"),
-            SettingSpec.optional(INSECURE, Type.BOOLEAN, "false",
-                    "TESTS ONLY: plain HTTP without authentication; never in production"));
+    public static final List<SettingSpec> SPECS = java.util.stream.Stream.of(LISTEN, KEY_STORE, KEY_STORE_PASSWORD,
+            TRUST_STORE, TRUST_STORE_PASSWORD, CONNECT_TIMEOUT, REQUEST_TIMEOUT, PLAIN).map(Setting::spec).toList();
 
     /**
      * Reads the settings of the node {@code self}.
@@ -59,25 +63,23 @@ public record HttpsSettings(URI self, Path nodeDirectory, InetSocketAddress list
      */
     public static HttpsSettings of(URI self, Settings s) {
         URI name = NodeName.of(self, "node URI");
-        boolean plain = s.bool(INSECURE, false);
-        Path dir = s.path("node.dir", null);
+        boolean plain = PLAIN.get(s);
+        Path dir = NODE_DIR.get(s);
         if (dir == null) {
             throw new ResilienceException(ErrorCode.CONFIG_INVALID, "missing setting 'node.dir': the https transport"
                     + " serves the inbox and backups of the node directory; set it in the node's config file");
         }
-        Path keyStore = s.path("https.key-store", null);
-        Path trustStore = s.path("https.trust-store", null);
+        Path keyStore = KEY_STORE.get(s);
+        Path trustStore = TRUST_STORE.get(s);
         if (!plain && (keyStore == null || trustStore == null)) {
             throw new ResilienceException(ErrorCode.CONFIG_INVALID, "missing setting '"
                     + (keyStore == null ? "https.key-store" : "https.trust-store") + "' for https node " + name
                     + ": make the cluster's keys with 'resilient keys init DIR' and 'resilient keys add DIR " + name
                     + "', and set the lines it prints");
         }
-        return new HttpsSettings(name, dir.toAbsolutePath().normalize(), listen(name, s.get("node.listen").orElse(null)),
-                plain, keyStore, s.path("https.key-store-password-file", null), trustStore,
-                s.path("https.trust-store-password-file", null),
-                s.duration("https.connect-timeout", Duration.ofSeconds(10)),
-                s.duration("https.request-timeout", Duration.ofSeconds(60)));
+        return new HttpsSettings(name, dir.toAbsolutePath().normalize(), listen(name, LISTEN.get(s)),
+                plain, keyStore, KEY_STORE_PASSWORD.get(s), trustStore, TRUST_STORE_PASSWORD.get(s),
+                CONNECT_TIMEOUT.get(s), REQUEST_TIMEOUT.get(s));
     }
 
     private static InetSocketAddress listen(URI self, String value) {

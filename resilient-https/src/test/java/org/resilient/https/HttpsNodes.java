@@ -109,7 +109,7 @@ final class HttpsNodes implements TransportFixture {
      * @return its directory layout
      */
     NodeLayout layout(URI node) {
-        return new NodeLayout(settings.get(node).path("node.dir", null));
+        return new NodeLayout(Path.of(settings.get(node).get("node.dir").orElseThrow()));
     }
 
     @Override

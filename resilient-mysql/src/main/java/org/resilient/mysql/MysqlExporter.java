@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * <p>The account needs SELECT, SHOW VIEW, TRIGGER, EVENT, LOCK TABLES and RELOAD (for the global read lock)
  * on the databases, and for routines SELECT on {@code mysql.proc}.
  */
-public final class MysqlExporter implements Exporter {
+final class MysqlExporter implements Exporter {
     private static final Logger LOG = LoggerFactory.getLogger(MysqlExporter.class);
 
     private final MysqlSettings settings;

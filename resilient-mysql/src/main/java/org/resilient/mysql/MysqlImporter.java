@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * ALTER ROUTINE on the databases and their temporary twins. {@code SET GLOBAL} does not survive a server
  * restart: also put {@code read_only=1} in the standby's configuration.
  */
-public final class MysqlImporter implements Importer {
+final class MysqlImporter implements Importer {
     private static final int LOAD_ATTEMPTS = 3;
     /**
      * Tables with less data than this are loaded with all their keys: the separate key build then costs

@@ -5,10 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.resilient.api.ErrorCode;
-import org.resilient.api.ResilienceException;
+import java.util.stream.Stream;
+import org.resilient.api.Setting;
 import org.resilient.api.SettingSpec;
-import org.resilient.api.SettingSpec.Type;
 import org.resilient.api.Settings;
 
 /**
@@ -22,41 +21,51 @@ import org.resilient.api.Settings;
 public final class MysqlSettings {
     /** The prefix of every key. */
     public static final String PREFIX = "mysql";
-    static final String HOST = "mysql.host";
-    static final String PORT = "mysql.port";
-    static final String SOCKET = "mysql.socket";
-    static final String USER = "mysql.user";
-    static final String PASSWORD = "mysql.password";
-    static final String DATABASES = "mysql.databases";
-    static final String THREADS = "mysql.threads";
-    static final String TOOL_DIR = "mysql.tool-dir";
-    static final String TIMEOUT = "mysql.timeout";
-    static final String STALL_TIMEOUT = "mysql.stall-timeout";
-    static final String TRX_ONLY = "mysql.trx-consistency-only";
-    static final String ROWS = "mysql.rows-per-file";
+
+    /** Server host. */
+    public static final Setting<String> HOST = Setting.string("mysql.host", "127.0.0.1",
+            "server host name or address (ignored when mysql.socket is set)");
+    /** Server port. */
+    public static final Setting<Integer> PORT = Setting.integer("mysql.port", 3306, "server TCP port").range(1, 65535);
+    /** Server Unix socket. */
+    public static final Setting<Path> SOCKET = Setting.path("mysql.socket", null,
+            "server Unix socket; used instead of host and port when set");
+    /** The account. */
+    public static final Setting<String> USER = Setting.string("mysql.user", "root",
+            "account used by mydumper/myloader and the control queries");
+    /** The account's password. */
+    public static final Setting<String> PASSWORD = Setting.string("mysql.password", null,
+            "password of that account (passed through a temporary 0600 defaults file, never argv)").secret();
+    /** The databases. */
+    public static final Setting<List<String>> DATABASES = Setting.list("mysql.databases",
+            "databases to back up, comma-separated (on import defaults to every database of the backup)")
+            .requiredToExport().validate(MysqlSettings::databaseProblems,
+                    "1 to 58 letters, digits, '_' or '$'; no system or temporary database");
+    /** Tool threads. */
+    public static final Setting<Integer> THREADS = Setting.integer("mysql.threads", 4, "mydumper/myloader threads")
+            .range(1, 256);
+    /** Where the tools are looked for first. */
+    public static final Setting<Path> TOOL_DIR = Setting.path("mysql.tool-dir", null,
+            "directory holding mydumper and myloader (default: PATH)");
+    /** The longest run of one tool. */
+    public static final Setting<Duration> TIMEOUT = Setting.duration("mysql.timeout", "6h",
+            "how long one mydumper or myloader run may take").positive();
+    /** How long a dump session may wait for a lock before the dump is stopped. */
+    public static final Setting<Duration> STALL_TIMEOUT = Setting.duration("mysql.stall-timeout", "30s",
+            "how long the dump may make no progress (a session waiting for a lock or a flush, or mydumper idle) before"
+                    + " it is stopped with the sessions in its way named").positive();
+    /** Whether mydumper runs with --trx-consistency-only; unset: decided by the tables' engines. */
+    public static final Setting<Boolean> TRX_ONLY = Setting.bool("mysql.trx-consistency-only", null,
+            "true: only InnoDB tables are consistent and writes are never blocked for the whole dump; false: when"
+                    + " non-InnoDB tables are dumped, a global read lock is held for the whole dump; unset: false");
+    /** Rows per data file. */
+    public static final Setting<Long> ROWS = Setting.longValue("mysql.rows-per-file", 250_000L,
+            "split tables into files of this many rows (mydumper --rows) so myloader loads a big table with"
+                    + " several threads; 0 keeps one file per table").range(0, Long.MAX_VALUE);
 
     /** The declarations, for configuration checks and {@code --help}. */
-    public static final List<SettingSpec> SPECS = List.of(
-            SettingSpec.optional(HOST, Type.STRING, "127.0.0.1", "server host name or address (ignored when mysql.socket is set)"),
-            SettingSpec.optional(PORT, Type.INT, "3306", "server TCP port"),
-            SettingSpec.optional(SOCKET, Type.PATH, null, "server Unix socket; used instead of host and port when set"),
-            SettingSpec.optional(USER, Type.STRING, "root", "account used by mydumper/myloader and the control queries"),
-            SettingSpec.optional(PASSWORD, Type.STRING, null,
-                    "password of that account (passed through a temporary 0600 defaults file, never argv)").asSecret(),
-            SettingSpec.optional(DATABASES, Type.LIST, null,
-                    "databases to back up, comma-separated (required to export; on import defaults to every database of the backup)"),
-            SettingSpec.optional(THREADS, Type.INT, "4", "mydumper/myloader threads"),
-            SettingSpec.optional(TOOL_DIR, Type.PATH, null, "directory holding mydumper and myloader (default: PATH)"),
-            SettingSpec.optional(TIMEOUT, Type.DURATION, "6h", "how long one mydumper or myloader run may take"),
-            SettingSpec.optional(STALL_TIMEOUT, Type.DURATION, "30s",
-                    "how long a dump session may wait for a lock or a table flush before the dump is stopped, naming"
-                    + " the sessions in its way"),
-            SettingSpec.optional(TRX_ONLY, Type.BOOLEAN, "false",
-                    "true: only InnoDB tables are consistent and writes are never blocked for the whole dump; false:"
-                            + " when non-InnoDB tables are dumped, a global read lock is held for the whole dump"),
-            SettingSpec.optional(ROWS, Type.LONG, "250000",
-                    "split tables into files of this many rows (mydumper --rows) so myloader loads a big table with"
-                            + " several threads; 0 keeps one file per table"));
+    public static final List<SettingSpec> SPECS = Stream.of(HOST, PORT, SOCKET, USER, PASSWORD, DATABASES, THREADS,
+            TOOL_DIR, TIMEOUT, STALL_TIMEOUT, TRX_ONLY, ROWS).map(Setting::spec).toList();
 
     private final String host;
     private final int port;
@@ -72,18 +81,18 @@ public final class MysqlSettings {
     private final long rowsPerFile;
 
     private MysqlSettings(Settings s) {
-        host = s.string(HOST, "127.0.0.1").trim();
-        port = s.integer(PORT, 3306);
-        socket = s.path(SOCKET, null);
-        user = s.string(USER, "root").trim();
-        password = s.get(PASSWORD).orElse(null);
-        databases = s.list(DATABASES);
-        threads = s.integer(THREADS, 4);
-        toolDir = s.path(TOOL_DIR, null);
-        timeout = s.duration(TIMEOUT, Duration.ofHours(6));
-        stallTimeout = s.duration(STALL_TIMEOUT, Duration.ofSeconds(30));
-        trxConsistencyOnly = s.get(TRX_ONLY).isPresent() ? s.bool(TRX_ONLY, false) : null;
-        rowsPerFile = s.longValue(ROWS, 250_000);
+        host = HOST.get(s);
+        port = PORT.get(s);
+        socket = SOCKET.get(s);
+        user = USER.get(s);
+        password = PASSWORD.get(s);
+        databases = DATABASES.get(s);
+        threads = THREADS.get(s);
+        toolDir = TOOL_DIR.get(s);
+        timeout = TIMEOUT.get(s);
+        stallTimeout = STALL_TIMEOUT.get(s);
+        trxConsistencyOnly = TRX_ONLY.get(s);
+        rowsPerFile = ROWS.get(s);
     }
 
     /**
@@ -91,68 +100,22 @@ public final class MysqlSettings {
      *
      * @param settings the node's settings
      * @return the typed settings
-     * @throws ResilienceException with {@link ErrorCode#CONFIG_INVALID} listing every problem
+     * @throws org.resilient.api.ResilienceException with {@code CONFIG_INVALID} listing every problem
      */
     public static MysqlSettings from(Settings settings) {
-        List<String> problems = new ArrayList<>();
-        MysqlSettings parsed = null;
-        // Typed accessors fail one at a time; probe each key so all problems are reported together.
-        for (SettingSpec spec : SPECS) {
-            try {
-                probe(settings, spec);
-            } catch (ResilienceException e) {
-                problems.add(e.getMessage());
-            }
-        }
-        for (String key : settings.keys()) {
-            if (key.startsWith(PREFIX + ".") && SPECS.stream().noneMatch(sp -> sp.key().equals(key))) {
-                problems.add("unknown setting '" + key + "' (known: "
-                        + SPECS.stream().map(SettingSpec::key).toList() + ")");
-            }
-        }
-        if (problems.isEmpty()) {
-            parsed = new MysqlSettings(settings);
-            if (parsed.port < 1 || parsed.port > 65535) {
-                problems.add("setting '" + PORT + "' has value " + parsed.port + ", expected a port between 1 and 65535");
-            }
-            if (parsed.threads < 1 || parsed.threads > 256) {
-                problems.add("setting '" + THREADS + "' has value " + parsed.threads + ", expected 1 to 256");
-            }
-            if (parsed.user.isEmpty()) {
-                problems.add("setting '" + USER + "' is empty; name the account to connect as");
-            }
-            for (String db : parsed.databases) {
-                String why = DatabaseNames.problem(db);
-                if (why != null) {
-                    problems.add("setting '" + DATABASES + "' names '" + db + "': " + why);
-                }
-            }
-            if (parsed.rowsPerFile < 0) {
-                problems.add("setting '" + ROWS + "' must be 0 or more");
-            }
-            if (parsed.timeout.isNegative() || parsed.timeout.isZero()) {
-                problems.add("setting '" + TIMEOUT + "' must be positive");
-            }
-            if (parsed.stallTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
-                problems.add("setting '" + STALL_TIMEOUT + "' must be at least 1s");
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new ResilienceException(ErrorCode.CONFIG_INVALID,
-                    "invalid mysql settings:\n  " + String.join("\n  ", problems));
-        }
-        return parsed;
+        SettingSpec.validate(settings, SPECS, "mysql settings");
+        return new MysqlSettings(settings);
     }
 
-    private static void probe(Settings s, SettingSpec spec) {
-        switch (spec.type()) {
-            case INT -> s.integer(spec.key(), 0);
-            case LONG -> s.longValue(spec.key(), 0);
-            case DURATION -> s.duration(spec.key(), Duration.ZERO);
-            case BOOLEAN -> s.bool(spec.key(), false);
-            case PATH -> s.path(spec.key(), null);
-            default -> s.get(spec.key());
+    private static String databaseProblems(List<String> names) {
+        List<String> bad = new ArrayList<>();
+        for (String db : names) {
+            String why = DatabaseNames.problem(db);
+            if (why != null) {
+                bad.add("'" + db + "': " + why);
+            }
         }
+        return bad.isEmpty() ? null : String.join("; ", bad);
     }
 
     /**

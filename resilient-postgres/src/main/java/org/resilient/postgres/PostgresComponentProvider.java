@@ -9,7 +9,6 @@ import org.resilient.api.Settings;
 import org.resilient.api.spi.ComponentProvider;
 import org.resilient.api.spi.Exporter;
 import org.resilient.api.spi.Importer;
-import org.resilient.postgres.internal.PgTools;
 
 /**
  * The {@code postgres} component: PostgreSQL databases, exported with pg_dump and imported into a read-only

@@ -8,10 +8,6 @@ import org.resilient.api.ErrorCode;
 import org.resilient.api.ExportContext;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Exporter;
-import org.resilient.postgres.internal.DumpMetadata;
-import org.resilient.postgres.internal.PgSession;
-import org.resilient.postgres.internal.PgTools;
-import org.resilient.postgres.internal.WorkNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * deduplicate and compress), {@code globals.sql} from {@code pg_dumpall --globals-only} when
  * {@code postgres.globals} is on, and {@value DumpMetadata#FILE_NAME} naming what was dumped.
  */
-public final class PostgresExporter implements Exporter {
+final class PostgresExporter implements Exporter {
     private final PostgresSettings settings;
     private final PgTools tools;
 

@@ -14,12 +14,6 @@ import org.resilient.api.ManifestEntry;
 import org.resilient.api.PromoteContext;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Importer;
-import org.resilient.postgres.internal.DumpMetadata;
-import org.resilient.postgres.internal.GlobalsFilter;
-import org.resilient.postgres.internal.PgSession;
-import org.resilient.postgres.internal.PgTools;
-import org.resilient.postgres.internal.StandbySwap;
-import org.resilient.postgres.internal.WorkNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * databases are dropped, and a standby database missing beside its {@code __resilient_old} copy is renamed
  * back before anything else happens.
  */
-public final class PostgresImporter implements Importer {
+final class PostgresImporter implements Importer {
     private static final Pattern TOC_TABLE = Pattern.compile("^\\d+; 1259 \\d+ (TABLE|MATERIALIZED VIEW) .*");
     private static final String RELATION_COUNT = "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON "
             + "n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', "

@@ -2,14 +2,10 @@ package org.resilient.postgres;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.function.Supplier;
-import org.resilient.api.ErrorCode;
-import org.resilient.api.ResilienceException;
+import java.util.stream.Stream;
+import org.resilient.api.Setting;
 import org.resilient.api.SettingSpec;
-import org.resilient.api.SettingSpec.Type;
 import org.resilient.api.Settings;
 
 /**
@@ -38,99 +34,62 @@ public record PostgresSettings(String host, int port, String user, String passwo
     /** The prefix of every key. */
     public static final String PREFIX = "postgres.";
 
-    private static final Set<String> SSL_MODES =
-            Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+    /** Server host. */
+    public static final Setting<String> HOST = Setting.string("postgres.host", "localhost", "PostgreSQL server host");
+    /** Server port. */
+    public static final Setting<Integer> PORT = Setting.integer("postgres.port", 5432, "PostgreSQL server port")
+            .range(1, 65535);
+    /** The role to connect as. */
+    public static final Setting<String> USER = Setting.string("postgres.user", "postgres", "role to connect as");
+    /** The role's password. */
+    public static final Setting<String> PASSWORD = Setting.string("postgres.password", null,
+            "password of the role (passed through a temporary 0600 pgpass file only)").secret()
+            .check(p -> p.indexOf('\n') < 0 && p.indexOf('\r') < 0, "no line break (a pgpass file cannot hold one)");
+    /** The databases to export or import. */
+    public static final Setting<List<String>> DATABASES = Setting.list("postgres.databases",
+            "databases to export/import, comma-separated; default: all user databases");
+    /** Parallel jobs of the tools. */
+    public static final Setting<Integer> JOBS = Setting.integer("postgres.jobs", 2,
+            "parallel jobs of pg_dump/pg_restore").range(1, 64);
+    /** The libpq sslmode. */
+    public static final Setting<String> SSLMODE = Setting.string("postgres.sslmode", "prefer", "libpq sslmode")
+            .oneOf("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+    /** Whether roles and tablespaces travel too. */
+    public static final Setting<Boolean> GLOBALS = Setting.bool("postgres.globals", false,
+            "also export roles and tablespaces (pg_dumpall --globals-only) and apply them on import");
+    /** Where the tools are looked for first. */
+    public static final Setting<Path> TOOL_DIR = Setting.path("postgres.tool-dir", null,
+            "directory searched first for pg_dump, pg_restore, pg_dumpall and psql");
+    /** The database for control statements. */
+    public static final Setting<String> MAINTENANCE_DB = Setting.string("postgres.maintenance-db", "postgres",
+            "database to connect to for control statements (create, rename, drop)");
+    /** Whether to restore without ownership and privileges. */
+    public static final Setting<Boolean> NO_OWNER = Setting.bool("postgres.no-owner", false,
+            "restore without ownership and privileges (when the standby lacks the source's roles)");
+    /** The longest run of one tool. */
+    public static final Setting<Duration> TIMEOUT = Setting.duration("postgres.timeout", "12h",
+            "longest run of one tool").positive();
+    /** How long to wait for a connection. */
+    public static final Setting<Duration> CONNECT_TIMEOUT = Setting.duration("postgres.connect-timeout", "10s",
+            "how long to wait for a connection").check(d -> d.toSeconds() >= 1, "at least 1s");
 
     /** The declarations of every key, for configuration checks and help. */
-    public static final List<SettingSpec> SPECS = List.of(
-            SettingSpec.optional("postgres.host", Type.STRING, "localhost", "PostgreSQL server host"),
-            SettingSpec.optional("postgres.port", Type.INT, "5432", "PostgreSQL server port"),
-            SettingSpec.optional("postgres.user", Type.STRING, "postgres", "role to connect as"),
-            SettingSpec.optional("postgres.password", Type.STRING, null,
-                    "password of the role (passed through a temporary 0600 pgpass file only)").asSecret(),
-            SettingSpec.optional("postgres.databases", Type.LIST, null,
-                    "databases to export/import, comma-separated; default: all user databases"),
-            SettingSpec.optional("postgres.jobs", Type.INT, "2", "parallel jobs of pg_dump/pg_restore (1-64)"),
-            SettingSpec.optional("postgres.sslmode", Type.STRING, "prefer",
-                    "libpq sslmode: disable, allow, prefer, require, verify-ca, verify-full"),
-            SettingSpec.optional("postgres.globals", Type.BOOLEAN, "false",
-                    "also export roles and tablespaces (pg_dumpall --globals-only) and apply them on import"),
-            SettingSpec.optional("postgres.tool-dir", Type.PATH, null,
-                    "directory searched first for pg_dump, pg_restore, pg_dumpall and psql"),
-            SettingSpec.optional("postgres.maintenance-db", Type.STRING, "postgres",
-                    "database to connect to for control statements (create, rename, drop)"),
-            SettingSpec.optional("postgres.no-owner", Type.BOOLEAN, "false",
-                    "restore without ownership and privileges (when the standby lacks the source's roles)"),
-            SettingSpec.optional("postgres.timeout", Type.DURATION, "12h", "longest run of one tool"),
-            SettingSpec.optional("postgres.connect-timeout", Type.DURATION, "10s", "how long to wait for a connection"));
+    public static final List<SettingSpec> SPECS = Stream.of(HOST, PORT, USER, PASSWORD, DATABASES, JOBS, SSLMODE,
+            GLOBALS, TOOL_DIR, MAINTENANCE_DB, NO_OWNER, TIMEOUT, CONNECT_TIMEOUT).map(Setting::spec).toList();
 
     /**
      * Reads and checks the settings, reporting every problem at once.
      *
      * @param settings the node's settings
      * @return the typed settings
-     * @throws ResilienceException {@code CONFIG_INVALID} naming every bad or unknown key
+     * @throws org.resilient.api.ResilienceException {@code CONFIG_INVALID} naming every bad or unknown key
      */
     public static PostgresSettings from(Settings settings) {
-        List<String> problems = new ArrayList<>();
-        for (String key : settings.keys()) {
-            if (key.startsWith(PREFIX) && SPECS.stream().noneMatch(s -> s.key().equals(key))) {
-                problems.add("unknown setting '" + key + "' (known: "
-                        + SPECS.stream().map(SettingSpec::key).toList() + ")");
-            }
-        }
-        String host = settings.string("postgres.host", "localhost").trim();
-        if (host.isEmpty()) {
-            problems.add("setting 'postgres.host' is empty: name the server's host");
-        }
-        int port = read(problems, () -> settings.integer("postgres.port", 5432), 5432);
-        if (port < 1 || port > 65535) {
-            problems.add("setting 'postgres.port' has value " + port + ", expected 1-65535");
-        }
-        String user = settings.string("postgres.user", "postgres").trim();
-        if (user.isEmpty()) {
-            problems.add("setting 'postgres.user' is empty: name the role to connect as");
-        }
-        String password = settings.get("postgres.password").filter(p -> !p.isEmpty()).orElse(null);
-        if (password != null && (password.indexOf('\n') >= 0 || password.indexOf('\r') >= 0)) {
-            problems.add("setting 'postgres.password' contains a line break, which a pgpass file cannot hold");
-        }
-        List<String> databases = settings.list("postgres.databases");
-        int jobs = read(problems, () -> settings.integer("postgres.jobs", 2), 2);
-        if (jobs < 1 || jobs > 64) {
-            problems.add("setting 'postgres.jobs' has value " + jobs + ", expected 1-64");
-        }
-        String sslmode = settings.string("postgres.sslmode", "prefer").trim();
-        if (!SSL_MODES.contains(sslmode)) {
-            problems.add("setting 'postgres.sslmode' has value '" + sslmode + "', expected one of " + SSL_MODES);
-        }
-        boolean globals = read(problems, () -> settings.bool("postgres.globals", false), false);
-        Path toolDir = read(problems, () -> settings.path("postgres.tool-dir", null), null);
-        String maintenance = settings.string("postgres.maintenance-db", "postgres").trim();
-        boolean noOwner = read(problems, () -> settings.bool("postgres.no-owner", false), false);
-        Duration timeout = read(problems, () -> settings.duration("postgres.timeout", Duration.ofHours(12)),
-                Duration.ofHours(12));
-        Duration connectTimeout = read(problems,
-                () -> settings.duration("postgres.connect-timeout", Duration.ofSeconds(10)), Duration.ofSeconds(10));
-        if (connectTimeout.toSeconds() < 1) {
-            problems.add("setting 'postgres.connect-timeout' must be at least 1s");
-        }
-        if (!problems.isEmpty()) {
-            throw new ResilienceException(ErrorCode.CONFIG_INVALID,
-                    "invalid postgres settings:\n  " + String.join("\n  ", problems)
-                            + "\nFix them in the node's config file (or the RESILIENT_POSTGRES_* variables).");
-        }
-        return new PostgresSettings(host, port, user, password, databases, jobs, sslmode, globals, toolDir,
-                maintenance, noOwner, timeout, connectTimeout);
-    }
-
-    private static <T> T read(List<String> problems, Supplier<T> reader, T fallback) {
-        try {
-            return reader.get();
-        } catch (ResilienceException e) {
-            problems.add(e.getMessage());
-            return fallback;
-        }
+        SettingSpec.validate(settings, SPECS, "postgres settings");
+        return new PostgresSettings(HOST.get(settings), PORT.get(settings), USER.get(settings),
+                PASSWORD.get(settings), DATABASES.get(settings), JOBS.get(settings), SSLMODE.get(settings),
+                GLOBALS.get(settings), TOOL_DIR.get(settings), MAINTENANCE_DB.get(settings), NO_OWNER.get(settings),
+                TIMEOUT.get(settings), CONNECT_TIMEOUT.get(settings));
     }
 
     /**

@@ -1,32 +1,32 @@
 package org.resilient.core.config;
 
-import java.net.URI;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.SettingSpec;
+import org.resilient.api.SettingSpec.Need;
 import org.resilient.api.Settings;
 
 /**
- * Checks settings against the declared specs and reports every problem at once: required keys missing,
- * keys nobody declares (with the closest declared key as a suggestion, so {@code files.sorce} says "did you
- * mean files.source?"), and values of the wrong type. Secret values are never echoed.
+ * Checks settings against the declarations and reports every problem at once: required keys missing (for
+ * the node's role), values of the wrong type or outside what the declaration allows (ranges, allowed values,
+ * absolute {@code file:} URIs, rules relating two keys), and keys nobody declares (with the closest declared
+ * key as a suggestion, so {@code files.sorce} says "did you mean files.source?"). Secret values are never echoed.
  */
 public final class ConfigValidator {
     private ConfigValidator() {
     }
 
     /**
-     * Validates.
+     * Validates settings every one of whose requirements applies.
      *
      * @param settings the settings
      * @param declared every key that may be set
@@ -34,7 +34,17 @@ public final class ConfigValidator {
      * @throws ResilienceException {@code CONFIG_INVALID} listing every problem
      */
     public static void validate(Settings settings, Collection<SettingSpec> declared, String where) {
-        List<String> problems = problems(settings, declared);
+        throwIfAny(problems(settings, declared, Set.of(Need.ALWAYS), key -> false), where);
+    }
+
+    /**
+     * Throws the problems found, if any.
+     *
+     * @param problems one line each
+     * @param where where the settings came from
+     * @throws ResilienceException {@code CONFIG_INVALID} listing every problem
+     */
+    public static void throwIfAny(List<String> problems, String where) {
         if (!problems.isEmpty()) {
             throw new ResilienceException(ErrorCode.CONFIG_INVALID, problems.size() + " problem"
                     + (problems.size() == 1 ? "" : "s") + " in " + where + ":\n  " + String.join("\n  ", problems));
@@ -46,52 +56,22 @@ public final class ConfigValidator {
      *
      * @param settings the settings
      * @param declared every key that may be set
+     * @param needs which requirements apply ({@link Need#ALWAYS}, plus {@link Need#TO_EXPORT} on a node that exports)
+     * @param undecidable keys that cannot be called unknown (their provider could not be found)
      * @return one line per problem, empty when the settings are valid
      */
-    public static List<String> problems(Settings settings, Collection<SettingSpec> declared) {
+    public static List<String> problems(Settings settings, Collection<SettingSpec> declared, Set<Need> needs,
+                                        Predicate<String> undecidable) {
         Map<String, SettingSpec> specs = declared.stream()
                 .collect(Collectors.toMap(SettingSpec::key, Function.identity(), (a, b) -> a));
-        List<String> problems = new ArrayList<>();
-        for (SettingSpec s : specs.values().stream().sorted(Comparator.comparing(SettingSpec::key)).toList()) {
-            Optional<String> v = settings.get(s.key());
-            if (v.isEmpty() || v.get().isBlank()) {
-                if (s.required()) {
-                    problems.add("missing required key '" + s.key() + "' (" + s.description() + "; or set "
-                            + s.environmentVariable() + ")");
-                }
-                continue;
-            }
-            String bad = typeProblem(settings, s);
-            if (bad != null) {
-                problems.add("key '" + s.key() + "'" + (s.secret() ? "" : " = '" + v.get() + "'") + ": " + bad);
-            }
-        }
+        List<String> problems = new ArrayList<>(SettingSpec.problems(settings,
+                specs.values().stream().sorted(Comparator.comparing(SettingSpec::key)).toList(), needs));
         for (String key : settings.keys()) {
-            if (!specs.containsKey(key)) {
+            if (!specs.containsKey(key) && !undecidable.test(key)) {
                 problems.add("unknown key '" + key + "'" + suggestion(key, specs.keySet()));
             }
         }
         return problems;
-    }
-
-    private static String typeProblem(Settings settings, SettingSpec s) {
-        try {
-            switch (s.type()) {
-                case INT -> settings.integer(s.key(), 0);
-                case LONG -> settings.longValue(s.key(), 0);
-                case BOOLEAN -> settings.bool(s.key(), false);
-                case DURATION -> settings.duration(s.key(), null);
-                case PATH -> settings.path(s.key(), (Path) null);
-                case URI -> settings.uri(s.key(), (URI) null);
-                default -> {
-                }
-            }
-            return null;
-        } catch (ResilienceException e) {
-            String m = e.getMessage();
-            int i = m.indexOf("expected");
-            return i >= 0 ? m.substring(i) : "invalid " + s.type().name().toLowerCase();
-        }
     }
 
     private static String suggestion(String key, Set<String> known) {
@@ -110,7 +90,7 @@ public final class ConfigValidator {
         String prefix = key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
         boolean knownPrefix = known.stream().anyMatch(k -> k.startsWith(prefix + "."));
         return knownPrefix ? "; known keys of '" + prefix + "': " + known.stream().filter(k -> k.startsWith(prefix + "."))
-                .sorted().collect(Collectors.joining(", ")) : "; no provider reads keys starting with '" + prefix + ".'";
+                .sorted().collect(Collectors.joining(", ")) : "; this node reads no keys starting with '" + prefix + ".'";
     }
 
     private static int distance(String a, String b) {

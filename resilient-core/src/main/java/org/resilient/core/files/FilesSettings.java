@@ -2,22 +2,21 @@ package org.resilient.core.files;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.resilient.api.Setting;
 import org.resilient.api.SettingSpec;
 import org.resilient.api.Settings;
 
-/** The settings of the {@code files} component. */
+/** The settings of the {@code files} component (prefix {@code files.}). */
 public final class FilesSettings {
     /** The live directory an export node backs up. */
-    public static final String SOURCE = "files.source";
+    public static final Setting<Path> SOURCE = Setting.path("files.source", null,
+            "the live directory to back up (export nodes, and import nodes that may be promoted)").requiredToExport();
     /** The standby directory an import node keeps restored. */
-    public static final String TARGET = "files.target";
+    public static final Setting<Path> TARGET = Setting.path("files.target", null,
+            "the standby directory kept restored (import nodes); its parent must be writable").requiredToImport();
 
-    /** The declarations: each is needed only by the role that uses it, so neither is required globally. */
-    public static final List<SettingSpec> SPECS = List.of(
-            SettingSpec.optional(SOURCE, SettingSpec.Type.PATH, null,
-                    "the live directory to back up (export nodes)"),
-            SettingSpec.optional(TARGET, SettingSpec.Type.PATH, null,
-                    "the standby directory kept restored (import nodes); its parent must be writable"));
+    /** The declarations. */
+    public static final List<SettingSpec> SPECS = List.of(SOURCE.spec(), TARGET.spec());
 
     private FilesSettings() {
     }
@@ -26,12 +25,11 @@ public final class FilesSettings {
      * A required path setting, made absolute.
      *
      * @param settings the node's settings
-     * @param key {@link #SOURCE} or {@link #TARGET}
+     * @param setting {@link #SOURCE} or {@link #TARGET}
      * @return the absolute, normalized path
      * @throws org.resilient.api.ResilienceException {@code CONFIG_INVALID} if it is missing or malformed
      */
-    static Path path(Settings settings, String key) {
-        settings.required(key);
-        return settings.path(key, null).toAbsolutePath().normalize();
+    static Path path(Settings settings, Setting<Path> setting) {
+        return setting.require(settings).toAbsolutePath().normalize();
     }
 }

@@ -4,7 +4,6 @@ import org.resilient.api.NodeLayout;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,14 +14,11 @@ import org.resilient.api.ErrorCode;
 import org.resilient.api.Message;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
-import org.resilient.api.SettingSpec;
 import org.resilient.api.Settings;
-import org.resilient.api.spi.ComponentProvider;
-import org.resilient.api.spi.TransportProvider;
 import org.resilient.core.ImportState;
 import org.resilient.core.NodeStatus;
 import org.resilient.core.Role;
-import org.resilient.core.config.ConfigValidator;
+import org.resilient.core.config.NodeConfig;
 import org.resilient.core.manifest.SealedBackup;
 import org.resilient.core.registry.Registry;
 import org.slf4j.Logger;
@@ -55,9 +51,11 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Opens a node from its settings, after checking them as a whole (every problem reported at once).
+     * Opens a node from its settings, after loading and checking them as a whole (every problem reported at
+     * once; see {@link NodeConfig#load}).
      *
-     * @param settings the node's settings ({@code node.*}, role keys, component keys)
+     * @param settings the node's settings ({@code node.*}, role keys, component keys) from a file or a builder
+     * @param environment the environment whose {@code RESILIENT_*} variables override keys
      * @param registry where providers are found
      * @param clock the clock
      * @param progress where progress goes
@@ -65,35 +63,16 @@ public final class Node implements AutoCloseable {
      * @return the open node
      * @throws ResilienceException {@code CONFIG_INVALID} or {@code UNKNOWN_PROVIDER}
      */
-    public static Node open(Settings settings, Registry registry, Clock clock, ProgressListener progress, String where) {
-        // The node's own required keys first: without them the providers to validate the rest are unknown.
-        List<String> problems = new ArrayList<>();
-        for (SettingSpec s : NodeSettings.SPECS) {
-            if (s.required() && settings.get(s.key()).filter(v -> !v.isBlank()).isEmpty()) {
-                problems.add("missing required key '" + s.key() + "' (" + s.description() + "; or set "
-                        + s.environmentVariable() + ")");
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new ResilienceException(ErrorCode.CONFIG_INVALID, problems.size() + " problem(s) in " + where + ":\n  "
-                    + String.join("\n  ", problems));
-        }
-        NodeSettings config = new NodeSettings(settings);
-        ComponentProvider component = registry.component(config.component());
-        TransportProvider transport = registry.transport(config.uri().getScheme());
-        List<SettingSpec> declared = new ArrayList<>(NodeSettings.SPECS);
-        declared.addAll(component.settings());
-        declared.addAll(transport.settings());
-        if (config.role() == Role.PULL_BACKUP) {
-            declared.addAll(registry.archive(config.archive().getScheme()).settings());
-        }
-        ConfigValidator.validate(settings, declared, where);
+    public static Node open(Settings settings, Map<String, String> environment, Registry registry, Clock clock,
+                            ProgressListener progress, String where) {
+        NodeConfig loaded = NodeConfig.load(settings, environment, registry, where);
+        NodeSettings config = loaded.node();
         if (config.role() == Role.PULL_BACKUP && config.source() == null && config.targets().isEmpty()) {
             log(config).warn("pull-backup node {} has no pbs.targets: backups are archived but pushed nowhere", config.name());
         }
         NodeLayout layout = new NodeLayout(config.directory()).create();
-        NodeContext ctx = new NodeContext(config, layout, new NodeState(layout), transport.open(config.uri(), settings),
-                component, registry, clock, progress);
+        NodeContext ctx = new NodeContext(config, layout, new NodeState(layout),
+                loaded.transport().open(config.uri(), loaded.settings()), loaded.component(), registry, clock, progress);
         return new Node(ctx);
     }
 

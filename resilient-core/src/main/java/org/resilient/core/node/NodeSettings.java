@@ -4,9 +4,11 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.resilient.api.RetentionPolicy;
 import org.resilient.core.Role;
 import org.resilient.api.SettingSpec;
+import org.resilient.api.Setting;
 import org.resilient.api.SettingSpec.Type;
 import org.resilient.api.Settings;
 
@@ -16,52 +18,96 @@ import org.resilient.api.Settings;
  * @param settings the raw settings
  */
 public record NodeSettings(Settings settings) {
-    /** Every key a node reads. */
-    public static final List<SettingSpec> SPECS = List.of(
-            SettingSpec.required("node.name", Type.STRING, "this node's name, e.g. db0"),
-            SettingSpec.required("node.role", Type.STRING, "export, pull-backup or import"),
-            SettingSpec.required("node.dir", Type.PATH, "the node directory (backup/, incoming/, inbox/, archive/, state/)"),
-            SettingSpec.optional("node.component", Type.STRING, "files", "the component to back up"),
-            SettingSpec.optional("node.uri", Type.URI, null, "this node's URI for other nodes (default file:<node.dir>)"),
-            SettingSpec.optional("node.poll-interval", Type.DURATION, "1s", "how often a running node reads its inbox"),
-            SettingSpec.optional("export.interval", Type.DURATION, "60m", "time between scheduled exports"),
-            SettingSpec.optional("export.retries", Type.INT, "3", "immediate retries of a failed export"),
-            SettingSpec.optional("export.notify", Type.LIST, "", "URIs of the pull-backup nodes to announce backups to"),
-            SettingSpec.optional("export.keep", Type.INT, "2", "published backups kept on the export node"),
-            SettingSpec.optional("pbs.source", Type.URI, null, "URI of the export node (until a takeover announces another)"),
-            SettingSpec.optional("pbs.targets", Type.LIST, "", "URIs of the import nodes to push backups to"),
-            SettingSpec.optional("pbs.archive", Type.URI, null, "the archive, e.g. dir:/srv/pbs/archive (default dir:<node.dir>/archive)"),
-            SettingSpec.optional("pbs.keep", Type.INT, "2", "published backups kept on the pull-backup node"),
-            SettingSpec.optional("pbs.keep-last", Type.INT, "1", "retention: keep this many newest generations"),
-            SettingSpec.optional("pbs.keep-within", Type.DURATION, "14d", "retention: keep every generation this young"),
-            SettingSpec.optional("pbs.keep-daily", Type.INT, "0", "retention: keep the newest generation of this many days"),
-            SettingSpec.optional("pbs.keep-weekly", Type.INT, "0", "retention: keep the newest generation of this many weeks"),
-            SettingSpec.optional("pbs.keep-monthly", Type.INT, "0", "retention: keep the newest generation of this many months"),
-            SettingSpec.optional("import.keep", Type.INT, "2", "received backups kept on an import node"));
+    private static final String ABSOLUTE = "file: URIs with an absolute path, e.g. file:/srv/resilient/node1";
+
+    /** This node's name. */
+    public static final Setting<String> NAME = Setting.string("node.name", null, "this node's name, e.g. db0")
+            .required().check(n -> n.matches("[A-Za-z0-9][A-Za-z0-9_.-]*"), "letters, digits, '_', '.' and '-'");
+    /** This node's configured role. */
+    public static final Setting<Role> ROLE = Setting.of("node.role", Type.STRING, null,
+            "export, pull-backup or import", Role::parse, "one of export, pull-backup, import").required();
+    /** The node directory. */
+    public static final Setting<Path> DIR = Setting.path("node.dir", null,
+            "the node directory (backup/, incoming/, inbox/, archive/, state/)").required();
+    /** The component it exports or imports. */
+    public static final Setting<String> COMPONENT = Setting.string("node.component", "files", "the component to back up");
+    /** Its URI for other nodes. */
+    public static final Setting<URI> URI_ = Setting.uri("node.uri", null,
+            "this node's URI for other nodes (default file:<node.dir>)").check(NodeSettings::absoluteFileUris, ABSOLUTE);
+    /** How often a running node reads its inbox. */
+    public static final Setting<Duration> POLL_INTERVAL = Setting.duration("node.poll-interval", "1s",
+            "how often a running node reads its inbox").positive();
+    /** Time between scheduled exports. */
+    public static final Setting<Duration> EXPORT_INTERVAL = Setting.duration("export.interval", "60m",
+            "time between scheduled exports").positive();
+    /** Immediate retries of a failed export. */
+    public static final Setting<Integer> EXPORT_RETRIES = Setting.integer("export.retries", 3,
+            "immediate retries of a failed export").range(0, 100);
+    /** The pull-backup nodes an export node announces to. */
+    public static final Setting<List<URI>> EXPORT_NOTIFY = Setting.uris("export.notify",
+            "URIs of the pull-backup nodes to announce backups to").check(NodeSettings::absoluteFileUris, ABSOLUTE);
+    /** Published backups kept on an export node. */
+    public static final Setting<Integer> EXPORT_KEEP = Setting.integer("export.keep", 2,
+            "published backups kept on the export node").range(1, Long.MAX_VALUE);
+    /** The export node a pull-backup node pulls from. */
+    public static final Setting<URI> PBS_SOURCE = Setting.uri("pbs.source", null,
+            "URI of the export node (until a takeover announces another)").check(NodeSettings::absoluteFileUris, ABSOLUTE);
+    /** The import nodes a pull-backup node pushes to. */
+    public static final Setting<List<URI>> PBS_TARGETS = Setting.uris("pbs.targets",
+            "URIs of the import nodes to push backups to").check(NodeSettings::absoluteFileUris, ABSOLUTE);
+    /** The archive of a pull-backup node. */
+    public static final Setting<URI> PBS_ARCHIVE = Setting.uri("pbs.archive", null,
+            "the archive, e.g. dir:/srv/pbs/archive (default dir:<node.dir>/archive)");
+    /** Published backups kept on a pull-backup node. */
+    public static final Setting<Integer> PBS_KEEP = Setting.integer("pbs.keep", 2,
+            "published backups kept on the pull-backup node").range(1, Long.MAX_VALUE);
+    /** Retention: newest generations kept. */
+    public static final Setting<Integer> KEEP_LAST = Setting.integer("pbs.keep-last", 1,
+            "retention: keep this many newest generations").range(1, Long.MAX_VALUE);
+    /** Retention: age below which every generation is kept. */
+    public static final Setting<Duration> KEEP_WITHIN = Setting.duration("pbs.keep-within", "14d",
+            "retention: keep every generation this young").check(d -> !d.isNegative(), "0 or more");
+    /** Retention: daily generations kept. */
+    public static final Setting<Integer> KEEP_DAILY = Setting.integer("pbs.keep-daily", 0,
+            "retention: keep the newest generation of this many days").range(0, Long.MAX_VALUE);
+    /** Retention: weekly generations kept. */
+    public static final Setting<Integer> KEEP_WEEKLY = Setting.integer("pbs.keep-weekly", 0,
+            "retention: keep the newest generation of this many weeks").range(0, Long.MAX_VALUE);
+    /** Retention: monthly generations kept. */
+    public static final Setting<Integer> KEEP_MONTHLY = Setting.integer("pbs.keep-monthly", 0,
+            "retention: keep the newest generation of this many months").range(0, Long.MAX_VALUE);
+    /** Received backups kept on an import node. */
+    public static final Setting<Integer> IMPORT_KEEP = Setting.integer("import.keep", 2,
+            "received backups kept on an import node").range(1, Long.MAX_VALUE);
+
+    /** Every key a node reads, for the configuration check and help. */
+    public static final List<SettingSpec> SPECS = Stream.of(NAME, ROLE, DIR, COMPONENT, URI_, POLL_INTERVAL,
+            EXPORT_INTERVAL, EXPORT_RETRIES, EXPORT_NOTIFY, EXPORT_KEEP, PBS_SOURCE, PBS_TARGETS, PBS_ARCHIVE, PBS_KEEP,
+            KEEP_LAST, KEEP_WITHIN, KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY, IMPORT_KEEP).map(Setting::spec).toList();
 
     /** @return the node's name */
     public String name() {
-        return settings.required("node.name");
+        return NAME.get(settings);
     }
 
     /** @return the node's role */
     public Role role() {
-        return Role.parse(settings.required("node.role"));
+        return ROLE.get(settings);
     }
 
     /** @return the node directory */
     public Path directory() {
-        return settings.path("node.dir", null);
+        return DIR.get(settings);
     }
 
     /** @return the component name */
     public String component() {
-        return settings.string("node.component", "files");
+        return COMPONENT.get(settings);
     }
 
     /** @return the node's URI, by default the file URI of its directory */
     public URI uri() {
-        return normalize(settings.uri("node.uri", directory().toAbsolutePath().toUri()));
+        return normalize(URI_.find(settings).orElseGet(() -> directory().toAbsolutePath().toUri()));
     }
 
     /**
@@ -92,37 +138,37 @@ public record NodeSettings(Settings settings) {
 
     /** @return the inbox polling interval */
     public Duration pollInterval() {
-        return settings.duration("node.poll-interval", Duration.ofSeconds(1));
+        return POLL_INTERVAL.get(settings);
     }
 
     /** @return the export interval */
     public Duration exportInterval() {
-        return settings.duration("export.interval", Duration.ofMinutes(60));
+        return EXPORT_INTERVAL.get(settings);
     }
 
     /** @return immediate retries of a failed export */
     public int exportRetries() {
-        return settings.integer("export.retries", 3);
+        return EXPORT_RETRIES.get(settings);
     }
 
     /** @return the pull-backup nodes to announce to */
     public List<URI> pullBackupNodes() {
-        return uris("export.notify");
+        return EXPORT_NOTIFY.get(settings).stream().map(NodeSettings::normalize).toList();
     }
 
     /** @return the export node's URI, or null */
     public URI source() {
-        return normalize(settings.uri("pbs.source", null));
+        return normalize(PBS_SOURCE.get(settings));
     }
 
     /** @return the import nodes to push to */
     public List<URI> targets() {
-        return uris("pbs.targets");
+        return PBS_TARGETS.get(settings).stream().map(NodeSettings::normalize).toList();
     }
 
     /** @return the archive location */
     public URI archive() {
-        return settings.uri("pbs.archive", URI.create("dir:" + directory().toAbsolutePath().resolve("archive")));
+        return PBS_ARCHIVE.find(settings).orElseGet(() -> URI.create("dir:" + directory().toAbsolutePath().resolve("archive")));
     }
 
     /**
@@ -132,20 +178,22 @@ public record NodeSettings(Settings settings) {
      */
     public int keepPublished() {
         return switch (role()) {
-            case EXPORT -> settings.integer("export.keep", 2);
-            case PULL_BACKUP -> settings.integer("pbs.keep", 2);
-            case IMPORT -> settings.integer("import.keep", 2);
+            case EXPORT -> EXPORT_KEEP.get(settings);
+            case PULL_BACKUP -> PBS_KEEP.get(settings);
+            case IMPORT -> IMPORT_KEEP.get(settings);
         };
     }
 
     /** @return the retention policy of the archive */
     public RetentionPolicy retention() {
-        return new RetentionPolicy(settings.integer("pbs.keep-last", 1),
-                settings.duration("pbs.keep-within", Duration.ofDays(14)), settings.integer("pbs.keep-daily", 0),
-                settings.integer("pbs.keep-weekly", 0), settings.integer("pbs.keep-monthly", 0));
+        return new RetentionPolicy(KEEP_LAST.get(settings), KEEP_WITHIN.get(settings), KEEP_DAILY.get(settings),
+                KEEP_WEEKLY.get(settings), KEEP_MONTHLY.get(settings));
     }
 
-    private List<URI> uris(String key) {
-        return settings.list(key).stream().map(v -> normalize(Settings.of(java.util.Map.of(key, v)).uri(key, null))).toList();
+    // file:node1 is a valid URI but names no directory another node can find (and has no path at all).
+    private static boolean absoluteFileUris(Object value) {
+        List<?> all = value instanceof List<?> l ? l : List.of(value);
+        return all.stream().allMatch(u -> !(u instanceof URI uri) || !"file".equalsIgnoreCase(uri.getScheme())
+                || (!uri.isOpaque() && uri.getPath() != null && uri.getPath().startsWith("/")));
     }
 }

@@ -12,6 +12,7 @@ import java.util.ServiceLoader;
 import java.util.function.Function;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
+import org.resilient.api.SettingSpec;
 import org.resilient.api.spi.ArchiveProvider;
 import org.resilient.api.spi.ComponentProvider;
 import org.resilient.api.spi.TransportProvider;
@@ -21,31 +22,24 @@ import org.slf4j.LoggerFactory;
 /**
  * The providers found with {@link ServiceLoader}. A provider that fails to load is reported (in the log and
  * in {@link #all()}) and the others still work; asking for an unknown name lists what was found and names
- * the artifact that provides it; two providers for one name are an error naming both classes.
+ * the artifact that provides it (as the plugins declare themselves, see {@link PluginDeclarations}); two
+ * providers for one name are an error naming both classes.
  */
 public final class Registry {
     private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
-    private static final Map<String, String> ARTIFACTS = Map.of(
-            "component:files", "org.resilient:resilient-core",
-            "component:postgres", "org.resilient:resilient-postgres",
-            "component:mysql", "org.resilient:resilient-mysql",
-            "component:memory", "org.resilient:resilient-testkit",
-            "transport:file", "org.resilient:resilient-core",
-            "transport:mem", "org.resilient:resilient-testkit",
-            "archive:dir", "org.resilient:resilient-archive",
-            "archive:copy", "org.resilient:resilient-core",
-            "archive:mem", "org.resilient:resilient-testkit");
-
     private final Found<ComponentProvider> components;
     private final Found<TransportProvider> transports;
     private final Found<ArchiveProvider> archives;
+    private final PluginDeclarations plugins;
 
     private Registry(ClassLoader loader) {
+        plugins = PluginDeclarations.load(loader);
         components = load(ComponentProvider.class, "component", ComponentProvider::name,
-                ComponentProvider::description, loader);
+                ComponentProvider::description, ComponentProvider::settings, loader);
         transports = load(TransportProvider.class, "transport", TransportProvider::scheme,
-                TransportProvider::description, loader);
-        archives = load(ArchiveProvider.class, "archive", ArchiveProvider::scheme, ArchiveProvider::description, loader);
+                TransportProvider::description, TransportProvider::settings, loader);
+        archives = load(ArchiveProvider.class, "archive", ArchiveProvider::scheme, ArchiveProvider::description,
+                ArchiveProvider::settings, loader);
     }
 
     /**
@@ -77,6 +71,35 @@ public final class Registry {
         out.addAll(transports.infos);
         out.addAll(archives.infos);
         return out;
+    }
+
+    /**
+     * The settings every provider found declares (a provider whose declarations fail is left out; it is
+     * reported in {@link #all()}).
+     *
+     * @return the declarations, components first, then transports, then archives
+     */
+    public List<SettingSpec> allSettings() {
+        List<SettingSpec> out = new ArrayList<>();
+        for (Found<?> f : List.of(components, transports, archives)) {
+            f.settings.values().forEach(out::addAll);
+        }
+        return out;
+    }
+
+    /**
+     * The settings one provider declares.
+     *
+     * @param info a provider from {@link #all()} that loaded
+     * @return its declarations, empty if it declares none or its declarations failed
+     */
+    public List<SettingSpec> settings(ProviderInfo info) {
+        Found<?> f = switch (info.kind()) {
+            case "component" -> components;
+            case "transport" -> transports;
+            default -> archives;
+        };
+        return f.settings.getOrDefault(info.name(), List.of());
     }
 
     /**
@@ -121,8 +144,8 @@ public final class Registry {
         return List.copyOf(components.byName.keySet());
     }
 
-    private static <T> Found<T> load(Class<T> type, String kind, Function<T, String> name,
-                                     Function<T, String> description, ClassLoader loader) {
+    private <T> Found<T> load(Class<T> type, String kind, Function<T, String> name, Function<T, String> description,
+                              Function<T, List<SettingSpec>> settings, ClassLoader loader) {
         Found<T> found = new Found<>(kind);
         Iterator<T> it = ServiceLoader.load(type, loader).iterator();
         while (true) {
@@ -134,21 +157,25 @@ public final class Registry {
                 provider = it.next();
             } catch (ServiceConfigurationError e) {
                 LOG.warn("a {} provider failed to load and is skipped: {}", kind, e.getMessage());
-                found.infos.add(new ProviderInfo(null, kind, className(e), "?", String.valueOf(e.getMessage()), true));
+                found.infos.add(new ProviderInfo(null, kind, className(e), "?", null, String.valueOf(e.getMessage()), true));
                 continue;
             }
             String n;
             String d;
+            List<SettingSpec> declared;
             try {
                 n = name.apply(provider);
                 d = description.apply(provider);
+                declared = List.copyOf(settings.apply(provider));
             } catch (RuntimeException | LinkageError e) {
                 LOG.warn("{} provider {} is broken and is skipped: {}", kind, provider.getClass().getName(), e.toString());
                 found.infos.add(new ProviderInfo(null, kind, provider.getClass().getName(), origin(provider.getClass()),
-                        e.toString(), true));
+                        null, e.toString(), true));
                 continue;
             }
-            found.infos.add(new ProviderInfo(n, kind, provider.getClass().getName(), origin(provider.getClass()), d, false));
+            found.infos.add(new ProviderInfo(n, kind, provider.getClass().getName(), origin(provider.getClass()),
+                    plugins.present(kind, n).orElse(null), d, false));
+            found.settings.putIfAbsent(n, declared);
             found.byName.computeIfAbsent(n, k -> new ArrayList<>()).add(provider);
         }
         return found;
@@ -185,10 +212,11 @@ public final class Registry {
         return path.substring(path.lastIndexOf('/') + 1);
     }
 
-    private static final class Found<T> {
+    private final class Found<T> {
         final String kind;
         final List<ProviderInfo> infos = new ArrayList<>();
         final Map<String, List<T>> byName = new LinkedHashMap<>();
+        final Map<String, List<SettingSpec>> settings = new LinkedHashMap<>();
 
         Found(String kind) {
             this.kind = kind;
@@ -197,10 +225,14 @@ public final class Registry {
         T get(String name) {
             List<T> list = byName.get(name);
             if (list == null) {
-                String artifact = ARTIFACTS.get(kind + ":" + name);
-                throw new ResilienceException(ErrorCode.UNKNOWN_PROVIDER, "no " + kind + " named '" + name + "'; found: "
-                        + (byName.isEmpty() ? "none" : String.join(", ", byName.keySet()))
-                        + (artifact != null ? ". '" + name + "' is provided by " + artifact + ": add it to the class path"
+                String found = "no " + kind + " named '" + name + "'; found: "
+                        + (byName.isEmpty() ? "none" : String.join(", ", byName.keySet()));
+                String present = plugins.present(kind, name).orElse(null);
+                String artifact = plugins.artifact(kind, name).orElse(null);
+                throw new ResilienceException(ErrorCode.UNKNOWN_PROVIDER, found + (present != null
+                        ? ". " + present + " is on the class path and declares '" + name + "', but its provider failed"
+                                + " to load; 'resilient components' shows why"
+                        : artifact != null ? ". '" + name + "' is provided by " + artifact + ": add it to the class path"
                         : ". Check the spelling, or add the jar that provides it to the class path"));
             }
             if (list.size() > 1) {

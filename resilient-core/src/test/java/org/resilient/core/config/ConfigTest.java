@@ -36,7 +36,7 @@ class ConfigTest {
                 "RESILIENT_UNRELATED", "x"), SPECS);
         assertEquals("/from/env", s.get("files.source").orElseThrow());
         assertEquals("1", s.get("export.retries").orElseThrow());
-        assertEquals(java.time.Duration.ofMinutes(5), s.duration("export.interval", null));
+        assertEquals(java.time.Duration.ofMinutes(5), org.resilient.api.Setting.duration("export.interval", "60m", "i").get(s));
         assertTrue(s.get("unrelated").isEmpty());
     }
 
@@ -62,7 +62,7 @@ class ConfigTest {
         assertTrue(m.contains("unknown key 'files.sorce'; did you mean 'files.source'?"), m);
         assertTrue(m.contains("'export.retries' = 'three': expected an integer"), m);
         assertTrue(m.contains("'export.interval' = 'soon': expected a duration"), m);
-        assertTrue(m.contains("unknown key 'foo.bar'; no provider reads keys starting with 'foo.'"), m);
+        assertTrue(m.contains("unknown key 'foo.bar'; this node reads no keys starting with 'foo.'"), m);
         assertTrue(m.contains("key 'db.password': expected an integer"), m);
         assertTrue(!m.contains("hunter2"), "secret value leaked: " + m);
     }

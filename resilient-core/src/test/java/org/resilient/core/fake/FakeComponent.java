@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.resilient.api.Capability;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
+import org.resilient.api.Setting;
 import org.resilient.api.SettingSpec;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.ComponentProvider;
@@ -41,6 +42,9 @@ public class FakeComponent implements ComponentProvider {
         return "fake";
     }
 
+    static final Setting<String> LIVE = Setting.string("fake.live", null, "live store").requiredToExport();
+    static final Setting<String> STANDBY = Setting.string("fake.standby", null, "standby store").requiredToImport();
+
     @Override
     public String description() {
         return "a string in memory, for tests";
@@ -53,13 +57,12 @@ public class FakeComponent implements ComponentProvider {
 
     @Override
     public List<SettingSpec> settings() {
-        return List.of(SettingSpec.optional("fake.live", SettingSpec.Type.STRING, null, "live store"),
-                SettingSpec.optional("fake.standby", SettingSpec.Type.STRING, null, "standby store"));
+        return List.of(LIVE.spec(), STANDBY.spec());
     }
 
     @Override
     public Exporter exporter(Settings settings) {
-        String live = settings.required("fake.live");
+        String live = LIVE.require(settings);
         return ctx -> {
             if (EXPORT_STARTED != null) {
                 EXPORT_STARTED.countDown();
@@ -84,7 +87,7 @@ public class FakeComponent implements ComponentProvider {
 
     @Override
     public Importer importer(Settings settings) {
-        String standby = settings.required("fake.standby");
+        String standby = STANDBY.require(settings);
         return new Importer() {
             @Override
             public void importBackup(org.resilient.api.ImportContext ctx) {

@@ -64,4 +64,29 @@ class RegistryTest {
         long broken = r.all().stream().filter(ProviderInfo::error).count();
         assertEquals(2, broken, r.all().toString());
     }
+
+    @Test
+    @DisplayName("a plugin declares its artifact: listings name it, and a declared provider that fails to load says so")
+    void pluginDeclaresItself() throws Exception {
+        Path meta = Files.createDirectories(dir.resolve("META-INF/resilient"));
+        Files.writeString(meta.resolve("plugin.properties"), "artifact=org.example:ghost-plugin\ntransport=ghost,test\n");
+        Registry r = registryWith("org.example.GhostProvider", GoodProvider.class.getName());
+        ProviderInfo good = r.all().stream().filter(p -> "test".equals(p.name())).findFirst().orElseThrow();
+        assertEquals("org.example:ghost-plugin", good.artifact());
+        ResilienceException e = assertThrows(ResilienceException.class, () -> r.transport("ghost"));
+        assertEquals(ErrorCode.UNKNOWN_PROVIDER, e.code());
+        assertTrue(e.getMessage().contains("org.example:ghost-plugin is on the class path and declares 'ghost'")
+                && e.getMessage().contains("failed to load"), e.getMessage());
+        ProviderInfo files = Registry.load().all().stream().filter(p -> "files".equals(p.name())).findFirst().orElseThrow();
+        assertEquals("org.resilient:resilient-core", files.artifact());
+    }
+
+    @Test
+    @DisplayName("every provider's settings are listed from its declarations")
+    void settingsOfProviders() {
+        Registry r = Registry.load();
+        ProviderInfo files = r.all().stream().filter(p -> "files".equals(p.name())).findFirst().orElseThrow();
+        assertTrue(r.settings(files).stream().anyMatch(s -> s.key().equals("files.source")), r.settings(files).toString());
+        assertTrue(r.allSettings().stream().anyMatch(s -> s.key().equals("files.target")));
+    }
 }

@@ -7,6 +7,7 @@ import org.resilient.api.Capability;
 import org.resilient.api.ExportContext;
 import org.resilient.api.ImportContext;
 import org.resilient.api.PromoteContext;
+import org.resilient.api.Setting;
 import org.resilient.api.SettingSpec;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.ComponentProvider;
@@ -23,6 +24,8 @@ public final class MemoryComponentProvider implements ComponentProvider {
     public static final String NAME = "memory";
     /** The setting naming the store. */
     public static final String STORE = "memory.store";
+    private static final Setting<String> STORE_NAME = Setting.string(STORE, null, "the name of the in-process store")
+            .required();
 
     @Override
     public String name() {
@@ -41,12 +44,12 @@ public final class MemoryComponentProvider implements ComponentProvider {
 
     @Override
     public List<SettingSpec> settings() {
-        return List.of(SettingSpec.required(STORE, SettingSpec.Type.STRING, "the name of the in-process store"));
+        return List.of(STORE_NAME.spec());
     }
 
     @Override
     public Exporter exporter(Settings settings) {
-        MemoryStore store = MemoryStore.named(settings.required(STORE));
+        MemoryStore store = MemoryStore.named(STORE_NAME.require(settings));
         return new Exporter() {
             @Override
             public void export(ExportContext context) {
@@ -58,7 +61,7 @@ public final class MemoryComponentProvider implements ComponentProvider {
 
     @Override
     public Importer importer(Settings settings) {
-        MemoryStore store = MemoryStore.named(settings.required(STORE));
+        MemoryStore store = MemoryStore.named(STORE_NAME.require(settings));
         return new Importer() {
             @Override
             public void importBackup(ImportContext context) {

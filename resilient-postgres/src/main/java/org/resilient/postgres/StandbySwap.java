@@ -1,4 +1,4 @@
-package org.resilient.postgres.internal;
+package org.resilient.postgres;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -14,7 +14,7 @@ import org.slf4j.Logger;
  * swapping restored {@code <db>__resilient_tmp} databases into place in one transaction, and dropping work
  * databases. Every statement runs from the maintenance database.
  */
-public final class StandbySwap {
+final class StandbySwap {
     private final PgSession pg;
     private final String maintenanceDb;
     private final Logger log;

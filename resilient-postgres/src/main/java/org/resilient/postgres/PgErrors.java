@@ -1,4 +1,4 @@
-package org.resilient.postgres.internal;
+package org.resilient.postgres;
 
 import java.util.List;
 import java.util.Locale;
@@ -6,7 +6,7 @@ import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
 
 /** Turns the stderr of a failed libpq tool into an {@link ErrorCode} and a message saying what to do. */
-public final class PgErrors {
+final class PgErrors {
     private PgErrors() {
     }
 

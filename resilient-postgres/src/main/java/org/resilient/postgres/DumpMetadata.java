@@ -1,4 +1,4 @@
-package org.resilient.postgres.internal;
+package org.resilient.postgres;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -21,7 +21,7 @@ import org.resilient.api.ResilienceException;
  * @param databases the dumped databases
  * @param globals whether {@value #GLOBALS_FILE} was written
  */
-public record DumpMetadata(int serverVersionNum, List<Database> databases, boolean globals) {
+record DumpMetadata(int serverVersionNum, List<Database> databases, boolean globals) {
     /** The metadata file's name in the data directory. */
     public static final String FILE_NAME = "resilient-postgres.properties";
     /** The globals file's name in the data directory. */

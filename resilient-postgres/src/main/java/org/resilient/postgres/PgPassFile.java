@@ -1,4 +1,4 @@
-package org.resilient.postgres.internal;
+package org.resilient.postgres;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,7 +11,7 @@ import org.resilient.api.ResilienceException;
  * A temporary pgpass file (mode 0600, removed on close) holding the password for the tools, so that it never
  * appears in argv, the environment or logs.
  */
-public final class PgPassFile implements AutoCloseable {
+final class PgPassFile implements AutoCloseable {
     private final Path file;
 
     private PgPassFile(Path file) {

@@ -1,4 +1,4 @@
-package org.resilient.postgres.internal;
+package org.resilient.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

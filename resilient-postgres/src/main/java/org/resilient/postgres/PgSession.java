@@ -1,4 +1,4 @@
-package org.resilient.postgres.internal;
+package org.resilient.postgres;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,7 +7,6 @@ import java.util.List;
 import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
-import org.resilient.postgres.PostgresSettings;
 import org.resilient.process.ProcessResult;
 import org.resilient.process.ProcessRunner;
 
@@ -17,7 +16,7 @@ import org.resilient.process.ProcessRunner;
  * {@link ResilienceException} with the right code and the tool's last stderr lines. Close it to remove the
  * pgpass file.
  */
-public final class PgSession implements AutoCloseable {
+final class PgSession implements AutoCloseable {
     private final PostgresSettings settings;
     private final PgTools tools;
     private final PgPassFile passFile;

@@ -1,4 +1,4 @@
-package org.resilient.postgres.internal;
+package org.resilient.postgres;
 
 import java.util.List;
 import java.util.stream.Collectors;
@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
  * importer connects as, so that applying the source's roles cannot change that role's password or rights
  * and lock the importer out of its own standby.
  */
-public final class GlobalsFilter {
+final class GlobalsFilter {
     private GlobalsFilter() {
     }
 

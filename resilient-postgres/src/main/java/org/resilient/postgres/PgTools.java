@@ -1,4 +1,4 @@
-package org.resilient.postgres.internal;
+package org.resilient.postgres;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +22,7 @@ import org.resilient.process.ProcessRunner;
  * {@code /usr/lib/postgresql/<major>/bin}, then the {@code PATH}; and refuses a tool older than the server,
  * since pg_dump cannot dump a newer server and pg_restore may not read a newer dump.
  */
-public final class PgTools {
+final class PgTools {
     private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+)(?:\\.(\\d+))?");
     /** Versions already asked, by executable, size and modification time (a replaced binary is asked again). */
     private static final Map<String, Integer> VERSIONS = new java.util.concurrent.ConcurrentHashMap<>();

@@ -1,4 +1,4 @@
-package org.resilient.postgres.internal;
+package org.resilient.postgres;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,7 +11,7 @@ import java.util.HexFormat;
  * during the swap). PostgreSQL cuts names at 63 bytes, so long names are shortened with a hash to stay
  * distinct.
  */
-public final class WorkNames {
+final class WorkNames {
     /** Suffix of the database being restored. */
     public static final String TMP = "__resilient_tmp";
     /** Suffix of the previous standby database during the swap. */
