@@ -75,6 +75,10 @@ public final class ZooKeeperCoordinator implements Coordinator {
                 .sessionTimeoutMs((int) options.sessionTimeout().toMillis())
                 .connectionTimeoutMs((int) options.connectionTimeout().toMillis())
                 .retryPolicy(new BoundedExponentialBackoffRetry(100, 1000, 3))
+                // The configured zookeeper.connect stays authoritative: Curator's ensemble tracker would replace it
+                // by the addresses the servers report for themselves, which nodes behind NAT, a proxy or in
+                // containers may not reach (and which a partitioned node must not be able to route around).
+                .ensembleTracker(false)
                 .build();
         ZooKeeperCoordinator c = new ZooKeeperCoordinator(client, options, self, clock);
         client.getConnectionStateListenable().addListener((cf, s) -> c.stateChanged(s));
@@ -96,7 +100,8 @@ public final class ZooKeeperCoordinator implements Coordinator {
     }
 
     private void stateChanged(ConnectionState s) {
-        LOG.info("{}: ZooKeeper connection {}", self, s);
+        LOG.info("{}: ZooKeeper connection {} (session 0x{}, {})", self, s, Long.toHexString(sessionId()),
+                options.connect());
         if (s == ConnectionState.SUSPENDED || s == ConnectionState.LOST) {
             interruptions.incrementAndGet();
             ZooKeeperLease held = lease.get();
