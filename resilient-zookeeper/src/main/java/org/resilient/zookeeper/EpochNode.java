@@ -25,6 +25,7 @@ final class EpochNode {
 
     Epoch read() {
         return owner.call("read the epoch", () -> {
+            owner.sync(ZooKeeperCoordinator.EPOCH);
             try {
                 return parse(owner.client().getData().forPath(ZooKeeperCoordinator.EPOCH));
             } catch (KeeperException.NoNodeException e) {
@@ -38,6 +39,7 @@ final class EpochNode {
                 "taken-at", owner.clock().instant().toString(), "token", token));
         byte[] bytes = MemberStateFormat.toText(data).getBytes(StandardCharsets.UTF_8);
         return owner.call("take epoch " + next, () -> {
+            owner.sync(ZooKeeperCoordinator.EPOCH);
             Stat stat = new Stat();
             byte[] current;
             try {

@@ -3,14 +3,14 @@ package org.resilient.zookeeper;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
@@ -56,6 +56,7 @@ public final class ZooKeeperCoordinator implements Coordinator {
     // Raised by every SUSPENDED and LOST: a lease taken before the last interruption is never valid again.
     private final AtomicLong interruptions = new AtomicLong();
     private final AtomicReference<ZooKeeperLease> lease = new AtomicReference<>();
+    private final MemberNodes members;
     private MemberState state;
     private volatile boolean closed;
 
@@ -64,6 +65,7 @@ public final class ZooKeeperCoordinator implements Coordinator {
         this.options = options;
         this.self = self;
         this.clock = clock;
+        this.members = new MemberNodes(this);
     }
 
     static ZooKeeperCoordinator connect(ZooKeeperOptions options, String self, Clock clock) {
@@ -143,22 +145,7 @@ public final class ZooKeeperCoordinator implements Coordinator {
     public synchronized void join(MemberState first) {
         checkOpen();
         checkSelf(first);
-        byte[] data = encode(first);
-        String path = MEMBERS + "/" + self;
-        call("join as " + self, () -> {
-            try {
-                client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, data);
-            } catch (KeeperException.NodeExistsException e) {
-                Stat st = client.checkExists().forPath(path);
-                if (st != null && st.getEphemeralOwner() != sessionId()) {
-                    throw new ResilienceException(ErrorCode.WRONG_STATE, "node name '" + self + "' is already joined by "
-                            + "another live ZooKeeper session (" + options.basePath() + path + "); stop that process or give"
-                            + " this node another node.name");
-                }
-                client.setData().forPath(path, data);
-            }
-            return null;
-        });
+        members.write(first);
         state = first;
     }
 
@@ -181,8 +168,7 @@ public final class ZooKeeperCoordinator implements Coordinator {
         }
         if (s != null) {
             // The session pings by itself; this re-joins after a session expired (its ephemeral node is gone).
-            Stat st = call("check the membership of " + self, () -> client.checkExists().forPath(MEMBERS + "/" + self));
-            if (st == null) {
+            if (!members.exists()) {
                 LOG.warn("{}: its membership was gone (the ZooKeeper session expired); joining again", self);
                 join(s);
             }
@@ -210,35 +196,14 @@ public final class ZooKeeperCoordinator implements Coordinator {
     @Override
     public List<MemberState> members() {
         checkOpen();
-        return call("read the members", () -> {
-            List<MemberState> out = new ArrayList<>();
-            List<String> names;
-            try {
-                names = client.getChildren().forPath(MEMBERS);
-            } catch (KeeperException.NoNodeException e) {
-                return out;
-            }
-            for (String name : names) {
-                try {
-                    byte[] data = client.getData().forPath(MEMBERS + "/" + name);
-                    String where = options.basePath() + MEMBERS + "/" + name;
-                    out.add(MemberStateFormat.decode(MemberStateFormat.parseText(
-                            new String(data, StandardCharsets.UTF_8), where), where));
-                } catch (KeeperException.NoNodeException e) {
-                    // it left between the listing and the read
-                } catch (ResilienceException e) {
-                    LOG.warn("skipping a member: {}", e.getMessage());
-                }
-            }
-            out.sort(Comparator.comparing(MemberState::name));
-            return out;
-        });
+        return members.readAll();
     }
 
     @Override
     public Optional<String> leaseHolder() {
         checkOpen();
         return call("read the lease", () -> {
+            sync(LEASE);
             try {
                 return Optional.ofNullable(decode(client.getData().forPath(LEASE)).get("holder"));
             } catch (KeeperException.NoNodeException e) {
@@ -344,13 +309,7 @@ public final class ZooKeeperCoordinator implements Coordinator {
             }
             if (state != null && connected()) {
                 try {
-                    call("leave", () -> {
-                        Stat st = client.checkExists().forPath(MEMBERS + "/" + self);
-                        if (st != null && st.getEphemeralOwner() == sessionId()) {
-                            client.delete().withVersion(st.getVersion()).forPath(MEMBERS + "/" + self);
-                        }
-                        return null;
-                    });
+                    members.remove();
                 } catch (ResilienceException e) {
                     LOG.warn("{} could not leave cleanly (its membership ends with the session): {}", self, e.getMessage());
                 }
@@ -364,6 +323,28 @@ public final class ZooKeeperCoordinator implements Coordinator {
         return clock;
     }
 
+    /**
+     * Brings the server this client reads from up to date with the ensemble's leader. ZooKeeper reads are
+     * served by the connected server, which may lag behind a write another node made through another server:
+     * without this a node could read an old epoch after a takeover (harmless for the compare-and-set, which
+     * the version decides, but a node deciding whether to demote itself needs the newest), or elect from
+     * member states another node has already replaced.
+     */
+    void sync(String path) throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicInteger rc = new AtomicInteger();
+        client.sync().inBackground((c, event) -> {
+            rc.set(event.getResultCode());
+            done.countDown();
+        }).forPath(path);
+        if (!done.await(options.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new KeeperException.OperationTimeoutException();
+        }
+        if (rc.get() != KeeperException.Code.OK.intValue() && rc.get() != KeeperException.Code.NONODE.intValue()) {
+            throw KeeperException.create(KeeperException.Code.get(rc.get()));
+        }
+    }
+
     <T> T call(String what, java.util.concurrent.Callable<T> action) {
         return ZooKeeperCalls.call(what, options.connect(), action);
     }
@@ -372,8 +353,9 @@ public final class ZooKeeperCoordinator implements Coordinator {
         return MemberStateFormat.parseText(new String(data, StandardCharsets.UTF_8), "ZooKeeper");
     }
 
-    private static byte[] encode(MemberState s) {
-        return MemberStateFormat.toText(MemberStateFormat.encode(s)).getBytes(StandardCharsets.UTF_8);
+    /** A path under the base path, as an operator would look it up. */
+    String where(String path) {
+        return options.basePath() + path;
     }
 
     private void checkSelf(MemberState s) {
