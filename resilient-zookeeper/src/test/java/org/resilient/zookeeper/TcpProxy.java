@@ -13,7 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP proxy between one ZooKeeper client and one server, so a test can partition that client alone:
  * {@link #blackhole()} keeps its connections open but stops forwarding bytes (like a firewall dropping
- * packets, so the client notices only by its read timeout) and closes new connections at once.
+ * packets, so the client notices only by its read timeout) and closes new connections at once, until
+ * {@link #restore()}.
  */
 final class TcpProxy implements AutoCloseable {
     private final ServerSocket listener;
@@ -46,6 +47,14 @@ final class TcpProxy implements AutoCloseable {
 
     void blackhole() {
         blackholed = true;
+    }
+
+    /** Ends the partition: the links dropped while it lasted are closed, new connections are forwarded again. */
+    void restore() {
+        blackholed = false;
+        sockets.forEach(TcpProxy::closeQuietly);
+        sockets.clear();
+        clients.clear();
     }
 
     private void acceptLoop() {

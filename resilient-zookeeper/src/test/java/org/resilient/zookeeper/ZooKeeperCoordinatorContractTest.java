@@ -85,18 +85,46 @@ class ZooKeeperCoordinatorContractTest extends CoordinatorContract {
         proxies.get(c).forEach(TcpProxy::blackhole);
     }
 
-    /** Expires the session on the servers, as ZooKeeper does: a second handle on the same session closes it. */
+    @Override
+    protected void reconnect(Coordinator c) {
+        proxies.get(c).forEach(TcpProxy::restore);
+        super.reconnect(c);
+    }
+
+    /**
+     * Expires the session on the servers, as ZooKeeper does when a client stays silent: the node is cut off
+     * (so it cannot take its session back), a second handle on the same session closes it, and once the
+     * servers have deleted its ephemeral nodes the node may reconnect, to learn its session expired.
+     */
     @Override
     protected void expireSession(Coordinator c) {
+        cutOff(c);
         try {
             ZooKeeper zk = ((ZooKeeperCoordinator) c).client().getZookeeperClient().getZooKeeper();
             ZooKeeper twin = new ZooKeeper(ensemble.getConnectString(), 2000, e -> { }, zk.getSessionId(),
                     zk.getSessionPasswd());
-            await("a second handle on the session to connect", () -> twin.getState().isConnected());
-            twin.close();
+            try {
+                await("a second handle on the session to connect", () -> twin.getState().isConnected());
+            } finally {
+                twin.close();
+            }
+            ZooKeeper observer = new ZooKeeper(ensemble.getConnectString(), 2000, e -> { });
+            try {
+                String member = basePath + ZooKeeperCoordinator.MEMBERS + "/" + c.self();
+                await(c.self() + "'s session to end on the servers", () -> {
+                    try {
+                        return observer.getState().isConnected() && observer.exists(member, false) == null;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+            } finally {
+                observer.close();
+            }
         } catch (Exception e) {
             throw new IllegalStateException("could not expire the session of " + c.self(), e);
         }
+        reconnect(c);
     }
 
     @Override

@@ -33,8 +33,16 @@ import org.resilient.api.spi.Lease;
  * The contract of a {@link Coordinator}: members see each other's published states and forget silent
  * nodes; at most one node holds the leader lease, and a holder cut off from the service stops being allowed
  * to export before any other node can take it; the epoch moves only by compare-and-set, with exactly one
- * winner among racing candidates. A coordinator's whole test extends {@link CoordinatorFixture} (how to open
- * coordinators of one cluster, how time passes, how to inject faults) and this class.
+ * winner among racing candidates. A coordinator's whole test extends this class and implements the
+ * {@link CoordinatorFixture} methods (how to open coordinators of one cluster, how time passes, how to inject
+ * faults):
+ * <pre>
+ * class MyCoordinatorTest extends CoordinatorContract {
+ *     protected Coordinator openCoordinator(String node) { return new MyProvider().open(settingsFor(node), clock); }
+ *     protected Clock clock() { return clock; }
+ *     protected void pause() { clock.advance(Duration.ofMillis(250)); }
+ * }
+ * </pre>
  *
  * <p>Waiting is polling with a deadline on the fixture's clock, never sleeping for an event; every poll
  * heartbeats the nodes that are not cut off, as their daemons would.

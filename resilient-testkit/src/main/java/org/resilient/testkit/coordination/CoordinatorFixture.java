@@ -62,15 +62,24 @@ public abstract class CoordinatorFixture {
     }
 
     /**
+     * Ends a {@link #cutOff}: the node reaches the service and heartbeats again.
+     *
+     * @param c the node's coordinator
+     */
+    protected void reconnect(Coordinator c) {
+        silenced.remove(c);
+    }
+
+    /**
      * Makes the service forget a node's session now, then lets the node reconnect. The default cuts it off,
-     * waits until the service forgets it, and lets it heartbeat again.
+     * waits until the service forgets it, and reconnects it.
      *
      * @param c the node's coordinator
      */
     protected void expireSession(Coordinator c) {
         cutOff(c);
         await(c.self() + " to be forgotten", () -> c.members().stream().noneMatch(m -> m.name().equals(c.self())));
-        silenced.remove(c);
+        reconnect(c);
     }
 
     /**
