@@ -43,6 +43,20 @@ public final class Main implements Runnable {
             System.setProperty("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider");
             System.setProperty("slf4j.internal.verbosity", System.getProperty("slf4j.internal.verbosity", "WARN"));
         }
+        // The launcher ends the JVM on the first OutOfMemoryError with what to set (-XX:+ExitOnOutOfMemoryError); a
+        // worker thread dying of one meanwhile must not print a stack trace over that message.
+        Thread.UncaughtExceptionHandler standard = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            if (e instanceof OutOfMemoryError) {
+                return;
+            }
+            if (standard != null) {
+                standard.uncaughtException(thread, e);
+            } else {
+                System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+                e.printStackTrace(System.err);
+            }
+        });
         System.exit(run(args));
     }
 
