@@ -37,7 +37,6 @@ import org.resilient.api.StoreRequest;
 import org.resilient.api.VerifyLevel;
 import org.resilient.api.VerifyReport;
 import org.resilient.api.spi.Archive;
-import org.resilient.core.manifest.SealedBackup;
 
 /**
  * The contract of an {@link Archive}: every stored backup comes back byte for byte (modes, times, empty
@@ -63,7 +62,7 @@ public abstract class ArchiveContract {
     /** The archive open for the running test. */
     protected Archive archive;
     private final List<Archive> opened = new ArrayList<>();
-    private final List<SealedBackup> samples = new ArrayList<>();
+    private final List<BackupDir> samples = new ArrayList<>();
 
     /**
      * Opens the archive under test.
@@ -139,7 +138,7 @@ public abstract class ArchiveContract {
      * @return the generation
      */
     protected Generation store(int n) {
-        SealedBackup b = TestBackups.sealedBackup(local.resolve("backup-" + n), TestBackups.id(n), n);
+        BackupDir b = TestBackups.sealedBackup(local.resolve("backup-" + n), TestBackups.id(n), n);
         samples.add(b);
         return archive.store(TestBackups.storeRequest(b, n), TestBackups.context(b.directory()));
     }
@@ -202,7 +201,7 @@ public abstract class ArchiveContract {
         @DisplayName("is described by its generation")
         void describedByGeneration() {
             Generation g = store(2);
-            SealedBackup b = TestBackups.verify(sample(2));
+            BackupDir b = TestBackups.verify(sample(2));
             StoreRequest r = TestBackups.storeRequest(b, 2);
             assertNotNull(g.id());
             assertFalse(g.id().isBlank(), "empty generation id");
@@ -226,7 +225,7 @@ public abstract class ArchiveContract {
         @Test
         @DisplayName("leaves its source directory as it was")
         void leavesSourceAlone() {
-            SealedBackup b = TestBackups.sealedBackup(local.resolve("src"), TestBackups.id(0), 0);
+            BackupDir b = TestBackups.sealedBackup(local.resolve("src"), TestBackups.id(0), 0);
             List<ManifestEntry> before = TestBackups.entries(b.directory());
             archive.store(TestBackups.storeRequest(b, 0), TestBackups.context(b.directory()));
             assertEquals(before, TestBackups.entries(b.directory()));
@@ -236,7 +235,7 @@ public abstract class ArchiveContract {
         @DisplayName("cancelled before it starts fails with CANCELLED and adds no generation")
         void cancelledStore() {
             Generation first = store(0);
-            SealedBackup b = TestBackups.sealedBackup(local.resolve("backup-1"), TestBackups.id(1), 1);
+            BackupDir b = TestBackups.sealedBackup(local.resolve("backup-1"), TestBackups.id(1), 1);
             ResilienceException e = assertThrows(ResilienceException.class,
                     () -> archive.store(TestBackups.storeRequest(b, 1), TestBackups.cancelledContext(b.directory())));
             assertEquals(ErrorCode.CANCELLED, e.code(), () -> "wrong code: " + e);
@@ -254,7 +253,7 @@ public abstract class ArchiveContract {
         @DisplayName("interrupted midway leaves the archive sound, releases the lock, and the next store works")
         void interruptedStore() {
             Generation first = store(0);
-            SealedBackup b = TestBackups.sealedBackup(local.resolve("backup-1"), TestBackups.id(1), 1);
+            BackupDir b = TestBackups.sealedBackup(local.resolve("backup-1"), TestBackups.id(1), 1);
             samples.add(b);
             org.resilient.api.Cancellation cancellation = org.resilient.api.Cancellation.create();
             OperationContext ctx = OperationContext.builder(b.directory()).cancellation(cancellation)
@@ -294,8 +293,8 @@ public abstract class ArchiveContract {
         @DisplayName("holds the lock: a second store while one runs fails with LOCKED")
         void secondWriterLocked() throws Exception {
             store(0);
-            SealedBackup one = TestBackups.sealedBackup(local.resolve("backup-1"), TestBackups.id(1), 1);
-            SealedBackup two = TestBackups.sealedBackup(local.resolve("backup-2"), TestBackups.id(2), 2);
+            BackupDir one = TestBackups.sealedBackup(local.resolve("backup-1"), TestBackups.id(1), 1);
+            BackupDir two = TestBackups.sealedBackup(local.resolve("backup-2"), TestBackups.id(2), 2);
             Archive other = open(false);
             java.util.concurrent.atomic.AtomicReference<Throwable> second = new java.util.concurrent.atomic.AtomicReference<>();
             java.util.concurrent.atomic.AtomicBoolean tried = new java.util.concurrent.atomic.AtomicBoolean();

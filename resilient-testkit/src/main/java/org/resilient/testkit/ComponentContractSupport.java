@@ -27,9 +27,6 @@ import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.ComponentProvider;
 import org.resilient.api.spi.Exporter;
 import org.resilient.api.spi.Importer;
-import org.resilient.core.fs.AtomicFiles;
-import org.resilient.core.manifest.BackupSealer;
-import org.resilient.core.manifest.SealedBackup;
 import org.resilient.api.NodeLayout;
 
 /**
@@ -140,15 +137,14 @@ public abstract class ComponentContractSupport {
      *
      * @return the published, verified backup
      */
-    protected SealedBackup exportBackup() {
+    protected BackupDir exportBackup() {
         BackupId id = nextId();
         runExport(id, Cancellation.never());
         Path staged = staging(id);
-        BackupSealer.seal(staged, id, provider().name(), NODE, Epoch.INITIAL, Instant.now(), ProgressListener.NONE,
-                Cancellation.never());
+        BackupSeal.seal(staged, id, provider().name(), NODE, Epoch.INITIAL, Instant.now());
         Path published = exportNode.backup(id);
         try {
-            AtomicFiles.move(staged, published);
+            KitFiles.move(staged, published);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -163,7 +159,7 @@ public abstract class ComponentContractSupport {
      * @param progress the progress listener
      * @return the context
      */
-    protected ImportContext importContext(SealedBackup backup, Cancellation cancellation, ProgressListener progress) {
+    protected ImportContext importContext(BackupDir backup, Cancellation cancellation, ProgressListener progress) {
         return ImportContext.builder().directory(NodeLayout.data(backup.directory())).manifest(backup.manifest())
                 .cancellation(cancellation).progress(progress).loggerName("org.resilient.testkit.import").build();
     }
@@ -173,7 +169,7 @@ public abstract class ComponentContractSupport {
      *
      * @param backup the verified backup
      */
-    protected void importBackup(SealedBackup backup) {
+    protected void importBackup(BackupDir backup) {
         importBackup(backup, Cancellation.never(), ProgressListener.NONE);
     }
 
@@ -184,7 +180,7 @@ public abstract class ComponentContractSupport {
      * @param cancellation the cancellation signal
      * @param progress the progress listener
      */
-    protected void importBackup(SealedBackup backup, Cancellation cancellation, ProgressListener progress) {
+    protected void importBackup(BackupDir backup, Cancellation cancellation, ProgressListener progress) {
         try (Importer importer = provider().importer(fixture.importSettings())) {
             importer.importBackup(importContext(backup, cancellation, progress));
         }

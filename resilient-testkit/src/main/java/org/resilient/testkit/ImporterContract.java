@@ -18,7 +18,6 @@ import org.resilient.api.ErrorCode;
 import org.resilient.api.ManifestEntry;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
-import org.resilient.core.manifest.SealedBackup;
 import org.resilient.api.NodeLayout;
 
 /**
@@ -51,10 +50,10 @@ public abstract class ImporterContract extends ComponentContractSupport {
         @DisplayName("replaces the previous content as a whole, also by an older backup")
         void replacesContent() {
             fixture.seed();
-            SealedBackup first = exportBackup();
+            BackupDir first = exportBackup();
             String firstContent = fixture.liveFingerprint();
             fixture.change(1);
-            SealedBackup second = exportBackup();
+            BackupDir second = exportBackup();
             importBackup(second);
             assertEquals(fixture.liveFingerprint(), fixture.standbyFingerprint());
             importBackup(first);
@@ -66,7 +65,7 @@ public abstract class ImporterContract extends ComponentContractSupport {
         @DisplayName("does not modify its input directory")
         void leavesInputAlone() {
             fixture.seed();
-            SealedBackup backup = exportBackup();
+            BackupDir backup = exportBackup();
             List<ManifestEntry> before = TestBackups.entries(backup.directory());
             importBackup(backup);
             assertEquals(before, TestBackups.entries(backup.directory()),
@@ -83,7 +82,7 @@ public abstract class ImporterContract extends ComponentContractSupport {
         @DisplayName("on damaged data throws a ResilienceException")
         void damagedDataFails() {
             fixture.seed();
-            SealedBackup backup = exportBackup();
+            BackupDir backup = exportBackup();
             assumeTrue(fixture.detectsDamagedInput() && fixture.damage(NodeLayout.data(backup.directory())),
                     () -> "fixture says component '" + provider().name() + "' cannot tell damaged data from good data");
             assertThrows(ResilienceException.class, () -> importBackup(backup),
@@ -98,7 +97,7 @@ public abstract class ImporterContract extends ComponentContractSupport {
             importBackup(exportBackup());
             String good = fixture.standbyFingerprint();
             fixture.change(1);
-            SealedBackup backup = exportBackup();
+            BackupDir backup = exportBackup();
             assumeTrue(fixture.detectsDamagedInput() && fixture.damage(NodeLayout.data(backup.directory())),
                     () -> "fixture says component '" + provider().name() + "' cannot tell damaged data from good data");
             assertThrows(ResilienceException.class, () -> importBackup(backup));
@@ -113,10 +112,10 @@ public abstract class ImporterContract extends ComponentContractSupport {
             fixture.seed();
             importBackup(exportBackup());
             String good = fixture.standbyFingerprint();
-            List<SealedBackup> foreign = List.of(
+            List<BackupDir> foreign = List.of(
                     TestBackups.garbageBackup(kitDir.resolve("garbage"), nextId()),
                     TestBackups.emptyBackup(kitDir.resolve("empty"), nextId()));
-            for (SealedBackup b : foreign) {
+            for (BackupDir b : foreign) {
                 String what = b.manifest().fileCount() == 0 ? "an empty backup" : "a backup of random bytes";
                 assertThrows(ResilienceException.class, () -> importBackup(b),
                         () -> "the import of " + what + " did not fail: it must not report success for importing nothing");
@@ -133,7 +132,7 @@ public abstract class ImporterContract extends ComponentContractSupport {
             importBackup(exportBackup());
             String good = fixture.standbyFingerprint();
             fixture.change(1);
-            SealedBackup backup = exportBackup();
+            BackupDir backup = exportBackup();
             assertFailsWith(ErrorCode.CANCELLED, () -> importBackup(backup, cancelled(), ProgressListener.NONE),
                     "an import cancelled in advance");
             if (provider().capabilities().contains(Capability.ATOMIC_IMPORT)) {
@@ -149,7 +148,7 @@ public abstract class ImporterContract extends ComponentContractSupport {
             importBackup(exportBackup());
             String good = fixture.standbyFingerprint();
             fixture.change(1);
-            SealedBackup backup = exportBackup();
+            BackupDir backup = exportBackup();
             Cancellation cancellation = Cancellation.create();
             AtomicInteger events = new AtomicInteger();
             boolean completed;

@@ -30,7 +30,6 @@ import org.resilient.api.Message;
 import org.resilient.api.OperationContext;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Transport;
-import org.resilient.core.manifest.SealedBackup;
 
 /**
  * The contract of a {@link Transport}: pulls and pushes appear whole and byte for byte (with modes and
@@ -107,7 +106,7 @@ public abstract class TransportContract {
      * @param variant the sample tree
      * @return the backup
      */
-    protected SealedBackup sample(int n, int variant) {
+    protected BackupDir sample(int n, int variant) {
         return TestBackups.sealedBackup(local.resolve("made-" + n + "-" + variant), TestBackups.id(n), variant);
     }
 
@@ -117,8 +116,8 @@ public abstract class TransportContract {
      * @param n the sample number
      * @return the backup as made locally
      */
-    protected SealedBackup published(int n) {
-        SealedBackup b = sample(n, n);
+    protected BackupDir published(int n) {
+        BackupDir b = sample(n, n);
         fixture.publish(exporter, b.directory(), b.manifest().backupId());
         return b;
     }
@@ -148,7 +147,7 @@ public abstract class TransportContract {
         @Test
         @DisplayName("makes it appear whole, byte for byte with modes and times, and it verifies")
         void pullsWhole() {
-            SealedBackup b = published(1);
+            BackupDir b = published(1);
             Path target = local.resolve("pulled");
             receiverTransport.pull(exporter, b.manifest().backupId(), target, context());
             TestBackups.verify(target);
@@ -158,7 +157,7 @@ public abstract class TransportContract {
         @Test
         @DisplayName("leaves the published backup as it was")
         void leavesSourceAlone() {
-            SealedBackup b = published(1);
+            BackupDir b = published(1);
             receiverTransport.pull(exporter, b.manifest().backupId(), local.resolve("pulled"), context());
             Path check = local.resolve("check");
             fixture.copyPublished(exporter, b.manifest().backupId(), check);
@@ -189,7 +188,7 @@ public abstract class TransportContract {
         @Test
         @DisplayName("into a target that exists fails and leaves the target untouched")
         void targetExists() throws IOException {
-            SealedBackup b = published(1);
+            BackupDir b = published(1);
             Path target = Files.createDirectories(local.resolve("pulled"));
             Files.writeString(target.resolve("mine"), "keep me");
             assertThrows(ResilienceException.class,
@@ -203,7 +202,7 @@ public abstract class TransportContract {
         @Test
         @DisplayName("cancelled before it starts fails with CANCELLED, leaves no target, and a retry succeeds")
         void cancelledInAdvance() {
-            SealedBackup b = published(1);
+            BackupDir b = published(1);
             Path target = local.resolve("pulled");
             ResilienceException e = assertThrows(ResilienceException.class, () -> receiverTransport.pull(exporter,
                     b.manifest().backupId(), target, OperationContext.builder(local).cancellation(cancelled()).build()));
@@ -217,7 +216,7 @@ public abstract class TransportContract {
         @Test
         @DisplayName("interrupted midway leaves no visible target, and a retry succeeds")
         void interruptedMidway() {
-            SealedBackup b = published(1);
+            BackupDir b = published(1);
             Path target = local.resolve("pulled");
             Cancellation cancellation = Cancellation.create();
             OperationContext ctx = OperationContext.builder(local).cancellation(cancellation)
@@ -239,7 +238,7 @@ public abstract class TransportContract {
         @Test
         @DisplayName("interrupted, then retried after its leftovers were damaged, still gives a whole copy")
         void retryAfterDamagedLeftovers() throws IOException {
-            SealedBackup b = published(1);
+            BackupDir b = published(1);
             Path target = local.resolve("pulled");
             List<Path> before = list(local);
             Cancellation cancellation = Cancellation.create();
@@ -266,8 +265,8 @@ public abstract class TransportContract {
         @Test
         @DisplayName("of several backups keeps them apart")
         void severalBackups() {
-            SealedBackup one = published(1);
-            SealedBackup two = published(2);
+            BackupDir one = published(1);
+            BackupDir two = published(2);
             receiverTransport.pull(exporter, two.manifest().backupId(), local.resolve("two"), context());
             receiverTransport.pull(exporter, one.manifest().backupId(), local.resolve("one"), context());
             assertSameTree(one.directory(), local.resolve("one"));
@@ -282,7 +281,7 @@ public abstract class TransportContract {
         @Test
         @DisplayName("publishes it whole under its id, and leaves nothing partial")
         void pushesWhole() {
-            SealedBackup b = sample(1, 0);
+            BackupDir b = sample(1, 0);
             BackupId id = b.manifest().backupId();
             exporterTransport.push(b.directory(), id, receiver, context());
             assertEquals(List.of(id), fixture.published(receiver));
@@ -296,7 +295,7 @@ public abstract class TransportContract {
         @Test
         @DisplayName("does not modify its source")
         void leavesSourceAlone() {
-            SealedBackup b = sample(1, 0);
+            BackupDir b = sample(1, 0);
             List<ManifestEntry> before = TestBackups.entries(b.directory());
             exporterTransport.push(b.directory(), b.manifest().backupId(), receiver, context());
             assertEquals(before, TestBackups.entries(b.directory()));
@@ -305,11 +304,11 @@ public abstract class TransportContract {
         @Test
         @DisplayName("twice is a no-op the second time, and never replaces what is there")
         void idempotent() {
-            SealedBackup b = sample(1, 0);
+            BackupDir b = sample(1, 0);
             BackupId id = b.manifest().backupId();
             exporterTransport.push(b.directory(), id, receiver, context());
             exporterTransport.push(b.directory(), id, receiver, context());
-            SealedBackup other = TestBackups.sealedBackup(local.resolve("other"), id, 3);
+            BackupDir other = TestBackups.sealedBackup(local.resolve("other"), id, 3);
             exporterTransport.push(other.directory(), id, receiver, context());
             assertEquals(List.of(id), fixture.published(receiver));
             Path check = local.resolve("check");
@@ -320,8 +319,8 @@ public abstract class TransportContract {
         @Test
         @DisplayName("of several backups publishes each under its own id")
         void severalBackups() {
-            SealedBackup one = sample(1, 0);
-            SealedBackup two = sample(2, 1);
+            BackupDir one = sample(1, 0);
+            BackupDir two = sample(2, 1);
             exporterTransport.push(two.directory(), two.manifest().backupId(), receiver, context());
             exporterTransport.push(one.directory(), one.manifest().backupId(), receiver, context());
             List<BackupId> ids = new ArrayList<>(fixture.published(receiver));
@@ -332,7 +331,7 @@ public abstract class TransportContract {
         @Test
         @DisplayName("cancelled before it starts fails with CANCELLED and publishes nothing")
         void cancelledInAdvance() {
-            SealedBackup b = sample(1, 0);
+            BackupDir b = sample(1, 0);
             ResilienceException e = assertThrows(ResilienceException.class, () -> exporterTransport.push(b.directory(),
                     b.manifest().backupId(), receiver, OperationContext.builder(local).cancellation(cancelled()).build()));
             assertEquals(ErrorCode.CANCELLED, e.code(), () -> "wrong code: " + e);
@@ -343,7 +342,7 @@ public abstract class TransportContract {
         @Test
         @DisplayName("interrupted midway publishes nothing partial, and a retry succeeds")
         void interruptedMidway() {
-            SealedBackup b = sample(1, 0);
+            BackupDir b = sample(1, 0);
             BackupId id = b.manifest().backupId();
             Cancellation cancellation = Cancellation.create();
             OperationContext ctx = OperationContext.builder(local).cancellation(cancellation)
@@ -375,7 +374,7 @@ public abstract class TransportContract {
         @Test
         @DisplayName("to a node that does not exist fails with UNREACHABLE or NOT_FOUND")
         void unknownNode() {
-            SealedBackup b = sample(1, 0);
+            BackupDir b = sample(1, 0);
             ResilienceException e = assertThrows(ResilienceException.class, () -> exporterTransport.push(b.directory(),
                     b.manifest().backupId(), fixture.absentNode("nobody"), context()));
             assertTrue(Set.of(ErrorCode.UNREACHABLE, ErrorCode.NOT_FOUND).contains(e.code()), () -> "wrong code: " + e);

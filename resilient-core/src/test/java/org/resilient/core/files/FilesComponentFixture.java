@@ -1,4 +1,4 @@
-package org.resilient.testkit.core;
+package org.resilient.core.files;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package org.resilient.testkit;
+package org.resilient.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

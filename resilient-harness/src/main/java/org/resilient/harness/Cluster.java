@@ -1,4 +1,4 @@
-package org.resilient.testkit;
+package org.resilient.harness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +22,8 @@ import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
 import org.resilient.core.Role;
 import org.resilient.core.Takeover;
-import org.resilient.core.fs.AtomicFiles;
+import org.resilient.testkit.KitFiles;
+import org.resilient.testkit.TestBackups;
 import org.resilient.testkit.memory.MemoryArchiveProvider;
 import org.resilient.testkit.memory.MemoryComponentProvider;
 import org.resilient.testkit.memory.MemoryNetwork;
@@ -326,7 +327,7 @@ public final class Cluster implements AutoCloseable {
         nodes.clear();
         if (ownRoot) {
             TestBackups.makeWritable(root);
-            AtomicFiles.deleteTree(root);
+            KitFiles.deleteTree(root);
         }
     }
 }

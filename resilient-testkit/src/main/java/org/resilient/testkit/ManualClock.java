@@ -1,4 +1,4 @@
-package org.resilient.core.fake;
+package org.resilient.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,23 +6,31 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
-public class TestClock extends Clock {
+/**
+ * A clock a test moves by hand: give it to a node ({@code Resilient.node(...).clock(clock)}) and schedules,
+ * backup ids and retention follow the test, not the wall clock, so a scenario gives the same result every run.
+ */
+public final class ManualClock extends Clock {
     private volatile Instant now;
 
     /**
+     * A clock standing at a given instant.
+     *
      * @param start the first instant
      */
-    public TestClock(Instant start) {
+    public ManualClock(Instant start) {
         this.now = start;
     }
 
     /**
      * Moves the clock forward.
      *
-     * @param d how far
+     * @param d how far (not negative)
      */
     public void advance(Duration d) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("a clock does not go back: " + d);
+        }
         now = now.plus(d);
     }
 
