@@ -64,7 +64,7 @@ public final class Cluster implements AutoCloseable {
     /**
      * A cluster in a new temporary directory.
      *
-     * @param name the base name of the data nodes ({@code name0} leads)
+     * @param name the base name of the data nodes (the one numbered 0 leads)
      * @param n the number of data nodes, at least 2
      * @return the cluster, every node built (not started)
      */

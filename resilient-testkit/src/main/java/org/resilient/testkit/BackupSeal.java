@@ -164,7 +164,7 @@ final class BackupSeal {
 
     private static Map<String, String> parseSignature(Path backupDir, byte[] bytes) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+        for (String line : new String(bytes, StandardCharsets.UTF_8).lines().toList()) {
             if (line.isEmpty()) {
                 continue;
             }

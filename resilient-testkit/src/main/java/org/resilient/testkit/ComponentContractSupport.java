@@ -2,7 +2,6 @@ package org.resilient.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,13 +33,15 @@ import org.resilient.api.NodeLayout;
  * and the steps of a cycle done the way the nodes do them (export into {@code incoming/<id>/data}, seal,
  * publish by rename, verify, import from the verified {@code data/}).
  */
-@org.junit.jupiter.api.extension.ExtendWith(KnownIssue.Condition.class)
+@org.junit.jupiter.api.extension.ExtendWith({KnownIssue.Condition.class, Requires.Condition.class})
 // A hanging implementation fails its test instead of hanging the build.
 @org.junit.jupiter.api.Timeout(300)
-public abstract class ComponentContractSupport {
+public abstract class ComponentContractSupport implements Requires.Declarations {
     /** The node name written into the manifests of the kit's exports. */
     protected static final String NODE = "node0";
 
+    // What each contract class's component declares, asked once per class (a fixture may be costly to make).
+    private static final java.util.Map<Class<?>, ComponentProvider> DECLARED = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicInteger backups = new AtomicInteger();
     /** The fixture of the running test. */
     protected ComponentFixture fixture;
@@ -82,13 +83,39 @@ public abstract class ComponentContractSupport {
     }
 
     /**
-     * Skips the running test, saying why, unless the component declares a capability.
+     * The component under test, asked before any test's fixture exists to decide which tests apply
+     * ({@link Requires}). By default one fixture is made in a scratch directory, asked for its provider and
+     * closed, once per test class; override to return the provider directly when a fixture is costly.
      *
-     * @param capability the capability the test needs
+     * @return the provider
      */
-    protected void requires(Capability capability) {
-        assumeTrue(provider().capabilities().contains(capability), () -> "component '" + provider().name()
-                + "' does not declare Capability." + capability + "; the test needs it");
+    protected ComponentProvider componentUnderTest() {
+        return DECLARED.computeIfAbsent(getClass(), c -> {
+            Path scratch = null;
+            try {
+                scratch = Files.createTempDirectory("resilient-kit-");
+                try (ComponentFixture f = createFixture(scratch)) {
+                    return f.provider();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                if (scratch != null) {
+                    TestBackups.makeWritable(scratch);
+                    KitFiles.deleteTree(scratch);
+                }
+            }
+        });
+    }
+
+    @Override
+    public String implementationName() {
+        return "component '" + componentUnderTest().name() + "' (" + componentUnderTest().getClass().getName() + ")";
+    }
+
+    @Override
+    public java.util.Set<Capability> declaredCapabilities() {
+        return componentUnderTest().capabilities();
     }
 
     /**

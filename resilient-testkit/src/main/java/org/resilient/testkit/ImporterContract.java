@@ -89,10 +89,10 @@ public abstract class ImporterContract extends ComponentContractSupport {
                     "an import of a damaged dump must fail, not import part of it");
         }
 
+        @Requires(Capability.ATOMIC_IMPORT)
         @Test
         @DisplayName("on damaged data keeps the standby's last good state")
         void damagedDataKeepsLastGoodState() {
-            requires(Capability.ATOMIC_IMPORT);
             fixture.seed();
             importBackup(exportBackup());
             String good = fixture.standbyFingerprint();
@@ -140,10 +140,10 @@ public abstract class ImporterContract extends ComponentContractSupport {
             }
         }
 
+        @Requires(Capability.ATOMIC_IMPORT)
         @Test
         @DisplayName("when cancelled midway either completes whole or keeps the last good state")
         void cancelledMidway() {
-            requires(Capability.ATOMIC_IMPORT);
             fixture.seed();
             importBackup(exportBackup());
             String good = fixture.standbyFingerprint();
@@ -175,11 +175,11 @@ public abstract class ImporterContract extends ComponentContractSupport {
     /** Promotion of the standby. */
     @Nested
     @DisplayName("Promotion")
+    @Requires(Capability.PROMOTE)
     class Promotion {
         @Test
         @DisplayName("keeps the imported content")
         void promoteKeepsContent() {
-            requires(Capability.PROMOTE);
             fixture.seed();
             importBackup(exportBackup());
             String imported = fixture.standbyFingerprint();
@@ -187,11 +187,10 @@ public abstract class ImporterContract extends ComponentContractSupport {
             assertEquals(imported, fixture.standbyFingerprint());
         }
 
+        @Requires(Capability.READ_ONLY_STANDBY)
         @Test
         @DisplayName("makes a read-only standby writable")
         void promoteMakesWritable() {
-            requires(Capability.PROMOTE);
-            requires(Capability.READ_ONLY_STANDBY);
             fixture.seed();
             importBackup(exportBackup());
             assertFalse(fixture.standbyWritable(), "the standby accepts writes before promotion");
@@ -202,7 +201,6 @@ public abstract class ImporterContract extends ComponentContractSupport {
         @Test
         @DisplayName("after a second import still works")
         void importThenPromoteAgain() {
-            requires(Capability.PROMOTE);
             fixture.seed();
             importBackup(exportBackup());
             fixture.change(1);

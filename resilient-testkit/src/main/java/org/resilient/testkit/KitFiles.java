@@ -31,6 +31,12 @@ import org.resilient.api.ResilienceException;
  * using core's; fixtures of a component author may use them too.
  */
 public final class KitFiles {
+    // rwxrwxrwx from the high bit down: 0400 is OWNER_READ, 0001 OTHERS_EXECUTE.
+    private static final PosixFilePermission[] BITS = {
+        PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE,
+        PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+        PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE};
+
     private KitFiles() {
     }
 
@@ -82,8 +88,10 @@ public final class KitFiles {
         Set<PosixFilePermission> perms =
                 Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).permissions();
         int m = 0;
-        for (PosixFilePermission x : perms) {
-            m |= 1 << (8 - x.ordinal());
+        for (int i = 0; i < BITS.length; i++) {
+            if (perms.contains(BITS[i])) {
+                m |= 1 << (8 - i);
+            }
         }
         return m;
     }
@@ -96,9 +104,9 @@ public final class KitFiles {
      */
     public static Set<PosixFilePermission> permissions(int mode) {
         Set<PosixFilePermission> out = EnumSet.noneOf(PosixFilePermission.class);
-        for (PosixFilePermission p : PosixFilePermission.values()) {
-            if ((mode & (1 << (8 - p.ordinal()))) != 0) {
-                out.add(p);
+        for (int i = 0; i < BITS.length; i++) {
+            if ((mode & (1 << (8 - i))) != 0) {
+                out.add(BITS[i]);
             }
         }
         return out;

@@ -19,7 +19,6 @@ import org.resilient.api.Cancellation;
 import org.resilient.api.Epoch;
 import org.resilient.api.ManifestEntry;
 import org.resilient.api.OperationContext;
-import org.resilient.api.ProgressListener;
 import org.resilient.api.StoreRequest;
 import org.resilient.api.NodeLayout;
 

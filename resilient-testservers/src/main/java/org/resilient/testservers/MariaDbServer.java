@@ -212,7 +212,7 @@ public final class MariaDbServer extends ThrowawayServer<MariaDbServer> {
             return false;
         }
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            s.connect(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 500);
             return true;
         } catch (IOException e) {
             return false;

@@ -149,16 +149,16 @@ public final class PostgresServer extends ThrowawayServer<PostgresServer> {
     }
 
     /**
-     * Runs SQL with {@code psql} as the superuser and returns the output rows, unaligned, fields separated by
+     * Runs SQL with the {@code psql} client as the superuser and returns the output rows, unaligned, fields separated by
      * {@code |}. Stops at the first error (then throws).
      *
      * @param database the database
-     * @param sql one or more statements
+     * @param statements one or more SQL statements
      * @return the output rows
      */
-    public List<String> psql(String database, String sql) {
+    public List<String> psql(String database, String statements) {
         String out = exec(List.of(bin.resolve("psql").toString(), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
-                        "-d", "dbname=" + quoteConnValue(database), "-c", sql),
+                        "-d", "dbname=" + quoteConnValue(database), "-c", statements),
                 Map.of("PGHOST", host(), "PGPORT", Integer.toString(port()), "PGUSER", user(),
                         "PGPASSFILE", passFile.toString(), "PGCONNECT_TIMEOUT", "10"),
                 null, Duration.ofMinutes(5), false);

@@ -102,7 +102,7 @@ public abstract class ThrowawayServer<S extends ThrowawayServer<S>> implements B
             // The root context's store closes its resources when the whole run ends.
             context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(sharedName, k -> {
                 start();
-                return (ExtensionContext.Store.CloseableResource) () -> {
+                return (AutoCloseable) () -> {
                     SHARED.remove(sharedName);
                     close();
                 };
@@ -314,7 +314,7 @@ public abstract class ThrowawayServer<S extends ThrowawayServer<S>> implements B
     protected static Optional<Path> findTool(String name, List<Path> directories) {
         List<Path> candidates = new ArrayList<>();
         directories.forEach(d -> candidates.add(d.resolve(name)));
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin").split(":")) {
+        for (String d : System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin").split(":", -1)) {
             if (!d.isEmpty()) {
                 candidates.add(Path.of(d, name));
             }

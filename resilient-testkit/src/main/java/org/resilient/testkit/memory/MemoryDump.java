@@ -73,7 +73,7 @@ final class MemoryDump {
             if (!KitFiles.sha256(bytes).equals(f[0])) {
                 throw bad(dir, f[2] + " does not match its SHA-256 in the index (changed or truncated)");
             }
-            String[] rows = new String(bytes, StandardCharsets.UTF_8).split("\n");
+            String[] rows = new String(bytes, StandardCharsets.UTF_8).lines().toArray(String[]::new);
             if (rows.length != parse(dir, f[1])) {
                 throw bad(dir, f[2] + " has " + rows.length + " entries, the index says " + f[1]);
             }
