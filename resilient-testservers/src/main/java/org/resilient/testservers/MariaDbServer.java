@@ -106,13 +106,13 @@ public final class MariaDbServer extends ThrowawayServer<MariaDbServer> {
         try {
             file = Files.createTempFile(directory(), "sql-", ".sql");
             Files.writeString(file, sql, StandardCharsets.UTF_8);
-            return exec(List.of(client().toString(), "--no-defaults", "--socket=" + socket(), "--user=root",
+            return ServerTools.exec(List.of(client().toString(), "--no-defaults", "--socket=" + socket(), "--user=root",
                             "--default-character-set=utf8mb4", "--batch", "--skip-column-names"),
                     Map.of(), file, Duration.ofMinutes(10), false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteTree(file);
+            ServerTools.deleteTree(file);
         }
     }
 
@@ -132,20 +132,20 @@ public final class MariaDbServer extends ThrowawayServer<MariaDbServer> {
 
     @Override
     protected void prepare(Path dir) throws IOException {
-        Path installDb = findTool("mariadb-install-db", List.of(Path.of("/usr/bin"))).orElseThrow(() ->
+        Path installDb = ServerTools.findTool("mariadb-install-db", List.of(Path.of("/usr/bin"))).orElseThrow(() ->
                 new IllegalStateException("mariadb-install-db not found: install the Debian package mariadb-server"));
         Path data = Files.createDirectories(dir.resolve("data"));
         List<String> cmd = new ArrayList<>(List.of(installDb.toString(), "--no-defaults", "--datadir=" + data,
                 "--auth-root-authentication-method=normal", "--skip-test-db"));
-        if (isRoot()) {
+        if (ServerTools.isRoot()) {
             cmd.add("--user=root");
         }
-        Files.writeString(logFile(dir), exec(cmd, Map.of(), null, Duration.ofMinutes(2), false));
+        Files.writeString(logFile(dir), ServerTools.exec(cmd, Map.of(), null, Duration.ofMinutes(2), false));
     }
 
     @Override
     protected void launch(Path dir, int port) throws IOException {
-        Path mariadbd = findTool("mariadbd", SERVER_DIRS).or(() -> findTool("mysqld", SERVER_DIRS))
+        Path mariadbd = ServerTools.findTool("mariadbd", SERVER_DIRS).or(() -> ServerTools.findTool("mysqld", SERVER_DIRS))
                 .orElseThrow(() -> new IllegalStateException(
                         "mariadbd not found in " + SERVER_DIRS + " or on PATH: install the Debian package mariadb-server"));
         List<String> cmd = new ArrayList<>(List.of(mariadbd.toString(), "--no-defaults",
@@ -155,7 +155,7 @@ public final class MariaDbServer extends ThrowawayServer<MariaDbServer> {
                 "--innodb-buffer-pool-size=128M", "--innodb-flush-log-at-trx-commit=2",
                 "--innodb-doublewrite=0", "--character-set-server=utf8mb4",
                 "--collation-server=utf8mb4_general_ci", "--max-allowed-packet=64M"));
-        if (isRoot()) {
+        if (ServerTools.isRoot()) {
             cmd.add("--user=root");
         }
         options().forEach(o -> cmd.add("--" + o.getKey() + "=" + o.getValue()));
@@ -230,7 +230,7 @@ public final class MariaDbServer extends ThrowawayServer<MariaDbServer> {
     }
 
     private static Path client() {
-        return findTool("mariadb", List.of()).or(() -> findTool("mysql", List.of())).orElseThrow(() ->
+        return ServerTools.findTool("mariadb", List.of()).or(() -> ServerTools.findTool("mysql", List.of())).orElseThrow(() ->
                 new IllegalStateException("the mariadb client was not found: install the Debian package mariadb-client"));
     }
 }

@@ -157,7 +157,7 @@ public final class PostgresServer extends ThrowawayServer<PostgresServer> {
      * @return the output rows
      */
     public List<String> psql(String database, String statements) {
-        String out = exec(List.of(bin.resolve("psql").toString(), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+        String out = ServerTools.exec(List.of(bin.resolve("psql").toString(), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
                         "-d", "dbname=" + quoteConnValue(database), "-c", statements),
                 Map.of("PGHOST", host(), "PGPORT", Integer.toString(port()), "PGUSER", user(),
                         "PGPASSFILE", passFile.toString(), "PGCONNECT_TIMEOUT", "10"),
@@ -192,7 +192,7 @@ public final class PostgresServer extends ThrowawayServer<PostgresServer> {
         Files.setPosixFilePermissions(passFile, PosixFilePermissions.fromString("rw-------"));
         Path parent = dataParent != null ? Files.createDirectories(dataParent) : root;
         dataDir = parent.resolve(dataParent != null ? root.getFileName() + "-data" : "data");
-        if (isRoot()) {
+        if (ServerTools.isRoot()) {
             // initdb and the server refuse to run as root: hand the directory to the postgres user.
             chownPostgres(root);
             chownPostgres(pwFile);
@@ -206,7 +206,7 @@ public final class PostgresServer extends ThrowawayServer<PostgresServer> {
         if (dataParent != null) {
             initdb.add("--waldir=" + root.resolve("wal"));
         }
-        exec(asPostgres(initdb), Map.of(), null, Duration.ofMinutes(2), false);
+        ServerTools.exec(asPostgres(initdb), Map.of(), null, Duration.ofMinutes(2), false);
         Files.delete(pwFile);
     }
 
@@ -218,7 +218,7 @@ public final class PostgresServer extends ThrowawayServer<PostgresServer> {
                 + " -c max_connections=50");
         options().forEach(o -> opts.append(" -c ").append(o.getKey()).append('=').append(o.getValue()));
         try {
-            exec(asPostgres(List.of(bin.resolve("pg_ctl").toString(), "start", "-w", "-t", "60", "-D",
+            ServerTools.exec(asPostgres(List.of(bin.resolve("pg_ctl").toString(), "start", "-w", "-t", "60", "-D",
                     dataDir.toString(), "-l", logFile(root).toString(), "-o", opts.toString())),
                     Map.of(), null, Duration.ofMinutes(2), false);
         } catch (IllegalStateException e) {
@@ -229,7 +229,7 @@ public final class PostgresServer extends ThrowawayServer<PostgresServer> {
 
     @Override
     protected void shutdown(boolean immediate) {
-        exec(asPostgres(List.of(bin.resolve("pg_ctl").toString(), "stop", "-w", "-m", immediate ? "immediate" : "fast",
+        ServerTools.exec(asPostgres(List.of(bin.resolve("pg_ctl").toString(), "stop", "-w", "-m", immediate ? "immediate" : "fast",
                 "-D", dataDir.toString())), Map.of(), null, Duration.ofMinutes(1), immediate);
         running = false;
     }
@@ -242,13 +242,13 @@ public final class PostgresServer extends ThrowawayServer<PostgresServer> {
     @Override
     protected void cleanUp() {
         if (dataParent != null && dataDir != null) {
-            deleteTree(dataDir);
+            ServerTools.deleteTree(dataDir);
         }
     }
 
     private static List<String> asPostgres(List<String> command) {
         List<String> full = new ArrayList<>();
-        if (isRoot()) {
+        if (ServerTools.isRoot()) {
             full.addAll(List.of("runuser", "-u", "postgres", "--"));
         }
         full.addAll(command);
