@@ -31,7 +31,8 @@ import org.resilient.testkit.memory.MemoryStore;
 
 /**
  * A whole resilient cluster in one process, for tests: real core nodes over the {@code mem} transport, with
- * {@code mem} archives and the {@code memory} component. {@code Cluster.replicate("db", 3)} makes the
+ * {@code mem} archives and the {@code memory} component, or any component with its settings
+ * ({@link #replicate(String, int, String, java.util.function.Function)}). {@code Cluster.replicate("db", 3)} makes the
  * leader {@code db0}, the import nodes {@code db1} and {@code db2}, and one pull-backup node per import
  * ({@code db1-pbs}, {@code db2-pbs}). Nothing runs in the background: {@link #cycle()} exports on the leader
  * and runs every node's pending work until all is idle, so tests are deterministic.
@@ -55,10 +56,15 @@ public final class Cluster implements AutoCloseable {
     private final Map<String, ResilientNode> nodes = new LinkedHashMap<>();
     private final Map<String, Role> roles = new LinkedHashMap<>();
     private final List<String> stopped = new ArrayList<>();
+    private final String component;
+    private final java.util.function.Function<String, Map<String, String>> componentSettings;
 
-    private Cluster(Path root, boolean ownRoot) {
+    private Cluster(Path root, boolean ownRoot, String component,
+                    java.util.function.Function<String, Map<String, String>> componentSettings) {
         this.root = root;
         this.ownRoot = ownRoot;
+        this.component = component;
+        this.componentSettings = componentSettings;
     }
 
     /**
@@ -85,14 +91,40 @@ public final class Cluster implements AutoCloseable {
      * @return the cluster
      */
     public static Cluster replicate(String name, int n, Path root) {
-        return replicate(name, n, root, false);
+        return replicate(name, n, root, false, null, null);
+    }
+
+    /**
+     * A cluster of any component, in a new temporary directory: every node runs {@code component} with the
+     * settings {@code settings} gives for the node's name (e.g. its own database for {@code db1}, and a scratch
+     * one for {@code db1-pbs}, which never exports or imports). {@link #store(String)} is for the
+     * {@code memory} component only; check the standbys through the component itself.
+     *
+     * @param name the base name of the data nodes (the one numbered 0 leads)
+     * @param n the number of data nodes, at least 2
+     * @param component the component's name, as its provider declares it
+     * @param settings the component's settings for a node name ({@code <component>.*} keys)
+     * @return the cluster, every node built (not started)
+     */
+    public static Cluster replicate(String name, int n, String component,
+                                    java.util.function.Function<String, Map<String, String>> settings) {
+        try {
+            return replicate(name, n, Files.createTempDirectory("resilient-cluster-"), true, component, settings);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Cluster replicate(String name, int n, Path root, boolean ownRoot) {
+        return replicate(name, n, root, ownRoot, null, null);
+    }
+
+    private static Cluster replicate(String name, int n, Path root, boolean ownRoot, String component,
+                                     java.util.function.Function<String, Map<String, String>> settings) {
         if (n < 2) {
             throw new IllegalArgumentException("a cluster needs a leader and at least one import: n >= 2, was " + n);
         }
-        Cluster c = new Cluster(root.toAbsolutePath(), ownRoot);
+        Cluster c = new Cluster(root.toAbsolutePath(), ownRoot, component, settings);
         try {
             List<String> data = new ArrayList<>();
             List<String> pbs = new ArrayList<>();
@@ -120,9 +152,14 @@ public final class Cluster implements AutoCloseable {
     }
 
     private void add(String nodeName, Role role, Consumer<Resilient.Builder> configure) {
-        Resilient.Builder b = Resilient.node(nodeName, role).component(MemoryComponentProvider.NAME)
-                .directory(root.resolve(nodeName)).set("node.uri", uri(nodeName).toString())
-                .set(MemoryComponentProvider.STORE, storeName(nodeName));
+        Resilient.Builder b = Resilient.node(nodeName, role)
+                .directory(root.resolve(nodeName)).set("node.uri", uri(nodeName).toString());
+        if (component == null) {
+            b.component(MemoryComponentProvider.NAME).set(MemoryComponentProvider.STORE, storeName(nodeName));
+        } else {
+            b.component(component);
+            componentSettings.apply(nodeName).forEach(b::set);
+        }
         configure.accept(b);
         roles.put(nodeName, role);
         nodes.put(nodeName, b.build());

@@ -19,7 +19,7 @@ import org.resilient.api.spi.Archive;
 import org.resilient.core.ResilientNode;
 import org.resilient.core.Role;
 
-@DisplayName("A cluster of core nodes over mem transport, mem archives and the memory component")
+@DisplayName("A cluster of core nodes over mem transport and mem archives")
 class ClusterTest {
 
     private static Map<String, String> values(int n, String prefix) {
@@ -28,6 +28,22 @@ class ClusterTest {
             m.put("key-" + i, prefix + i);
         }
         return m;
+    }
+
+    @Test
+    @DisplayName("runs any component with its settings: the files component copies the leader's tree to every import")
+    void anyComponent(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws java.io.IOException {
+        java.nio.file.Path live = java.nio.file.Files.createDirectories(tmp.resolve("live"));
+        java.nio.file.Files.writeString(live.resolve("a.txt"), "hello");
+        try (Cluster c = Cluster.replicate("fs", 3, "files", node -> Map.of(
+                "files.source", node.equals("fs0") ? live.toString() : tmp.resolve(node).toString(),
+                "files.target", tmp.resolve(node).toString()))) {
+            BackupId id = c.cycle();
+            for (String imp : c.imports()) {
+                assertEquals("hello", java.nio.file.Files.readString(tmp.resolve(imp).resolve("a.txt")), imp);
+                assertEquals(id, c.node(imp).status().lastImport().backupId());
+            }
+        }
     }
 
     @Test
