@@ -123,7 +123,7 @@ public final class Registry {
 
     private static <T> Found<T> load(Class<T> type, String kind, Function<T, String> name,
                                      Function<T, String> description, ClassLoader loader) {
-        Found<T> found = new Found<>(kind);
+        Found<T> found = new Found<>(kind, type.getName());
         Iterator<T> it = ServiceLoader.load(type, loader).iterator();
         while (true) {
             T provider;
@@ -190,8 +190,12 @@ public final class Registry {
         final List<ProviderInfo> infos = new ArrayList<>();
         final Map<String, List<T>> byName = new LinkedHashMap<>();
 
-        Found(String kind) {
+        // The service file a provider must be listed in: the hint for an author who forgot it.
+        final String serviceFile;
+
+        Found(String kind, String spi) {
             this.kind = kind;
+            this.serviceFile = "META-INF/services/" + spi;
         }
 
         T get(String name) {
@@ -201,7 +205,8 @@ public final class Registry {
                 throw new ResilienceException(ErrorCode.UNKNOWN_PROVIDER, "no " + kind + " named '" + name + "'; found: "
                         + (byName.isEmpty() ? "none" : String.join(", ", byName.keySet()))
                         + (artifact != null ? ". '" + name + "' is provided by " + artifact + ": add it to the class path"
-                        : ". Check the spelling, or add the jar that provides it to the class path"));
+                        : ". Check the spelling, or add the jar that provides it to the class path; if you wrote it, list its"
+                        + " provider class in " + serviceFile + " of its jar (src/main/resources/" + serviceFile + ")"));
             }
             if (list.size() > 1) {
                 throw new ResilienceException(ErrorCode.DUPLICATE_PROVIDER, "two " + kind + " providers claim the name '"
