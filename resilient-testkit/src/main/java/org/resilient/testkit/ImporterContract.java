@@ -72,6 +72,34 @@ public abstract class ImporterContract extends ComponentContractSupport {
                     "the import changed files, modes or times in " + NodeLayout.data(backup.directory()));
             TestBackups.verify(backup.directory());
         }
+
+        @Requires(Capability.ATOMIC_IMPORT)
+        @Test
+        @DisplayName("is never seen half done: the standby, looked at while the import runs, is the old or the new state")
+        void neverSeenHalfDone() {
+            fixture.seed();
+            importBackup(exportBackup());
+            String before = fixture.standbyFingerprint();
+            fixture.change(1);
+            BackupDir backup = exportBackup();
+            String after = fixture.liveFingerprint();
+            // Looked at from the importer's own progress reports: mid-import, without racing a second thread.
+            List<String> seen = new java.util.ArrayList<>();
+            importBackup(backup, Cancellation.never(), p -> {
+                if (seen.size() < 50) {
+                    seen.add(fixture.standbyFingerprint());
+                }
+            });
+            org.junit.jupiter.api.Assumptions.assumeFalse(seen.isEmpty(),
+                    "the importer reported no progress, so the kit could not look at the standby mid-import");
+            for (String fingerprint : seen) {
+                assertTrue(fingerprint.equals(before) || fingerprint.equals(after), () -> "component '"
+                        + provider().name() + "' declares Capability.ATOMIC_IMPORT, but while the import ran the standby"
+                        + " was neither the last good state nor the backup's (written in place?); seen " + seen.size()
+                        + " times: " + seen + ", before " + before + ", after " + after);
+            }
+            assertEquals(after, fixture.standbyFingerprint());
+        }
     }
 
     /** Imports that fail. */
