@@ -61,9 +61,11 @@ dirty_mb() { sql dst "SELECT ROUND(VARIABLE_VALUE * 16 / 1024) FROM information_
 OFFLINE=""
 [ "${RESILIENT_MVN_OFFLINE:-0}" = 1 ] && OFFLINE="-o"
 echo "== building"
-(cd "$ROOT" && mvn -B -q $OFFLINE -pl resilient-mysql -am compile dependency:build-classpath \
-   -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >/dev/null)
-CP="$ROOT/resilient-mysql/target/classes:$(cat "$WORK/cp.txt")"
+# the bench seals and verifies with core, which the component's own test class path no longer holds
+(cd "$ROOT" && mvn -B -q $OFFLINE -pl resilient-mysql,resilient-core -am compile dependency:build-classpath \
+   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >/dev/null)
+CP="$ROOT/resilient-mysql/target/classes:$(cat "$ROOT/resilient-mysql/target/bench-classpath.txt")"
+CP="$CP:$ROOT/resilient-core/target/classes:$(cat "$ROOT/resilient-core/target/bench-classpath.txt")"
 if [ -d "$ROOT/resilient-archive/src/main/java" ]; then
   # the dedup archive the pull-backup node stores into (a plain copy stands in when it is absent)
   (cd "$ROOT" && mvn -B -q $OFFLINE -pl resilient-archive -am compile dependency:build-classpath \

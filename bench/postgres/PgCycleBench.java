@@ -32,7 +32,7 @@ import org.resilient.core.manifest.BackupVerifier;
 import org.resilient.core.manifest.SealedBackup;
 import org.resilient.postgres.PostgresComponentProvider;
 import org.resilient.process.ProcessRunner;
-import org.resilient.testkit.postgres.PostgresServer;
+import org.resilient.testservers.PostgresServer;
 
 /**
  * Benchmark of issue 4: a pgbench database (scale from args, 50 by default) moved between two throwaway

@@ -15,12 +15,12 @@ offline=""
 [ "${RESILIENT_MVN_OFFLINE:-0}" = 1 ] && offline="-o"
 cd "$root"
 # compile the modules (never install) and write the test classpath of resilient-postgres, which holds
-# testkit (PostgresServer), core (sealer, verifier), the component and an slf4j binding
+# testservers (PostgresServer), core (sealer, verifier), the component and an slf4j binding
 # (and of resilient-archive, the deduplicating archive, used when it has landed)
 mvn -B -q $offline -pl resilient-postgres,resilient-archive -am compile dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >&2
 cp="$root/resilient-postgres/target/classes:$(cat "$root/resilient-postgres/target/bench-classpath.txt")"
 cp="$cp:$(cat "$root/resilient-archive/target/bench-classpath.txt")"
 # the reactor's own modules resolve to their target/classes only inside maven: put them in explicitly
-for m in api support process core archive testkit; do cp="$root/resilient-$m/target/classes:$cp"; done
+for m in api support process core archive testkit testservers; do cp="$root/resilient-$m/target/classes:$cp"; done
 exec java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" "$here/PgCycleBench.java" "$scale" "$rounds"

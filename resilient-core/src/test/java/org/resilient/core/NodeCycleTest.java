@@ -27,16 +27,23 @@ import org.resilient.api.Epoch;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.Message;
 import org.resilient.api.ResilienceException;
-import org.resilient.core.fake.FakeArchive;
-import org.resilient.core.fake.FakeComponent;
-import org.resilient.core.fake.FakeTransport;
-import org.resilient.core.fake.TestClock;
+import org.resilient.api.Generation;
+import org.resilient.api.Settings;
+import org.resilient.testkit.ManualClock;
+import org.resilient.testkit.memory.MemoryArchiveProvider;
+import org.resilient.testkit.memory.MemoryNetwork;
+import org.resilient.testkit.memory.MemoryStore;
+import org.resilient.testkit.memory.MemoryTransportProvider;
 
-/** The orchestration of the three roles, with a fake component, transport and archive. */
+/**
+ * The orchestration of the three roles, with the test kit's in-memory component, transport and archive (and the
+ * faults they let a test inject). Store, node and archive names carry a per-test suffix: they are process-wide.
+ */
 class NodeCycleTest {
     @TempDir
     Path dir;
-    TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
+    ManualClock clock = new ManualClock(Instant.parse("2026-11-25T10:00:00Z"));
+    final String suffix = "-" + java.util.UUID.randomUUID();
     URI db0;
     URI pbs;
     URI db1;
@@ -49,22 +56,14 @@ class NodeCycleTest {
 
     @BeforeEach
     void cluster() {
-        FakeComponent.STORES.clear();
-        FakeComponent.PROMOTED.clear();
-        FakeComponent.FAIL_EXPORTS.set(0);
-        FakeComponent.BLOCK_EXPORT = null;
-        FakeComponent.EXPORT_STARTED = null;
-        FakeTransport.INBOXES.clear();
-        FakeTransport.ON_PUSH = null;
-        FakeArchive.ON_STORE = null;
         db0 = uri("db0");
         pbs = uri("pbs1");
         db1 = uri("db1");
         db2 = uri("db2");
-        archive = URI.create("fake:" + dir.resolve("archive"));
-        leader = node("db0", Role.EXPORT).set("fake.live", "live0").set("export.notify", pbs.toString())
+        archive = MemoryNetwork.uri("archive" + suffix);
+        leader = node("db0", Role.EXPORT).set("memory.store", "live0" + suffix).set("export.notify", pbs.toString())
                 .set("export.retries", "2").build();
-        pbsNode = node("pbs1", Role.PULL_BACKUP).set("pbs.source", db0.toString())
+        pbsNode = node("pbs1", Role.PULL_BACKUP).set("memory.store", "pbs1" + suffix).set("pbs.source", db0.toString())
                 .set("pbs.targets", db1 + "," + db2).set("pbs.archive", archive.toString()).build();
         import1 = importNode("db1");
         import2 = importNode("db2");
@@ -75,24 +74,60 @@ class NodeCycleTest {
         for (ResilientNode n : new ResilientNode[] {leader, pbsNode, import1, import2}) {
             n.close();
         }
+        for (String name : List.of("db0", "pbs1", "db1", "db2")) {
+            MemoryNetwork.remove(name + suffix);
+        }
+        for (String store : List.of("live0", "pbs1", "db1", "db2")) {
+            MemoryStore.drop(store + suffix);
+        }
+        MemoryArchiveProvider.drop("archive" + suffix);
+    }
+
+    /** The value a memory store holds (one key: the tests' "data"). */
+    private String data(String store) {
+        return MemoryStore.named(store + suffix).get("data").orElse(null);
+    }
+
+    private void write(String store, String value) {
+        MemoryStore.named(store + suffix).put("data", value);
+    }
+
+    private MemoryStore store(String store) {
+        return MemoryStore.named(store + suffix);
+    }
+
+    private List<Generation> archived() {
+        try (var a = new MemoryArchiveProvider().open(archive, Settings.empty(), false)) {
+            return a.generations();
+        }
+    }
+
+    private void onStore(Runnable hook) {
+        MemoryArchiveProvider.onStore("archive" + suffix, hook);
+    }
+
+    private void onPush(Runnable hook) {
+        for (String name : List.of("db1", "db2")) {
+            MemoryNetwork.node(name + suffix).onPush(hook);
+        }
     }
 
     private URI uri(String name) {
-        return URI.create("fake:" + dir.resolve(name));
+        return MemoryNetwork.uri(name + suffix);
     }
 
     private Resilient.Builder node(String name, Role role) {
-        return Resilient.node(name, role).component("fake").directory(dir.resolve(name))
+        return Resilient.node(name, role).component("memory").directory(dir.resolve(name))
                 .set("node.uri", uri(name).toString()).clock(clock);
     }
 
     private ResilientNode importNode(String name) {
-        return node(name, Role.IMPORT).set("fake.standby", name).set("fake.live", name)
+        return node(name, Role.IMPORT).set("memory.store", name + suffix)
                 .set("export.notify", pbs.toString()).build();
     }
 
     private BackupId cycle(String data) {
-        FakeComponent.STORES.put("live0", data);
+        write("live0", data);
         clock.advance(Duration.ofMinutes(60));
         BackupId id = leader.exportNow();
         assertEquals(Optional.of(id), pbsNode.poll());
@@ -106,9 +141,9 @@ class NodeCycleTest {
     void fullCycle() {
         BackupId first = cycle("v1");
         BackupId second = cycle("v2");
-        assertEquals("v2", FakeComponent.STORES.get("db1"));
-        assertEquals("v2", FakeComponent.STORES.get("db2"));
-        assertEquals(List.of(first, second), FakeArchive.ARCHIVES.get(archive).stream().map(g -> g.backupId()).toList());
+        assertEquals("v2", data("db1"));
+        assertEquals("v2", data("db2"));
+        assertEquals(List.of(first, second), archived().stream().map(g -> g.backupId()).toList());
         NodeStatus s = import1.status();
         assertEquals(second, s.lastImport().backupId());
         assertTrue(s.healthy());
@@ -120,11 +155,11 @@ class NodeCycleTest {
     void archiveAndPushOverlap() {
         CountDownLatch storing = new CountDownLatch(1);
         CountDownLatch pushing = new CountDownLatch(1);
-        FakeArchive.ON_STORE = () -> meet(storing, pushing, "the push did not start while the archive stored");
-        FakeTransport.ON_PUSH = () -> meet(pushing, storing, "the archive did not store while the push ran");
+        onStore(() -> meet(storing, pushing, "the push did not start while the archive stored"));
+        onPush(() -> meet(pushing, storing, "the archive did not store while the push ran"));
         BackupId id = cycle("v1");
-        assertEquals(List.of(id), FakeArchive.ARCHIVES.get(archive).stream().map(g -> g.backupId()).toList());
-        assertEquals("v1", FakeComponent.STORES.get("db1"));
+        assertEquals(List.of(id), archived().stream().map(g -> g.backupId()).toList());
+        assertEquals("v1", data("db1"));
         assertTrue(pbsNode.status().healthy());
     }
 
@@ -145,12 +180,12 @@ class NodeCycleTest {
     @DisplayName("an archive failure fails the job even though the push went through; the retry archives it")
     void archiveFailureIsReportedAndRetried() {
         cycle("v1");
-        FakeComponent.STORES.put("live0", "v2");
+        write("live0", "v2");
         clock.advance(Duration.ofMinutes(60));
         BackupId id = leader.exportNow();
-        FakeArchive.ON_STORE = () -> {
+        onStore(() -> {
             throw new ResilienceException(ErrorCode.IO_ERROR, "archive disk full");
-        };
+        });
         ResilienceException e = assertThrows(ResilienceException.class, () -> pbsNode.poll());
         assertEquals(ErrorCode.IO_ERROR, e.code());
         assertTrue(e.getMessage().contains("archive disk full"), e.getMessage());
@@ -159,11 +194,11 @@ class NodeCycleTest {
         assertFalse(s.lastRun("archive").orElseThrow().ok());
         assertTrue(s.lastRun("push").orElseThrow().ok());
         assertEquals(id, s.pending(), "the job stays pending for a retry");
-        assertEquals(1, FakeArchive.ARCHIVES.get(archive).size());
+        assertEquals(1, archived().size());
         assertEquals(Optional.of(id), import1.poll(), "the verified copy was pushed meanwhile");
-        FakeArchive.ON_STORE = null;
+        onStore(null);
         assertEquals(Optional.of(id), pbsNode.poll());
-        assertEquals(2, FakeArchive.ARCHIVES.get(archive).size());
+        assertEquals(2, archived().size());
         assertTrue(pbsNode.status().healthy());
         assertEquals(Optional.empty(), import1.poll(), "the re-push of a backup it has is a no-op");
         assertEquals(Optional.of(id), import2.poll());
@@ -172,15 +207,15 @@ class NodeCycleTest {
     @Test
     @DisplayName("when both the archive and the push fail, the job's error names both")
     void archiveAndPushFailuresAreBothReported() {
-        FakeComponent.STORES.put("live0", "v1");
+        write("live0", "v1");
         clock.advance(Duration.ofMinutes(60));
         BackupId id = leader.exportNow();
-        FakeArchive.ON_STORE = () -> {
+        onStore(() -> {
             throw new ResilienceException(ErrorCode.IO_ERROR, "archive disk full");
-        };
-        FakeTransport.ON_PUSH = () -> {
+        });
+        onPush(() -> {
             throw new ResilienceException(ErrorCode.UNREACHABLE, "standby host down");
-        };
+        });
         ResilienceException e = assertThrows(ResilienceException.class, () -> pbsNode.poll());
         assertTrue(e.getMessage().contains("archive disk full") && e.getMessage().contains("standby host down"), e.getMessage());
         NodeStatus s = pbsNode.status();
@@ -188,56 +223,57 @@ class NodeCycleTest {
         assertFalse(s.lastRun("push").orElseThrow().ok());
         assertEquals(id, s.pending());
         assertEquals(Optional.empty(), import1.poll());
-        FakeArchive.ON_STORE = null;
-        FakeTransport.ON_PUSH = null;
+        onStore(null);
+        onPush(null);
         assertEquals(Optional.of(id), pbsNode.poll());
         assertEquals(Optional.of(id), import1.poll());
-        assertEquals(1, FakeArchive.ARCHIVES.get(archive).size());
+        assertEquals(1, archived().size());
     }
 
     @Test
     @DisplayName("a re-sent announcement is a no-op")
     void resentAnnouncementIsNoOp() {
         BackupId id = cycle("v1");
-        new FakeTransport().open(db0, org.resilient.api.Settings.empty()).send(pbs,
+        new MemoryTransportProvider().open(db0, Settings.empty()).send(pbs,
                 new Message(Message.Type.BACKUP_PUBLISHED, db0.toString(), Epoch.INITIAL, id, clock.instant()));
         assertEquals(Optional.empty(), pbsNode.poll());
-        assertEquals(1, FakeArchive.ARCHIVES.get(archive).size());
+        assertEquals(1, archived().size());
     }
 
     @Test
     @DisplayName("a backup changed after its manifest was written is refused by the pull-backup node; standbys keep their state")
     void tamperedBackupRefusedAtPull() throws IOException {
         cycle("v1");
-        FakeComponent.STORES.put("live0", "v2");
+        write("live0", "v2");
         clock.advance(Duration.ofMinutes(60));
         BackupId id = leader.exportNow();
-        Files.writeString(dir.resolve("db0/backup").resolve(id.value()).resolve("data/data.txt"), "vX");
+        // Same size, other bytes: only the digest can tell.
+        Files.writeString(dir.resolve("db0/backup").resolve(id.value()).resolve("data/part-0000.tsv"), "data\tvX\n");
         ResilienceException e = assertThrows(ResilienceException.class, () -> pbsNode.poll());
         assertEquals(ErrorCode.VERIFICATION_FAILED, e.code());
-        assertTrue(e.getMessage().contains("data/data.txt was changed"), e.getMessage());
+        assertTrue(e.getMessage().contains("data/part-0000.tsv was changed"), e.getMessage());
         NodeStatus s = pbsNode.status();
         assertFalse(s.healthy());
         assertFalse(s.lastRun("pull").orElseThrow().ok());
         assertEquals(id, s.pending(), "the job stays pending for a retry");
-        assertEquals(1, FakeArchive.ARCHIVES.get(archive).size(), "nothing archived");
+        assertEquals(1, archived().size(), "nothing archived");
         assertEquals(Optional.empty(), import1.poll(), "nothing pushed");
-        assertEquals("v1", FakeComponent.STORES.get("db1"));
+        assertEquals("v1", data("db1"));
     }
 
     @Test
     @DisplayName("a backup damaged on the import node is not imported; the last good state stays")
     void tamperedBackupRefusedAtImport() throws IOException {
         BackupId good = cycle("v1");
-        FakeComponent.STORES.put("live0", "v2");
+        write("live0", "v2");
         clock.advance(Duration.ofMinutes(60));
         BackupId id = leader.exportNow();
         pbsNode.poll();
-        Files.delete(dir.resolve("db1/backup").resolve(id.value()).resolve("data/data.txt"));
+        Files.delete(dir.resolve("db1/backup").resolve(id.value()).resolve("data/part-0000.tsv"));
         ResilienceException e = assertThrows(ResilienceException.class, () -> import1.poll());
         assertEquals(ErrorCode.VERIFICATION_FAILED, e.code());
-        assertTrue(e.getMessage().contains("data/data.txt was removed"), e.getMessage());
-        assertEquals("v1", FakeComponent.STORES.get("db1"));
+        assertTrue(e.getMessage().contains("data/part-0000.tsv was removed"), e.getMessage());
+        assertEquals("v1", data("db1"));
         assertEquals(good, import1.status().lastImport().backupId());
         assertEquals(Optional.of(id), import2.poll());
     }
@@ -245,11 +281,11 @@ class NodeCycleTest {
     @Test
     @DisplayName("a failed export is retried at once, and reported as a failure when retries run out")
     void exportRetries() {
-        FakeComponent.STORES.put("live0", "v1");
-        FakeComponent.FAIL_EXPORTS.set(2);
+        write("live0", "v1");
+        store("live0").failNextExports(2);
         BackupId id = leader.exportNow();
         assertTrue(leader.status().lastRun("export").orElseThrow().ok());
-        FakeComponent.FAIL_EXPORTS.set(3);
+        store("live0").failNextExports(3);
         clock.advance(Duration.ofMinutes(60));
         ResilienceException e = assertThrows(ResilienceException.class, () -> leader.exportNow());
         assertEquals(ErrorCode.TOOL_FAILED, e.code());
@@ -260,15 +296,25 @@ class NodeCycleTest {
     @Test
     @DisplayName("a second export started while one runs refuses with a clear message")
     void twoExportsAtOnce() throws Exception {
-        FakeComponent.STORES.put("live0", "v1");
-        FakeComponent.BLOCK_EXPORT = new CountDownLatch(1);
-        FakeComponent.EXPORT_STARTED = new CountDownLatch(1);
+        write("live0", "v1");
+        CountDownLatch block = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        store("live0").onExport(() -> {
+            started.countDown();
+            try {
+                if (!block.await(30, TimeUnit.SECONDS)) {
+                    throw new ResilienceException(ErrorCode.INTERNAL, "the export was held for 30 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         CompletableFuture<BackupId> first = CompletableFuture.supplyAsync(() -> leader.exportNow());
-        assertTrue(FakeComponent.EXPORT_STARTED.await(30, TimeUnit.SECONDS));
+        assertTrue(started.await(30, TimeUnit.SECONDS));
         ResilienceException e = assertThrows(ResilienceException.class, () -> leader.exportNow());
         assertEquals(ErrorCode.LOCKED, e.code());
         assertTrue(e.getMessage().contains("another operation is running"), e.getMessage());
-        FakeComponent.BLOCK_EXPORT.countDown();
+        block.countDown();
         assertTrue(first.get(30, TimeUnit.SECONDS) != null);
     }
 
@@ -276,7 +322,7 @@ class NodeCycleTest {
     @DisplayName("takeover promotes the standby with the newest import and fences the old leader")
     void takeoverAndFencing() {
         cycle("v1");
-        FakeComponent.STORES.put("live0", "v2");
+        write("live0", "v2");
         clock.advance(Duration.ofMinutes(60));
         BackupId newest = leader.exportNow();
         pbsNode.poll();
@@ -287,19 +333,19 @@ class NodeCycleTest {
         Epoch epoch = Takeover.promote(winner, List.of(import1, import2, pbsNode), List.of(pbs, db1));
         assertEquals(new Epoch(1), epoch);
         assertEquals(Role.EXPORT, import2.status().role());
-        assertEquals(Boolean.TRUE, FakeComponent.PROMOTED.get("db2"));
+        assertEquals(Optional.of(new Epoch(1)), store("db2").promotedIn());
 
         // The old leader has not heard of the takeover: its next announcement is refused by the pull-backup node.
-        FakeComponent.STORES.put("live0", "split-brain write");
+        write("live0", "split-brain write");
         clock.advance(Duration.ofMinutes(60));
-        FakeComponent.STORES.put("db2", "v2+");
+        write("db2", "v2+");
         BackupId fromNew = import2.exportNow();
         BackupId fromOld = leader.exportNow();
         assertEquals(Optional.of(fromNew), pbsNode.poll());
         assertEquals(new Epoch(1), pbsNode.status().epoch());
         assertEquals(Optional.of(fromNew), import1.poll());
-        assertEquals("v2+", FakeComponent.STORES.get("db1"));
-        assertTrue(FakeArchive.ARCHIVES.get(archive).stream().noneMatch(g -> g.backupId().equals(fromOld)));
+        assertEquals("v2+", data("db1"));
+        assertTrue(archived().stream().noneMatch(g -> g.backupId().equals(fromOld)));
 
         // Once told, the old leader demotes itself and refuses to export.
         Takeover.tell(import2, List.of(db0));
@@ -321,10 +367,10 @@ class NodeCycleTest {
     @DisplayName("a node config with problems reports them all at once")
     void badConfig() {
         ResilienceException e = assertThrows(ResilienceException.class, () -> Resilient.node("x", Role.EXPORT)
-                .component("fake").directory(dir.resolve("x")).set("node.uri", uri("x").toString())
-                .set("fake.liev", "x").set("export.retries", "many").build());
+                .component("memory").directory(dir.resolve("x")).set("node.uri", uri("x").toString())
+                .set("memory.stor", "x").set("export.retries", "many").build());
         assertEquals(ErrorCode.CONFIG_INVALID, e.code());
-        assertTrue(e.getMessage().contains("did you mean 'fake.live'") && e.getMessage().contains("export.retries"),
+        assertTrue(e.getMessage().contains("did you mean 'memory.store'") && e.getMessage().contains("export.retries"),
                 e.getMessage());
         ResilienceException unknown = assertThrows(ResilienceException.class, () -> Resilient.node("x", Role.EXPORT)
                 .component("nosuch").directory(dir.resolve("x")).set("node.uri", uri("x").toString()).build());

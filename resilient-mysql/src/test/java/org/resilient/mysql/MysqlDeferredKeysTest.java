@@ -20,7 +20,7 @@ import org.resilient.api.ErrorCode;
 import org.resilient.api.ImportContext;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Exporter;
-import org.resilient.testkit.mariadb.MariaDbServer;
+import org.resilient.testservers.MariaDbServer;
 
 /**
  * The importer builds the plain secondary keys of big InnoDB tables after loading them (threshold lowered

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.resilient.testkit.ComponentFixture;
 import org.resilient.testkit.ExporterContract;
-import org.resilient.testkit.mariadb.MariaDbServer;
+import org.resilient.testservers.MariaDbServer;
 
 /** The exporter contract kit against real MariaDB servers (one source and one standby for the class). */
 class MysqlExporterContractTest extends ExporterContract {

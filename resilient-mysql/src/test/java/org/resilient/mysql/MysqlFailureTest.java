@@ -23,16 +23,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.resilient.api.BackupId;
 import org.resilient.api.Cancellation;
-import org.resilient.api.Epoch;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ImportContext;
-import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.Importer;
-import org.resilient.core.manifest.BackupSealer;
-import org.resilient.core.manifest.BackupVerifier;
-import org.resilient.testkit.mariadb.MariaDbServer;
+import org.resilient.testkit.TestBackups;
+import org.resilient.testservers.MariaDbServer;
 
 /**
  * Bad input and failures, each against real servers: wrong password, unreachable server, unknown database,
@@ -189,14 +186,13 @@ class MysqlFailureTest {
         Path backup = work.resolve("sealed");
         Path data = Files.createDirectories(backup.resolve("data"));
         PROVIDER.exporter(settings(source).with("mysql.rows-per-file", "100000")).export(TestDb.exportContext(data));
-        BackupSealer.seal(backup, BackupId.of(Instant.now(), "src"), "mysql", "src", Epoch.INITIAL, Instant.now(),
-                ProgressListener.NONE, Cancellation.never());
+        TestBackups.seal(backup, BackupId.of(Instant.now(), "src"), "mysql", "src", Instant.now());
         Path victim = data.resolve("inv.item.00001.sql");
         long size = Files.size(victim);
         try (var ch = java.nio.channels.FileChannel.open(victim, java.nio.file.StandardOpenOption.WRITE)) {
             ch.truncate(size / 2);
         }
-        var v = assertThrows(ResilienceException.class, () -> BackupVerifier.verify(backup, ProgressListener.NONE, Cancellation.never()));
+        var v = assertThrows(ResilienceException.class, () -> TestBackups.verify(backup));
         assertEquals(ErrorCode.VERIFICATION_FAILED, v.code());
         assertTrue(v.getMessage().contains("inv.item.00001.sql"), v.getMessage());
         // Even if the verification were skipped, the importer refuses a cut-off file (myloader would not).

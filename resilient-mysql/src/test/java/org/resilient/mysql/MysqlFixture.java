@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.ComponentProvider;
 import org.resilient.testkit.ComponentFixture;
-import org.resilient.testkit.mariadb.MariaDbServer;
+import org.resilient.testservers.MariaDbServer;
 
 /**
  * The contract kits' fixture for the mysql component: two fresh databases per test on a shared source

@@ -27,7 +27,7 @@ import org.resilient.api.Epoch;
 import org.resilient.api.PromoteContext;
 import org.resilient.api.spi.Exporter;
 import org.resilient.api.spi.Importer;
-import org.resilient.testkit.mariadb.MariaDbServer;
+import org.resilient.testservers.MariaDbServer;
 
 /**
  * Export from a real source server, import into a real standby, and compare everything: per-table

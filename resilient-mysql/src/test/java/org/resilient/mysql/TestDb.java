@@ -18,7 +18,7 @@ import org.resilient.api.ExportContext;
 import org.resilient.api.ImportContext;
 import org.resilient.api.Manifest;
 import org.resilient.api.Settings;
-import org.resilient.testkit.mariadb.MariaDbServer;
+import org.resilient.testservers.MariaDbServer;
 
 /** Test helpers: JDBC access to a test server, settings, contexts and content fingerprints. */
 final class TestDb {

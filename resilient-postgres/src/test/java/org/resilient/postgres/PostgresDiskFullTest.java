@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
 import org.resilient.process.ProcessRunner;
-import org.resilient.testkit.postgres.PostgresServer;
+import org.resilient.testservers.PostgresServer;
 
 /**
  * A standby whose disk fills up during the import: the standby's data directory lies on a small tmpfs

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.resilient.testkit.ComponentFixture;
 import org.resilient.testkit.ExporterContract;
-import org.resilient.testkit.postgres.PostgresServer;
+import org.resilient.testservers.PostgresServer;
 
 /** The test kit's exporter contract, against a live and a standby PostgreSQL server. */
 class PostgresExporterContractTest extends ExporterContract {

@@ -26,7 +26,7 @@ import org.resilient.api.ErrorCode;
 import org.resilient.api.ImportContext;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.Settings;
-import org.resilient.testkit.postgres.PostgresServer;
+import org.resilient.testservers.PostgresServer;
 
 /** Bad input and failures: each gives a clear error with the right code and leaves the standby as it was. */
 class PostgresFailureTest {

@@ -7,7 +7,7 @@ import java.util.List;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.ComponentProvider;
 import org.resilient.testkit.ComponentFixture;
-import org.resilient.testkit.postgres.PostgresServer;
+import org.resilient.testservers.PostgresServer;
 
 /**
  * The contract kits' fixture for the postgres component: a fresh database on a live server, the same name

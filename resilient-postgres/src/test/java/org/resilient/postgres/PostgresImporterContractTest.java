@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.resilient.testkit.ComponentFixture;
 import org.resilient.testkit.ImporterContract;
-import org.resilient.testkit.postgres.PostgresServer;
+import org.resilient.testservers.PostgresServer;
 
 /** The test kit's importer contract, against a live and a standby PostgreSQL server. */
 class PostgresImporterContractTest extends ImporterContract {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.resilient.api.spi.Exporter;
 import org.resilient.api.spi.Importer;
-import org.resilient.testkit.postgres.PostgresServer;
+import org.resilient.testservers.PostgresServer;
 
 /** Exports real databases from one server and imports them into another, comparing every table. */
 class PostgresRoundTripTest {

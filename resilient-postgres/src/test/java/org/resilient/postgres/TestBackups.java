@@ -22,7 +22,7 @@ import org.resilient.api.Manifest;
 import org.resilient.api.ManifestEntry;
 import org.resilient.api.PromoteContext;
 import org.resilient.api.Settings;
-import org.resilient.testkit.postgres.PostgresServer;
+import org.resilient.testservers.PostgresServer;
 
 /** Helpers for tests: settings for a test server, contexts, and a manifest of a dump directory. */
 final class TestBackups {

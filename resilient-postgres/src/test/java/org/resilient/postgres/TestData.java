@@ -1,6 +1,6 @@
 package org.resilient.postgres;
 
-import org.resilient.testkit.postgres.PostgresServer;
+import org.resilient.testservers.PostgresServer;
 
 /** The data that must survive a round trip (issue 4's list), seeded with SQL. */
 final class TestData {

@@ -2,7 +2,6 @@ package org.resilient.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,9 +26,6 @@ import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.ComponentProvider;
 import org.resilient.api.spi.Exporter;
 import org.resilient.api.spi.Importer;
-import org.resilient.support.fs.AtomicFiles;
-import org.resilient.core.manifest.BackupSealer;
-import org.resilient.core.manifest.SealedBackup;
 import org.resilient.api.NodeLayout;
 
 /**
@@ -37,13 +33,15 @@ import org.resilient.api.NodeLayout;
  * and the steps of a cycle done the way the nodes do them (export into {@code incoming/<id>/data}, seal,
  * publish by rename, verify, import from the verified {@code data/}).
  */
-@org.junit.jupiter.api.extension.ExtendWith(KnownIssue.Condition.class)
+@org.junit.jupiter.api.extension.ExtendWith({KnownIssue.Condition.class, Requires.Condition.class})
 // A hanging implementation fails its test instead of hanging the build.
 @org.junit.jupiter.api.Timeout(300)
-public abstract class ComponentContractSupport {
+public abstract class ComponentContractSupport implements Requires.Declarations {
     /** The node name written into the manifests of the kit's exports. */
     protected static final String NODE = "node0";
 
+    // What each contract class's component declares, asked once per class (a fixture may be costly to make).
+    private static final java.util.Map<Class<?>, ComponentProvider> DECLARED = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicInteger backups = new AtomicInteger();
     /** The fixture of the running test. */
     protected ComponentFixture fixture;
@@ -85,13 +83,39 @@ public abstract class ComponentContractSupport {
     }
 
     /**
-     * Skips the running test, saying why, unless the component declares a capability.
+     * The component under test, asked before any test's fixture exists to decide which tests apply
+     * ({@link Requires}). By default one fixture is made in a scratch directory, asked for its provider and
+     * closed, once per test class; override to return the provider directly when a fixture is costly.
      *
-     * @param capability the capability the test needs
+     * @return the provider
      */
-    protected void requires(Capability capability) {
-        assumeTrue(provider().capabilities().contains(capability), () -> "component '" + provider().name()
-                + "' does not declare Capability." + capability + "; the test needs it");
+    protected ComponentProvider componentUnderTest() {
+        return DECLARED.computeIfAbsent(getClass(), c -> {
+            Path scratch = null;
+            try {
+                scratch = Files.createTempDirectory("resilient-kit-");
+                try (ComponentFixture f = createFixture(scratch)) {
+                    return f.provider();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                if (scratch != null) {
+                    TestBackups.makeWritable(scratch);
+                    KitFiles.deleteTree(scratch);
+                }
+            }
+        });
+    }
+
+    @Override
+    public String implementationName() {
+        return "component '" + componentUnderTest().name() + "' (" + componentUnderTest().getClass().getName() + ")";
+    }
+
+    @Override
+    public java.util.Set<Capability> declaredCapabilities() {
+        return componentUnderTest().capabilities();
     }
 
     /**
@@ -140,15 +164,14 @@ public abstract class ComponentContractSupport {
      *
      * @return the published, verified backup
      */
-    protected SealedBackup exportBackup() {
+    protected BackupDir exportBackup() {
         BackupId id = nextId();
         runExport(id, Cancellation.never());
         Path staged = staging(id);
-        BackupSealer.seal(staged, id, provider().name(), NODE, Epoch.INITIAL, Instant.now(), ProgressListener.NONE,
-                Cancellation.never());
+        BackupSeal.seal(staged, id, provider().name(), NODE, Epoch.INITIAL, Instant.now());
         Path published = exportNode.backup(id);
         try {
-            AtomicFiles.move(staged, published);
+            KitFiles.move(staged, published);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -163,7 +186,7 @@ public abstract class ComponentContractSupport {
      * @param progress the progress listener
      * @return the context
      */
-    protected ImportContext importContext(SealedBackup backup, Cancellation cancellation, ProgressListener progress) {
+    protected ImportContext importContext(BackupDir backup, Cancellation cancellation, ProgressListener progress) {
         return ImportContext.builder().directory(NodeLayout.data(backup.directory())).manifest(backup.manifest())
                 .cancellation(cancellation).progress(progress).loggerName("org.resilient.testkit.import").build();
     }
@@ -173,7 +196,7 @@ public abstract class ComponentContractSupport {
      *
      * @param backup the verified backup
      */
-    protected void importBackup(SealedBackup backup) {
+    protected void importBackup(BackupDir backup) {
         importBackup(backup, Cancellation.never(), ProgressListener.NONE);
     }
 
@@ -184,7 +207,7 @@ public abstract class ComponentContractSupport {
      * @param cancellation the cancellation signal
      * @param progress the progress listener
      */
-    protected void importBackup(SealedBackup backup, Cancellation cancellation, ProgressListener progress) {
+    protected void importBackup(BackupDir backup, Cancellation cancellation, ProgressListener progress) {
         try (Importer importer = provider().importer(fixture.importSettings())) {
             importer.importBackup(importContext(backup, cancellation, progress));
         }

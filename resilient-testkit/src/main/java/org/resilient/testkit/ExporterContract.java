@@ -1,7 +1,6 @@
 package org.resilient.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,8 +17,7 @@ import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ManifestEntry;
 import org.resilient.api.SettingSpec;
-import org.resilient.core.manifest.SealedBackup;
-import org.resilient.core.registry.Registry;
+import org.resilient.api.spi.ComponentProvider;
 
 /**
  * The contract of a component's {@link org.resilient.api.spi.Exporter} (and of the round trip through its
@@ -54,8 +52,24 @@ public abstract class ExporterContract extends ComponentContractSupport {
         @Test
         @DisplayName("is found by the registry under its name")
         void isRegistered() {
-            assertEquals(provider().getClass(), Registry.load().component(provider().name()).getClass(),
-                    "register the provider in META-INF/services/org.resilient.api.spi.ComponentProvider");
+            String name = provider().name();
+            java.util.List<Class<?>> found = new java.util.ArrayList<>();
+            String hint = "list " + provider().getClass().getName() + " in src/main/resources/META-INF/services/"
+                    + ComponentProvider.class.getName();
+            try {
+                for (ComponentProvider p : java.util.ServiceLoader.load(ComponentProvider.class,
+                        provider().getClass().getClassLoader())) {
+                    if (name.equals(p.name())) {
+                        found.add(p.getClass());
+                    }
+                }
+            } catch (java.util.ServiceConfigurationError e) {
+                throw new AssertionError("a META-INF/services/" + ComponentProvider.class.getName()
+                        + " file on the class path is broken (" + e.getMessage() + "); " + hint, e);
+            }
+            assertEquals(java.util.List.of(provider().getClass()), found, () -> "component '" + name + "' is not found"
+                    + " by ServiceLoader exactly once as " + provider().getClass().getName() + " (found " + found
+                    + "): " + hint);
         }
     }
 
@@ -67,7 +81,7 @@ public abstract class ExporterContract extends ComponentContractSupport {
         @DisplayName("writes a dump that seals and verifies")
         void sealsAndVerifies() {
             fixture.seed();
-            SealedBackup backup = exportBackup();
+            BackupDir backup = exportBackup();
             assertTrue(backup.manifest().fileCount() > 0, "an export of seeded data wrote no file");
             assertEquals(provider().name(), backup.manifest().component());
         }
@@ -141,8 +155,8 @@ public abstract class ExporterContract extends ComponentContractSupport {
         @DisplayName("twice without a change gives the same content both times")
         void repeatableWithoutChange() {
             fixture.seed();
-            SealedBackup first = exportBackup();
-            SealedBackup second = exportBackup();
+            BackupDir first = exportBackup();
+            BackupDir second = exportBackup();
             importBackup(first);
             String fromFirst = fixture.standbyFingerprint();
             importBackup(second);

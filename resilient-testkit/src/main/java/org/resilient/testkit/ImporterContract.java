@@ -18,7 +18,6 @@ import org.resilient.api.ErrorCode;
 import org.resilient.api.ManifestEntry;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
-import org.resilient.core.manifest.SealedBackup;
 import org.resilient.api.NodeLayout;
 
 /**
@@ -51,10 +50,10 @@ public abstract class ImporterContract extends ComponentContractSupport {
         @DisplayName("replaces the previous content as a whole, also by an older backup")
         void replacesContent() {
             fixture.seed();
-            SealedBackup first = exportBackup();
+            BackupDir first = exportBackup();
             String firstContent = fixture.liveFingerprint();
             fixture.change(1);
-            SealedBackup second = exportBackup();
+            BackupDir second = exportBackup();
             importBackup(second);
             assertEquals(fixture.liveFingerprint(), fixture.standbyFingerprint());
             importBackup(first);
@@ -66,12 +65,40 @@ public abstract class ImporterContract extends ComponentContractSupport {
         @DisplayName("does not modify its input directory")
         void leavesInputAlone() {
             fixture.seed();
-            SealedBackup backup = exportBackup();
+            BackupDir backup = exportBackup();
             List<ManifestEntry> before = TestBackups.entries(backup.directory());
             importBackup(backup);
             assertEquals(before, TestBackups.entries(backup.directory()),
                     "the import changed files, modes or times in " + NodeLayout.data(backup.directory()));
             TestBackups.verify(backup.directory());
+        }
+
+        @Requires(Capability.ATOMIC_IMPORT)
+        @Test
+        @DisplayName("is never seen half done: the standby, looked at while the import runs, is the old or the new state")
+        void neverSeenHalfDone() {
+            fixture.seed();
+            importBackup(exportBackup());
+            String before = fixture.standbyFingerprint();
+            fixture.change(1);
+            BackupDir backup = exportBackup();
+            String after = fixture.liveFingerprint();
+            // Looked at from the importer's own progress reports: mid-import, without racing a second thread.
+            List<String> seen = new java.util.ArrayList<>();
+            importBackup(backup, Cancellation.never(), p -> {
+                if (seen.size() < 50) {
+                    seen.add(fixture.standbyFingerprint());
+                }
+            });
+            org.junit.jupiter.api.Assumptions.assumeFalse(seen.isEmpty(),
+                    "the importer reported no progress, so the kit could not look at the standby mid-import");
+            for (String fingerprint : seen) {
+                assertTrue(fingerprint.equals(before) || fingerprint.equals(after), () -> "component '"
+                        + provider().name() + "' declares Capability.ATOMIC_IMPORT, but while the import ran the standby"
+                        + " was neither the last good state nor the backup's (written in place?); seen " + seen.size()
+                        + " times: " + seen + ", before " + before + ", after " + after);
+            }
+            assertEquals(after, fixture.standbyFingerprint());
         }
     }
 
@@ -83,22 +110,22 @@ public abstract class ImporterContract extends ComponentContractSupport {
         @DisplayName("on damaged data throws a ResilienceException")
         void damagedDataFails() {
             fixture.seed();
-            SealedBackup backup = exportBackup();
+            BackupDir backup = exportBackup();
             assumeTrue(fixture.detectsDamagedInput() && fixture.damage(NodeLayout.data(backup.directory())),
                     () -> "fixture says component '" + provider().name() + "' cannot tell damaged data from good data");
             assertThrows(ResilienceException.class, () -> importBackup(backup),
                     "an import of a damaged dump must fail, not import part of it");
         }
 
+        @Requires(Capability.ATOMIC_IMPORT)
         @Test
         @DisplayName("on damaged data keeps the standby's last good state")
         void damagedDataKeepsLastGoodState() {
-            requires(Capability.ATOMIC_IMPORT);
             fixture.seed();
             importBackup(exportBackup());
             String good = fixture.standbyFingerprint();
             fixture.change(1);
-            SealedBackup backup = exportBackup();
+            BackupDir backup = exportBackup();
             assumeTrue(fixture.detectsDamagedInput() && fixture.damage(NodeLayout.data(backup.directory())),
                     () -> "fixture says component '" + provider().name() + "' cannot tell damaged data from good data");
             assertThrows(ResilienceException.class, () -> importBackup(backup));
@@ -113,10 +140,10 @@ public abstract class ImporterContract extends ComponentContractSupport {
             fixture.seed();
             importBackup(exportBackup());
             String good = fixture.standbyFingerprint();
-            List<SealedBackup> foreign = List.of(
+            List<BackupDir> foreign = List.of(
                     TestBackups.garbageBackup(kitDir.resolve("garbage"), nextId()),
                     TestBackups.emptyBackup(kitDir.resolve("empty"), nextId()));
-            for (SealedBackup b : foreign) {
+            for (BackupDir b : foreign) {
                 String what = b.manifest().fileCount() == 0 ? "an empty backup" : "a backup of random bytes";
                 assertThrows(ResilienceException.class, () -> importBackup(b),
                         () -> "the import of " + what + " did not fail: it must not report success for importing nothing");
@@ -133,7 +160,7 @@ public abstract class ImporterContract extends ComponentContractSupport {
             importBackup(exportBackup());
             String good = fixture.standbyFingerprint();
             fixture.change(1);
-            SealedBackup backup = exportBackup();
+            BackupDir backup = exportBackup();
             assertFailsWith(ErrorCode.CANCELLED, () -> importBackup(backup, cancelled(), ProgressListener.NONE),
                     "an import cancelled in advance");
             if (provider().capabilities().contains(Capability.ATOMIC_IMPORT)) {
@@ -141,15 +168,15 @@ public abstract class ImporterContract extends ComponentContractSupport {
             }
         }
 
+        @Requires(Capability.ATOMIC_IMPORT)
         @Test
         @DisplayName("when cancelled midway either completes whole or keeps the last good state")
         void cancelledMidway() {
-            requires(Capability.ATOMIC_IMPORT);
             fixture.seed();
             importBackup(exportBackup());
             String good = fixture.standbyFingerprint();
             fixture.change(1);
-            SealedBackup backup = exportBackup();
+            BackupDir backup = exportBackup();
             Cancellation cancellation = Cancellation.create();
             AtomicInteger events = new AtomicInteger();
             boolean completed;
@@ -176,11 +203,11 @@ public abstract class ImporterContract extends ComponentContractSupport {
     /** Promotion of the standby. */
     @Nested
     @DisplayName("Promotion")
+    @Requires(Capability.PROMOTE)
     class Promotion {
         @Test
         @DisplayName("keeps the imported content")
         void promoteKeepsContent() {
-            requires(Capability.PROMOTE);
             fixture.seed();
             importBackup(exportBackup());
             String imported = fixture.standbyFingerprint();
@@ -188,11 +215,10 @@ public abstract class ImporterContract extends ComponentContractSupport {
             assertEquals(imported, fixture.standbyFingerprint());
         }
 
+        @Requires(Capability.READ_ONLY_STANDBY)
         @Test
         @DisplayName("makes a read-only standby writable")
         void promoteMakesWritable() {
-            requires(Capability.PROMOTE);
-            requires(Capability.READ_ONLY_STANDBY);
             fixture.seed();
             importBackup(exportBackup());
             assertFalse(fixture.standbyWritable(), "the standby accepts writes before promotion");
@@ -203,7 +229,6 @@ public abstract class ImporterContract extends ComponentContractSupport {
         @Test
         @DisplayName("after a second import still works")
         void importThenPromoteAgain() {
-            requires(Capability.PROMOTE);
             fixture.seed();
             importBackup(exportBackup());
             fixture.change(1);

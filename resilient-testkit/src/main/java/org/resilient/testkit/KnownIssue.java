@@ -69,7 +69,7 @@ public @interface KnownIssue {
                     Optional<KnownIssue> issue = Arrays.stream(type.get().getAnnotationsByType(KnownIssue.class))
                             .filter(k -> k.test().equals(name)).findFirst();
                     if (issue.isPresent()) {
-                        return ConditionEvaluationResult.disabled("known issue of " + type.get().getSimpleName() + ": "
+                        return SkipNotice.disabled(context, "known issue of " + type.get().getSimpleName() + ": "
                                 + issue.get().reason());
                     }
                 }

@@ -19,12 +19,7 @@ import org.resilient.api.Cancellation;
 import org.resilient.api.Epoch;
 import org.resilient.api.ManifestEntry;
 import org.resilient.api.OperationContext;
-import org.resilient.api.ProgressListener;
 import org.resilient.api.StoreRequest;
-import org.resilient.core.manifest.BackupSealer;
-import org.resilient.core.manifest.BackupVerifier;
-import org.resilient.core.manifest.SealedBackup;
-import org.resilient.core.manifest.TreeScanner;
 import org.resilient.api.NodeLayout;
 
 /**
@@ -84,14 +79,14 @@ public final class TestBackups {
 
     /**
      * Makes a sealed backup: {@code backupDir/data} filled with {@link #sampleTree(Path, int)}, then MANIFEST
-     * and SIGNATURE written by {@link BackupSealer}.
+     * and SIGNATURE written in the public formats.
      *
      * @param backupDir the backup directory to create (must not exist)
      * @param id the backup id
      * @param variant which sample tree
      * @return the sealed backup
      */
-    public static SealedBackup sealedBackup(Path backupDir, BackupId id, int variant) {
+    public static BackupDir sealedBackup(Path backupDir, BackupId id, int variant) {
         sampleTree(NodeLayout.data(backupDir), variant);
         return seal(backupDir, id, COMPONENT, SOURCE_NODE, BASE_TIME.plusSeconds(variant * 3600L));
     }
@@ -107,9 +102,8 @@ public final class TestBackups {
      * @param created the creation time for the manifest
      * @return the sealed backup
      */
-    public static SealedBackup seal(Path backupDir, BackupId id, String component, String node, Instant created) {
-        SealedBackup sealed = BackupSealer.seal(backupDir, id, component, node, Epoch.INITIAL, created,
-                ProgressListener.NONE, Cancellation.never());
+    public static BackupDir seal(Path backupDir, BackupId id, String component, String node, Instant created) {
+        BackupDir sealed = BackupSeal.seal(backupDir, id, component, node, Epoch.INITIAL, created);
         try {
             for (String f : List.of(NodeLayout.MANIFEST, NodeLayout.SIGNATURE)) {
                 Files.setLastModifiedTime(backupDir.resolve(f), FileTime.from(created));
@@ -127,7 +121,7 @@ public final class TestBackups {
      * @param id the backup id
      * @return the sealed backup
      */
-    public static SealedBackup emptyBackup(Path backupDir, BackupId id) {
+    public static BackupDir emptyBackup(Path backupDir, BackupId id) {
         try {
             Files.createDirectories(NodeLayout.data(backupDir));
         } catch (IOException e) {
@@ -144,7 +138,7 @@ public final class TestBackups {
      * @param id the backup id
      * @return the sealed backup
      */
-    public static SealedBackup garbageBackup(Path backupDir, BackupId id) {
+    public static BackupDir garbageBackup(Path backupDir, BackupId id) {
         try {
             write(Files.createDirectories(NodeLayout.data(backupDir)).resolve("garbage.bin"), bytes(4096, 666), 0644);
         } catch (IOException e) {
@@ -161,7 +155,7 @@ public final class TestBackups {
      * @param variant which sample tree
      * @return the sealed, published backup
      */
-    public static SealedBackup publish(NodeLayout node, BackupId id, int variant) {
+    public static BackupDir publish(NodeLayout node, BackupId id, int variant) {
         node.create();
         return sealedBackup(node.backup(id), id, variant);
     }
@@ -193,7 +187,7 @@ public final class TestBackups {
      * @param n the sequence number giving the time
      * @return the request
      */
-    public static StoreRequest storeRequest(SealedBackup sealed, int n) {
+    public static StoreRequest storeRequest(BackupDir sealed, int n) {
         return new StoreRequest(sealed.directory(), sealed.manifest().backupId(), time(n),
                 sealed.manifest().sourceNode(), sealed.manifest().epoch(), sealed.manifestDigest());
     }
@@ -205,7 +199,7 @@ public final class TestBackups {
      * @return the entries
      */
     public static List<ManifestEntry> entries(Path root) {
-        return TreeScanner.scan(root, true, ProgressListener.NONE, Cancellation.never());
+        return BackupSeal.scan(root);
     }
 
     /**
@@ -215,8 +209,8 @@ public final class TestBackups {
      * @return the verified backup
      * @throws org.resilient.api.ResilienceException if it does not verify
      */
-    public static SealedBackup verify(Path backupDir) {
-        return BackupVerifier.verify(backupDir, ProgressListener.NONE, Cancellation.never());
+    public static BackupDir verify(Path backupDir) {
+        return BackupSeal.verify(backupDir);
     }
 
     /**
@@ -254,8 +248,8 @@ public final class TestBackups {
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 if (!Files.isSymbolicLink(p)) {
-                    int mode = TreeScanner.mode(p);
-                    Files.setPosixFilePermissions(p, TreeScanner.permissions(mode | 0700));
+                    int mode = KitFiles.mode(p);
+                    Files.setPosixFilePermissions(p, KitFiles.permissions(mode | 0700));
                 }
             }
         } catch (IOException e) {
@@ -278,7 +272,7 @@ public final class TestBackups {
 
     private static void write(Path file, byte[] content, int mode) throws IOException {
         Files.write(file, content);
-        Files.setPosixFilePermissions(file, TreeScanner.permissions(mode));
+        Files.setPosixFilePermissions(file, KitFiles.permissions(mode));
     }
 
     /**

@@ -146,7 +146,7 @@ public final class Registry {
 
     private <T> Found<T> load(Class<T> type, String kind, Function<T, String> name, Function<T, String> description,
                               Function<T, List<SettingSpec>> settings, ClassLoader loader) {
-        Found<T> found = new Found<>(kind);
+        Found<T> found = new Found<>(kind, type.getName());
         Iterator<T> it = ServiceLoader.load(type, loader).iterator();
         while (true) {
             T provider;
@@ -218,8 +218,12 @@ public final class Registry {
         final Map<String, List<T>> byName = new LinkedHashMap<>();
         final Map<String, List<SettingSpec>> settings = new LinkedHashMap<>();
 
-        Found(String kind) {
+        // The service file a provider must be listed in: the hint for an author who forgot it.
+        final String serviceFile;
+
+        Found(String kind, String spi) {
             this.kind = kind;
+            this.serviceFile = "META-INF/services/" + spi;
         }
 
         T get(String name) {

@@ -16,6 +16,7 @@ import org.resilient.api.spi.ArchiveProvider;
  */
 public final class MemoryArchiveProvider implements ArchiveProvider {
     private static final ConcurrentHashMap<String, MemoryArchiveState> ARCHIVES = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, Runnable> STORE_HOOKS = new ConcurrentHashMap<>();
 
     @Override
     public String scheme() {
@@ -54,11 +55,34 @@ public final class MemoryArchiveProvider implements ArchiveProvider {
     }
 
     /**
+     * Runs a hook at the start of every store into an in-memory archive (a fault a test injects): it may block,
+     * count, or throw to make the store fail, as a full disk would.
+     *
+     * @param name the archive's name ({@code mem:<name>})
+     * @param hook the hook, or null for none
+     */
+    public static void onStore(String name, Runnable hook) {
+        if (hook == null) {
+            STORE_HOOKS.remove(name);
+        } else {
+            STORE_HOOKS.put(name, hook);
+        }
+    }
+
+    static void beforeStore(String name) {
+        Runnable hook = STORE_HOOKS.get(name);
+        if (hook != null) {
+            hook.run();
+        }
+    }
+
+    /**
      * Forgets an in-memory archive.
      *
      * @param name the name ({@code mem:<name>})
      */
     public static void drop(String name) {
         ARCHIVES.remove(name);
+        STORE_HOOKS.remove(name);
     }
 }

@@ -54,6 +54,7 @@ public final class MemoryComponentProvider implements ComponentProvider {
             @Override
             public void export(ExportContext context) {
                 context.cancellation().throwIfCancelled("export of memory store " + store.name());
+                store.beforeExport();
                 MemoryDump.write(store.snapshot(), context.directory(), context.progress(), context.cancellation());
             }
         };

@@ -10,12 +10,12 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
+import org.resilient.testkit.KitFiles;
 import org.resilient.api.BackupId;
 import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
-import org.resilient.support.fs.AtomicFiles;
 import org.resilient.api.NodeLayout;
 
 /**
@@ -32,6 +32,7 @@ public final class MemoryNode {
     private final ConcurrentSkipListMap<BackupId, ByteTree> backups = new ConcurrentSkipListMap<>();
     private final ConcurrentLinkedQueue<byte[]> inbox = new ConcurrentLinkedQueue<>();
     private volatile NodeLayout layout;
+    private volatile Runnable pushHook;
 
     MemoryNode(String name) {
         this.name = name;
@@ -44,6 +45,23 @@ public final class MemoryNode {
      */
     void attach(NodeLayout nodeLayout) {
         this.layout = nodeLayout;
+    }
+
+    /**
+     * Runs a hook at the start of every push to this node (a fault a test injects): it may block, count, or
+     * throw to make the push fail, as an unreachable host would.
+     *
+     * @param hook the hook, or null for none
+     */
+    public void onPush(Runnable hook) {
+        pushHook = hook;
+    }
+
+    void beforePush() {
+        Runnable hook = pushHook;
+        if (hook != null) {
+            hook.run();
+        }
     }
 
     /**
@@ -161,7 +179,7 @@ public final class MemoryNode {
         } catch (java.nio.file.NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {
-            throw AtomicFiles.ioError("list", l.backups(), e);
+            throw KitFiles.ioError("list", l.backups(), e);
         }
         ids.sort(null);
         return ids;

@@ -7,10 +7,10 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.resilient.testkit.KitFiles;
 import org.resilient.api.Epoch;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
-import org.resilient.support.hash.Sha256;
 
 /**
  * A key-value store held in this process, the "database" of the {@code memory} component. Stores are named
@@ -28,6 +28,9 @@ public final class MemoryStore {
     private volatile boolean writable = true;
     private volatile boolean holdsData;
     private volatile Epoch promotedIn;
+    // Faults a test injects into the exports of this store (see failNextExports and onExport).
+    private final java.util.concurrent.atomic.AtomicInteger failExports = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile Runnable exportHook;
 
     private MemoryStore(String name) {
         this.name = name;
@@ -153,7 +156,39 @@ public final class MemoryStore {
         }
         StringBuilder s = new StringBuilder();
         data.forEach((k, v) -> s.append(k.length()).append(':').append(k).append(v.length()).append(':').append(v));
-        return Sha256.of(s.toString().getBytes(StandardCharsets.UTF_8));
+        return KitFiles.sha256(s.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Makes the next {@code n} exports of this store fail with {@code TOOL_FAILED}, as a dump tool that crashes
+     * would (a fault injected by a test).
+     *
+     * @param n how many exports fail, 0 to stop failing
+     */
+    public void failNextExports(int n) {
+        failExports.set(n);
+    }
+
+    /**
+     * Runs a hook at the start of every export of this store, before anything is written: a test may block in
+     * it (to hold an export open), count it, or throw to make the export fail.
+     *
+     * @param hook the hook, or null for none
+     */
+    public void onExport(Runnable hook) {
+        exportHook = hook;
+    }
+
+    /** Runs the injected faults of an export starting now. */
+    void beforeExport() {
+        Runnable hook = exportHook;
+        if (hook != null) {
+            hook.run();
+        }
+        if (failExports.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new ResilienceException(ErrorCode.TOOL_FAILED, "export of memory store '" + name
+                    + "' failed (a failure injected by the test)");
+        }
     }
 
     /** Replaces the content as a whole and makes the store a read-only standby (what an import does). */

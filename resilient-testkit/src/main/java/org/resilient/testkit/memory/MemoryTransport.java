@@ -14,8 +14,6 @@ import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Transport;
 import org.resilient.api.MessageCodec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Transport} between nodes of the {@link MemoryNetwork} in one process. Backups travel as
@@ -23,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * partial is ever visible. Messages are encoded with {@link MessageCodec} and decoded on receipt.
  */
 final class MemoryTransport implements Transport {
-    private static final Logger LOG = LoggerFactory.getLogger(MemoryTransport.class);
+    // The JDK's logger: the kit depends on the API and JUnit only (it reaches SLF4J where a bridge is installed).
+    private static final System.Logger LOG = System.getLogger(MemoryTransport.class.getName());
 
     private final MemoryNode self;
     private volatile boolean closed;
@@ -51,15 +50,16 @@ final class MemoryTransport implements Transport {
         checkOpen();
         context.cancellation().throwIfCancelled("push of " + id + " to " + to);
         MemoryNode node = reach(to);
+        node.beforePush();
         if (node.backupIds().contains(id)) {
-            LOG.debug("{} already has backup {}; push is a no-op", to, id);
+            LOG.log(System.Logger.Level.DEBUG, "{0} already has backup {1}; push is a no-op", to, id);
             return;
         }
         // Read whole first: the node sees the backup only once it is complete.
         ByteTree tree = ByteTree.read(source, context.progress(), context.cancellation());
         context.cancellation().throwIfCancelled("push of " + id + " to " + to);
         if (!node.publish(id, tree, ProgressListener.NONE, context.cancellation())) {
-            LOG.debug("{} already has backup {}; push is a no-op", to, id);
+            LOG.log(System.Logger.Level.DEBUG, "{0} already has backup {1}; push is a no-op", to, id);
         }
     }
 
@@ -77,8 +77,8 @@ final class MemoryTransport implements Transport {
             try {
                 out.add(MessageCodec.read(raw));
             } catch (ResilienceException e) {
-                LOG.warn("node {} dropped a message it cannot read ({} bytes): {}", self.name(), raw.length,
-                        e.getMessage());
+                LOG.log(System.Logger.Level.WARNING, "node {0} dropped a message it cannot read ({1} bytes): {2}",
+                        self.name(), raw.length, e.getMessage());
             }
         }
         return out;

@@ -10,6 +10,7 @@ import org.resilient.api.Generation;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.Archive;
 import org.resilient.testkit.ArchiveContract;
+import org.resilient.testkit.ArchiveFeature;
 
 class MemoryArchiveContractTest extends ArchiveContract {
     private final List<String> names = new ArrayList<>();
@@ -25,9 +26,10 @@ class MemoryArchiveContractTest extends ArchiveContract {
         }
     }
 
+    /** An in-memory archive only uses its directory as a name; it can be damaged. */
     @Override
-    protected boolean onDisk() {
-        return false;
+    protected java.util.Set<ArchiveFeature> features() {
+        return java.util.EnumSet.of(ArchiveFeature.DAMAGE);
     }
 
     /** Flips a byte of the stored content of the generation's largest file (shared with other generations). */

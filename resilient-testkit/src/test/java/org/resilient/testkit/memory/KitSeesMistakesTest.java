@@ -1,0 +1,123 @@
+package org.resilient.testkit.memory;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+import org.junit.platform.launcher.listeners.TestExecutionSummary;
+import org.resilient.api.Capability;
+import org.resilient.api.ImportContext;
+import org.resilient.api.PromoteContext;
+import org.resilient.api.Settings;
+import org.resilient.api.SettingSpec;
+import org.resilient.api.spi.ComponentProvider;
+import org.resilient.api.spi.Exporter;
+import org.resilient.api.spi.Importer;
+import org.resilient.testkit.ComponentFixture;
+import org.resilient.testkit.ImporterContract;
+
+/** The kit fails a component that declares more than it does: each contract test here must be able to fail. */
+@DisplayName("The importer contract")
+class KitSeesMistakesTest {
+
+    /** The memory component, but its import writes the standby in place, entry by entry, reporting progress. */
+    static final class InPlaceProvider implements ComponentProvider {
+        private final ComponentProvider memory = new MemoryComponentProvider();
+
+        @Override
+        public String name() {
+            return "inplace";
+        }
+
+        @Override
+        public String description() {
+            return "imports in place while declaring ATOMIC_IMPORT (a mistake)";
+        }
+
+        @Override
+        public Set<Capability> capabilities() {
+            return EnumSet.of(Capability.ATOMIC_IMPORT);
+        }
+
+        @Override
+        public List<SettingSpec> settings() {
+            return memory.settings();
+        }
+
+        @Override
+        public Exporter exporter(Settings settings) {
+            return memory.exporter(settings);
+        }
+
+        @Override
+        public Importer importer(Settings settings) {
+            MemoryStore store = MemoryStore.named(settings.get(MemoryComponentProvider.STORE).orElseThrow());
+            return new Importer() {
+                @Override
+                public void importBackup(ImportContext context) {
+                    SortedMap<String, String> content = MemoryDump.read(context.directory(), context.progress(),
+                            context.cancellation());
+                    TreeMap<String, String> current = new TreeMap<>(store.snapshot());
+                    current.keySet().retainAll(content.keySet());
+                    int n = 0;
+                    for (var e : content.entrySet()) {
+                        current.put(e.getKey(), e.getValue());
+                        store.importContent(current);
+                        context.progress().progress("apply", ++n, content.size(), "entries");
+                    }
+                }
+
+                @Override
+                public void promote(PromoteContext context) {
+                    store.promote(context.epoch());
+                }
+            };
+        }
+    }
+
+    /** The importer contract run against {@link InPlaceProvider}; run by the test below, not by the build. */
+    static final class InPlaceImporterKit extends ImporterContract {
+        @Override
+        protected ComponentFixture createFixture(Path tempDir) {
+            MemoryComponentFixture memory = new MemoryComponentFixture();
+            InPlaceProvider provider = new InPlaceProvider();
+            return (ComponentFixture) Proxy.newProxyInstance(ComponentFixture.class.getClassLoader(),
+                    new Class<?>[] {ComponentFixture.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("provider")) {
+                            return provider;
+                        }
+                        try {
+                            return method.invoke(memory, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+    }
+
+    @Test
+    @DisplayName("fails a component that declares ATOMIC_IMPORT but writes the standby in place")
+    void seesInPlaceImport() {
+        SummaryGeneratingListener listener = new SummaryGeneratingListener();
+        LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectClass(InPlaceImporterKit.class)).build(), listener);
+        TestExecutionSummary summary = listener.getSummary();
+        List<String> failed = summary.getFailures().stream()
+                .map(f -> f.getTestIdentifier().getDisplayName() + ": " + f.getException().getMessage()).toList();
+        assertTrue(failed.stream().anyMatch(f -> f.startsWith("is never seen half done")
+                        && f.contains("declares Capability.ATOMIC_IMPORT")),
+                () -> "the kit did not catch the in-place import; failures: " + failed);
+    }
+}
