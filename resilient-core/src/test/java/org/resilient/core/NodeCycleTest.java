@@ -56,6 +56,7 @@ class NodeCycleTest {
         FakeComponent.EXPORT_STARTED = null;
         FakeTransport.INBOXES.clear();
         FakeTransport.ON_PUSH = null;
+        FakeTransport.ON_SEND = null;
         FakeArchive.ON_STORE = null;
         db0 = uri("db0");
         pbs = uri("pbs1");
@@ -243,12 +244,21 @@ class NodeCycleTest {
     }
 
     @Test
-    @DisplayName("a failed export is retried at once, and reported as a failure when retries run out")
+    @DisplayName("a failed export is retried after a growing wait, and reported as a failure when retries run out")
     void exportRetries() {
+        List<Duration> pauses = new java.util.ArrayList<>();
+        leader.close();
+        leader = node("db0", Role.EXPORT).set("fake.live", "live0").set("export.notify", pbs.toString())
+                .set("export.retries", "2").set("export.retry-delay", "10s").random(() -> 0.5)
+                .pause((d, c) -> {
+                    pauses.add(d);
+                    clock.advance(d);
+                }).build();
         FakeComponent.STORES.put("live0", "v1");
         FakeComponent.FAIL_EXPORTS.set(2);
         BackupId id = leader.exportNow();
         assertTrue(leader.status().lastRun("export").orElseThrow().ok());
+        assertEquals(List.of(Duration.ofSeconds(10), Duration.ofSeconds(20)), pauses, "tries are not back to back");
         FakeComponent.FAIL_EXPORTS.set(3);
         clock.advance(Duration.ofMinutes(60));
         ResilienceException e = assertThrows(ResilienceException.class, () -> leader.exportNow());

@@ -30,6 +30,8 @@ public class FakeTransport implements TransportProvider {
     public static final Map<URI, Queue<Message>> INBOXES = new ConcurrentHashMap<>();
     /** Run at the start of every push (may throw to make it fail); null for none. */
     public static volatile Runnable ON_PUSH;
+    /** Run at the start of every send (may throw to make it fail); null for none. */
+    public static volatile Runnable ON_SEND;
 
     @Override
     public String scheme() {
@@ -79,6 +81,10 @@ public class FakeTransport implements TransportProvider {
 
             @Override
             public void send(URI to, Message message) {
+                Runnable hook = ON_SEND;
+                if (hook != null) {
+                    hook.run();
+                }
                 INBOXES.computeIfAbsent(to, k -> new ConcurrentLinkedQueue<>()).add(message);
             }
 
