@@ -3,6 +3,12 @@ package org.resilient.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.resilient.api.NodeLayout;
+import org.resilient.cli.daemon.ControlClient;
+import org.resilient.cli.daemon.ControlProtocol;
+import picocli.CommandLine.Model.CommandSpec;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.SettingSpec;
 import org.resilient.api.Settings;
@@ -21,6 +27,8 @@ final class NodeOptions {
                     + "Default: $RESILIENT_CONFIG or ./resilient.properties")
     Path config;
 
+    private Settings settings;
+
     /**
      * Reads the config file and environment and opens the node.
      *
@@ -32,11 +40,35 @@ final class NodeOptions {
     }
 
     /**
-     * The merged settings of the config file and the environment.
+     * Asks the node's daemon ({@code resilient node}) to run a command, if one runs: it does the work between its
+     * own steps instead of this process fighting it for the node lock.
+     *
+     * @param spec the command, for its output streams
+     * @param request the command and its arguments, as the daemon takes them
+     * @return the daemon's exit status, or empty if no daemon runs (then the command does the work itself)
+     */
+    OptionalInt viaDaemon(CommandSpec spec, String... request) {
+        Optional<Path> dir = settings().get("node.dir").filter(v -> !v.isBlank()).map(Path::of);
+        if (dir.isEmpty()) {
+            return OptionalInt.empty(); // opening the node reports the missing key with every other problem
+        }
+        Path socket = new NodeLayout(dir.get()).state().resolve(ControlProtocol.SOCKET);
+        return ControlClient.forward(socket, List.of(request), spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /**
+     * The merged settings of the config file and the environment (read once).
      *
      * @return the settings
      */
     Settings settings() {
+        if (settings == null) {
+            settings = load();
+        }
+        return settings;
+    }
+
+    private Settings load() {
         List<SettingSpec> declared = new ArrayList<>(NodeSettings.SPECS);
         Registry registry = Registry.load();
         for (ProviderInfo p : registry.all()) {
