@@ -1,6 +1,15 @@
 package org.resilient.cli;
 
 import java.nio.file.Path;
+import org.resilient.api.Settings;
+import org.resilient.core.config.ConfigLoader;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.resilient.api.NodeLayout;
+import org.resilient.cli.daemon.ControlClient;
+import org.resilient.cli.daemon.ControlProtocol;
+import picocli.CommandLine.Model.CommandSpec;
 import org.resilient.api.ResilienceException;
 import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
@@ -16,6 +25,8 @@ final class NodeOptions {
                     + "Default: $RESILIENT_CONFIG or ./resilient.properties")
     Path config;
 
+    private Settings settings;
+
     /**
      * Reads the config file and environment and opens the node.
      *
@@ -23,6 +34,39 @@ final class NodeOptions {
      * @throws ResilienceException {@code CONFIG_INVALID} listing every problem
      */
     ResilientNode open() {
-        return Resilient.open(config);
+        return Resilient.open(settings(), "config file " + config);
+    }
+
+    /**
+     * Asks the node's daemon ({@code resilient node}) to run a command, if one runs: it does the work between its
+     * own steps instead of this process fighting it for the node lock.
+     *
+     * @param spec the command, for its output streams
+     * @param request the command and its arguments, as the daemon takes them
+     * @return the daemon's exit status, or empty if no daemon runs (then the command does the work itself)
+     */
+    OptionalInt viaDaemon(CommandSpec spec, String... request) {
+        Optional<Path> dir = settings().get("node.dir").filter(v -> !v.isBlank()).map(Path::of);
+        if (dir.isEmpty()) {
+            return OptionalInt.empty(); // opening the node reports the missing key with every other problem
+        }
+        Path socket = new NodeLayout(dir.get()).state().resolve(ControlProtocol.SOCKET);
+        return ControlClient.forward(socket, List.of(request), spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /**
+     * The merged settings of the config file and the environment (read once).
+     *
+     * @return the settings
+     */
+    Settings settings() {
+        if (settings == null) {
+            settings = load();
+        }
+        return settings;
+    }
+
+    private Settings load() {
+        return ConfigLoader.read(config);
     }
 }

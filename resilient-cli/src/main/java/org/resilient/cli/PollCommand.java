@@ -10,7 +10,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** Shared body of {@code pull} and {@code import}: read the inbox and run the pending job once. */
+/**
+ * Shared body of {@code pull} and {@code import}: read the inbox and run the pending job once (whatever its
+ * backoff: it was asked for). On a node running as {@code resilient node}, the daemon does it and answers.
+ */
 abstract class PollCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     NodeOptions node;
@@ -21,6 +24,10 @@ abstract class PollCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
+        java.util.OptionalInt viaDaemon = node.viaDaemon(spec, spec.name());
+        if (viaDaemon.isPresent()) {
+            return viaDaemon.getAsInt();
+        }
         try (ResilientNode n = node.open()) {
             if (n.status().role() != role()) {
                 throw new ResilienceException(ErrorCode.WRONG_STATE, "node " + n.status().name() + " has role "

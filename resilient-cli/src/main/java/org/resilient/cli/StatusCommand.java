@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.resilient.api.BackupId;
+import org.resilient.api.ResilienceException;
 import org.resilient.core.NodeStatus;
 import org.resilient.core.ResilientNode;
 import org.resilient.core.StepOutcome;
@@ -18,7 +19,9 @@ import picocli.CommandLine.Spec;
 /** {@code resilient status}: what the node is and how its last runs went. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show this node's role, epoch, leader, last good import, pending job and the last run of every step.",
-                "Exit status 0 when the last run of every step succeeded, 1 when one failed (for monitoring)."})
+                "Exit status 0 when the last run of every step succeeded, 1 when one failed (for monitoring).",
+                "Reads the node's inbox first, so that it shows what the node was told (e.g. that it was deposed); on a "
+                        + "node running as 'resilient node' it asks the running node."})
 final class StatusCommand implements Callable<Integer> {
     @Mixin
     NodeOptions node;
@@ -29,11 +32,33 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        java.util.OptionalInt viaDaemon = json ? node.viaDaemon(spec, "status", "--json") : node.viaDaemon(spec, "status");
+        if (viaDaemon.isPresent()) {
+            return viaDaemon.getAsInt();
+        }
         NodeStatus s;
         try (ResilientNode n = node.open()) {
+            try {
+                // What arrived in the inbox is what the node knows (e.g. that it was deposed): act on it first.
+                n.receive();
+            } catch (ResilienceException e) {
+                spec.commandLine().getErr().println("warning: could not read the inbox, the status may be behind: "
+                        + e.getMessage());
+            }
             s = n.status();
         }
-        PrintWriter out = spec.commandLine().getOut();
+        print(s, json, spec.commandLine().getOut());
+        return s.healthy() ? 0 : 1;
+    }
+
+    /**
+     * Prints a status as text or JSON.
+     *
+     * @param s the status
+     * @param json true for one JSON object
+     * @param out where
+     */
+    static void print(NodeStatus s, boolean json, PrintWriter out) {
         if (json) {
             JsonOutput.print(out, StatusJson.of(s));
         } else {
@@ -48,7 +73,16 @@ final class StatusCommand implements Callable<Integer> {
             }
             out.println("health    " + (s.healthy() ? "OK" : "ERROR"));
         }
-        return s.healthy() ? 0 : 1;
+        out.printf("node      %s (%s)%nrole      %s%nepoch     %s%nleader    %s%n", s.name(), s.uri(), s.role(), s.epoch(),
+                s.leader() == null ? "-" : s.leader());
+        out.printf("imported  %s%n", s.lastImport() == null ? "-" : s.lastImport().backupId() + " (made "
+                + s.lastImport().backupTime() + ", imported " + s.lastImport().importedAt() + ")");
+        out.printf("pending   %s%npublished %s%n", s.pending() == null ? "-" : s.pending(), s.published());
+        for (StepOutcome o : s.lastRuns().values()) {
+            out.printf("%-9s %-5s %s %s %s%n", o.step(), o.ok() ? "OK" : "ERROR", o.time(),
+                    o.backupId() == null ? "" : o.backupId(), o.ok() ? "" : o.message());
+        }
+        out.println("health    " + (s.healthy() ? "OK" : "ERROR"));
     }
 
     /** The {@code --json} document: times and ids as strings, durations in milliseconds. */

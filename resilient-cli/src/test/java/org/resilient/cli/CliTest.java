@@ -109,7 +109,8 @@ class CliTest {
     @Test
     @DisplayName("every command has --help")
     void help() {
-        for (String cmd : List.of("demo", "components", "export", "pull", "import", "status", "promote", "run", "archive")) {
+        for (String cmd : List.of("demo", "components", "export", "pull", "import", "status", "promote", "node", "run",
+                "archive")) {
             CliRun r = CliRun.of(cmd, "--help");
             assertEquals(0, r.status(), cmd + ": " + r);
             assertTrue(r.out().contains("Usage: resilient " + cmd), r.out());
@@ -272,6 +273,17 @@ class CliTest {
         CliRun pull = CliRun.of("pull", "-c", pbsConf.toString());
         assertEquals(0, pull.status(), pull.toString());
         assertTrue(pull.out().contains(fresh.out().trim()), pull.toString());
+    }
+
+    @Test
+    @DisplayName("a deposed leader's status says so as soon as the news is in its inbox, before it runs anything")
+    void deposedLeaderStatus() {
+        cycle();
+        CliRun p = CliRun.of("promote", "-c", importConf.toString(), "--tell", "file:" + dir.resolve("db0"));
+        assertEquals(0, p.status(), p.toString());
+        CliRun status = CliRun.of("status", "-c", leaderConf.toString());
+        assertTrue(status.out().contains("role      import") && status.out().contains("epoch     1"), status.toString());
+        assertTrue(status.out().contains("leader    file:" + dir.resolve("db1")), status.toString());
     }
 
     private static int waitFor(Process p) {

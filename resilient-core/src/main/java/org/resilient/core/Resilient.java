@@ -6,12 +6,15 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 import java.util.stream.Collectors;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.Settings;
 import org.resilient.core.config.ConfigLoader;
 import org.resilient.core.node.Node;
 import org.resilient.core.registry.Registry;
+import org.resilient.core.schedule.Pause;
 
 /**
  * The entry point for applications embedding resilient.
@@ -95,6 +98,8 @@ public final class Resilient {
         private Clock clock = Clock.systemUTC();
         private ProgressListener progress = ProgressListener.NONE;
         private Map<String, String> environment = System.getenv();
+        private Pause pause = Pause.SLEEP;
+        private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
 
         /**
          * Sets any setting ({@code files.source}, {@code pbs.keep-last}, ...).
@@ -183,6 +188,18 @@ public final class Resilient {
             return this;
         }
 
+        /** Waits between tries on something else than the wall clock (tests wait on their fake clock). */
+        Builder pause(Pause how) {
+            this.pause = how;
+            return this;
+        }
+
+        /** Takes the jitter from another source of numbers in [0, 1) (tests). */
+        Builder random(DoubleSupplier numbers) {
+            this.random = numbers;
+            return this;
+        }
+
         /**
          * Uses another environment for the {@code RESILIENT_*} overrides than the process's (tests, or
          * {@code Map.of()} to ignore the environment). By default an embedded node applies the same overrides as
@@ -218,11 +235,11 @@ public final class Resilient {
         public ResilientNode build() {
             Registry r = registry != null ? registry : Registry.load();
             return new ResilientNode(Node.open(Settings.of(values), environment, r, clock, progress,
-                    "the settings of node " + values.get("node.name")));
+                    "the settings of node " + values.get("node.name"), pause, random));
         }
 
         /**
-         * Opens the node and starts its schedule with its configured intervals.
+         * Opens the node and starts its background work (see {@link ResilientNode#start()}).
          *
          * @return the running node
          */

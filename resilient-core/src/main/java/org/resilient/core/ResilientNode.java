@@ -1,58 +1,61 @@
 package org.resilient.core;
 
-import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.resilient.api.BackupId;
 import org.resilient.api.Cancellation;
 import org.resilient.api.ResilienceException;
 import org.resilient.core.manifest.SealedBackup;
 import org.resilient.core.node.Node;
+import org.resilient.core.node.NodeSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A node of a resilient cluster, made by {@link Resilient#node(String, Role)} ... {@link Resilient.Builder#build()}
- * (or {@link Resilient.Builder#start()}) or by {@link Resilient#open(org.resilient.api.Settings, String)}. When started, it reads its inbox every poll interval
- * (pulling, archiving, pushing or importing what arrives) and, while it is the leader, exports every
- * export interval. Errors of background runs are logged and recorded in {@link #status()}, never lost.
+ * (or {@link Resilient.Builder#start()}) or by {@link Resilient#open(org.resilient.api.Settings, String)}. When
+ * started, it reads its inbox every poll interval (pulling, archiving, pushing or importing what arrives) and,
+ * while it is the leader, exports on its schedule ({@code export.interval} or {@code export.cron}, with jitter).
+ * The schedule is recorded in the node's {@code state/}: after a restart an overdue export runs at once. Failed
+ * exports and jobs are tried again after an exponential backoff. Errors of background runs are logged and
+ * recorded in {@link #status()}, never lost.
  */
 public final class ResilientNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ResilientNode.class);
+    /** How long {@link #close()} lets the running step notice the cancellation and end cleanly. */
+    private static final long STOP_WAIT_SECONDS = 120;
 
     private final Node node;
     private final Cancellation cancellation = Cancellation.create();
-    private ScheduledExecutorService scheduler;
+    private NodeRunner runner;
+    private Thread thread;
+    private boolean closed;
 
     ResilientNode(Node node) {
         this.node = node;
     }
 
     /**
-     * Starts the background schedule: inbox polling, and exports while leader.
+     * Starts the background work: inbox polling every {@code node.poll-interval}, the pending job (with
+     * backoff after a failure), and exports on the schedule while leader. A leader first announces a backup it
+     * published but could not announce (e.g. it was killed in between).
      *
-     * @param pollInterval how often to read the inbox
-     * @param exportInterval time between exports (ignored unless leader)
      * @return this
      */
-    public synchronized ResilientNode start(Duration pollInterval, Duration exportInterval) {
-        if (scheduler == null) {
-            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "resilient-" + node.name());
-                t.setDaemon(true);
-                return t;
-            });
-            scheduler.scheduleWithFixedDelay(this::pollSafely, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
-            scheduler.scheduleWithFixedDelay(this::exportSafely, exportInterval.toMillis(), exportInterval.toMillis(),
-                    TimeUnit.MILLISECONDS);
+    public synchronized ResilientNode start() {
+        if (thread == null) {
+            runner = new NodeRunner(node, cancellation, new NodeSettings(node.settings()).pollInterval());
+            thread = new Thread(runner, "resilient-" + node.name());
+            thread.setDaemon(true);
+            thread.start();
         }
         return this;
     }
 
     /**
-     * Exports, publishes and announces a backup now (leader only).
+     * Exports, publishes and announces a backup now (leader only), in the caller's thread.
      *
      * @return the id of the published backup
      * @throws ResilienceException if the export fails, or another export is running
@@ -63,7 +66,8 @@ public final class ResilientNode implements AutoCloseable {
     }
 
     /**
-     * Reads the inbox and runs the pending job once (what the background schedule does each poll).
+     * Reads the inbox and runs the pending job once (what the background work does each poll), in the caller's
+     * thread and whatever the job's backoff.
      *
      * @return the backup handled, if any
      * @throws ResilienceException if the job fails (it stays pending and is retried)
@@ -73,9 +77,63 @@ public final class ResilientNode implements AutoCloseable {
         return node.runPending(cancellation);
     }
 
+    /**
+     * Asks for an export now: on a started node it runs on the node's own thread as soon as the step running
+     * there ends (so it never fights the schedule for the node lock); otherwise at once in the caller's thread.
+     *
+     * @return the id of the published backup, or the export's failure ({@code CANCELLED} if the node stops first)
+     */
+    public CompletableFuture<BackupId> requestExport() {
+        return request("export", this::exportNow);
+    }
+
+    /**
+     * Asks for {@link #poll()}, the way {@link #requestExport()} asks for an export.
+     *
+     * @return the backup handled, if any, or the job's failure
+     */
+    public CompletableFuture<Optional<BackupId>> requestPoll() {
+        return request("poll", this::poll);
+    }
+
+    /**
+     * Asks for {@link #announceLatest()}, the way {@link #requestExport()} asks for an export.
+     *
+     * @return the backup announced, or the failure
+     */
+    public CompletableFuture<BackupId> requestAnnounce() {
+        return request("announce", this::announceLatest);
+    }
+
+    private synchronized <T> CompletableFuture<T> request(String what, java.util.function.Supplier<T> work) {
+        if (runner != null) {
+            return runner.submit(what + " on node " + node.name(), work);
+        }
+        try {
+            return CompletableFuture.completedFuture(work.get());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Reads the inbox now: adopts a newer epoch (a deposed leader demotes itself), refuses stale messages and
+     * queues announced backups, so that {@link #status()} shows what the node knows.
+     *
+     * @return the number of messages accepted
+     */
+    public int receive() {
+        return node.receive();
+    }
+
     /** @return the node's status */
     public NodeStatus status() {
         return node.status();
+    }
+
+    /** @return when the next scheduled export is due, if this node is the leader ({@link Instant#EPOCH}: at once) */
+    public Optional<Instant> nextExportDue() {
+        return node.nextExportDue();
     }
 
     /** @return the node's name */
@@ -113,53 +171,46 @@ public final class ResilientNode implements AutoCloseable {
         return node.announceLatest();
     }
 
-    /**
-     * Starts the background schedule with the intervals of the node's settings ({@code node.poll-interval},
-     * {@code export.interval}).
-     *
-     * @return this
-     */
-    public ResilientNode start() {
-        org.resilient.core.node.NodeSettings s = new org.resilient.core.node.NodeSettings(node.settings());
-        return start(s.pollInterval(), s.exportInterval());
-    }
-
     /** @return the node underneath (core's own use: takeovers) */
     Node node() {
         return node;
     }
 
-    /** Stops the schedule, cancels running work and closes the node. */
+    /** @return the work loop of a started node, or null (tests drive its rounds with a fake clock) */
+    synchronized NodeRunner runner() {
+        return runner;
+    }
+
+    /**
+     * Stops the background work and closes the node. The step running is cancelled: it ends cleanly (what it
+     * wrote is removed or left resumable, nothing partial is published) and its failure is not counted against
+     * the schedule; requests not run yet fail with {@code CANCELLED}.
+     */
     @Override
-    public synchronized void close() {
+    public void close() {
         cancellation.cancel();
-        if (scheduler != null) {
-            scheduler.shutdownNow();
+        Thread t;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            t = thread;
+        }
+        if (t != null) {
+            runner.wake();
             try {
-                scheduler.awaitTermination(30, TimeUnit.SECONDS);
+                t.join(TimeUnit.SECONDS.toMillis(STOP_WAIT_SECONDS));
+                if (t.isAlive()) {
+                    LOG.warn("node {}: the running step did not end within {} s of its cancellation; interrupting it",
+                            node.name(), STOP_WAIT_SECONDS);
+                    t.interrupt();
+                    t.join(TimeUnit.SECONDS.toMillis(30));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
         node.close();
-    }
-
-    private void pollSafely() {
-        try {
-            poll();
-        } catch (RuntimeException e) {
-            LOG.error("node {}: {}", node.name(), e.getMessage());
-        }
-    }
-
-    private void exportSafely() {
-        if (node.role() != Role.EXPORT) {
-            return;
-        }
-        try {
-            exportNow();
-        } catch (RuntimeException e) {
-            LOG.error("node {}: scheduled export failed: {}", node.name(), e.getMessage());
-        }
     }
 }

@@ -279,12 +279,21 @@ class NodeCycleTest {
     }
 
     @Test
-    @DisplayName("a failed export is retried at once, and reported as a failure when retries run out")
+    @DisplayName("a failed export is retried after a growing wait, and reported as a failure when retries run out")
     void exportRetries() {
+        List<Duration> pauses = new java.util.ArrayList<>();
+        leader.close();
+        leader = node("db0", Role.EXPORT).set("memory.store", "live0" + suffix).set("export.notify", pbs.toString())
+                .set("export.retries", "2").set("export.retry-delay", "10s").random(() -> 0.5)
+                .pause((d, c) -> {
+                    pauses.add(d);
+                    clock.advance(d);
+                }).build();
         write("live0", "v1");
         store("live0").failNextExports(2);
         BackupId id = leader.exportNow();
         assertTrue(leader.status().lastRun("export").orElseThrow().ok());
+        assertEquals(List.of(Duration.ofSeconds(10), Duration.ofSeconds(20)), pauses, "tries are not back to back");
         store("live0").failNextExports(3);
         clock.advance(Duration.ofMinutes(60));
         ResilienceException e = assertThrows(ResilienceException.class, () -> leader.exportNow());

@@ -348,7 +348,14 @@ public final class ProcessRunner {
     }
 
     private static Thread daemon(String name, Runnable r) {
-        Thread t = new Thread(r, name);
+        // The tool's output is logged with the caller's MDC (the backup id of the step), so it greps with the step.
+        java.util.Map<String, String> mdc = org.slf4j.MDC.getCopyOfContextMap();
+        Thread t = new Thread(() -> {
+            if (mdc != null) {
+                org.slf4j.MDC.setContextMap(mdc);
+            }
+            r.run();
+        }, name);
         t.setDaemon(true);
         t.start();
         return t;

@@ -17,14 +17,18 @@ import org.resilient.api.Message;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Exporter;
 import org.resilient.support.fs.AtomicFiles;
+import java.util.Optional;
 import org.resilient.core.manifest.BackupSealer;
+import org.resilient.core.manifest.BackupVerifier;
+import org.resilient.core.schedule.ExportPlanner;
+import org.resilient.core.schedule.ExportTimes;
 import org.resilient.core.manifest.SealedBackup;
 import org.slf4j.Logger;
 
 /**
  * The export role: dump the component into {@code incoming/<id>.export/data}, seal it (MANIFEST + SIGNATURE),
  * publish it by an atomic rename into {@code backup/<id>}, then announce it to the pull-backup nodes.
- * A failed export publishes nothing and is retried a few times at once.
+ * A failed export publishes nothing and is retried a few times, with a growing wait between the tries.
  */
 final class Exporting {
     private static final java.util.Set<ErrorCode> NOT_RETRIED = java.util.EnumSet.of(ErrorCode.CONFIG_INVALID,
@@ -40,27 +44,105 @@ final class Exporting {
     }
 
     /**
-     * Exports, publishes and announces one backup. The caller holds the node lock and checked the role.
+     * Exports, publishes and announces one backup, applies retention, and records when the next export is due.
+     * The caller holds the node lock and checked the role.
      */
     SealedBackup export(Epoch epoch, Cancellation cancellation) {
-        BackupId id = nextId();
-        long sequence = ctx.state().nextSequence();
-        SealedBackup sealed = Steps.run(ctx, "export", id, () -> exportWithRetries(id, epoch, sequence, cancellation));
-        announce(sealed, epoch);
-        Retention.keepNewest(ctx.layout(), ctx.config().keepPublished(), null, log);
+        SealedBackup sealed = publishAndPlan(epoch, cancellation);
+        try (BackupMdc.Scope mdc = BackupMdc.of(sealed.manifest().backupId())) {
+            announce(sealed, epoch);
+            Retention.keepNewest(ctx.layout(), ctx.config().keepPublished(), null, log);
+        }
         return sealed;
     }
 
+    /** @return when the next export is due ({@link Instant#EPOCH} when at once) */
+    Instant nextDue() {
+        return ctx.config().exportPlanner(ctx.random()).due(ctx.state().exportTimes());
+    }
+
+    /** Exports and publishes, and records when the next export is due (after a success or a failure). */
+    private SealedBackup publishAndPlan(Epoch epoch, Cancellation cancellation) {
+        ExportPlanner planner = ctx.config().exportPlanner(ctx.random());
+        try {
+            SealedBackup sealed = publish(epoch, cancellation);
+            ExportTimes next = planner.succeeded(ctx.clock().instant());
+            ctx.state().setExportTimes(next);
+            try (BackupMdc.Scope mdc = BackupMdc.of(sealed.manifest().backupId())) {
+                log.info("next export due at {} ({})", next.nextDue(), planner.schedule().describe());
+            }
+            return sealed;
+        } catch (ResilienceException e) {
+            if (e.code() != ErrorCode.CANCELLED) {
+                ExportTimes next = planner.failed(ctx.state().exportTimes(), ctx.clock().instant());
+                ctx.state().setExportTimes(next);
+                log.warn("export failed ({} time(s) in a row); a running node tries again at {}", next.failures(),
+                        next.nextDue());
+            }
+            throw e;
+        }
+    }
+
+    /** Announces the last backup published if it was not announced to every pull-backup node (see Node). */
+    Optional<BackupId> announceUnannounced(Epoch current) {
+        Optional<BackupId> id = ctx.state().unannounced().filter(b -> Files.isDirectory(ctx.layout().backup(b)));
+        if (id.isEmpty()) {
+            return Optional.empty();
+        }
+        try (BackupMdc.Scope mdc = BackupMdc.of(id.get())) {
+            SealedBackup sealed = BackupVerifier.verify(ctx.layout().backup(id.get()), ctx.progress(), Cancellation.never());
+            if (sealed.manifest().epoch().isOlderThan(current)) {
+                log.info("not announcing {}: it was made in epoch {}, before this node's {}", id.get(),
+                        sealed.manifest().epoch(), current);
+                return Optional.empty();
+            }
+            log.info("announcing {}: it was published but not announced to every pull-backup node", id.get());
+            announce(sealed, sealed.manifest().epoch());
+            return id;
+        }
+    }
+
+    /** Announces the newest published backup again (see Node). */
+    BackupId announceLatest() {
+        List<BackupId> published = Retention.published(ctx.layout());
+        if (published.isEmpty()) {
+            throw new ResilienceException(ErrorCode.NOT_FOUND, "node " + ctx.name() + " has no published backup to announce");
+        }
+        BackupId id = published.get(published.size() - 1);
+        try (BackupMdc.Scope mdc = BackupMdc.of(id)) {
+            SealedBackup sealed = BackupVerifier.verify(ctx.layout().backup(id), ctx.progress(), Cancellation.never());
+            announce(sealed, sealed.manifest().epoch());
+            return id;
+        }
+    }
+
+    /** Exports and publishes one backup (retried with backoff). */
+    private SealedBackup publish(Epoch epoch, Cancellation cancellation) {
+        BackupId id = nextId();
+        long sequence = ctx.state().nextSequence();
+        try (BackupMdc.Scope mdc = BackupMdc.of(id)) {
+            return Steps.run(ctx, "export", id, () -> exportWithRetries(id, epoch, sequence, cancellation));
+        }
+    }
+
+    /**
+     * Tries the export up to {@code export.retries} more times after a failure, waiting between the tries with
+     * an exponential backoff ({@code export.retry-delay}, doubled each time, ±20%): a failure that is gone in a
+     * moment (a database restarting, a network blip) is not hit again within milliseconds.
+     */
     private SealedBackup exportWithRetries(BackupId id, Epoch epoch, long sequence, Cancellation cancellation) {
-        int attempts = Math.max(1, ctx.config().exportRetries() + 1);
+        int attempts = ctx.config().exportRetries() + 1;
         for (int attempt = 1; ; attempt++) {
             try {
                 return exportOnce(id, epoch, sequence, cancellation);
             } catch (ResilienceException e) {
-                if (attempt >= attempts || NOT_RETRIED.contains(e.code())) {
+                if (attempt >= attempts || NOT_RETRIED.contains(e.code()) || cancellation.isCancelled()) {
                     throw e;
                 }
-                log.warn("export attempt {} of {} failed, retrying: {}", attempt, attempts, e.getMessage());
+                java.time.Duration wait = ctx.config().exportRetryBackoff().delay(attempt, ctx.random());
+                log.warn("export attempt {} of {} failed, retrying in {} s: {}", attempt, attempts,
+                        wait.toMillis() / 1000.0, e.getMessage());
+                ctx.pause().pause(wait, cancellation);
             }
         }
     }
@@ -84,6 +166,8 @@ final class Exporting {
             SealedBackup sealed = BackupSealer.seal(staging, id, ctx.component().name(), ctx.uri().toString(), epoch,
                     sequence, created, ctx.progress(), cancellation);
             Path published = ctx.layout().backup(id);
+            // Recorded before the rename: a node killed between publishing and announcing announces it at its next start.
+            ctx.state().setToAnnounce(id);
             AtomicFiles.move(staging, published);
             log.info("published {}: {} files, {} bytes", id, sealed.manifest().fileCount(), sealed.manifest().totalSize());
             return new SealedBackup(published, sealed.manifest(), sealed.manifestDigest());
@@ -94,25 +178,34 @@ final class Exporting {
         }
     }
 
+    /**
+     * Announces a published backup to every pull-backup node ({@code export.notify}) and records it as announced
+     * when all of them were told.
+     *
+     * @throws ResilienceException {@code UNREACHABLE} naming the nodes that could not be told
+     */
     void announce(SealedBackup sealed, Epoch epoch) {
-        List<URI> targets = ctx.config().pullBackupNodes();
-        List<String> failures = new ArrayList<>();
-        Message m = new Message(Message.Type.BACKUP_PUBLISHED, ctx.uri().toString(), epoch,
-                sealed.manifest().backupId(), ctx.clock().instant(), sealed.manifest().sequence());
-        for (URI t : targets) {
-            try {
-                ctx.transport().send(t, m);
-            } catch (ResilienceException e) {
-                failures.add(t + ": " + e.getMessage());
+        BackupId id = sealed.manifest().backupId();
+        Steps.run(ctx, "announce", id, () -> {
+            List<String> failures = new ArrayList<>();
+            Message m = new Message(Message.Type.BACKUP_PUBLISHED, ctx.uri().toString(), epoch, id, ctx.clock().instant(),
+                    sealed.manifest().sequence());
+            for (URI t : ctx.config().pullBackupNodes()) {
+                try {
+                    ctx.transport().send(t, m);
+                } catch (ResilienceException e) {
+                    failures.add(t + ": " + e.getMessage());
+                }
             }
-        }
-        if (!failures.isEmpty()) {
-            Steps.run(ctx, "announce", sealed.manifest().backupId(), () -> {
-                throw new ResilienceException(ErrorCode.UNREACHABLE, "backup " + sealed.manifest().backupId()
+            if (!failures.isEmpty()) {
+                throw new ResilienceException(ErrorCode.UNREACHABLE, "backup " + id
                         + " was published but could not be announced to: " + String.join("; ", failures)
-                        + ". Fix the pull-backup node, then announce it again with 'resilient export --announce-only' (or export again).");
-            });
-        }
+                        + ". Fix the pull-backup node; a running node announces it again by itself, or announce it"
+                        + " with 'resilient export --announce-only' (or export again).");
+            }
+            ctx.state().setAnnounced(id);
+            log.info("announced {} to {} pull-backup node(s)", id, ctx.config().pullBackupNodes().size());
+        });
     }
 
     private BackupId nextId() {

@@ -4,6 +4,10 @@ import org.resilient.api.NodeLayout;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +25,7 @@ import org.resilient.core.Role;
 import org.resilient.core.config.NodeConfig;
 import org.resilient.core.manifest.SealedBackup;
 import org.resilient.core.registry.Registry;
+import org.resilient.core.schedule.Pause;
 import org.slf4j.Logger;
 
 /**
@@ -36,8 +41,7 @@ public final class Node implements AutoCloseable {
     private final NodeLock lock;
     private final JobQueue queue;
     private final Exporting exporting;
-    private final PullBackup pullBackup;
-    private final Importing importing;
+    private final Jobs jobs;
     private final Logger log;
 
     private Node(NodeContext ctx) {
@@ -45,8 +49,7 @@ public final class Node implements AutoCloseable {
         this.lock = new NodeLock(ctx.layout().state().resolve("node.lock"));
         this.queue = new JobQueue(ctx.layout().state().resolve("queue"));
         this.exporting = new Exporting(ctx);
-        this.pullBackup = new PullBackup(ctx);
-        this.importing = new Importing(ctx);
+        this.jobs = new Jobs(ctx, queue);
         this.log = ctx.log("node");
     }
 
@@ -65,14 +68,39 @@ public final class Node implements AutoCloseable {
      */
     public static Node open(Settings settings, Map<String, String> environment, Registry registry, Clock clock,
                             ProgressListener progress, String where) {
+        return open(settings, environment, registry, clock, progress, where, Pause.SLEEP,
+                () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /**
+     * Opens a node, with the way it waits between tries and its source of jitter given (tests).
+     *
+     * @param settings the node's settings
+     * @param environment the environment whose {@code RESILIENT_*} variables override keys
+     * @param registry where providers are found
+     * @param clock the clock
+     * @param progress where progress goes
+     * @param where where the settings came from, for error messages
+     * @param pause how the node waits between tries
+     * @param random numbers in [0, 1) for jitter
+     * @return the open node
+     * @throws ResilienceException {@code CONFIG_INVALID} or {@code UNKNOWN_PROVIDER}
+     */
+    public static Node open(Settings settings, Map<String, String> environment, Registry registry, Clock clock,
+                            ProgressListener progress, String where, Pause pause, DoubleSupplier random) {
         NodeConfig loaded = NodeConfig.load(settings, environment, registry, where);
         NodeSettings config = loaded.node();
+        try {
+            config.exportSchedule(); // a cron expression or time zone no declaration can check alone
+        } catch (IllegalArgumentException e) {
+            throw new ResilienceException(ErrorCode.CONFIG_INVALID, "1 problem in " + where + ":\n  " + e.getMessage());
+        }
         if (config.role() == Role.PULL_BACKUP && config.source() == null && config.targets().isEmpty()) {
             log(config).warn("pull-backup node {} has no pbs.targets: backups are archived but pushed nowhere", config.name());
         }
         NodeLayout layout = new NodeLayout(config.directory()).create();
         NodeContext ctx = new NodeContext(config, layout, new NodeState(layout),
-                loaded.transport().open(config.uri(), loaded.settings()), loaded.component(), registry, clock, progress);
+                loaded.transport().open(config.uri(), loaded.settings()), loaded.component(), registry, clock, progress, pause, random);
         return new Node(ctx);
     }
 
@@ -110,6 +138,11 @@ public final class Node implements AutoCloseable {
         return ctx.settings();
     }
 
+    /** @return the node's clock */
+    public Clock clock() {
+        return ctx.clock();
+    }
+
     /**
      * Exports, publishes and announces a backup now. Reads the inbox first, so a node deposed by a newer
      * leader learns it before it exports.
@@ -132,6 +165,27 @@ public final class Node implements AutoCloseable {
     }
 
     /**
+     * When this node's next export is due, if it is the leader.
+     *
+     * @return the due time ({@link java.time.Instant#EPOCH} when due at once), or empty if not the leader
+     */
+    public Optional<Instant> nextExportDue() {
+        return role() != Role.EXPORT ? Optional.empty() : Optional.of(exporting.nextDue());
+    }
+
+    /**
+     * Announces the backup this node published last if its announcement did not reach every pull-backup node
+     * (or the node was killed between publishing and announcing). A running node calls it at start and, after
+     * a failure, again with backoff.
+     *
+     * @return the backup announced, or empty if there was nothing to announce
+     * @throws ResilienceException {@code UNREACHABLE} if a pull-backup node cannot be told
+     */
+    public Optional<BackupId> announceUnannounced() {
+        return role() != Role.EXPORT ? Optional.empty() : exporting.announceUnannounced(epoch());
+    }
+
+    /**
      * Announces the newest published backup again to the pull-backup nodes (after an announcement failed).
      *
      * @return the backup announced
@@ -143,15 +197,7 @@ public final class Node implements AutoCloseable {
         if (role() != Role.EXPORT) {
             throw new ResilienceException(ErrorCode.WRONG_STATE, "node " + name() + " is not the leader; only the leader announces");
         }
-        List<BackupId> published = Retention.published(ctx.layout());
-        if (published.isEmpty()) {
-            throw new ResilienceException(ErrorCode.NOT_FOUND, "node " + name() + " has no published backup to announce");
-        }
-        BackupId id = published.get(published.size() - 1);
-        SealedBackup sealed = org.resilient.core.manifest.BackupVerifier.verify(ctx.layout().backup(id), ctx.progress(),
-                Cancellation.never());
-        exporting.announce(sealed, sealed.manifest().epoch());
-        return id;
+        return exporting.announceLatest();
     }
 
     /**
@@ -164,8 +210,10 @@ public final class Node implements AutoCloseable {
         // in between brings it back, and acting on it twice changes nothing.
         int[] accepted = {0};
         ctx.transport().receive(m -> {
-            if (accept(m)) {
-                accepted[0]++;
+            try (BackupMdc.Scope mdc = BackupMdc.of(m.backupId())) {
+                if (accept(m)) {
+                    accepted[0]++;
+                }
             }
         });
         return accepted[0];
@@ -251,8 +299,25 @@ public final class Node implements AutoCloseable {
      * @throws ResilienceException the job's failure (recorded in the node's status)
      */
     public Optional<BackupId> runPending(Cancellation cancellation) {
+        return runPending(cancellation, true);
+    }
+
+    /**
+     * Runs the pending job, if any, unless its last try failed and its backoff ({@code node.retry-delay},
+     * doubled after each failure in a row, at most {@code node.retry-max-delay}) has not passed: a running node
+     * does not run a failing job again on every poll. A newer backup is tried at once.
+     *
+     * @param cancellation the cancellation signal
+     * @param evenIfBackingOff true to run the job now whatever its backoff (a command run by hand)
+     * @return the backup handled, or empty if nothing was pending (or it waits for its backoff)
+     * @throws ResilienceException the job's failure (recorded in the node's status and its backoff)
+     */
+    public Optional<BackupId> runPending(Cancellation cancellation, boolean evenIfBackingOff) {
         Optional<JobQueue.Job> pending = queue.pending();
         if (pending.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!evenIfBackingOff && jobs.backingOff(pending.get().backupId())) {
             return Optional.empty();
         }
         try (NodeLock.Held held = lock.tryAcquire(role() + " of " + pending.get().backupId())) {
@@ -260,22 +325,9 @@ public final class Node implements AutoCloseable {
             if (job == null) {
                 return Optional.empty();
             }
-            if (job.epoch().isOlderThan(epoch())) {
-                log.warn("dropped {}: announced in epoch {}, older than {}", job.backupId(), job.epoch(), epoch());
-                queue.drop(job);
-                return Optional.empty();
+            try (BackupMdc.Scope mdc = BackupMdc.of(job.backupId())) {
+                return jobs.run(job, role(), epoch(), cancellation);
             }
-            switch (role()) {
-                case PULL_BACKUP -> pullBackup.run(job, cancellation);
-                case IMPORT -> importing.run(job, cancellation);
-                default -> {
-                    log.info("dropped {}: this node is the leader now", job.backupId());
-                    queue.drop(job);
-                    return Optional.empty();
-                }
-            }
-            queue.succeeded(job);
-            return Optional.of(job.backupId());
         }
     }
 
@@ -301,7 +353,7 @@ public final class Node implements AutoCloseable {
                 throw new ResilienceException(ErrorCode.WRONG_STATE, "node " + name()
                         + " has never imported a backup; promoting it would lose all data");
             }
-            importing.promote(epoch);
+            jobs.promote(epoch);
         }
     }
 

@@ -7,7 +7,9 @@ import org.resilient.api.ProgressListener;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.ComponentProvider;
 import org.resilient.api.spi.Transport;
+import java.util.function.DoubleSupplier;
 import org.resilient.core.registry.Registry;
+import org.resilient.core.schedule.Pause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +24,12 @@ import org.slf4j.LoggerFactory;
  * @param registry the registry (for the archive)
  * @param clock the clock
  * @param progress where progress goes
+ * @param pause how the node waits between tries (tests wait on their clock)
+ * @param random numbers in [0, 1) for jitter
  */
 public record NodeContext(NodeSettings config, NodeLayout layout, NodeState state, Transport transport,
-                          ComponentProvider component, Registry registry, Clock clock, ProgressListener progress) {
+                          ComponentProvider component, Registry registry, Clock clock, ProgressListener progress,
+                          Pause pause, DoubleSupplier random) {
 
     /** @return the raw settings */
     public Settings settings() {

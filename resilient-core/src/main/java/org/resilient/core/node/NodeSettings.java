@@ -5,6 +5,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.Optional;
+import java.time.ZoneId;
+import java.util.function.DoubleSupplier;
+import org.resilient.core.schedule.Backoff;
+import org.resilient.core.schedule.ExportPlanner;
+import org.resilient.core.schedule.Schedule;
 import org.resilient.api.RetentionPolicy;
 import org.resilient.core.Role;
 import org.resilient.api.SettingSpec;
@@ -80,10 +86,44 @@ public record NodeSettings(Settings settings) {
     public static final Setting<Integer> IMPORT_KEEP = Setting.integer("import.keep", 2,
             "received backups kept on an import node").range(1, Long.MAX_VALUE);
 
+    /** The first wait before a running node tries a failed export or job again. */
+    public static final Setting<Duration> RETRY_DELAY = Setting.duration("node.retry-delay", "1m",
+            "how long a running node waits before it tries a failed export or job again (doubled after each failure)")
+            .positive();
+    /** The longest wait between two tries. */
+    public static final Setting<Duration> RETRY_MAX_DELAY = Setting.duration("node.retry-max-delay", "30m",
+            "the longest wait between two tries of a failed export or job").positive();
+    /** Node log rolling size. */
+    public static final Setting<Integer> LOG_FILE_MIB = Setting.integer("node.log-file-mib", 10,
+            "resilient node: size in MiB at which log/node.log is rolled").range(1, 100_000);
+    /** Node log history. */
+    public static final Setting<Integer> LOG_KEEP_DAYS = Setting.integer("node.log-keep-days", 14,
+            "resilient node: days of rolled log files kept in log/").range(1, 100_000);
+    /** Node log total size. */
+    public static final Setting<Integer> LOG_TOTAL_MIB = Setting.integer("node.log-total-mib", 1024,
+            "resilient node: the most MiB of rolled log files kept").range(1, 10_000_000);
+    /** Export times as a cron expression. */
+    public static final Setting<String> EXPORT_CRON = Setting.string("export.cron", null,
+            "export at the times of this 5-field cron expression (minute hour day-of-month month day-of-week) instead of"
+                    + " every export.interval");
+    /** The time zone of export.cron. */
+    public static final Setting<String> EXPORT_TIME_ZONE = Setting.string("export.time-zone", null,
+            "the time zone export.cron is read in, e.g. UTC or Europe/Berlin (default: the system's)");
+    /** Random delay of scheduled exports. */
+    public static final Setting<Duration> EXPORT_JITTER = Setting.duration("export.jitter", null,
+            "each scheduled export starts up to this much later at random (default: a tenth of the time between"
+                    + " exports, at most 5m; 0s for none)");
+    /** First wait between retries within one export run. */
+    public static final Setting<Duration> EXPORT_RETRY_DELAY = Setting.duration("export.retry-delay", "10s",
+            "the wait before the first retry of a failed export within one run (doubled for each further retry)")
+            .positive();
+
     /** Every key a node reads, for the configuration check and help. */
     public static final List<SettingSpec> SPECS = Stream.of(NAME, ROLE, DIR, COMPONENT, URI_, POLL_INTERVAL,
             EXPORT_INTERVAL, EXPORT_RETRIES, EXPORT_NOTIFY, EXPORT_KEEP, PBS_SOURCE, PBS_TARGETS, PBS_ARCHIVE, PBS_KEEP,
-            KEEP_LAST, KEEP_WITHIN, KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY, IMPORT_KEEP).map(Setting::spec).toList();
+            KEEP_LAST, KEEP_WITHIN, KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY, IMPORT_KEEP, RETRY_DELAY, RETRY_MAX_DELAY,
+            LOG_FILE_MIB, LOG_KEEP_DAYS, LOG_TOTAL_MIB, EXPORT_CRON, EXPORT_TIME_ZONE, EXPORT_JITTER, EXPORT_RETRY_DELAY)
+            .map(Setting::spec).toList();
 
     /** @return the node's name */
     public String name() {
@@ -146,9 +186,64 @@ public record NodeSettings(Settings settings) {
         return EXPORT_INTERVAL.get(settings);
     }
 
-    /** @return immediate retries of a failed export */
+    /** @return retries of a failed export within one run */
     public int exportRetries() {
         return EXPORT_RETRIES.get(settings);
+    }
+
+    /** @return the waits between the retries of a failed export within one run */
+    public Backoff exportRetryBackoff() {
+        return new Backoff(EXPORT_RETRY_DELAY.get(settings), retryBackoff().max());
+    }
+
+    /** @return the waits of a running node before it tries a failed export or job again */
+    public Backoff retryBackoff() {
+        return new Backoff(RETRY_DELAY.get(settings), RETRY_MAX_DELAY.get(settings));
+    }
+
+    /**
+     * The export schedule: {@code export.cron} in {@code export.time-zone} if set, else every {@code export.interval}.
+     *
+     * @return the schedule
+     * @throws IllegalArgumentException naming the key whose value is wrong
+     */
+    public Schedule exportSchedule() {
+        Optional<String> cron = Optional.ofNullable(EXPORT_CRON.get(settings)).filter(v -> !v.isBlank());
+        if (cron.isEmpty()) {
+            try {
+                return Schedule.every(exportInterval());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'export.interval': " + e.getMessage(), e);
+            }
+        }
+        String zoneName = EXPORT_TIME_ZONE.get(settings);
+        ZoneId zone;
+        try {
+            zone = zoneName == null || zoneName.isBlank() ? ZoneId.systemDefault() : ZoneId.of(zoneName);
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("'export.time-zone' = '" + zoneName
+                    + "' is not a time zone (e.g. UTC, Europe/Berlin)", e);
+        }
+        try {
+            return Schedule.cron(cron.get(), zone);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'export.cron' = " + e.getMessage(), e);
+        }
+    }
+
+    /** @return the most a scheduled export is delayed at random, or null for the default */
+    public Duration exportJitter() {
+        return EXPORT_JITTER.get(settings);
+    }
+
+    /**
+     * The export planner of these settings.
+     *
+     * @param random a source of numbers in [0, 1), for the jitter
+     * @return the planner
+     */
+    public ExportPlanner exportPlanner(DoubleSupplier random) {
+        return new ExportPlanner(exportSchedule(), exportJitter(), retryBackoff(), random);
     }
 
     /** @return the pull-backup nodes to announce to */

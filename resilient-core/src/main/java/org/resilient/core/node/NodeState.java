@@ -11,10 +11,15 @@ import org.resilient.api.Epoch;
 import org.resilient.core.ImportState;
 import org.resilient.core.Role;
 import org.resilient.core.StepOutcome;
+import org.resilient.api.BackupId;
+import org.resilient.core.schedule.ExportTimes;
+import org.resilient.core.schedule.JobRetry;
 
 /**
  * The persistent state of a node in {@code state/}: its epoch and role, the leader it knows, its last good
- * import, and the outcome of the last run of each step. Every change is written atomically.
+ * import, the outcome of the last run of each step, its export schedule ({@code schedule}), the backoff of a
+ * failed job ({@code job-retry}) and what it published and announced ({@code announce}). Every change is
+ * written atomically.
  */
 public final class NodeState {
     private final Path dir;
@@ -116,12 +121,70 @@ public final class NodeState {
 
     private Map<String, StepOutcome> outcomes(String suffix) {
         Map<String, StepOutcome> out = new TreeMap<>();
-        for (String step : new String[] {"export", "pull", "archive", "push", "import", "promote"}) {
+        for (String step : new String[] {"export", "announce", "pull", "archive", "push", "import", "promote"}) {
             StepOutcome o = StepOutcome.fromMap(StateFiles.read(dir.resolve("step-" + step + suffix)));
             if (o != null) {
                 out.put(step, o);
             }
         }
         return out;
+    }
+
+    /** @return what was recorded about exports ({@link ExportTimes#NONE} if nothing) */
+    public synchronized ExportTimes exportTimes() {
+        return ExportTimes.fromMap(StateFiles.read(dir.resolve("schedule")));
+    }
+
+    /**
+     * Records the export plan.
+     *
+     * @param times the new record
+     */
+    public synchronized void setExportTimes(ExportTimes times) {
+        StateFiles.write(dir.resolve("schedule"), times.toMap());
+    }
+
+    /** @return the backoff of the last failed job, if any */
+    public synchronized Optional<JobRetry> jobRetry() {
+        return Optional.ofNullable(JobRetry.fromMap(StateFiles.read(dir.resolve("job-retry"))));
+    }
+
+    /**
+     * Records (or, with null, clears) the backoff of a failed job.
+     *
+     * @param retry the record, or null after a success
+     */
+    public synchronized void setJobRetry(JobRetry retry) {
+        StateFiles.write(dir.resolve("job-retry"), retry == null ? Map.of() : retry.toMap());
+    }
+
+    /**
+     * Records that a backup is about to be published, before the rename that publishes it: a node killed
+     * between publishing and announcing finds it here at its next start.
+     *
+     * @param id the backup
+     */
+    public synchronized void setToAnnounce(BackupId id) {
+        Map<String, String> m = new HashMap<>(StateFiles.read(dir.resolve("announce")));
+        m.put("to-announce", id.value());
+        StateFiles.write(dir.resolve("announce"), m);
+    }
+
+    /**
+     * Records that a backup was announced to every pull-backup node.
+     *
+     * @param id the backup
+     */
+    public synchronized void setAnnounced(BackupId id) {
+        Map<String, String> m = new HashMap<>(StateFiles.read(dir.resolve("announce")));
+        m.put("announced", id.value());
+        StateFiles.write(dir.resolve("announce"), m);
+    }
+
+    /** @return the last backup this node was about to publish, if it was not announced since */
+    public synchronized Optional<BackupId> unannounced() {
+        Map<String, String> m = StateFiles.read(dir.resolve("announce"));
+        String to = m.get("to-announce");
+        return to == null || to.equals(m.get("announced")) ? Optional.empty() : Optional.of(new BackupId(to));
     }
 }

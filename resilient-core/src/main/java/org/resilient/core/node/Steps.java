@@ -8,12 +8,21 @@ import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
 import org.resilient.core.StepOutcome;
 
-/** Runs one step of a node and records its outcome, so that a failure is always recorded as a failure. */
+/**
+ * Runs one step of a node and records its outcome, so that a failure is always recorded as a failure; the step
+ * logs with its backup id in the MDC ({@link BackupMdc}).
+ */
 final class Steps {
     private Steps() {
     }
 
     static <T> T run(NodeContext ctx, String step, BackupId id, Supplier<T> body) {
+        try (BackupMdc.Scope mdc = BackupMdc.of(id)) {
+            return runLogged(ctx, step, id, body);
+        }
+    }
+
+    private static <T> T runLogged(NodeContext ctx, String step, BackupId id, Supplier<T> body) {
         Instant start = ctx.clock().instant();
         try {
             T result = body.get();
