@@ -3,6 +3,7 @@ package org.resilient.cli.daemon;
 import java.util.Optional;
 import java.util.function.Function;
 import org.resilient.api.NodeLayout;
+import org.resilient.api.spi.TransportProvider;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.Settings;
 import org.resilient.cli.log.NodeLogFile;
@@ -70,6 +71,10 @@ public final class Daemon {
                 node.role(), node.epoch(), ProcessHandle.current().pid(), layout.log().resolve(NodeLogFile.FILE),
                 node.nextExportDue().map(d -> d.isAfter(java.time.Instant.now()) ? d.toString() : "now")
                         .orElse("- (not the leader)"));
+        // What lets the other nodes reach this one (the https transport's server: inbox, backups, pushes); the file
+        // transport needs none. Started before the schedule, so announcements to this node find it listening.
+        TransportProvider.Server transport = org.resilient.core.registry.Registry.load()
+                .transport(node.uri().getScheme()).serve(node.uri(), node.settings());
         node.start();
         ControlServer control = null;
         try {
@@ -89,6 +94,7 @@ public final class Daemon {
             if (control != null) {
                 control.close();
             }
+            transport.close();
         }
     }
 
