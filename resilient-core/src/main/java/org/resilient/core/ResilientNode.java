@@ -31,7 +31,8 @@ public final class ResilientNode implements AutoCloseable {
     }
 
     /**
-     * Starts the background schedule: inbox polling, and exports while leader.
+     * Starts the background schedule: inbox polling, and exports while leader. First repairs what steps killed
+     * in the middle left (see {@link #status()}'s interrupted steps).
      *
      * @param pollInterval how often to read the inbox
      * @param exportInterval time between exports (ignored unless leader)
@@ -39,6 +40,11 @@ public final class ResilientNode implements AutoCloseable {
      */
     public synchronized ResilientNode start(Duration pollInterval, Duration exportInterval) {
         if (scheduler == null) {
+            try {
+                node.recoverInterrupted();
+            } catch (RuntimeException e) {
+                LOG.error("node {}: could not repair an interrupted step: {}", node.name(), e.getMessage());
+            }
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "resilient-" + node.name());
                 t.setDaemon(true);
@@ -76,6 +82,16 @@ public final class ResilientNode implements AutoCloseable {
     /** @return the node's status */
     public NodeStatus status() {
         return node.status();
+    }
+
+    /**
+     * The sizes of a pull-backup node's archive (generations, logical and stored bytes, dedup). It reads the whole
+     * archive's index, so callers that ask often should cache it.
+     *
+     * @return the stats, or empty if the node is not a pull-backup node or has no archive yet
+     */
+    public Optional<org.resilient.api.ArchiveStats> archiveStats() {
+        return node.archiveStats();
     }
 
     /** @return the node's name */

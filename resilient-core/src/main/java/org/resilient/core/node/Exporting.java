@@ -44,7 +44,8 @@ final class Exporting {
      */
     SealedBackup export(Epoch epoch, Cancellation cancellation) {
         BackupId id = nextId();
-        SealedBackup sealed = Steps.run(ctx, "export", id, () -> exportWithRetries(id, epoch, cancellation));
+        SealedBackup sealed = Steps.run(ctx, "export", id, () -> exportWithRetries(id, epoch, cancellation),
+                b -> b.manifest().totalSize());
         announce(sealed, epoch);
         Retention.keepNewest(ctx.layout(), ctx.config().keepPublished(), null, log);
         return sealed;

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.resilient.api.BackupId;
 import org.resilient.api.Cancellation;
@@ -19,7 +18,6 @@ import org.resilient.api.SettingSpec;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.ComponentProvider;
 import org.resilient.api.spi.TransportProvider;
-import org.resilient.core.ImportState;
 import org.resilient.core.NodeStatus;
 import org.resilient.core.Role;
 import org.resilient.core.config.ConfigValidator;
@@ -94,6 +92,7 @@ public final class Node implements AutoCloseable {
         NodeLayout layout = new NodeLayout(config.directory()).create();
         NodeContext ctx = new NodeContext(config, layout, new NodeState(layout), transport.open(config.uri(), settings),
                 component, registry, clock, progress);
+        ctx.state().created(clock.instant());
         return new Node(ctx);
     }
 
@@ -315,13 +314,68 @@ public final class Node implements AutoCloseable {
         ctx.transport().send(to, new Message(Message.Type.LEADER_CHANGED, uri().toString(), epoch, null, ctx.clock().instant()));
     }
 
-    /** @return the node's status */
+    /**
+     * The node's status as of now. The inbox is read first (no job is run), so a leader deposed by a newer epoch
+     * reports its new role as soon as the message is there, not when its next poll or export happens to read it.
+     *
+     * @return the node's status
+     */
     public NodeStatus status() {
-        Map<String, org.resilient.core.StepOutcome> runs = ctx.state().lastRuns();
-        ImportState last = ctx.state().lastImport().orElse(null);
-        return new NodeStatus(name(), uri(), role(), epoch(), ctx.state().leader().orElse(null), runs,
-                ctx.state().lastSuccesses(), last, queue.pending().map(JobQueue.Job::backupId).orElse(null),
-                Retention.published(ctx.layout()));
+        try {
+            receive();
+        } catch (ResilienceException e) {
+            log.warn("status could not read the inbox of {}; it shows what the node knew before: {}", name(), e.getMessage());
+        }
+        return StatusReport.of(ctx, role(), queue);
+    }
+
+    /**
+     * Repairs what steps killed in the middle left, before the node starts its schedule: the component repairs a
+     * half-done import (the {@code files} component puts the previous standby back if the swap was cut between its
+     * two renames) and the import is then done again by the pending job, which an interrupted import always leaves
+     * (roll forward). Steps that are atomic or redone by the pending job (export, pull, archive, push) are only
+     * logged. An interrupted promotion stays reported until the node is promoted again.
+     *
+     * @return the interrupted steps found
+     */
+    public List<org.resilient.core.InterruptedStep> recoverInterrupted() {
+        RunningSteps running = new RunningSteps(ctx.layout().state());
+        List<org.resilient.core.InterruptedStep> found = running.interrupted(ctx.state().lastRuns());
+        for (org.resilient.core.InterruptedStep i : found) {
+            log.warn("{}", i.describe());
+            switch (i.step()) {
+                case "import" -> {
+                    try (org.resilient.api.spi.Importer importer = ctx.component().importer(ctx.settings())) {
+                        log.info("{} checked its standby for a half-done import of {}; the pending job imports {} again",
+                                importer, i.backupId(), queue.pending().map(JobQueue.Job::backupId).orElse(i.backupId()));
+                    }
+                }
+                case "promote" -> log.error("promotion of {} was interrupted: promote it again", name());
+                default -> running.end(i.step());
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The sizes of a pull-backup node's archive.
+     *
+     * @return the stats, or empty if this node has no archive (yet)
+     */
+    public Optional<org.resilient.api.ArchiveStats> archiveStats() {
+        if (role() != Role.PULL_BACKUP) {
+            return Optional.empty();
+        }
+        URI location = ctx.config().archive();
+        try (org.resilient.api.spi.Archive archive = ctx.registry().archive(location.getScheme())
+                .open(location, ctx.settings(), false)) {
+            return Optional.of(archive.stats());
+        } catch (ResilienceException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /** Closes the transport. */

@@ -24,6 +24,11 @@ public record NodeSettings(Settings settings) {
             SettingSpec.optional("node.component", Type.STRING, "files", "the component to back up"),
             SettingSpec.optional("node.uri", Type.URI, null, "this node's URI for other nodes (default file:<node.dir>)"),
             SettingSpec.optional("node.poll-interval", Type.DURATION, "1s", "how often a running node reads its inbox"),
+            SettingSpec.optional("node.metrics-listen", Type.STRING, null, "host:port (or a port, on loopback) serving "
+                    + "GET /health and GET /metrics (Prometheus) over plain HTTP; read-only, no data; off by default"),
+            SettingSpec.optional("node.stale-after", Type.DURATION, null, "age of the last good export, pull or import "
+                    + "past which status is unhealthy (default: 2 x export.interval + 10m; set export.interval on every "
+                    + "node to the leader's)"),
             SettingSpec.optional("export.interval", Type.DURATION, "60m", "time between scheduled exports"),
             SettingSpec.optional("export.retries", Type.INT, "3", "immediate retries of a failed export"),
             SettingSpec.optional("export.notify", Type.LIST, "", "URIs of the pull-backup nodes to announce backups to"),
@@ -98,6 +103,19 @@ public record NodeSettings(Settings settings) {
     /** @return the export interval */
     public Duration exportInterval() {
         return settings.duration("export.interval", Duration.ofMinutes(60));
+    }
+
+    /** Slack added to two export intervals before a scheduled step counts as stale. */
+    private static final Duration STALE_SLACK = Duration.ofMinutes(10);
+
+    /** @return where {@code /health} and {@code /metrics} are served ({@code host:port} or a port), if anywhere */
+    public java.util.Optional<String> metricsListen() {
+        return settings.get("node.metrics-listen").map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    /** @return the age of the last good scheduled step past which the node is unhealthy */
+    public Duration staleAfter() {
+        return settings.duration("node.stale-after", exportInterval().multipliedBy(2).plus(STALE_SLACK));
     }
 
     /** @return immediate retries of a failed export */

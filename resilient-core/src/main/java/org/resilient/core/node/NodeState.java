@@ -87,7 +87,34 @@ public final class NodeState {
         StateFiles.write(dir.resolve("step-" + outcome.step()), outcome.toMap());
         if (outcome.ok()) {
             StateFiles.write(dir.resolve("step-" + outcome.step() + ".ok"), outcome.toMap());
+        } else {
+            // A counter for monitoring (it only grows): a step failing and recovering between two scrapes still shows.
+            Map<String, String> counts = new HashMap<>(StateFiles.read(dir.resolve("step-failures")));
+            counts.merge(outcome.step(), "1", (a, b) -> Long.toString(Long.parseLong(a) + 1));
+            StateFiles.write(dir.resolve("step-failures"), counts);
         }
+    }
+
+    /** @return how many runs of each step failed since the node was created, by step name */
+    public synchronized Map<String, Long> failures() {
+        Map<String, Long> out = new TreeMap<>();
+        StateFiles.read(dir.resolve("step-failures")).forEach((k, v) -> out.put(k, Long.parseLong(v)));
+        return out;
+    }
+
+    /**
+     * When the node was first opened: a scheduled step that never succeeded is measured from here.
+     *
+     * @param now the time to record if none is recorded yet
+     * @return the recorded time
+     */
+    public synchronized java.time.Instant created(java.time.Instant now) {
+        String v = StateFiles.read(dir.resolve("created")).get("created");
+        if (v != null) {
+            return java.time.Instant.parse(v);
+        }
+        StateFiles.write(dir.resolve("created"), Map.of("created", now.toString()));
+        return now;
     }
 
     /** @return the last outcome of every step, by step name */
