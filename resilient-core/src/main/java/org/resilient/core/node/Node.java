@@ -93,6 +93,7 @@ public final class Node implements AutoCloseable {
         NodeContext ctx = new NodeContext(config, layout, new NodeState(layout), transport.open(config.uri(), settings),
                 component, registry, clock, progress);
         ctx.state().created(clock.instant());
+        ctx.state().recordIdentity(config);
         return new Node(ctx);
     }
 

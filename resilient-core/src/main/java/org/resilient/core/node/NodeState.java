@@ -109,12 +109,40 @@ public final class NodeState {
      * @return the recorded time
      */
     public synchronized java.time.Instant created(java.time.Instant now) {
-        String v = StateFiles.read(dir.resolve("created")).get("created");
-        if (v != null) {
-            return java.time.Instant.parse(v);
+        Optional<java.time.Instant> v = created();
+        if (v.isPresent()) {
+            return v.get();
         }
         StateFiles.write(dir.resolve("created"), Map.of("created", now.toString()));
         return now;
+    }
+
+    /** @return when the node was first opened, if recorded */
+    public synchronized Optional<java.time.Instant> created() {
+        return Optional.ofNullable(StateFiles.read(dir.resolve("created")).get("created")).map(java.time.Instant::parse);
+    }
+
+    /**
+     * Records what the node is, for other nodes' {@code status --cluster} reading this directory: its name, URI,
+     * configured role and the settings its status is judged by. Written only when it changed.
+     *
+     * @param config the node's settings
+     */
+    public synchronized void recordIdentity(NodeSettings config) {
+        Map<String, String> m = new HashMap<>();
+        m.put("node.name", config.name());
+        m.put("node.role", config.role().configName());
+        m.put("node.uri", config.uri().toString());
+        m.put("export.interval", config.exportInterval().toString());
+        m.put("node.stale-after", config.staleAfter().toString());
+        if (!m.equals(StateFiles.read(dir.resolve("identity")))) {
+            StateFiles.write(dir.resolve("identity"), m);
+        }
+    }
+
+    /** @return what {@link #recordIdentity} recorded, empty if nothing */
+    public synchronized Map<String, String> identity() {
+        return StateFiles.read(dir.resolve("identity"));
     }
 
     /** @return the last outcome of every step, by step name */

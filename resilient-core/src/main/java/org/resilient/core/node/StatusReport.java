@@ -62,7 +62,7 @@ final class StatusReport {
             since = last.time();
         } else {
             // Never succeeded: wait from when the node was created, or took its current role by a promotion.
-            since = ctx.state().created(now);
+            since = ctx.state().created().orElse(now);
             StepOutcome promoted = successes.get("promote");
             if (role == Role.EXPORT && promoted != null && promoted.time().isAfter(since)) {
                 since = promoted.time();
