@@ -2,10 +2,15 @@ package org.resilient.cli;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.resilient.cli.observe.ClusterStatus;
+import org.resilient.cli.observe.StatusJson;
+import org.resilient.core.InterruptedStep;
 import org.resilient.core.NodeStatus;
 import org.resilient.core.ResilientNode;
+import org.resilient.core.StepFreshness;
 import org.resilient.core.StepOutcome;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,67 +18,82 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code resilient status}: what the node is and how its last runs went. */
+/** {@code resilient status}: what the node is, how its last runs went, how fresh and how far behind it is. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Show this node's role, epoch, leader, last good import, pending job and the last run of every step.",
-                "Exit status 0 when the last run of every step succeeded, 1 when one failed (for monitoring)."})
+        description = {"Show this node's role, epoch, leader, last good import, pending job, the last run of every step, "
+                + "the age of its last good export/pull/import against the schedule, its lag behind the leader and any "
+                + "interrupted step. The inbox is read first, so a deposed leader shows its new role at once.",
+                "Unhealthy when a step's last run failed, the scheduled step is older than 2 x export.interval + 10m "
+                + "(node.stale-after), or a step was interrupted.",
+                "Exit status 0 when healthy, 1 when not (for monitoring); with --cluster, 1 when any node is not."})
 final class StatusCommand implements Callable<Integer> {
     @Mixin
     NodeOptions node;
     @Spec
     CommandSpec spec;
-    @Option(names = "--json", description = "Print the status as one JSON object.")
+    @Option(names = "--json", description = "Print the status as one JSON document.")
     boolean json;
+    @Option(names = "--cluster", description = "Also ask every peer this node knows (export.notify, pbs.source, "
+            + "pbs.targets, the leader) and print one table.")
+    boolean cluster;
 
     @Override
     public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
         NodeStatus s;
+        List<ClusterStatus.Row> rows = null;
         try (ResilientNode n = node.open()) {
             s = n.status();
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.write(toMap(s)));
-        } else {
-            out.printf("node      %s (%s)%nrole      %s%nepoch     %s%nleader    %s%n", s.name(), s.uri(), s.role(), s.epoch(),
-                    s.leader() == null ? "-" : s.leader());
-            out.printf("imported  %s%n", s.lastImport() == null ? "-" : s.lastImport().backupId() + " (made "
-                    + s.lastImport().backupTime() + ", imported " + s.lastImport().importedAt() + ")");
-            out.printf("pending   %s%npublished %s%n", s.pending() == null ? "-" : s.pending(), s.published());
-            for (StepOutcome o : s.lastRuns().values()) {
-                out.printf("%-9s %-5s %s %s %s%n", o.step(), o.ok() ? "OK" : "ERROR", o.time(),
-                        o.backupId() == null ? "" : o.backupId(), o.ok() ? "" : o.message());
+            if (cluster) {
+                rows = ClusterStatus.collect(n, s);
             }
-            out.println("health    " + (s.healthy() ? "OK" : "ERROR"));
+        }
+        if (rows != null) {
+            if (json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("healthy", rows.stream().allMatch(ClusterStatus.Row::healthy));
+                doc.put("nodes", rows.stream().map(r -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("uri", r.uri().toString());
+                    m.put("status", r.status());
+                    m.put("error", r.error());
+                    return m;
+                }).toList());
+                out.println(StatusJson.write(doc));
+            } else {
+                out.print(ClusterStatus.table(rows));
+            }
+            return rows.stream().allMatch(ClusterStatus.Row::healthy) ? 0 : 1;
+        }
+        if (json) {
+            out.println(StatusJson.write(s));
+        } else {
+            printText(out, s);
         }
         return s.healthy() ? 0 : 1;
     }
 
-    static Map<String, Object> toMap(NodeStatus s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", s.name());
-        m.put("uri", s.uri());
-        m.put("role", s.role().configName());
-        m.put("epoch", s.epoch().value());
-        m.put("leader", s.leader());
-        m.put("healthy", s.healthy());
-        if (s.lastImport() != null) {
-            m.put("lastImport", Map.of("backupId", s.lastImport().backupId(), "backupTime", s.lastImport().backupTime(),
-                    "importedAt", s.lastImport().importedAt()));
+    private static void printText(PrintWriter out, NodeStatus s) {
+        out.printf("node      %s (%s)%nrole      %s%nepoch     %s%nleader    %s%n", s.name(), s.uri(), s.role(), s.epoch(),
+                s.leader() == null ? "-" : s.leader());
+        out.printf("imported  %s%n", s.lastImport() == null ? "-" : s.lastImport().backupId() + " (made "
+                + s.lastImport().backupTime() + ", imported " + s.lastImport().importedAt() + ")");
+        out.printf("pending   %s%npublished %s%n", s.pending() == null ? "-" : s.pending(), s.published());
+        for (StepOutcome o : s.lastRuns().values()) {
+            out.printf("%-9s %-5s %s %s %s%n", o.step(), o.ok() ? "OK" : "ERROR", o.time(),
+                    o.backupId() == null ? "" : o.backupId(), o.ok() ? "" : o.message());
         }
-        m.put("pending", s.pending());
-        m.put("published", s.published());
-        Map<String, Object> steps = new LinkedHashMap<>();
-        s.lastRuns().forEach((k, o) -> {
-            Map<String, Object> step = new LinkedHashMap<>();
-            step.put("ok", o.ok());
-            step.put("time", o.time());
-            step.put("backupId", o.backupId());
-            step.put("message", o.message());
-            step.put("tookMillis", o.took().toMillis());
-            steps.put(k, step);
-        });
-        m.put("steps", steps);
-        return m;
+        for (StepFreshness f : s.freshness().values()) {
+            out.printf("fresh     %s %s%n", f.stale() ? "STALE" : "OK", f.describe());
+        }
+        if (s.lag() != null) {
+            out.printf("lag       %s behind (newest known %s, last good %s)%n", s.lag().behind() == null ? "?"
+                    : ClusterStatus.compact(s.lag().behind()), s.lag().newestKnown() == null ? "-" : s.lag().newestKnown(),
+                    s.lag().lastGood() == null ? "-" : s.lag().lastGood());
+        }
+        for (InterruptedStep i : s.interrupted()) {
+            out.printf("INTERRUPTED %s%n", i.describe());
+        }
+        out.println("health    " + (s.healthy() ? "OK" : "ERROR"));
     }
 }

@@ -36,7 +36,7 @@ public final class StatusJson {
      * @param value the value
      * @return the JSON text
      */
-    static String write(Object value) {
+    public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {

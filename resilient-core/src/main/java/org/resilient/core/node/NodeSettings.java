@@ -26,6 +26,9 @@ public record NodeSettings(Settings settings) {
             SettingSpec.optional("node.poll-interval", Type.DURATION, "1s", "how often a running node reads its inbox"),
             SettingSpec.optional("node.metrics-listen", Type.STRING, null, "host:port (or a port, on loopback) serving "
                     + "GET /health and GET /metrics (Prometheus) over plain HTTP; read-only, no data; off by default"),
+            SettingSpec.optional("node.peer-health", Type.LIST, "", "for 'status --cluster': the /health URL of each "
+                    + "non-file peer, as <peer-uri>=<url> (e.g. https://db1:7443=http://db1:9464/health); by default a peer "
+                    + "is asked at its host on this node's node.metrics-listen port"),
             SettingSpec.optional("node.stale-after", Type.DURATION, null, "age of the last good export, pull or import "
                     + "past which status is unhealthy (default: 2 x export.interval + 10m; set export.interval on every "
                     + "node to the leader's)"),
