@@ -21,7 +21,7 @@ public record StepFreshness(String step, Duration expectedEvery, Duration staleA
 
     /** @return one line for people, e.g. {@code export: last good run 3h ago, expected every PT1H} */
     public String describe() {
-        return step + ": " + (lastSuccess == null ? "no good run for " : "last good run ") + age.withNanos(0)
+        return step + ": " + (lastSuccess == null ? "no good run for " : "last good run ") + Duration.ofSeconds(age.toSeconds())
                 + (lastSuccess == null ? "" : " ago (" + lastSuccess + ")") + ", expected every " + expectedEvery
                 + (stale ? ", stale after " + staleAfter : "");
     }

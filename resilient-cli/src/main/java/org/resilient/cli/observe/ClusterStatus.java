@@ -171,7 +171,7 @@ public final class ClusterStatus {
      * @return the text
      */
     public static String compact(Duration d) {
-        long s = d.getSeconds();
+        long s = d.toSeconds();
         if (s < 60) {
             return s + "s";
         }

@@ -43,7 +43,7 @@ final class NodeMetrics implements MultiCollector {
         MetricSnapshots.Builder out = MetricSnapshots.builder();
         out.metricSnapshot(gauge("resilient_healthy", "1 when the node is healthy (as GET /health and resilient status)",
                 s.healthy() ? 1 : 0));
-        out.metricSnapshot(gauge("resilient_epoch", "the epoch (fencing token) the node knows", s.epoch().value()));
+        out.metricSnapshot(gauge("resilient_epoch", "the epoch (fencing token) the node knows", (double) s.epoch().value()));
         GaugeSnapshot.Builder role = GaugeSnapshot.builder().name("resilient_role")
                 .help("the node's current role: 1 for the role it has, 0 for the others");
         for (Role r : Role.values()) {
@@ -95,10 +95,10 @@ final class NodeMetrics implements MultiCollector {
         }
         archive(s).ifPresent(a -> {
             out.metricSnapshot(gauge("resilient_archive_generations", "generations in the archive", a.generations()));
-            out.metricSnapshot(gauge("resilient_archive_logical_bytes", "sum of the sizes of all generations", a.logicalBytes()));
+            out.metricSnapshot(gauge("resilient_archive_logical_bytes", "sum of the sizes of all generations", (double) a.logicalBytes()));
             out.metricSnapshot(gauge("resilient_archive_unique_bytes", "distinct content stored, before compression",
-                    a.uniqueBytes()));
-            out.metricSnapshot(gauge("resilient_archive_stored_bytes", "bytes the archive takes on disk", a.storedBytes()));
+                    (double) a.uniqueBytes()));
+            out.metricSnapshot(gauge("resilient_archive_stored_bytes", "bytes the archive takes on disk", (double) a.storedBytes()));
             out.metricSnapshot(gauge("resilient_archive_dedup_ratio",
                     "logical bytes / stored bytes: how many times smaller the archive is than what it holds", a.reduction()));
         });

@@ -128,7 +128,7 @@ class ObservabilityServerTest {
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"),
                 r.headers().toString());
         Map<String, Double> out = new HashMap<>();
-        for (String line : r.body().split("\n")) {
+        for (String line : r.body().lines().toList()) {
             if (line.isBlank() || line.startsWith("# HELP ") || line.startsWith("# TYPE ")) {
                 continue;
             }
