@@ -83,12 +83,29 @@ class DaemonTest {
         Files.writeString(source.resolve("table.tsv"), "1\tone\n");
         Files.createDirectories(dir.resolve("nodes/pbs1/inbox"));
         Path conf = leaderConf(source);
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Files.writeString(conf, "node.metrics-listen=" + port + "\n", java.nio.file.StandardOpenOption.APPEND);
         Path node = dir.resolve("nodes/db0");
         Path socket = node.resolve("state/control.sock");
         try (DaemonProcess daemon = DaemonProcess.start(conf)) {
             daemon.await("the control socket and the first export", Duration.ofMinutes(2),
                     () -> Files.exists(socket) && Files.exists(node.resolve("state/announce")));
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+
+            // node.metrics-listen: the daemon serves /health and /metrics on loopback
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpResponse<String> health = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/health")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode(), health.body());
+            assertEquals("db0", JsonDocument.parse(health.body()).path("name").asText(), health.body());
+            java.net.http.HttpResponse<String> metrics = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertTrue(metrics.body().contains("resilient_healthy 1"), metrics.body());
 
             CliRun export = CliRun.of("export", "-c", conf.toString());
             assertEquals(0, export.status(), export.toString());
@@ -108,7 +125,7 @@ class DaemonTest {
             assertTrue(status.out().contains("role      export") && status.out().contains(id), status.out());
             CliRun json = CliRun.of("status", "--json", "-c", conf.toString());
             assertEquals(0, json.status(), json.toString());
-            assertTrue(json.out().startsWith("{\"name\":\"db0\""), json.out());
+            assertEquals("db0", JsonDocument.parse(json.out()).path("name").asText(), json.out());
 
             CliRun pull = CliRun.of("pull", "-c", conf.toString());
             assertEquals(4, pull.status(), pull.toString());

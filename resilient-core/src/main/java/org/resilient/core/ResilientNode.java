@@ -39,13 +39,19 @@ public final class ResilientNode implements AutoCloseable {
 
     /**
      * Starts the background work: inbox polling every {@code node.poll-interval}, the pending job (with
-     * backoff after a failure), and exports on the schedule while leader. A leader first announces a backup it
-     * published but could not announce (e.g. it was killed in between).
+     * backoff after a failure), and exports on the schedule while leader. It first repairs what steps killed in the
+     * middle left (see {@link #status()}'s interrupted steps), and a leader announces a backup it published but could
+     * not announce (e.g. it was killed in between).
      *
      * @return this
      */
     public synchronized ResilientNode start() {
         if (thread == null) {
+            try {
+                node.recoverInterrupted();
+            } catch (RuntimeException e) {
+                LOG.error("node {}: could not repair an interrupted step: {}", node.name(), e.getMessage());
+            }
             runner = new NodeRunner(node, cancellation, new NodeSettings(node.settings()).pollInterval());
             thread = new Thread(runner, "resilient-" + node.name());
             thread.setDaemon(true);
@@ -134,6 +140,16 @@ public final class ResilientNode implements AutoCloseable {
     /** @return when the next scheduled export is due, if this node is the leader ({@link Instant#EPOCH}: at once) */
     public Optional<Instant> nextExportDue() {
         return node.nextExportDue();
+    }
+
+    /**
+     * The sizes of a pull-backup node's archive (generations, logical and stored bytes, dedup). It reads the whole
+     * archive's index, so callers that ask often should cache it.
+     *
+     * @return the stats, or empty if the node is not a pull-backup node or has no archive yet
+     */
+    public Optional<org.resilient.api.ArchiveStats> archiveStats() {
+        return node.archiveStats();
     }
 
     /** @return the node's name */

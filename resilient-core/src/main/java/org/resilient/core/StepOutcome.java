@@ -16,8 +16,24 @@ import org.resilient.api.BackupId;
  * @param backupId the backup it handled, or null
  * @param message what happened (the error message on failure)
  * @param took how long it took
+ * @param bytes the size of the backup the step handled (its manifest's total), or 0 if unknown
  */
-public record StepOutcome(String step, boolean ok, Instant time, BackupId backupId, String message, Duration took) {
+public record StepOutcome(String step, boolean ok, Instant time, BackupId backupId, String message, Duration took,
+                          long bytes) {
+
+    /**
+     * An outcome whose size is unknown.
+     *
+     * @param step the step's name
+     * @param ok whether it succeeded
+     * @param time when it ended
+     * @param backupId the backup it handled, or null
+     * @param message what happened
+     * @param took how long it took
+     */
+    public StepOutcome(String step, boolean ok, Instant time, BackupId backupId, String message, Duration took) {
+        this(step, ok, time, backupId, message, took, 0);
+    }
 
     /**
      * The state-file form.
@@ -32,6 +48,7 @@ public record StepOutcome(String step, boolean ok, Instant time, BackupId backup
         m.put("backup-id", backupId == null ? null : backupId.value());
         m.put("message", message);
         m.put("took-ms", Long.toString(took.toMillis()));
+        m.put("bytes", Long.toString(bytes));
         return m;
     }
 
@@ -47,6 +64,7 @@ public record StepOutcome(String step, boolean ok, Instant time, BackupId backup
         }
         return new StepOutcome(m.get("step"), Boolean.parseBoolean(m.get("ok")), Instant.parse(m.get("time")),
                 m.get("backup-id") == null ? null : new BackupId(m.get("backup-id")), m.getOrDefault("message", ""),
-                Duration.ofMillis(Long.parseLong(m.getOrDefault("took-ms", "0"))));
+                Duration.ofMillis(Long.parseLong(m.getOrDefault("took-ms", "0"))),
+                Long.parseLong(m.getOrDefault("bytes", "0")));
     }
 }

@@ -7,6 +7,7 @@ import org.resilient.api.spi.TransportProvider;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.Settings;
 import org.resilient.cli.log.NodeLogFile;
+import org.resilient.cli.observe.ObservabilityServer;
 import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
 import org.resilient.core.node.NodeSettings;
@@ -100,15 +101,12 @@ public final class Daemon {
 
     /**
      * OBSERVABILITY: the one place where the {@code /health} and {@code /metrics} server starts, when
-     * {@code node.metrics-listen} is set; it is closed when the daemon stops. The server is built on another
-     * branch; when it is merged, the TODO line below becomes the body's return.
+     * {@code node.metrics-listen} is set; it is closed when the daemon stops.
      */
     private static AutoCloseable observability(ResilientNode node, Settings settings) {
-        Optional<String> listen = settings.get("node.metrics-listen").filter(v -> !v.isBlank());
+        Optional<String> listen = new NodeSettings(settings).metricsListen();
         if (listen.isPresent()) {
-            // TODO(merge observability): return org.resilient.cli.observe.ObservabilityServer.start(node, listen.get());
-            LOG.warn("node {}: node.metrics-listen={} is set, but this build has no /health and /metrics server yet",
-                    node.name(), listen.get());
+            return ObservabilityServer.start(node, listen.get());
         }
         return () -> { };
     }

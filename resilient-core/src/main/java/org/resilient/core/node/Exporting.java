@@ -121,7 +121,8 @@ final class Exporting {
         BackupId id = nextId();
         long sequence = ctx.state().nextSequence();
         try (BackupMdc.Scope mdc = BackupMdc.of(id)) {
-            return Steps.run(ctx, "export", id, () -> exportWithRetries(id, epoch, sequence, cancellation));
+            return Steps.run(ctx, "export", id, () -> exportWithRetries(id, epoch, sequence, cancellation),
+                    b -> b.manifest().totalSize());
         }
     }
 

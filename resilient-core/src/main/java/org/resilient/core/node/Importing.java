@@ -30,6 +30,7 @@ final class Importing {
 
     /** Imports the job's backup; the caller holds the node lock and checked the epoch. */
     ImportState run(JobQueue.Job job, Cancellation cancellation) {
+        long[] size = {0};
         return Steps.run(ctx, "import", job.backupId(), () -> {
             Path dir = ctx.layout().backup(job.backupId());
             if (!Files.isDirectory(dir)) {
@@ -37,6 +38,7 @@ final class Importing {
                         + ctx.layout().backups() + "; the pull-backup node pushes it again with its next run");
             }
             SealedBackup sealed = BackupVerifier.verify(dir, ctx.progress(), cancellation);
+            size[0] = sealed.manifest().totalSize();
             try (Importer importer = ctx.component().importer(ctx.settings())) {
                 log.info("importing {} ({} files, {} bytes)", job.backupId(), sealed.manifest().fileCount(),
                         sealed.manifest().totalSize());
@@ -50,7 +52,7 @@ final class Importing {
             Retention.keepNewest(ctx.layout(), ctx.config().keepPublished(), job.backupId(), log);
             log.info("imported {}", job.backupId());
             return state;
-        });
+        }, st -> size[0]);
     }
 
     /** Promotes the standby; the caller holds the node lock, so no import is running. */

@@ -19,7 +19,6 @@ import org.resilient.api.Message;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.Settings;
-import org.resilient.core.ImportState;
 import org.resilient.core.NodeStatus;
 import org.resilient.core.Role;
 import org.resilient.core.config.NodeConfig;
@@ -101,6 +100,8 @@ public final class Node implements AutoCloseable {
         NodeLayout layout = new NodeLayout(config.directory()).create();
         NodeContext ctx = new NodeContext(config, layout, new NodeState(layout),
                 loaded.transport().open(config.uri(), loaded.settings()), loaded.component(), registry, clock, progress, pause, random);
+        ctx.state().created(clock.instant());
+        ctx.state().recordIdentity(config);
         return new Node(ctx);
     }
 
@@ -367,13 +368,24 @@ public final class Node implements AutoCloseable {
         ctx.transport().send(to, new Message(Message.Type.LEADER_CHANGED, uri().toString(), epoch, null, ctx.clock().instant()));
     }
 
-    /** @return the node's status */
+    /** @return the node's status as of now; the inbox is read first (no job run), so a deposed leader knows at once */
     public NodeStatus status() {
-        Map<String, org.resilient.core.StepOutcome> runs = ctx.state().lastRuns();
-        ImportState last = ctx.state().lastImport().orElse(null);
-        return new NodeStatus(name(), uri(), role(), epoch(), ctx.state().leader().orElse(null), runs,
-                ctx.state().lastSuccesses(), last, queue.pending().map(JobQueue.Job::backupId).orElse(null),
-                Retention.published(ctx.layout()));
+        try {
+            receive();
+        } catch (ResilienceException e) {
+            log.warn("status could not read the inbox of {}; it shows what the node knew before: {}", name(), e.getMessage());
+        }
+        return StatusReport.of(ctx, role(), queue);
+    }
+
+    /** @return the interrupted steps found, after repairing what they left (see {@link RunningSteps#recover}) */
+    public List<org.resilient.core.InterruptedStep> recoverInterrupted() {
+        return RunningSteps.recover(ctx, queue, log);
+    }
+
+    /** @return the sizes of a pull-backup node's archive, or empty if this node has no archive (yet) */
+    public Optional<org.resilient.api.ArchiveStats> archiveStats() {
+        return StatusReport.archiveStats(ctx, role());
     }
 
     /** Closes the transport. */

@@ -3,6 +3,7 @@ package org.resilient.core.node;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.Optional;
@@ -118,11 +119,26 @@ public record NodeSettings(Settings settings) {
             "the wait before the first retry of a failed export within one run (doubled for each further retry)")
             .positive();
 
+    /** Where a running node serves /health and /metrics. */
+    public static final Setting<String> METRICS_LISTEN = Setting.string("node.metrics-listen", null,
+            "host:port (or a port, on loopback) serving GET /health and GET /metrics (Prometheus) over plain HTTP;"
+                    + " read-only, no data; off by default");
+    /** For status --cluster: the /health URL of each non-file peer. */
+    public static final Setting<List<String>> PEER_HEALTH = Setting.list("node.peer-health", "for 'status --cluster':"
+            + " the /health URL of each non-file peer, as <peer-uri>=<url> (e.g. https://db1:7443=http://db1:9464/health);"
+            + " by default a peer is asked at its host on this node's node.metrics-listen port")
+            .check(l -> l.stream().allMatch(e -> e.indexOf('=') > 0), "a comma-separated list of <peer-uri>=<url>");
+    /** The age of the last good scheduled step past which a node is unhealthy. */
+    public static final Setting<Duration> STALE_AFTER = Setting.duration("node.stale-after", null,
+            "age of the last good export, pull or import past which status is unhealthy (default: 2 x export.interval,"
+                    + " or the longest gap of export.cron, + 10m; set the leader's schedule on every node)").positive();
+
     /** Every key a node reads, for the configuration check and help. */
     public static final List<SettingSpec> SPECS = Stream.of(NAME, ROLE, DIR, COMPONENT, URI_, POLL_INTERVAL,
             EXPORT_INTERVAL, EXPORT_RETRIES, EXPORT_NOTIFY, EXPORT_KEEP, PBS_SOURCE, PBS_TARGETS, PBS_ARCHIVE, PBS_KEEP,
             KEEP_LAST, KEEP_WITHIN, KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY, IMPORT_KEEP, RETRY_DELAY, RETRY_MAX_DELAY,
-            LOG_FILE_MIB, LOG_KEEP_DAYS, LOG_TOTAL_MIB, EXPORT_CRON, EXPORT_TIME_ZONE, EXPORT_JITTER, EXPORT_RETRY_DELAY)
+            LOG_FILE_MIB, LOG_KEEP_DAYS, LOG_TOTAL_MIB, EXPORT_CRON, EXPORT_TIME_ZONE, EXPORT_JITTER, EXPORT_RETRY_DELAY,
+            METRICS_LISTEN, PEER_HEALTH, STALE_AFTER)
             .map(Setting::spec).toList();
 
     /** @return the node's name */
@@ -184,6 +200,51 @@ public record NodeSettings(Settings settings) {
     /** @return the export interval */
     public Duration exportInterval() {
         return EXPORT_INTERVAL.get(settings);
+    }
+
+    /** Slack added to two export intervals before a scheduled step counts as stale. */
+    private static final Duration STALE_SLACK = Duration.ofMinutes(10);
+    /** Where the scan of a cron's gaps starts. */
+    private static final Instant CRON_SCAN_FROM = Instant.parse("2026-01-01T00:00:00Z");
+
+    /** @return where {@code /health} and {@code /metrics} are served ({@code host:port} or a port), if anywhere */
+    public Optional<String> metricsListen() {
+        return METRICS_LISTEN.find(settings).map(String::trim);
+    }
+
+    /** @return the {@code <peer-uri>=<url>} entries of {@code node.peer-health} */
+    public List<String> peerHealth() {
+        return PEER_HEALTH.get(settings);
+    }
+
+    /** @return the age of the last good scheduled step past which the node is unhealthy */
+    public Duration staleAfter() {
+        return STALE_AFTER.find(settings).orElseGet(() -> expectedEvery().multipliedBy(2).plus(STALE_SLACK));
+    }
+
+    /**
+     * The time between two scheduled steps that freshness is judged by: {@code export.interval}, or with
+     * {@code export.cron} the longest gap between its times (e.g. a weekend for a weekdays-only cron), so that a
+     * daily cron is not reported stale after two hours.
+     *
+     * @return the expected time between two good runs
+     */
+    public Duration expectedEvery() {
+        if (Optional.ofNullable(EXPORT_CRON.get(settings)).filter(v -> !v.isBlank()).isEmpty()) {
+            return exportInterval();
+        }
+        Schedule schedule = exportSchedule();
+        // Scan a fixed stretch (deterministic): up to 3000 due times or 400 days, whichever ends first.
+        Instant t = schedule.next(CRON_SCAN_FROM);
+        Instant end = CRON_SCAN_FROM.plus(Duration.ofDays(400));
+        Duration longest = Duration.ZERO;
+        for (int i = 0; i < 3000 && t.isBefore(end); i++) {
+            Instant next = schedule.next(t);
+            Duration gap = Duration.between(t, next);
+            longest = gap.compareTo(longest) > 0 ? gap : longest;
+            t = next;
+        }
+        return longest.isZero() ? exportInterval() : longest;
     }
 
     /** @return retries of a failed export within one run */

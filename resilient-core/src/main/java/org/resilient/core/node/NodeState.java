@@ -106,7 +106,62 @@ public final class NodeState {
         StateFiles.write(dir.resolve("step-" + outcome.step()), outcome.toMap());
         if (outcome.ok()) {
             StateFiles.write(dir.resolve("step-" + outcome.step() + ".ok"), outcome.toMap());
+        } else {
+            // A counter for monitoring (it only grows): a step failing and recovering between two scrapes still shows.
+            Map<String, String> counts = new HashMap<>(StateFiles.read(dir.resolve("step-failures")));
+            counts.merge(outcome.step(), "1", (a, b) -> Long.toString(Long.parseLong(a) + 1));
+            StateFiles.write(dir.resolve("step-failures"), counts);
         }
+    }
+
+    /** @return how many runs of each step failed since the node was created, by step name */
+    public synchronized Map<String, Long> failures() {
+        Map<String, Long> out = new TreeMap<>();
+        StateFiles.read(dir.resolve("step-failures")).forEach((k, v) -> out.put(k, Long.parseLong(v)));
+        return out;
+    }
+
+    /**
+     * When the node was first opened: a scheduled step that never succeeded is measured from here.
+     *
+     * @param now the time to record if none is recorded yet
+     * @return the recorded time
+     */
+    public synchronized java.time.Instant created(java.time.Instant now) {
+        Optional<java.time.Instant> v = created();
+        if (v.isPresent()) {
+            return v.get();
+        }
+        StateFiles.write(dir.resolve("created"), Map.of("created", now.toString()));
+        return now;
+    }
+
+    /** @return when the node was first opened, if recorded */
+    public synchronized Optional<java.time.Instant> created() {
+        return Optional.ofNullable(StateFiles.read(dir.resolve("created")).get("created")).map(java.time.Instant::parse);
+    }
+
+    /**
+     * Records what the node is, for other nodes' {@code status --cluster} reading this directory: its name, URI,
+     * configured role and the settings its status is judged by. Written only when it changed.
+     *
+     * @param config the node's settings
+     */
+    public synchronized void recordIdentity(NodeSettings config) {
+        Map<String, String> m = new HashMap<>();
+        m.put("node.name", config.name());
+        m.put("node.role", config.role().configName());
+        m.put("node.uri", config.uri().toString());
+        m.put("export.interval", config.expectedEvery().toString()); // the schedule, as the interval status judges by
+        m.put("node.stale-after", config.staleAfter().toString());
+        if (!m.equals(StateFiles.read(dir.resolve("identity")))) {
+            StateFiles.write(dir.resolve("identity"), m);
+        }
+    }
+
+    /** @return what {@link #recordIdentity} recorded, empty if nothing */
+    public synchronized Map<String, String> identity() {
+        return StateFiles.read(dir.resolve("identity"));
     }
 
     /** @return the last outcome of every step, by step name */

@@ -45,9 +45,10 @@ final class PullBackup {
         SealedBackup sealed;
         if (Files.isDirectory(published)) {
             // An earlier run got this far and failed later (archive or push): verify again and go on.
-            sealed = Steps.run(ctx, "pull", job.backupId(), () -> BackupVerifier.verify(published, ctx.progress(), cancellation));
+            sealed = Steps.run(ctx, "pull", job.backupId(), () -> BackupVerifier.verify(published, ctx.progress(), cancellation),
+                    PullBackup::size);
         } else {
-            sealed = Steps.run(ctx, "pull", job.backupId(), () -> pullAndVerify(job, incoming, cancellation));
+            sealed = Steps.run(ctx, "pull", job.backupId(), () -> pullAndVerify(job, incoming, cancellation), PullBackup::size);
         }
         Path local = publishLocally(sealed, published);
         SealedBackup verified = new SealedBackup(local, sealed.manifest(), sealed.manifestDigest());
@@ -65,12 +66,15 @@ final class PullBackup {
      */
     private void archiveAndPush(JobQueue.Job job, SealedBackup verified, Cancellation cancellation) {
         FutureTask<Void> archiving = new FutureTask<>(
-                () -> Steps.run(ctx, "archive", job.backupId(), () -> archive(verified, cancellation)), null);
+                () -> Steps.run(ctx, "archive", job.backupId(), () -> {
+                    archive(verified, cancellation);
+                    return verified;
+                }, PullBackup::size), null);
         Thread archiver = new Thread(archiving, "pull-backup-archive-" + job.backupId().value());
         archiver.start();
         RuntimeException pushFailure = null;
         try {
-            Steps.run(ctx, "push", job.backupId(), () -> push(job, verified.directory(), cancellation));
+            Steps.run(ctx, "push", job.backupId(), () -> push(job, verified, cancellation), n -> n * size(verified));
         } catch (RuntimeException e) {
             pushFailure = e;
         }
@@ -180,9 +184,17 @@ final class PullBackup {
         }
     }
 
-    private void push(JobQueue.Job job, Path local, Cancellation cancellation) {
+    /** The size recorded for a step: the backup's total. */
+    private static long size(SealedBackup b) {
+        return b.manifest().totalSize();
+    }
+
+    /** Pushes to every import node; returns to how many it pushed. */
+    private long push(JobQueue.Job job, SealedBackup verified, Cancellation cancellation) {
+        Path local = verified.directory();
         URI leader = ctx.state().leader().orElse(null);
         List<String> failures = new ArrayList<>();
+        long pushed = 0;
         for (URI target : ctx.config().targets()) {
             if (target.equals(leader) || target.equals(job.from())) {
                 log.info("not pushing {} to {}: it is the leader now", job.backupId(), target);
@@ -194,6 +206,7 @@ final class PullBackup {
                 ctx.transport().send(target, new Message(Message.Type.BACKUP_DELIVERED, ctx.uri().toString(),
                         job.epoch(), job.backupId(), ctx.clock().instant(), job.sequence()));
                 log.info("pushed {} to {}", job.backupId(), target);
+                pushed++;
             } catch (ResilienceException e) {
                 if (e.code() == ErrorCode.CANCELLED) {
                     throw e;
@@ -206,6 +219,7 @@ final class PullBackup {
                     + "pushed to " + failures.size() + " import node(s); it is retried with the next run: "
                     + String.join("; ", failures));
         }
+        return pushed;
     }
 
     private OperationContext operation(Path dir, Cancellation cancellation) {
