@@ -10,6 +10,7 @@ import org.resilient.api.ResilienceException;
 import org.resilient.api.SettingSpec;
 import org.resilient.api.SettingSpec.Type;
 import org.resilient.api.Settings;
+import org.resilient.support.keys.KeyFiles;
 
 /**
  * The settings of an https node, typed. The passwords of the key stores are read from files (mode 0600) named
@@ -19,30 +20,19 @@ import org.resilient.api.Settings;
  * @param nodeDirectory the node directory ({@code node.dir}), whose {@code inbox/} and {@code backup/} are served
  * @param listen the address to listen on
  * @param plainHttp whether the test switch {@value #INSECURE} turned TLS off
- * @param keyStore the node's PKCS12 key store (its key and certificate chain)
- * @param keyStorePasswordFile the file holding its password
- * @param trustStore the PKCS12 trust store holding the cluster CA's certificate
- * @param trustStorePasswordFile the file holding its password
+ * @param keys the node's key material files ({@code node.key-store} and siblings, shared with message signing;
+ *     null only with {@code plainHttp})
  * @param connectTimeout how long to wait for a peer to accept a connection
  * @param requestTimeout how long to wait for a peer's answer to a message or a transfer step
  */
-public record HttpsSettings(URI self, Path nodeDirectory, InetSocketAddress listen, boolean plainHttp, Path keyStore,
-                            Path keyStorePasswordFile, Path trustStore, Path trustStorePasswordFile,
+public record HttpsSettings(URI self, Path nodeDirectory, InetSocketAddress listen, boolean plainHttp, KeyFiles keys,
                             Duration connectTimeout, Duration requestTimeout) {
     /** The test switch that turns TLS off. Never set it outside tests: anyone could then act as a node. */
     public static final String INSECURE = "https.insecure-plain-http-for-tests";
-    /** Every key the transport reads besides {@code node.dir}. */
+    /** Every key the transport reads besides {@code node.dir} and the node's keys ({@link KeyFiles#SPECS}). */
     public static final List<SettingSpec> SPECS = List.of(
             SettingSpec.optional("node.listen", Type.STRING, null,
                     "host:port the node serves other nodes on (default: loopback, the port of node.uri)"),
-            SettingSpec.optional("https.key-store", Type.PATH, null,
-                    "this node's PKCS12 key store (key and certificate), made by 'resilient keys add'"),
-            SettingSpec.optional("https.key-store-password-file", Type.PATH, null,
-                    "file (mode 0600) holding the key store's password"),
-            SettingSpec.optional("https.trust-store", Type.PATH, null,
-                    "PKCS12 trust store with the cluster CA certificate, made by 'resilient keys init'"),
-            SettingSpec.optional("https.trust-store-password-file", Type.PATH, null,
-                    "file (mode 0600) holding the trust store's password"),
             SettingSpec.optional("https.connect-timeout", Type.DURATION, "10s", "how long to wait to connect to a node"),
             SettingSpec.optional("https.request-timeout", Type.DURATION, "60s",
                     "how long to wait for a node to answer one request"),
@@ -65,17 +55,14 @@ public record HttpsSettings(URI self, Path nodeDirectory, InetSocketAddress list
             throw new ResilienceException(ErrorCode.CONFIG_INVALID, "missing setting 'node.dir': the https transport"
                     + " serves the inbox and backups of the node directory; set it in the node's config file");
         }
-        Path keyStore = s.path("https.key-store", null);
-        Path trustStore = s.path("https.trust-store", null);
-        if (!plain && (keyStore == null || trustStore == null)) {
-            throw new ResilienceException(ErrorCode.CONFIG_INVALID, "missing setting '"
-                    + (keyStore == null ? "https.key-store" : "https.trust-store") + "' for https node " + name
-                    + ": make the cluster's keys with 'resilient keys init DIR' and 'resilient keys add DIR " + name
-                    + "', and set the lines it prints");
+        KeyFiles keys = KeyFiles.of(s).orElse(null);
+        if (!plain && keys == null) {
+            throw new ResilienceException(ErrorCode.CONFIG_INVALID, "missing setting '" + KeyFiles.KEY_STORE
+                    + "' for https node " + name + ": make the cluster's keys with 'resilient keys init DIR' and "
+                    + "'resilient keys add DIR " + name + "', and set the lines it prints");
         }
         return new HttpsSettings(name, dir.toAbsolutePath().normalize(), listen(name, s.get("node.listen").orElse(null)),
-                plain, keyStore, s.path("https.key-store-password-file", null), trustStore,
-                s.path("https.trust-store-password-file", null),
+                plain, keys,
                 s.duration("https.connect-timeout", Duration.ofSeconds(10)),
                 s.duration("https.request-timeout", Duration.ofSeconds(60)));
     }

@@ -83,6 +83,7 @@ final class Exporting {
             cancellation.throwIfCancelled("export " + id);
             SealedBackup sealed = BackupSealer.seal(staging, id, ctx.component().name(), ctx.uri().toString(), epoch,
                     sequence, created, ctx.progress(), cancellation);
+            ctx.auth().signManifest(staging);
             Path published = ctx.layout().backup(id);
             AtomicFiles.move(staging, published);
             log.info("published {}: {} files, {} bytes", id, sealed.manifest().fileCount(), sealed.manifest().totalSize());
@@ -101,7 +102,7 @@ final class Exporting {
                 sealed.manifest().backupId(), ctx.clock().instant(), sealed.manifest().sequence());
         for (URI t : targets) {
             try {
-                ctx.transport().send(t, m);
+                ctx.send(t, m);
             } catch (ResilienceException e) {
                 failures.add(t + ": " + e.getMessage());
             }

@@ -92,8 +92,13 @@ public final class Node implements AutoCloseable {
             log(config).warn("pull-backup node {} has no pbs.targets: backups are archived but pushed nowhere", config.name());
         }
         NodeLayout layout = new NodeLayout(config.directory()).create();
+        NodeAuth auth = NodeAuth.open(settings, layout, log(config));
+        if (auth.keyed() && config.role() == Role.IMPORT && config.importSources().isEmpty()) {
+            log(config).warn("import node {} has no import.sources: it imports backups delivered by any signed node of the "
+                    + "cluster; list its pull-backup nodes there", config.name());
+        }
         NodeContext ctx = new NodeContext(config, layout, new NodeState(layout), transport.open(config.uri(), settings),
-                component, registry, clock, progress);
+                component, registry, clock, progress, auth);
         return new Node(ctx);
     }
 
@@ -194,11 +199,23 @@ public final class Node implements AutoCloseable {
 
     private boolean accept(Message m) {
         Epoch mine = epoch();
-        URI from = NodeSettings.normalize(URI.create(m.from()));
+        URI from;
+        try {
+            from = NodeSettings.normalize(URI.create(m.from()));
+            ctx.auth().check(m, from);
+        } catch (ResilienceException | IllegalArgumentException e) {
+            log.warn("refused {} for {} from {}: {}", m.type(), m.backupId(), m.from(), e.getMessage());
+            return false;
+        }
         if (m.epoch().isOlderThan(mine)) {
             log.warn("refused {} for {} from {}: its epoch {} is older than this node's {} (a deposed leader?)",
                     m.type(), m.backupId(), m.from(), m.epoch(), mine);
             answerStale(from, m);
+            return false;
+        }
+        String notAllowed = Senders.refusal(m, from, role(), mine, ctx);
+        if (notAllowed != null) {
+            log.warn("refused {} for {} from {}: {}", m.type(), m.backupId(), m.from(), notAllowed);
             return false;
         }
         if (mine.isOlderThan(m.epoch())) {
@@ -246,7 +263,7 @@ public final class Node implements AutoCloseable {
             return;
         }
         try {
-            ctx.transport().send(from, new Message(Message.Type.EPOCH_REFUSED, uri().toString(), epoch(), m.backupId(),
+            ctx.send(from, new Message(Message.Type.EPOCH_REFUSED, uri().toString(), epoch(), m.backupId(),
                     ctx.clock().instant()));
         } catch (ResilienceException e) {
             log.warn("could not tell {} that its epoch {} is stale: {}", m.from(), m.epoch(), e.getMessage());
@@ -333,7 +350,7 @@ public final class Node implements AutoCloseable {
      * @param epoch the new epoch
      */
     public void announceLeadership(URI to, Epoch epoch) {
-        ctx.transport().send(to, new Message(Message.Type.LEADER_CHANGED, uri().toString(), epoch, null, ctx.clock().instant()));
+        ctx.send(to, new Message(Message.Type.LEADER_CHANGED, uri().toString(), epoch, null, ctx.clock().instant()));
     }
 
     /** @return the node's status */

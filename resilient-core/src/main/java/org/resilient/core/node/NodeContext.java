@@ -22,9 +22,20 @@ import org.slf4j.LoggerFactory;
  * @param registry the registry (for the archive)
  * @param clock the clock
  * @param progress where progress goes
+ * @param auth signs what the node sends and checks what it receives
  */
 public record NodeContext(NodeSettings config, NodeLayout layout, NodeState state, Transport transport,
-                          ComponentProvider component, Registry registry, Clock clock, ProgressListener progress) {
+                          ComponentProvider component, Registry registry, Clock clock, ProgressListener progress, NodeAuth auth) {
+
+    /**
+     * Sends a message, signed when the node has keys.
+     *
+     * @param to the receiving node
+     * @param m the message
+     */
+    public void send(URI to, org.resilient.api.Message m) {
+        transport.send(to, auth.sign(m, clock.instant()));
+    }
 
     /** @return the raw settings */
     public Settings settings() {

@@ -17,7 +17,7 @@ import org.resilient.api.Settings;
  */
 public record NodeSettings(Settings settings) {
     /** Every key a node reads. */
-    public static final List<SettingSpec> SPECS = List.of(
+    public static final List<SettingSpec> SPECS = java.util.stream.Stream.concat(java.util.stream.Stream.of(
             SettingSpec.required("node.name", Type.STRING, "this node's name, e.g. db0"),
             SettingSpec.required("node.role", Type.STRING, "export, pull-backup or import"),
             SettingSpec.required("node.dir", Type.PATH, "the node directory (backup/, incoming/, inbox/, archive/, state/)"),
@@ -37,7 +37,10 @@ public record NodeSettings(Settings settings) {
             SettingSpec.optional("pbs.keep-daily", Type.INT, "0", "retention: keep the newest generation of this many days"),
             SettingSpec.optional("pbs.keep-weekly", Type.INT, "0", "retention: keep the newest generation of this many weeks"),
             SettingSpec.optional("pbs.keep-monthly", Type.INT, "0", "retention: keep the newest generation of this many months"),
-            SettingSpec.optional("import.keep", Type.INT, "2", "received backups kept on an import node"));
+            SettingSpec.optional("import.keep", Type.INT, "2", "received backups kept on an import node"),
+            SettingSpec.optional("import.sources", Type.LIST, "",
+                    "URIs of the pull-backup nodes this import node takes deliveries from (default: any node of the cluster)")),
+            org.resilient.support.keys.KeyFiles.SPECS.stream()).toList();
 
     /** @return the node's name */
     public String name() {
@@ -113,6 +116,11 @@ public record NodeSettings(Settings settings) {
     /** @return the export node's URI, or null */
     public URI source() {
         return normalize(settings.uri("pbs.source", null));
+    }
+
+    /** @return the pull-backup nodes an import node takes deliveries from (empty: any) */
+    public List<URI> importSources() {
+        return uris("import.sources");
     }
 
     /** @return the import nodes to push to */
