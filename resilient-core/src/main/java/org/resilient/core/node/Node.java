@@ -99,8 +99,11 @@ public final class Node implements AutoCloseable {
             log(config).warn("pull-backup node {} has no pbs.targets: backups are archived but pushed nowhere", config.name());
         }
         NodeLayout layout = new NodeLayout(config.directory()).create();
+        NodeAuth auth = NodeAuth.open(loaded.settings(), layout, log(config));
+        Senders.warnIfOpen(config, auth, log(config));
         NodeContext ctx = new NodeContext(config, layout, new NodeState(layout),
-                loaded.transport().open(config.uri(), loaded.settings()), loaded.component(), registry, clock, progress, pause, random);
+                loaded.transport().open(config.uri(), loaded.settings()), loaded.component(), registry, clock, progress,
+                pause, random, auth);
         return new Node(ctx);
     }
 
@@ -221,11 +224,23 @@ public final class Node implements AutoCloseable {
 
     private boolean accept(Message m) {
         Epoch mine = epoch();
-        URI from = NodeSettings.normalize(URI.create(m.from()));
+        URI from;
+        try {
+            from = NodeSettings.normalize(URI.create(m.from()));
+            ctx.auth().check(m, from);
+        } catch (ResilienceException | IllegalArgumentException e) {
+            log.warn("refused {} for {} from {}: {}", m.type(), m.backupId(), m.from(), e.getMessage());
+            return false;
+        }
         if (m.epoch().isOlderThan(mine)) {
             log.warn("refused {} for {} from {}: its epoch {} is older than this node's {} (a deposed leader?)",
                     m.type(), m.backupId(), m.from(), m.epoch(), mine);
             answerStale(from, m);
+            return false;
+        }
+        String notAllowed = Senders.refusal(m, from, role(), mine, ctx);
+        if (notAllowed != null) {
+            log.warn("refused {} for {} from {}: {}", m.type(), m.backupId(), m.from(), notAllowed);
             return false;
         }
         if (mine.isOlderThan(m.epoch())) {
@@ -273,7 +288,7 @@ public final class Node implements AutoCloseable {
             return;
         }
         try {
-            ctx.transport().send(from, new Message(Message.Type.EPOCH_REFUSED, uri().toString(), epoch(), m.backupId(),
+            ctx.send(from, new Message(Message.Type.EPOCH_REFUSED, uri().toString(), epoch(), m.backupId(),
                     ctx.clock().instant()));
         } catch (ResilienceException e) {
             log.warn("could not tell {} that its epoch {} is stale: {}", m.from(), m.epoch(), e.getMessage());
@@ -364,7 +379,7 @@ public final class Node implements AutoCloseable {
      * @param epoch the new epoch
      */
     public void announceLeadership(URI to, Epoch epoch) {
-        ctx.transport().send(to, new Message(Message.Type.LEADER_CHANGED, uri().toString(), epoch, null, ctx.clock().instant()));
+        ctx.send(to, new Message(Message.Type.LEADER_CHANGED, uri().toString(), epoch, null, ctx.clock().instant()));
     }
 
     /** @return the node's status */

@@ -17,6 +17,7 @@ import org.resilient.api.SettingSpec;
 import org.resilient.api.Setting;
 import org.resilient.api.SettingSpec.Type;
 import org.resilient.api.Settings;
+import org.resilient.support.keys.KeyFiles;
 
 /**
  * The settings of a node itself (prefixes {@code node}, {@code export}, {@code pbs}, {@code import}), typed.
@@ -118,12 +119,17 @@ public record NodeSettings(Settings settings) {
             "the wait before the first retry of a failed export within one run (doubled for each further retry)")
             .positive();
 
-    /** Every key a node reads, for the configuration check and help. */
-    public static final List<SettingSpec> SPECS = Stream.of(NAME, ROLE, DIR, COMPONENT, URI_, POLL_INTERVAL,
+    /** The pull-backup nodes an import node takes deliveries from. */
+    public static final Setting<List<URI>> IMPORT_SOURCES = Setting.uris("import.sources",
+            "URIs of the pull-backup nodes this import node takes deliveries from (default: any node of the cluster)")
+            .check(NodeSettings::absoluteFileUris, ABSOLUTE);
+
+    /** Every key a node reads (its key files included), for the configuration check and help. */
+    public static final List<SettingSpec> SPECS = Stream.concat(Stream.of(NAME, ROLE, DIR, COMPONENT, URI_, POLL_INTERVAL,
             EXPORT_INTERVAL, EXPORT_RETRIES, EXPORT_NOTIFY, EXPORT_KEEP, PBS_SOURCE, PBS_TARGETS, PBS_ARCHIVE, PBS_KEEP,
             KEEP_LAST, KEEP_WITHIN, KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY, IMPORT_KEEP, RETRY_DELAY, RETRY_MAX_DELAY,
-            LOG_FILE_MIB, LOG_KEEP_DAYS, LOG_TOTAL_MIB, EXPORT_CRON, EXPORT_TIME_ZONE, EXPORT_JITTER, EXPORT_RETRY_DELAY)
-            .map(Setting::spec).toList();
+            LOG_FILE_MIB, LOG_KEEP_DAYS, LOG_TOTAL_MIB, EXPORT_CRON, EXPORT_TIME_ZONE, EXPORT_JITTER, EXPORT_RETRY_DELAY,
+            IMPORT_SOURCES).map(Setting::spec), KeyFiles.SPECS.stream()).toList();
 
     /** @return the node's name */
     public String name() {
@@ -254,6 +260,11 @@ public record NodeSettings(Settings settings) {
     /** @return the export node's URI, or null */
     public URI source() {
         return normalize(PBS_SOURCE.get(settings));
+    }
+
+    /** @return the pull-backup nodes an import node takes deliveries from (empty: any) */
+    public List<URI> importSources() {
+        return IMPORT_SOURCES.get(settings).stream().map(NodeSettings::normalize).toList();
     }
 
     /** @return the import nodes to push to */
