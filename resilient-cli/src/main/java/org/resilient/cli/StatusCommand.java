@@ -73,16 +73,6 @@ final class StatusCommand implements Callable<Integer> {
             }
             out.println("health    " + (s.healthy() ? "OK" : "ERROR"));
         }
-        out.printf("node      %s (%s)%nrole      %s%nepoch     %s%nleader    %s%n", s.name(), s.uri(), s.role(), s.epoch(),
-                s.leader() == null ? "-" : s.leader());
-        out.printf("imported  %s%n", s.lastImport() == null ? "-" : s.lastImport().backupId() + " (made "
-                + s.lastImport().backupTime() + ", imported " + s.lastImport().importedAt() + ")");
-        out.printf("pending   %s%npublished %s%n", s.pending() == null ? "-" : s.pending(), s.published());
-        for (StepOutcome o : s.lastRuns().values()) {
-            out.printf("%-9s %-5s %s %s %s%n", o.step(), o.ok() ? "OK" : "ERROR", o.time(),
-                    o.backupId() == null ? "" : o.backupId(), o.ok() ? "" : o.message());
-        }
-        out.println("health    " + (s.healthy() ? "OK" : "ERROR"));
     }
 
     /** The {@code --json} document: times and ids as strings, durations in milliseconds. */
