@@ -20,10 +20,14 @@ import java.util.Map;
  * backup-id=20261125T163200.123Z-node0
  * sent-at=2026-11-25T16:32:01.456Z
  * sequence=7
+ * nonce=5f0c2e9a1b7d4c33
+ * signer-cert=MIIB...   (base64 DER X.509: the sender's certificate)
+ * signature=MEUC...     (base64: the sender's signature over every line before signer-cert)
  * </pre>
  * {@code backup-id} is absent for messages about no backup, {@code sequence} when it is 0 (unknown). Reading is strict about what it needs (a
  * missing or malformed key, an unknown type, a newer version are refused) and ignores keys it does not know,
- * so a later version can add optional keys without breaking older readers.
+ * so a later version can add optional keys without breaking older readers. The signature covers the canonical
+ * form of the fields ({@link #signedBytes}), which a reader rebuilds from what it parsed.
  */
 public final class MessageCodec {
     /** The format version written and understood. */
@@ -60,7 +64,25 @@ public final class MessageCodec {
         if (m.sequence() > 0) {
             s.append("sequence=").append(m.sequence()).append('\n');
         }
+        if (m.nonce() != null) {
+            s.append("nonce=").append(m.nonce()).append('\n');
+        }
+        if (m.signature() != null) {
+            s.append("signer-cert=").append(m.signature().certificate()).append('\n');
+            s.append("signature=").append(m.signature().value()).append('\n');
+        }
         return s.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The bytes a message's signature covers: its serialized form without {@code signer-cert} and
+     * {@code signature} (so the lines before them).
+     *
+     * @param m the message
+     * @return UTF-8 bytes
+     */
+    public static byte[] signedBytes(Message m) {
+        return write(m.unsigned());
     }
 
     /**
@@ -131,8 +153,23 @@ public final class MessageCodec {
         if (sequence < 0) {
             throw bad("sequence " + sequence + " is negative");
         }
+        String nonce = kv.get("nonce");
+        String cert = kv.get("signer-cert");
+        String sig = kv.get("signature");
+        if ((cert == null) != (sig == null)) {
+            throw bad("it has " + (cert == null ? "'signature' without 'signer-cert'" : "'signer-cert' without 'signature'"));
+        }
+        MessageSignature signature;
         try {
-            return new Message(type, from, new Epoch(epoch), backupId, Instant.parse(sentAt), sequence);
+            signature = cert == null ? null : new MessageSignature(cert, sig);
+            if (nonce != null && nonce.isEmpty()) {
+                throw new IllegalArgumentException("nonce is empty");
+            }
+        } catch (IllegalArgumentException e) {
+            throw bad(e.getMessage());
+        }
+        try {
+            return new Message(type, from, new Epoch(epoch), backupId, Instant.parse(sentAt), sequence, nonce, signature);
         } catch (DateTimeParseException e) {
             throw bad("sent-at '" + sentAt + "' is not an ISO-8601 instant");
         }

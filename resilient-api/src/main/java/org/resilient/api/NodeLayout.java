@@ -12,6 +12,7 @@ import java.nio.file.Path;
  * &lt;node-dir&gt;/backup/&lt;id&gt;/            a published backup:
  *                              MANIFEST   every file of data/ with size, mode, mtime and SHA-256
  *                              SIGNATURE  sha256sum format: {@code cd backup/<id> && sha256sum -c SIGNATURE}
+ *                              MANIFEST.sig  the exporter's signature over MANIFEST (nodes with keys)
  *                              data/      what the component's exporter wrote
  * &lt;node-dir&gt;/incoming/&lt;id&gt;.export/   an export in progress (same shape as a backup; renamed into backup/)
  * &lt;node-dir&gt;/incoming/&lt;id&gt;           a pull or push in progress (never read as a backup)
@@ -28,6 +29,11 @@ public record NodeLayout(Path root) {
     public static final String MANIFEST = "MANIFEST";
     /** Name of the signature file (sha256sum format) in a backup directory. */
     public static final String SIGNATURE = "SIGNATURE";
+    /**
+     * The exporting node's detached signature over the MANIFEST bytes ({@code resilient-manifest-signature=1},
+     * {@code signer-cert=}, {@code signature=} lines); absent when the exporter ran without keys.
+     */
+    public static final String MANIFEST_SIGNATURE = "MANIFEST.sig";
     /** Name of the data directory in a backup directory. */
     public static final String DATA = "data";
     /** Suffix of an export in progress under {@code incoming/}. */
@@ -134,5 +140,15 @@ public record NodeLayout(Path root) {
      */
     public static Path signature(Path backupDir) {
         return backupDir.resolve(SIGNATURE);
+    }
+
+    /**
+     * The exporter's detached signature of a backup's MANIFEST.
+     *
+     * @param backupDir a backup directory
+     * @return its {@value #MANIFEST_SIGNATURE}
+     */
+    public static Path manifestSignature(Path backupDir) {
+        return backupDir.resolve(MANIFEST_SIGNATURE);
     }
 }

@@ -26,6 +26,21 @@ class MessageCodecTest {
     }
 
     @Test
+    @DisplayName("a signed message reads back with its nonce and signature; the signed bytes are the lines before them")
+    void signedRoundTrip() {
+        Message m = new Message(Message.Type.BACKUP_PUBLISHED, "file:/srv/db0", new Epoch(3), new BackupId("b1"), T, 7)
+                .signed(T, "00ff", MessageSignature.of(new byte[] {1, 2, 3}, new byte[] {4, 5}));
+        byte[] bytes = MessageCodec.write(m);
+        Message back = MessageCodec.read(bytes);
+        assertEquals(m, back);
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        assertEquals(text.substring(0, text.indexOf("signer-cert=")),
+                new String(MessageCodec.signedBytes(back), StandardCharsets.UTF_8));
+        assertThrows(ResilienceException.class, () -> MessageCodec.read(text.replaceAll("signer-cert=.*\n", "")
+                .getBytes(StandardCharsets.UTF_8)), "a signature without its certificate was read");
+    }
+
+    @Test
     @DisplayName("ignores keys it does not know (a later version may add optional ones)")
     void ignoresUnknownKeys() {
         Message m = new Message(Message.Type.LEADER_CHANGED, "n", new Epoch(1), null, T);

@@ -25,7 +25,7 @@ class KeysCommandTest {
         CliRun add = CliRun.of("keys", "add", "-d", keys.toString(), "https://127.0.0.1:8443");
         assertEquals(0, add.status(), add.toString());
         Path pass = keys.resolve("nodes/127.0.0.1_8443.pass");
-        assertTrue(add.out().contains("https.key-store-password-file=" + pass.toAbsolutePath()), add.out());
+        assertTrue(add.out().contains("node.key-store-password-file=" + pass.toAbsolutePath()), add.out());
         assertFalse(add.out().contains(Files.readString(pass).strip()), "the password was printed");
         CliRun again = CliRun.of("keys", "add", "-d", keys.toString(), "https://127.0.0.1:8443");
         assertEquals(4, again.status(), again.toString());

@@ -56,7 +56,7 @@ class ReplicateCommandTest {
         Properties db0 = read(tmp.resolve("db0.properties"));
         assertTrue(pbs.getProperty("node.uri").startsWith("https://127.0.0.1:"), pbs.toString());
         assertEquals(db0.getProperty("node.uri"), pbs.getProperty("pbs.source"));
-        assertTrue(Files.isRegularFile(Path.of(pbs.getProperty("https.key-store"))), pbs.toString());
+        assertTrue(Files.isRegularFile(Path.of(pbs.getProperty("node.key-store"))), pbs.toString());
         assertEquals(4, r.out().lines().count(), r.out());
     }
 

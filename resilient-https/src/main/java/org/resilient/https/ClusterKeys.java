@@ -42,13 +42,15 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
+import org.resilient.support.keys.KeyFiles;
+import org.resilient.support.keys.Secrets;
 
 /**
  * The key material of a cluster, in one directory (what {@code resilient keys init|add} calls):
  * <pre>
  * ca.p12, ca.pass        the cluster CA's key and certificate: keep them off the nodes, offline if you can
  * trust.p12, trust.pass  the CA certificate alone: copy to every node (https.trust-store)
- * nodes/&lt;host&gt;_&lt;port&gt;.p12, .pass   one node's key and certificate chain (https.key-store)
+ * nodes/&lt;host&gt;_&lt;port&gt;.p12, .pass   one node's key and certificate chain (node.key-store)
  * </pre>
  * Keys are EC P-256, certificates signed with ECDSA/SHA-256: JDK 17's TLS 1.3 accepts them for server and client
  * authentication (the tests run on them). Ed25519 keys were tried and work there too; P-256 is kept because every
@@ -84,9 +86,7 @@ public final class ClusterKeys {
                            Path trustStorePasswordFile) {
         /** @return the lines to put into the node's config file */
         public String settings() {
-            return "https.key-store=" + keyStore + "\nhttps.key-store-password-file=" + keyStorePasswordFile
-                    + "\nhttps.trust-store=" + trustStore + "\nhttps.trust-store-password-file=" + trustStorePasswordFile
-                    + "\n";
+            return new KeyFiles(keyStore, keyStorePasswordFile, trustStore, trustStorePasswordFile).settingsLines();
         }
     }
 
@@ -138,7 +138,7 @@ public final class ClusterKeys {
      *     has keys and {@code replace} is false, {@code CONFIG_INVALID} for a bad node name
      */
     public static NodeKeys addNode(Path dir, URI node, boolean replace) {
-        URI name = NodeName.of(node, "node name");
+        URI name = NodeName.ofAny(node, "node name");
         Path store = dir.resolve(NODES).resolve(NodeName.fileName(name) + ".p12");
         Path passwordFile = dir.resolve(NODES).resolve(NodeName.fileName(name) + PASSWORD_SUFFIX);
         if (!Files.exists(dir.resolve(CA_STORE), LinkOption.NOFOLLOW_LINKS)) {
@@ -168,7 +168,9 @@ public final class ClusterKeys {
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
                     new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(hostName(name)));
+            if (name.getHost() != null) {
+                b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(hostName(name)));
+            }
             b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
             b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
             X509Certificate cert = sign(b, caKey);

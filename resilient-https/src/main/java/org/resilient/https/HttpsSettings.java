@@ -10,6 +10,7 @@ import org.resilient.api.ResilienceException;
 import org.resilient.api.Setting;
 import org.resilient.api.SettingSpec;
 import org.resilient.api.Settings;
+import org.resilient.support.keys.KeyFiles;
 
 /**
  * The settings of an https node, typed. The passwords of the key stores are read from files (mode 0600) named
@@ -19,29 +20,18 @@ import org.resilient.api.Settings;
  * @param nodeDirectory the node directory ({@code node.dir}), whose {@code inbox/} and {@code backup/} are served
  * @param listen the address to listen on
  * @param plainHttp whether the test switch {@value #INSECURE} turned TLS off
- * @param keyStore the node's PKCS12 key store (its key and certificate chain)
- * @param keyStorePasswordFile the file holding its password
- * @param trustStore the PKCS12 trust store holding the cluster CA's certificate
- * @param trustStorePasswordFile the file holding its password
+ * @param keys the node's key material files ({@code node.key-store} and siblings, shared with message signing;
+ *     null only with {@code plainHttp})
  * @param connectTimeout how long to wait for a peer to accept a connection
  * @param requestTimeout how long to wait for a peer's answer to a message or a transfer step
  */
-public record HttpsSettings(URI self, Path nodeDirectory, InetSocketAddress listen, boolean plainHttp, Path keyStore,
-                            Path keyStorePasswordFile, Path trustStore, Path trustStorePasswordFile,
+public record HttpsSettings(URI self, Path nodeDirectory, InetSocketAddress listen, boolean plainHttp, KeyFiles keys,
                             Duration connectTimeout, Duration requestTimeout) {
     /** The test switch that turns TLS off. Never set it outside tests: anyone could then act as a node. */
     public static final String INSECURE = "https.insecure-plain-http-for-tests";
     /** Where the node serves other nodes. */
     static final Setting<String> LISTEN = Setting.string("node.listen", null,
             "host:port the node serves other nodes on (default: loopback, the port of node.uri)");
-    static final Setting<Path> KEY_STORE = Setting.path("https.key-store", null,
-            "this node's PKCS12 key store (key and certificate), made by 'resilient keys add'");
-    static final Setting<Path> KEY_STORE_PASSWORD = Setting.path("https.key-store-password-file", null,
-            "file (mode 0600) holding the key store's password");
-    static final Setting<Path> TRUST_STORE = Setting.path("https.trust-store", null,
-            "PKCS12 trust store with the cluster CA certificate, made by 'resilient keys init'");
-    static final Setting<Path> TRUST_STORE_PASSWORD = Setting.path("https.trust-store-password-file", null,
-            "file (mode 0600) holding the trust store's password");
     static final Setting<Duration> CONNECT_TIMEOUT = Setting.duration("https.connect-timeout", "10s",
             "how long to wait to connect to a node").positive();
     static final Setting<Duration> REQUEST_TIMEOUT = Setting.duration("https.request-timeout", "60s",
@@ -49,9 +39,9 @@ public record HttpsSettings(URI self, Path nodeDirectory, InetSocketAddress list
     static final Setting<Boolean> PLAIN = Setting.bool(INSECURE, false,
             "TESTS ONLY: plain HTTP without authentication; never in production");
     private static final Setting<Path> NODE_DIR = Setting.path("node.dir", null, "the node directory");
-    /** Every key the transport reads besides {@code node.dir}. */
-    public static final List<SettingSpec> SPECS = java.util.stream.Stream.of(LISTEN, KEY_STORE, KEY_STORE_PASSWORD,
-            TRUST_STORE, TRUST_STORE_PASSWORD, CONNECT_TIMEOUT, REQUEST_TIMEOUT, PLAIN).map(Setting::spec).toList();
+    /** Every key the transport reads besides {@code node.dir} and the node's keys ({@link KeyFiles#SPECS}). */
+    public static final List<SettingSpec> SPECS = java.util.stream.Stream.of(LISTEN, CONNECT_TIMEOUT, REQUEST_TIMEOUT,
+            PLAIN).map(Setting::spec).toList();
 
     /**
      * Reads the settings of the node {@code self}.
@@ -69,17 +59,14 @@ public record HttpsSettings(URI self, Path nodeDirectory, InetSocketAddress list
             throw new ResilienceException(ErrorCode.CONFIG_INVALID, "missing setting 'node.dir': the https transport"
                     + " serves the inbox and backups of the node directory; set it in the node's config file");
         }
-        Path keyStore = KEY_STORE.get(s);
-        Path trustStore = TRUST_STORE.get(s);
-        if (!plain && (keyStore == null || trustStore == null)) {
-            throw new ResilienceException(ErrorCode.CONFIG_INVALID, "missing setting '"
-                    + (keyStore == null ? "https.key-store" : "https.trust-store") + "' for https node " + name
-                    + ": make the cluster's keys with 'resilient keys init DIR' and 'resilient keys add DIR " + name
-                    + "', and set the lines it prints");
+        KeyFiles keys = KeyFiles.of(s).orElse(null);
+        if (!plain && keys == null) {
+            throw new ResilienceException(ErrorCode.CONFIG_INVALID, "missing setting '" + KeyFiles.KEY_STORE
+                    + "' for https node " + name + ": make the cluster's keys with 'resilient keys init DIR' and "
+                    + "'resilient keys add DIR " + name + "', and set the lines it prints");
         }
         return new HttpsSettings(name, dir.toAbsolutePath().normalize(), listen(name, LISTEN.get(s)),
-                plain, keyStore, KEY_STORE_PASSWORD.get(s), trustStore, TRUST_STORE_PASSWORD.get(s),
-                CONNECT_TIMEOUT.get(s), REQUEST_TIMEOUT.get(s));
+                plain, keys, CONNECT_TIMEOUT.get(s), REQUEST_TIMEOUT.get(s));
     }
 
     private static InetSocketAddress listen(URI self, String value) {

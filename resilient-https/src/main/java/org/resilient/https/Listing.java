@@ -48,6 +48,10 @@ final class Listing {
             if (Files.isRegularFile(signature, LinkOption.NOFOLLOW_LINKS)) {
                 entries.add(file(signature));
             }
+            Path manifestSignature = NodeLayout.manifestSignature(backupDir);
+            if (Files.isRegularFile(manifestSignature, LinkOption.NOFOLLOW_LINKS)) {
+                entries.add(file(manifestSignature));
+            }
             for (ManifestEntry e : m.entries()) {
                 entries.add(new ManifestEntry(NodeLayout.DATA + "/" + e.path(), e.type(), e.size(), e.mode(),
                         e.modified(), e.sha256(), e.linkTarget()));

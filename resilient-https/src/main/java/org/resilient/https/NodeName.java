@@ -43,6 +43,29 @@ final class NodeName {
     }
 
     /**
+     * Checks and normalizes the name of a node of any transport: an https name as {@link #of}, a {@code file:}
+     * name as core spells it ({@code file:/abs/path}, normalized, no trailing slash), so that a certificate's CN
+     * equals the {@code from} of the node's messages.
+     *
+     * @param uri e.g. {@code https://db1.example.org:8443} or {@code file:/srv/db0}
+     * @param what what the URI is, for the error
+     * @return the normalized name
+     * @throws ResilienceException {@code CONFIG_INVALID} if it is neither
+     */
+    static URI ofAny(URI uri, String what) {
+        if (uri != null && "file".equalsIgnoreCase(uri.getScheme()) && uri.getPath() != null) {
+            try {
+                String path = java.nio.file.Path.of(uri.getPath()).toAbsolutePath().normalize().toString();
+                return URI.create("file:" + new URI(null, null, path, null).getRawPath());
+            } catch (URISyntaxException | RuntimeException e) {
+                throw new ResilienceException(ErrorCode.CONFIG_INVALID, what + " '" + uri + "' is not usable: "
+                        + e.getMessage(), e);
+            }
+        }
+        return of(uri, what);
+    }
+
+    /**
      * Reads a node name given as text (a message's {@code from}, a certificate's CN).
      *
      * @param text the text
@@ -82,6 +105,7 @@ final class NodeName {
      * @return a name safe in any file system
      */
     static String fileName(URI node) {
-        return (node.getHost() + "_" + node.getPort()).replaceAll("[^A-Za-z0-9._-]", "_");
+        String name = node.getHost() == null ? "file" + node.getPath() : node.getHost() + "_" + node.getPort();
+        return name.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 }

@@ -1,13 +1,8 @@
 package org.resilient.https;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -23,6 +18,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import javax.security.auth.x500.X500Principal;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
+import org.resilient.support.keys.NodeKeyMaterial;
 
 /**
  * TLS 1.3 with mutual authentication on the JDK's own stack: the node's key store gives its certificate, the
@@ -45,19 +41,12 @@ final class Tls {
      * @throws ResilienceException {@code CONFIG_INVALID} if a store or password file is missing or wrong
      */
     static SSLContext context(HttpsSettings s) {
-        char[] keyPassword = Secrets.readPassword(s.keyStorePasswordFile(), "https.key-store-password-file");
-        char[] trustPassword = Secrets.readPassword(s.trustStorePasswordFile(), "https.trust-store-password-file");
+        NodeKeyMaterial keys = NodeKeyMaterial.load(s.keys());
         try {
-            KeyStore keys = load(s.keyStore(), keyPassword, "https.key-store");
-            KeyStore trust = load(s.trustStore(), trustPassword, "https.trust-store");
-            if (trust.size() == 0) {
-                throw new ResilienceException(ErrorCode.CONFIG_INVALID, "trust store " + s.trustStore()
-                        + " holds no certificate; use the trust.p12 made by 'resilient keys init'");
-            }
             KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
-            kmf.init(keys, keyPassword);
+            kmf.init(keys.keyStore(), keys.keyPassword());
             TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-            tmf.init(trust);
+            tmf.init(keys.trustStore());
             X509ExtendedTrustManager pkix = (X509ExtendedTrustManager) Arrays.stream(tmf.getTrustManagers())
                     .filter(t -> t instanceof X509ExtendedTrustManager).findFirst().orElseThrow();
             SSLContext ctx = SSLContext.getInstance(PROTOCOL);
@@ -65,11 +54,10 @@ final class Tls {
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new ResilienceException(ErrorCode.CONFIG_INVALID, "cannot set up TLS from key store "
-                    + s.keyStore() + " and trust store " + s.trustStore() + ": " + e.getClass().getSimpleName()
+                    + s.keys().keyStore() + " and trust store " + s.keys().trustStore() + ": " + e.getClass().getSimpleName()
                     + "; check that they are the files 'resilient keys' made and match their password files", e);
         } finally {
-            Arrays.fill(keyPassword, '\0');
-            Arrays.fill(trustPassword, '\0');
+            keys.wipePassword();
         }
     }
 
@@ -105,19 +93,6 @@ final class Tls {
             return null;
         }
         return null;
-    }
-
-    private static KeyStore load(Path file, char[] password, String key) throws GeneralSecurityException {
-        try (InputStream in = Files.newInputStream(file)) {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(in, password);
-            return ks;
-        } catch (IOException e) {
-            throw new ResilienceException(ErrorCode.CONFIG_INVALID, "cannot read " + key + " " + file + ": "
-                    + (e.getCause() instanceof java.security.UnrecoverableKeyException
-                    ? "wrong password (check its password file)" : e.getClass().getSimpleName() + " " + e.getMessage())
-                    + "; it must be a PKCS12 file made by 'resilient keys'", e);
-        }
     }
 
     /**

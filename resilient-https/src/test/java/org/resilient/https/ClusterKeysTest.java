@@ -50,7 +50,7 @@ class ClusterKeysTest {
             }
         }
         assertEquals(keys.resolve("nodes/db1.example.org_8443.p12").toAbsolutePath(), k.keyStore());
-        assertTrue(k.settings().contains("https.key-store-password-file=" + k.keyStorePasswordFile()));
+        assertTrue(k.settings().contains("node.key-store-password-file=" + k.keyStorePasswordFile()));
         assertFalse(k.settings().contains(Files.readString(k.keyStorePasswordFile()).strip()),
                 "the settings lines hold the password");
     }

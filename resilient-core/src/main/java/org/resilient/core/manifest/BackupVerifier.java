@@ -107,7 +107,8 @@ public final class BackupVerifier {
     private static void checkTopLevel(Path backupDir, List<String> problems) {
         try (Stream<Path> s = Files.list(backupDir)) {
             s.map(p -> p.getFileName().toString())
-                    .filter(n -> !n.equals(NodeLayout.MANIFEST) && !n.equals(NodeLayout.SIGNATURE) && !n.equals(NodeLayout.DATA))
+                    .filter(n -> !n.equals(NodeLayout.MANIFEST) && !n.equals(NodeLayout.SIGNATURE) && !n.equals(NodeLayout.DATA)
+                            && !n.equals(NodeLayout.MANIFEST_SIGNATURE))
                     .sorted().forEach(n -> problems.add(n + " was added (not part of a backup)"));
         } catch (IOException e) {
             throw AtomicFiles.ioError("list", backupDir, e);

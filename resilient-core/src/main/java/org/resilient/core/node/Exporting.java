@@ -166,6 +166,7 @@ final class Exporting {
             cancellation.throwIfCancelled("export " + id);
             SealedBackup sealed = BackupSealer.seal(staging, id, ctx.component().name(), ctx.uri().toString(), epoch,
                     sequence, created, ctx.progress(), cancellation);
+            ctx.auth().signManifest(staging);
             Path published = ctx.layout().backup(id);
             // Recorded before the rename: a node killed between publishing and announcing announces it at its next start.
             ctx.state().setToAnnounce(id);
@@ -193,7 +194,7 @@ final class Exporting {
                     sealed.manifest().sequence());
             for (URI t : ctx.config().pullBackupNodes()) {
                 try {
-                    ctx.transport().send(t, m);
+                    ctx.send(t, m);
                 } catch (ResilienceException e) {
                     failures.add(t + ": " + e.getMessage());
                 }

@@ -38,6 +38,7 @@ final class Importing {
                         + ctx.layout().backups() + "; the pull-backup node pushes it again with its next run");
             }
             SealedBackup sealed = BackupVerifier.verify(dir, ctx.progress(), cancellation);
+            ctx.auth().verifyManifest(dir, NodeSettings.normalize(java.net.URI.create(sealed.manifest().sourceNode())));
             size[0] = sealed.manifest().totalSize();
             try (Importer importer = ctx.component().importer(ctx.settings())) {
                 log.info("importing {} ({} files, {} bytes)", job.backupId(), sealed.manifest().fileCount(),

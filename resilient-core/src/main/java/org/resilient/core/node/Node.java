@@ -98,8 +98,11 @@ public final class Node implements AutoCloseable {
             log(config).warn("pull-backup node {} has no pbs.targets: backups are archived but pushed nowhere", config.name());
         }
         NodeLayout layout = new NodeLayout(config.directory()).create();
+        NodeAuth auth = NodeAuth.open(loaded.settings(), layout, log(config));
+        Senders.warnIfOpen(config, auth, log(config));
         NodeContext ctx = new NodeContext(config, layout, new NodeState(layout),
-                loaded.transport().open(config.uri(), loaded.settings()), loaded.component(), registry, clock, progress, pause, random);
+                loaded.transport().open(config.uri(), loaded.settings()), loaded.component(), registry, clock, progress,
+                pause, random, auth);
         ctx.state().created(clock.instant());
         ctx.state().recordIdentity(config);
         return new Node(ctx);
@@ -222,11 +225,23 @@ public final class Node implements AutoCloseable {
 
     private boolean accept(Message m) {
         Epoch mine = epoch();
-        URI from = NodeSettings.normalize(URI.create(m.from()));
+        URI from;
+        try {
+            from = NodeSettings.normalize(URI.create(m.from()));
+            ctx.auth().check(m, from);
+        } catch (ResilienceException | IllegalArgumentException e) {
+            log.warn("refused {} for {} from {}: {}", m.type(), m.backupId(), m.from(), e.getMessage());
+            return false;
+        }
         if (m.epoch().isOlderThan(mine)) {
             log.warn("refused {} for {} from {}: its epoch {} is older than this node's {} (a deposed leader?)",
                     m.type(), m.backupId(), m.from(), m.epoch(), mine);
-            answerStale(from, m);
+            Senders.answerStale(ctx, from, m, epoch(), log);
+            return false;
+        }
+        String notAllowed = Senders.refusal(m, from, role(), mine, ctx);
+        if (notAllowed != null) {
+            log.warn("refused {} for {} from {}: {}", m.type(), m.backupId(), m.from(), notAllowed);
             return false;
         }
         if (mine.isOlderThan(m.epoch())) {
@@ -262,22 +277,6 @@ public final class Node implements AutoCloseable {
                 log.info("leader of epoch {} is {}", m.epoch(), m.from());
                 return true;
             }
-        }
-    }
-
-    /**
-     * Tells the sender of a stale message the current epoch, so a deposed leader learns it at once instead of
-     * exporting on; best effort (the sender is fenced anyway), and never an answer to an answer.
-     */
-    private void answerStale(URI from, Message m) {
-        if (m.type() == Message.Type.EPOCH_REFUSED || from.equals(uri())) {
-            return;
-        }
-        try {
-            ctx.transport().send(from, new Message(Message.Type.EPOCH_REFUSED, uri().toString(), epoch(), m.backupId(),
-                    ctx.clock().instant()));
-        } catch (ResilienceException e) {
-            log.warn("could not tell {} that its epoch {} is stale: {}", m.from(), m.epoch(), e.getMessage());
         }
     }
 
@@ -365,7 +364,7 @@ public final class Node implements AutoCloseable {
      * @param epoch the new epoch
      */
     public void announceLeadership(URI to, Epoch epoch) {
-        ctx.transport().send(to, new Message(Message.Type.LEADER_CHANGED, uri().toString(), epoch, null, ctx.clock().instant()));
+        ctx.send(to, new Message(Message.Type.LEADER_CHANGED, uri().toString(), epoch, null, ctx.clock().instant()));
     }
 
     /** @return the node's status as of now; the inbox is read first (no job run), so a deposed leader knows at once */

@@ -26,10 +26,21 @@ import org.slf4j.LoggerFactory;
  * @param progress where progress goes
  * @param pause how the node waits between tries (tests wait on their clock)
  * @param random numbers in [0, 1) for jitter
+ * @param auth signs what the node sends and checks what it receives
  */
 public record NodeContext(NodeSettings config, NodeLayout layout, NodeState state, Transport transport,
                           ComponentProvider component, Registry registry, Clock clock, ProgressListener progress,
-                          Pause pause, DoubleSupplier random) {
+                          Pause pause, DoubleSupplier random, NodeAuth auth) {
+
+    /**
+     * Sends a message, signed when the node has keys.
+     *
+     * @param to the receiving node
+     * @param m the message
+     */
+    public void send(URI to, org.resilient.api.Message m) {
+        transport.send(to, auth.sign(m, clock.instant()));
+    }
 
     /** @return the raw settings */
     public Settings settings() {

@@ -18,6 +18,7 @@ import org.resilient.api.SettingSpec;
 import org.resilient.api.Setting;
 import org.resilient.api.SettingSpec.Type;
 import org.resilient.api.Settings;
+import org.resilient.support.keys.KeyFiles;
 
 /**
  * The settings of a node itself (prefixes {@code node}, {@code export}, {@code pbs}, {@code import}), typed.
@@ -133,13 +134,17 @@ public record NodeSettings(Settings settings) {
             "age of the last good export, pull or import past which status is unhealthy (default: 2 x export.interval,"
                     + " or the longest gap of export.cron, + 10m; set the leader's schedule on every node)").positive();
 
-    /** Every key a node reads, for the configuration check and help. */
-    public static final List<SettingSpec> SPECS = Stream.of(NAME, ROLE, DIR, COMPONENT, URI_, POLL_INTERVAL,
+    /** The pull-backup nodes an import node takes deliveries from. */
+    public static final Setting<List<URI>> IMPORT_SOURCES = Setting.uris("import.sources",
+            "URIs of the pull-backup nodes this import node takes deliveries from (default: any node of the cluster)")
+            .check(NodeSettings::absoluteFileUris, ABSOLUTE);
+
+    /** Every key a node reads (its key files included), for the configuration check and help. */
+    public static final List<SettingSpec> SPECS = Stream.concat(Stream.of(IMPORT_SOURCES, NAME, ROLE, DIR, COMPONENT, URI_, POLL_INTERVAL,
             EXPORT_INTERVAL, EXPORT_RETRIES, EXPORT_NOTIFY, EXPORT_KEEP, PBS_SOURCE, PBS_TARGETS, PBS_ARCHIVE, PBS_KEEP,
             KEEP_LAST, KEEP_WITHIN, KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY, IMPORT_KEEP, RETRY_DELAY, RETRY_MAX_DELAY,
             LOG_FILE_MIB, LOG_KEEP_DAYS, LOG_TOTAL_MIB, EXPORT_CRON, EXPORT_TIME_ZONE, EXPORT_JITTER, EXPORT_RETRY_DELAY,
-            METRICS_LISTEN, PEER_HEALTH, STALE_AFTER)
-            .map(Setting::spec).toList();
+            METRICS_LISTEN, PEER_HEALTH, STALE_AFTER).map(Setting::spec), KeyFiles.SPECS.stream()).toList();
 
     /** @return the node's name */
     public String name() {
@@ -315,6 +320,11 @@ public record NodeSettings(Settings settings) {
     /** @return the export node's URI, or null */
     public URI source() {
         return normalize(PBS_SOURCE.get(settings));
+    }
+
+    /** @return the pull-backup nodes an import node takes deliveries from (empty: any) */
+    public List<URI> importSources() {
+        return IMPORT_SOURCES.get(settings).stream().map(NodeSettings::normalize).toList();
     }
 
     /** @return the import nodes to push to */

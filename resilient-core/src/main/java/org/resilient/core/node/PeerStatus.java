@@ -41,7 +41,7 @@ public final class PeerStatus {
         NodeSettings config = new NodeSettings(Settings.of(values));
         // Only read: no transport, component or registry; no pause or randomness (nothing is scheduled).
         NodeContext ctx = new NodeContext(config, layout, state, null, null, null, clock, ProgressListener.NONE,
-                org.resilient.core.schedule.Pause.SLEEP, () -> 0.0);
+                org.resilient.core.schedule.Pause.SLEEP, () -> 0.0, null);
         Role role = state.role().orElse(config.role());
         return Optional.of(StatusReport.of(ctx, role, new JobQueue(layout.state().resolve("queue"))));
     }

@@ -45,8 +45,8 @@ final class PullBackup {
         SealedBackup sealed;
         if (Files.isDirectory(published)) {
             // An earlier run got this far and failed later (archive or push): verify again and go on.
-            sealed = Steps.run(ctx, "pull", job.backupId(), () -> BackupVerifier.verify(published, ctx.progress(), cancellation),
-                    PullBackup::size);
+            sealed = Steps.run(ctx, "pull", job.backupId(), () -> authentic(job, published,
+                    BackupVerifier.verify(published, ctx.progress(), cancellation)), PullBackup::size);
         } else {
             sealed = Steps.run(ctx, "pull", job.backupId(), () -> pullAndVerify(job, incoming, cancellation), PullBackup::size);
         }
@@ -129,7 +129,7 @@ final class PullBackup {
         log.info("pulling {} from {}", job.backupId(), job.from());
         ctx.transport().pull(job.from(), job.backupId(), incoming, operation(incoming, cancellation));
         try {
-            SealedBackup sealed = BackupVerifier.verify(incoming, ctx.progress(), cancellation);
+            SealedBackup sealed = authentic(job, incoming, BackupVerifier.verify(incoming, ctx.progress(), cancellation));
             if (!sealed.manifest().backupId().equals(job.backupId())) {
                 throw new ResilienceException(ErrorCode.VERIFICATION_FAILED, "pulled backup " + job.backupId()
                         + " has the manifest of " + sealed.manifest().backupId() + "; it is not used");
@@ -145,6 +145,20 @@ final class PullBackup {
             AtomicFiles.deleteTree(incoming);
             throw e;
         }
+    }
+
+    /**
+     * Checks the exporter's signature of a verified backup: signed by the node the MANIFEST names, and that node
+     * is the one that announced it (the leader this node pulled from).
+     */
+    private SealedBackup authentic(JobQueue.Job job, Path dir, SealedBackup sealed) {
+        URI source = NodeSettings.normalize(URI.create(sealed.manifest().sourceNode()));
+        URI signer = ctx.auth().verifyManifest(dir, source);
+        if (signer != null && !signer.equals(job.from())) {
+            throw new ResilienceException(ErrorCode.AUTHENTICATION_FAILED, "backup " + job.backupId() + " was announced by "
+                    + job.from() + " but exported and signed by " + signer + "; it is not used");
+        }
+        return sealed;
     }
 
     private void archive(SealedBackup sealed, Cancellation cancellation) {
@@ -203,7 +217,7 @@ final class PullBackup {
             try {
                 cancellation.throwIfCancelled("push of " + job.backupId());
                 ctx.transport().push(local, job.backupId(), target, operation(local, cancellation));
-                ctx.transport().send(target, new Message(Message.Type.BACKUP_DELIVERED, ctx.uri().toString(),
+                ctx.send(target, new Message(Message.Type.BACKUP_DELIVERED, ctx.uri().toString(),
                         job.epoch(), job.backupId(), ctx.clock().instant(), job.sequence()));
                 log.info("pushed {} to {}", job.backupId(), target);
                 pushed++;

@@ -196,7 +196,7 @@ final class GenerationChecker {
             try (Stream<Path> s = Files.list(backupDir)) {
                 s.map(p -> p.getFileName().toString())
                         .filter(n -> !n.equals(NodeLayout.MANIFEST) && !n.equals(NodeLayout.SIGNATURE)
-                                && !n.equals(NodeLayout.DATA))
+                                && !n.equals(NodeLayout.DATA) && !n.equals(NodeLayout.MANIFEST_SIGNATURE))
                         .forEach(n -> damages.add(damage(n, "was added (not part of a backup)")));
             }
         } catch (IOException e) {

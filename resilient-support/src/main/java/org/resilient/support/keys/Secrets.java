@@ -1,10 +1,12 @@
-package org.resilient.https;
+package org.resilient.support.keys;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -12,9 +14,10 @@ import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
 
 /**
- * Passwords of key stores, kept in files readable by their owner only (never in argv, settings or logs).
+ * Passwords of key stores, kept in files readable by their owner only (never in argv, settings or logs): the one
+ * place that reads and writes them, for the TLS of the https transport and the signatures of every node.
  */
-final class Secrets {
+public final class Secrets {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private Secrets() {
@@ -29,7 +32,7 @@ final class Secrets {
      * @throws ResilienceException {@code CONFIG_INVALID} if the file is missing, empty, or readable by group or
      *     others (the message never holds the password)
      */
-    static char[] readPassword(Path file, String key) {
+    public static char[] readPassword(Path file, String key) {
         if (file == null) {
             throw new ResilienceException(ErrorCode.CONFIG_INVALID, "missing setting '" + key
                     + "': name the file holding the key store's password (mode 0600), as 'resilient keys' wrote it");
@@ -69,14 +72,16 @@ final class Secrets {
      * @param bytes the content
      * @throws IOException if it exists or cannot be written
      */
-    static void writeOwnerOnly(Path file, byte[] bytes) throws IOException {
+    public static void writeOwnerOnly(Path file, byte[] bytes) throws IOException {
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         } catch (UnsupportedOperationException e) {
             Files.createFile(file);
         }
         Files.write(file, bytes);
-        Fs.fsync(file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
         if (Files.isSymbolicLink(file) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException(file + " is not a regular file");
         }
