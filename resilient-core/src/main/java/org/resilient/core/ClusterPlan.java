@@ -288,6 +288,10 @@ public record ClusterPlan(List<NodePlan> nodes) {
                     s.put("pbs.archive", "dir:" + directory.resolve(node).resolve("archive"));
                 } else {
                     s.put("node.component", component);
+                    if (role == Role.IMPORT) {
+                        // Deliveries are taken only from the pull-backup node(s) that feed this standby.
+                        s.put("import.sources", uris.get(sharedPullBackup ? shared : node + "-pbs").toString());
+                    }
                     // Every component node announces to every pull-backup node: a promoted standby feeds them all.
                     s.put("export.notify", String.join(",", order.stream().filter(o -> o.endsWith("-pbs"))
                             .map(o -> uris.get(o).toString()).toList()));

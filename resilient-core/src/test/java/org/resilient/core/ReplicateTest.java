@@ -42,6 +42,7 @@ class ReplicateTest {
                 plan.nodes().stream().map(ClusterPlan.NodePlan::name).toList());
         assertEquals(Role.EXPORT, plan.node("db0").role());
         assertEquals(plan.node("db1").uri().toString(), plan.node("db1-pbs").settings().get("pbs.targets").orElseThrow());
+        assertEquals(plan.node("db1-pbs").uri().toString(), plan.node("db1").settings().get("import.sources").orElseThrow());
 
         List<ResilientNode> open = new ArrayList<>();
         try {
