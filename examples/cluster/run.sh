@@ -36,13 +36,13 @@ for role in export pbs import1 import2; do
 done
 rm -rf "$dir/configs"
 
-for role in pbs import1 import2 export; do
-  nohup "$resilient" node --config "$dir/$role.properties" >"$dir/$role.log" 2>&1 &
-  echo $! > "$dir/$role.pid"
-done
-
+start() {
+  nohup "$resilient" node --config "$dir/$1.properties" >"$dir/$1.log" 2>&1 &
+  echo $! > "$dir/$1.pid"
+}
 listen() { sed -n 's|^node.listen=||p' "$dir/$1.properties" | sed 's|\\||g'; }
-for role in export pbs import1 import2; do
+await() { # waits until the node of role $1 listens, or fails the whole start
+  local role="$1" hp host port
   hp="$(listen "$role")"; host="${hp%:*}"; port="${hp##*:}"
   for _ in $(seq 600); do
     if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then break; fi
@@ -54,4 +54,11 @@ for role in export pbs import1 import2; do
   done
   (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null || { echo "run.sh: node $role does not listen on $hp" >&2; exit 1; }
   echo "$role listens on https://$hp (pid $(cat "$dir/$role.pid"), config $dir/$role.properties)"
-done
+}
+
+# The receiving nodes first: the leader exports at once when it starts, and its first announcement should find its
+# pull-backup node listening (it would be announced again by itself anyway).
+for role in pbs import1 import2; do start "$role"; done
+for role in pbs import1 import2; do await "$role"; done
+start export
+await export
