@@ -27,7 +27,7 @@ public final class ManualClock extends Clock {
      *
      * @param d how far (not negative)
      */
-    public void advance(Duration d) {
+    public synchronized void advance(Duration d) {
         if (d.isNegative()) {
             throw new IllegalArgumentException("a clock does not go back: " + d);
         }

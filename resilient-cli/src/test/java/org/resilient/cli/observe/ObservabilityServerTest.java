@@ -16,11 +16,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import org.resilient.testkit.ManualClock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -47,41 +45,13 @@ class ObservabilityServerTest {
 
     @TempDir
     Path dir;
-    MovableClock clock = new MovableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    ManualClock clock = new ManualClock(Instant.parse("2026-11-25T10:00:00Z"));
     Path live;
     Path standby;
     ResilientNode leader;
     ResilientNode pbs;
     ResilientNode db1;
     HttpClient http = HttpClient.newHttpClient();
-
-    /** A clock the test moves. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     @BeforeEach
     void cluster() throws IOException {

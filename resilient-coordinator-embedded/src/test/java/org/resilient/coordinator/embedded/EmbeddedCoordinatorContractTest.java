@@ -9,7 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.Coordinator;
 import org.resilient.testkit.coordination.CoordinatorContract;
-import org.resilient.testkit.coordination.ManualClock;
+import org.resilient.testkit.ManualClock;
 
 /** The coordinator contract against the embedded coordinator, its time driven by a manual clock. */
 class EmbeddedCoordinatorContractTest extends CoordinatorContract {

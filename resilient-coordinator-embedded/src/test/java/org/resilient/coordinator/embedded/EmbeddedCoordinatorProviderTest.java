@@ -21,7 +21,7 @@ import org.resilient.api.ResilienceException;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.Coordinator;
 import org.resilient.api.spi.CoordinatorProvider;
-import org.resilient.testkit.coordination.ManualClock;
+import org.resilient.testkit.ManualClock;
 
 class EmbeddedCoordinatorProviderTest {
     @TempDir
