@@ -7,6 +7,8 @@ package org.resilient.api;
 public enum Capability {
     /** The importer can promote its standby to a writable live copy. */
     PROMOTE,
+    /** The importer can demote a deposed leader's live copy so that ordinary clients can no longer write to it. */
+    DEMOTE,
     /** The standby is read-only until promoted. */
     READ_ONLY_STANDBY,
     /** A failed or cancelled import leaves the previous standby state whole. */

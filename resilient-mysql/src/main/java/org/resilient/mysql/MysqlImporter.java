@@ -14,7 +14,7 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ImportContext;
-import org.resilient.api.PromoteContext;
+import org.resilient.api.RoleChangeContext;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Importer;
 import org.slf4j.Logger;
@@ -129,7 +129,7 @@ final class MysqlImporter implements Importer {
     }
 
     @Override
-    public void promote(PromoteContext context) {
+    public void promote(RoleChangeContext context) {
         try (MysqlConnection c = MysqlConnection.open(settings)) {
             Set<String> dbs = new TreeSet<>(settings.databases());
             if (dbs.isEmpty()) {

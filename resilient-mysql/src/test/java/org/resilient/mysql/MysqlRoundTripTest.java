@@ -24,7 +24,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.resilient.api.Epoch;
-import org.resilient.api.PromoteContext;
+import org.resilient.api.RoleChangeContext;
 import org.resilient.api.spi.Exporter;
 import org.resilient.api.spi.Importer;
 import org.resilient.testservers.MariaDbServer;
@@ -147,7 +147,7 @@ class MysqlRoundTripTest {
     @DisplayName("promote makes the standby writable and enables its events")
     void promote() throws SQLException {
         try (Importer i = PROVIDER.importer(TestDb.settings(standby, ""))) {
-            i.promote(PromoteContext.builder().directory(work).epoch(new Epoch(1)).build());
+            i.promote(RoleChangeContext.builder().directory(work).epoch(new Epoch(1)).build());
         }
         assertEquals("0", TestDb.value(standby, "SELECT @@GLOBAL.read_only"));
         TestDb.assertSameContent(TestDb.fingerprint(source, DBS, true), TestDb.fingerprint(standby, DBS, true));

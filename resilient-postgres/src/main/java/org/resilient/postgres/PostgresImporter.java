@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ImportContext;
 import org.resilient.api.ManifestEntry;
-import org.resilient.api.PromoteContext;
+import org.resilient.api.RoleChangeContext;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Importer;
 import org.slf4j.Logger;
@@ -95,7 +95,7 @@ final class PostgresImporter implements Importer {
     }
 
     @Override
-    public void promote(PromoteContext context) {
+    public void promote(RoleChangeContext context) {
         Logger log = LoggerFactory.getLogger(context.loggerName());
         try (PgSession pg = new PgSession(settings, tools, context.cancellation(), context.loggerName())) {
             List<String> targets = settings.databases();

@@ -20,7 +20,7 @@ import org.resilient.api.ExportContext;
 import org.resilient.api.ImportContext;
 import org.resilient.api.Manifest;
 import org.resilient.api.ManifestEntry;
-import org.resilient.api.PromoteContext;
+import org.resilient.api.RoleChangeContext;
 import org.resilient.api.Settings;
 import org.resilient.testservers.PostgresServer;
 
@@ -64,8 +64,8 @@ final class TestBackups {
                 .loggerName("test.import").build();
     }
 
-    static PromoteContext promoteContext(Path dir) {
-        return PromoteContext.builder().directory(dir).epoch(new Epoch(1)).loggerName("test.promote").build();
+    static RoleChangeContext promoteContext(Path dir) {
+        return RoleChangeContext.builder().directory(dir).epoch(new Epoch(1)).loggerName("test.promote").build();
     }
 
     /** The manifest a node would write for this data directory. */

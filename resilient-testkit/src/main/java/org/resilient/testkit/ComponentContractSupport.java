@@ -21,7 +21,7 @@ import org.resilient.api.ErrorCode;
 import org.resilient.api.ExportContext;
 import org.resilient.api.ImportContext;
 import org.resilient.api.ProgressListener;
-import org.resilient.api.PromoteContext;
+import org.resilient.api.RoleChangeContext;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.ComponentProvider;
 import org.resilient.api.spi.Exporter;
@@ -220,7 +220,7 @@ public abstract class ComponentContractSupport implements Requires.Declarations 
      */
     protected void promote(Epoch epoch) {
         try (Importer importer = provider().importer(fixture.importSettings())) {
-            importer.promote(PromoteContext.builder().directory(kitDir).epoch(epoch)
+            importer.promote(RoleChangeContext.builder().directory(kitDir).epoch(epoch)
                     .loggerName("org.resilient.testkit.promote").build());
         }
     }

@@ -1,7 +1,9 @@
 package org.resilient.api.spi;
 
+import org.resilient.api.ErrorCode;
 import org.resilient.api.ImportContext;
-import org.resilient.api.PromoteContext;
+import org.resilient.api.ResilienceException;
+import org.resilient.api.RoleChangeContext;
 
 /**
  * Restores backups into a standby and promotes it when it takes over. A failed or cancelled import must
@@ -25,7 +27,24 @@ public interface Importer extends AutoCloseable {
      * @param context the new epoch
      * @throws org.resilient.api.ResilienceException if the standby cannot be promoted
      */
-    void promote(PromoteContext context);
+    void promote(RoleChangeContext context);
+
+    /**
+     * Makes the component's live copy refuse writes from ordinary clients: called on a node that led and
+     * learned that another node leads in a newer epoch, before it is re-seeded as a standby, so that clients
+     * still connected to it cannot write data the cluster will lose. Must be idempotent (a node may be told
+     * twice) and leave the data in place. A component that supports it declares
+     * {@link org.resilient.api.Capability#DEMOTE}.
+     *
+     * @param context the epoch another node now leads in
+     * @throws org.resilient.api.ResilienceException {@code UNSUPPORTED} by default: the component cannot
+     *     fence its live copy, and the operator must stop its writers by hand
+     */
+    default void demote(RoleChangeContext context) {
+        throw new ResilienceException(ErrorCode.UNSUPPORTED, getClass().getName()
+                + " cannot demote its live copy: stop the clients writing to it by hand; the cluster no longer"
+                + " takes backups from it (epoch " + context.epoch() + " has another leader)");
+    }
 
     /** Releases what the importer holds. The default does nothing. */
     @Override

@@ -6,7 +6,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ImportContext;
-import org.resilient.api.PromoteContext;
+import org.resilient.api.RoleChangeContext;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Importer;
 import org.resilient.support.fs.AtomicFiles;
@@ -127,7 +127,7 @@ final class FilesImporter implements Importer {
     }
 
     @Override
-    public void promote(PromoteContext context) {
+    public void promote(RoleChangeContext context) {
         // A directory is always writable: promoting it changes nothing on disk.
         LoggerFactory.getLogger(context.loggerName()).info("promoted {} to the live copy in epoch {}",
                 target, context.epoch());

@@ -7,7 +7,7 @@ import org.resilient.api.Cancellation;
 import org.resilient.api.Epoch;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ImportContext;
-import org.resilient.api.PromoteContext;
+import org.resilient.api.RoleChangeContext;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Importer;
 import org.resilient.core.ImportState;
@@ -60,7 +60,7 @@ final class Importing {
     void promote(Epoch epoch) {
         Steps.run(ctx, "promote", ctx.state().lastImport().map(ImportState::backupId).orElse(null), () -> {
             try (Importer importer = ctx.component().importer(ctx.settings())) {
-                importer.promote(PromoteContext.builder().directory(ctx.layout().state()).epoch(epoch)
+                importer.promote(RoleChangeContext.builder().directory(ctx.layout().state()).epoch(epoch)
                         .settings(ctx.settings()).progress(ctx.progress()).clock(ctx.clock())
                         .loggerName(ctx.loggerName("promote")).build());
             }

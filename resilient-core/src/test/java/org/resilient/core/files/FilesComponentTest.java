@@ -27,7 +27,7 @@ import org.resilient.api.ErrorCode;
 import org.resilient.api.ExportContext;
 import org.resilient.api.ImportContext;
 import org.resilient.api.ProgressListener;
-import org.resilient.api.PromoteContext;
+import org.resilient.api.RoleChangeContext;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.SettingSpec;
 import org.resilient.api.Settings;
@@ -189,7 +189,7 @@ class FilesComponentTest {
         try (Importer importer = files.importer(settings())) {
             importInto(importer, b);
             String before = TestTrees.fingerprint(standby);
-            importer.promote(PromoteContext.builder().directory(tmp).epoch(new Epoch(1)).build());
+            importer.promote(RoleChangeContext.builder().directory(tmp).epoch(new Epoch(1)).build());
             assertEquals(before, TestTrees.fingerprint(standby));
         }
     }

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 import org.resilient.api.Capability;
 import org.resilient.api.ImportContext;
-import org.resilient.api.PromoteContext;
+import org.resilient.api.RoleChangeContext;
 import org.resilient.api.SettingSpec;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.ComponentProvider;
@@ -103,7 +103,7 @@ public class KillingFilesComponent implements ComponentProvider {
             }
 
             @Override
-            public void promote(PromoteContext context) {
+            public void promote(RoleChangeContext context) {
                 real.promote(context);
             }
 

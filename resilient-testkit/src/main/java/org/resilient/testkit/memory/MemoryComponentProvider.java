@@ -6,7 +6,7 @@ import java.util.Set;
 import org.resilient.api.Capability;
 import org.resilient.api.ExportContext;
 import org.resilient.api.ImportContext;
-import org.resilient.api.PromoteContext;
+import org.resilient.api.RoleChangeContext;
 import org.resilient.api.Setting;
 import org.resilient.api.SettingSpec;
 import org.resilient.api.Settings;
@@ -73,7 +73,7 @@ public final class MemoryComponentProvider implements ComponentProvider {
             }
 
             @Override
-            public void promote(PromoteContext context) {
+            public void promote(RoleChangeContext context) {
                 store.promote(context.epoch());
             }
         };

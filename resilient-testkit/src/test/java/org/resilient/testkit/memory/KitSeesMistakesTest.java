@@ -23,7 +23,7 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 import org.resilient.api.Capability;
 import org.resilient.api.ImportContext;
-import org.resilient.api.PromoteContext;
+import org.resilient.api.RoleChangeContext;
 import org.resilient.api.Settings;
 import org.resilient.api.SettingSpec;
 import org.resilient.api.spi.ComponentProvider;
@@ -84,7 +84,7 @@ class KitSeesMistakesTest {
                 }
 
                 @Override
-                public void promote(PromoteContext context) {
+                public void promote(RoleChangeContext context) {
                     store.promote(context.epoch());
                 }
             };

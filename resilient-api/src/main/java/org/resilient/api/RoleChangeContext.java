@@ -3,13 +3,15 @@ package org.resilient.api;
 import java.util.Objects;
 
 /**
- * What {@link org.resilient.api.spi.Importer#promote(PromoteContext)} receives: the new epoch the standby
- * becomes leader in. The {@link #directory()} is the node's state directory.
+ * What {@link org.resilient.api.spi.Importer#promote(RoleChangeContext)} and
+ * {@link org.resilient.api.spi.Importer#demote(RoleChangeContext)} receive: the epoch of the new leadership term
+ * (the one this node leads in when promoted; the one another node leads in when this node is demoted). The
+ * {@link #directory()} is the node's state directory.
  */
-public final class PromoteContext extends OperationContext {
+public final class RoleChangeContext extends OperationContext {
     private final Epoch epoch;
 
-    private PromoteContext(Builder b) {
+    private RoleChangeContext(Builder b) {
         super(b);
         this.epoch = Objects.requireNonNull(b.epoch, "epoch");
     }
@@ -32,7 +34,7 @@ public final class PromoteContext extends OperationContext {
         return epoch;
     }
 
-    /** Builds a {@link PromoteContext}. */
+    /** Builds a {@link RoleChangeContext}. */
     public static final class Builder extends OperationContext.Builder<Builder> {
         private Epoch epoch;
 
@@ -57,8 +59,8 @@ public final class PromoteContext extends OperationContext {
          *
          * @return the context
          */
-        public PromoteContext build() {
-            return new PromoteContext(this);
+        public RoleChangeContext build() {
+            return new RoleChangeContext(this);
         }
     }
 }
