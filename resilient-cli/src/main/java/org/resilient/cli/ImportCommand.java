@@ -1,6 +1,6 @@
 package org.resilient.cli;
 
-import org.resilient.core.Role;
+import org.resilient.api.NodeRole;
 import picocli.CommandLine.Command;
 
 /** {@code resilient import}: the import node's job. */
@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
                 "Exit status 0 only when the import succeeded (or there was nothing to import)."})
 final class ImportCommand extends PollCommand {
     @Override
-    Role role() {
-        return Role.IMPORT;
+    NodeRole role() {
+        return NodeRole.IMPORT;
     }
 }

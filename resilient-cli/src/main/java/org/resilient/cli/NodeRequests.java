@@ -13,7 +13,7 @@ import org.resilient.cli.daemon.ControlProtocol.Reply;
 import org.resilient.cli.daemon.ControlServer;
 import org.resilient.core.NodeStatus;
 import org.resilient.core.ResilientNode;
-import org.resilient.core.Role;
+import org.resilient.api.NodeRole;
 
 /**
  * What a running node answers on its control channel: the commands {@code export}, {@code pull}, {@code import}
@@ -34,8 +34,8 @@ final class NodeRequests implements ControlServer.Handler {
             return switch (command) {
                 case "export" -> new Reply.Builder().out(await(node.requestExport()).value()).exit(0);
                 case "export --announce-only" -> new Reply.Builder().out(await(node.requestAnnounce()).value()).exit(0);
-                case "pull" -> poll("pull", Role.PULL_BACKUP);
-                case "import" -> poll("import", Role.IMPORT);
+                case "pull" -> poll("pull", NodeRole.PULL_BACKUP);
+                case "import" -> poll("import", NodeRole.IMPORT);
                 case "status" -> status(false);
                 case "status --json" -> status(true);
                 default -> new Reply.Builder().err("error [USAGE]: the running node does not take '" + command
@@ -46,7 +46,7 @@ final class NodeRequests implements ControlServer.Handler {
         }
     }
 
-    private Reply poll(String name, Role role) {
+    private Reply poll(String name, NodeRole role) {
         if (node.role() != role) {
             throw new ResilienceException(ErrorCode.WRONG_STATE, "node " + node.name() + " has role " + node.role()
                     + "; '" + name + "' is for " + role + " nodes");

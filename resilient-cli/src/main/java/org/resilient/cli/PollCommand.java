@@ -4,7 +4,7 @@ import java.util.Optional;
 import org.resilient.api.BackupId;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
-import org.resilient.core.Role;
+import org.resilient.api.NodeRole;
 import org.resilient.core.ResilientNode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,7 +20,7 @@ abstract class PollCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    abstract Role role();
+    abstract NodeRole role();
 
     @Override
     public Integer call() {

@@ -1,6 +1,6 @@
 package org.resilient.cli;
 
-import org.resilient.core.Role;
+import org.resilient.api.NodeRole;
 import picocli.CommandLine.Command;
 
 /** {@code resilient pull}: the pull-backup node's job. */
@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
                 + "by the next run."})
 final class PullCommand extends PollCommand {
     @Override
-    Role role() {
-        return Role.PULL_BACKUP;
+    NodeRole role() {
+        return NodeRole.PULL_BACKUP;
     }
 }

@@ -14,7 +14,7 @@ import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
 import org.resilient.core.ClusterPlan;
 import org.resilient.core.Resilient;
-import org.resilient.core.Role;
+import org.resilient.api.NodeRole;
 import org.resilient.https.ClusterKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -62,9 +62,9 @@ final class ReplicateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         ClusterPlan.Builder b = Resilient.replicate(name, size).directory(dir).component(component).sharedPullBackup(sharedPbs);
         pairs(all).forEach(b::set);
-        pairs(export).forEach((k, v) -> b.set(Role.EXPORT, k, v));
-        pairs(imports).forEach((k, v) -> b.set(Role.IMPORT, k, v));
-        pairs(pbs).forEach((k, v) -> b.set(Role.PULL_BACKUP, k, v));
+        pairs(export).forEach((k, v) -> b.set(NodeRole.EXPORT, k, v));
+        pairs(imports).forEach((k, v) -> b.set(NodeRole.IMPORT, k, v));
+        pairs(pbs).forEach((k, v) -> b.set(NodeRole.PULL_BACKUP, k, v));
         List<Integer> ports = freePorts(b.nodeCount() * ((https ? 1 : 0) + (metrics ? 1 : 0)));
         if (https) {
             b.https(host, ports.subList(0, b.nodeCount()));

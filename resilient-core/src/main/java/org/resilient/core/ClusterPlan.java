@@ -1,5 +1,6 @@
 package org.resilient.core;
 
+import org.resilient.api.NodeRole;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ public record ClusterPlan(List<NodePlan> nodes) {
      * @param role its role
      * @param settings its complete settings
      */
-    public record NodePlan(String name, Role role, Settings settings) {
+    public record NodePlan(String name, NodeRole role, Settings settings) {
         /** @return the URI other nodes reach it at ({@code node.uri}) */
         public URI uri() {
             return org.resilient.core.node.NodeSettings.URI_.get(settings);
@@ -127,7 +128,7 @@ public record ClusterPlan(List<NodePlan> nodes) {
         private List<Integer> metricsPorts = List.of();
         private boolean sharedPullBackup;
         private final Map<String, String> common = new LinkedHashMap<>();
-        private final Map<Role, Map<String, String>> byRole = new LinkedHashMap<>();
+        private final Map<NodeRole, Map<String, String>> byRole = new LinkedHashMap<>();
 
         Builder(String name, int size) {
             if (!name.matches("[A-Za-z][A-Za-z0-9_-]{0,40}")) {
@@ -223,7 +224,7 @@ public record ClusterPlan(List<NodePlan> nodes) {
          * @param value value
          * @return this
          */
-        public Builder set(Role role, String key, String value) {
+        public Builder set(NodeRole role, String key, String value) {
             byRole.computeIfAbsent(role, r -> new LinkedHashMap<>()).put(key, value);
             return this;
         }
@@ -267,7 +268,7 @@ public record ClusterPlan(List<NodePlan> nodes) {
             List<NodePlan> nodes = new ArrayList<>();
             for (String node : order) {
                 int index = order.indexOf(node);
-                Role role = node.equals(name + "0") ? Role.EXPORT : node.endsWith("-pbs") ? Role.PULL_BACKUP : Role.IMPORT;
+                NodeRole role = node.equals(name + "0") ? NodeRole.EXPORT : node.endsWith("-pbs") ? NodeRole.PULL_BACKUP : NodeRole.IMPORT;
                 Map<String, String> s = new LinkedHashMap<>();
                 s.put("node.name", node);
                 s.put("node.role", role.configName());
@@ -279,7 +280,7 @@ public record ClusterPlan(List<NodePlan> nodes) {
                 if (!metricsPorts.isEmpty()) {
                     s.put("node.metrics-listen", host + ":" + metricsPorts.get(index));
                 }
-                if (role == Role.PULL_BACKUP) {
+                if (role == NodeRole.PULL_BACKUP) {
                     s.put("pbs.source", uris.get(name + "0").toString());
                     s.put("pbs.targets", String.join(",", (sharedPullBackup
                             ? order.stream().filter(o -> !o.endsWith("-pbs") && !o.equals(name + "0")).toList()
@@ -288,7 +289,7 @@ public record ClusterPlan(List<NodePlan> nodes) {
                     s.put("pbs.archive", "dir:" + directory.resolve(node).resolve("archive"));
                 } else {
                     s.put("node.component", component);
-                    if (role == Role.IMPORT) {
+                    if (role == NodeRole.IMPORT) {
                         // Deliveries are taken only from the pull-backup node(s) that feed this standby.
                         s.put("import.sources", uris.get(sharedPullBackup ? shared : node + "-pbs").toString());
                     }

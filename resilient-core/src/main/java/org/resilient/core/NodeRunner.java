@@ -1,5 +1,6 @@
 package org.resilient.core;
 
+import org.resilient.api.NodeRole;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -108,7 +109,7 @@ final class NodeRunner implements Runnable {
         if (cancellation.isCancelled()) {
             return;
         }
-        if (node.role() == Role.EXPORT) {
+        if (node.role() == NodeRole.EXPORT) {
             announceIfNeeded();
             if (node.nextExportDue().filter(due -> !due.isAfter(clock.instant())).isPresent()) {
                 safely("scheduled export", () -> node.exportNow(cancellation));
@@ -141,7 +142,7 @@ final class NodeRunner implements Runnable {
     /** Until the next poll, or the next due export if that is sooner. */
     private Duration sleep() {
         Duration sleep = pollInterval;
-        Optional<Instant> due = node.role() == Role.EXPORT ? node.nextExportDue() : Optional.empty();
+        Optional<Instant> due = node.role() == NodeRole.EXPORT ? node.nextExportDue() : Optional.empty();
         if (due.isPresent()) {
             Duration untilDue = Duration.between(clock.instant(), due.get());
             if (untilDue.compareTo(sleep) < 0) {

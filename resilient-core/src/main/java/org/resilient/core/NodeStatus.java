@@ -1,5 +1,6 @@
 package org.resilient.core;
 
+import org.resilient.api.NodeRole;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ import org.resilient.api.Epoch;
  * @param interrupted the steps whose process died before they ended
  * @param failures failed runs of each step since the node was created, by step name
  */
-public record NodeStatus(String name, URI uri, Role role, Epoch epoch, URI leader, Map<String, StepOutcome> lastRuns,
+public record NodeStatus(String name, URI uri, NodeRole role, Epoch epoch, URI leader, Map<String, StepOutcome> lastRuns,
                          Map<String, StepOutcome> lastSuccesses, ImportState lastImport, BackupId pending,
                          List<BackupId> published, Instant asOf, Map<String, StepFreshness> freshness, Lag lag,
                          List<InterruptedStep> interrupted, Map<String, Long> failures) {
@@ -59,7 +60,7 @@ public record NodeStatus(String name, URI uri, Role role, Epoch epoch, URI leade
      * @param pending the backup waiting, or null
      * @param published the published backups
      */
-    public NodeStatus(String name, URI uri, Role role, Epoch epoch, URI leader, Map<String, StepOutcome> lastRuns,
+    public NodeStatus(String name, URI uri, NodeRole role, Epoch epoch, URI leader, Map<String, StepOutcome> lastRuns,
                       Map<String, StepOutcome> lastSuccesses, ImportState lastImport, BackupId pending,
                       List<BackupId> published) {
         this(name, uri, role, epoch, leader, lastRuns, lastSuccesses, lastImport, pending, published, Instant.now(),

@@ -1,5 +1,6 @@
 package org.resilient.core;
 
+import org.resilient.api.NodeRole;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,7 +21,7 @@ import org.resilient.core.schedule.Pause;
  * The entry point for applications embedding resilient.
  *
  * <pre>{@code
- * try (ResilientNode leader = Resilient.node("db0", Role.EXPORT)
+ * try (ResilientNode leader = Resilient.node("db0", NodeRole.EXPORT)
  *         .component("files").set("files.source", "/srv/data")
  *         .directory(Path.of("/srv/resilient/db0"))
  *         .notify(URI.create("file:/srv/resilient/pbs1"))
@@ -40,7 +41,7 @@ public final class Resilient {
      * @param role its role
      * @return a builder
      */
-    public static Builder node(String name, Role role) {
+    public static Builder node(String name, NodeRole role) {
         return new Builder().set("node.name", name).set("node.role", role.configName());
     }
 
@@ -51,9 +52,9 @@ public final class Resilient {
      *
      * <pre>{@code
      * ClusterPlan plan = Resilient.replicate("db", 3).directory(Path.of("/srv/resilient"))
-     *         .set(Role.EXPORT, "files.source", "/srv/data")
-     *         .set(Role.IMPORT, "files.target", "/srv/standby/${node}")
-     *         .set(Role.IMPORT, "files.source", "/srv/standby/${node}")
+     *         .set(NodeRole.EXPORT, "files.source", "/srv/data")
+     *         .set(NodeRole.IMPORT, "files.target", "/srv/standby/${node}")
+     *         .set(NodeRole.IMPORT, "files.source", "/srv/standby/${node}")
      *         .plan();
      * plan.write(Path.of("/etc/resilient"));
      * }</pre>

@@ -1,5 +1,6 @@
 package org.resilient.core;
 
+import org.resilient.api.NodeRole;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -14,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node of a resilient cluster, made by {@link Resilient#node(String, Role)} ... {@link Resilient.Builder#build()}
+ * A node of a resilient cluster, made by {@link Resilient#node(String, NodeRole)} ... {@link Resilient.Builder#build()}
  * (or {@link Resilient.Builder#start()}) or by {@link Resilient#open(org.resilient.api.Settings, String)}. When
  * started, it reads its inbox every poll interval (pulling, archiving, pushing or importing what arrives) and,
  * while it is the leader, exports on its schedule ({@code export.interval} or {@code export.cron}, with jitter).
@@ -163,7 +164,7 @@ public final class ResilientNode implements AutoCloseable {
     }
 
     /** @return the node's current role: the configured one unless a takeover changed it */
-    public Role role() {
+    public NodeRole role() {
         return node.role();
     }
 

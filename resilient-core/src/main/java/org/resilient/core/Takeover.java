@@ -1,5 +1,6 @@
 package org.resilient.core;
 
+import org.resilient.api.NodeRole;
 import java.net.URI;
 import java.util.Collection;
 import java.util.Comparator;
@@ -31,7 +32,7 @@ public final class Takeover {
      */
     public static Optional<ResilientNode> choose(List<ResilientNode> candidates) {
         return candidates.stream()
-                .filter(n -> n.role() == Role.IMPORT)
+                .filter(n -> n.role() == NodeRole.IMPORT)
                 .filter(n -> n.status().lastImport() != null)
                 .max(Comparator.<ResilientNode, java.time.Instant>comparing(n -> n.status().lastImport().backupTime())
                         .thenComparing(n -> n.status().lastImport().backupId())

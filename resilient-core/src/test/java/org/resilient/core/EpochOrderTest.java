@@ -1,5 +1,6 @@
 package org.resilient.core;
 
+import org.resilient.api.NodeRole;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,12 +43,12 @@ class EpochOrderTest {
         Clock now = Clock.fixed(Instant.parse("2026-12-01T12:00:00Z"), ZoneOffset.UTC);
         // db1's clock is an hour behind db0's: its backup ids sort before db0's.
         Clock behind = Clock.fixed(Instant.parse("2026-12-01T11:00:00Z"), ZoneOffset.UTC);
-        db0 = Resilient.node("db0", Role.EXPORT).component("files").set("files.source", live.toString())
+        db0 = Resilient.node("db0", NodeRole.EXPORT).component("files").set("files.source", live.toString())
                 .directory(dir.resolve("nodes/db0")).notify(pbsUri).clock(now).build();
-        pbs = Resilient.node("pbs", Role.PULL_BACKUP).directory(dir.resolve("nodes/pbs"))
+        pbs = Resilient.node("pbs", NodeRole.PULL_BACKUP).directory(dir.resolve("nodes/pbs"))
                 .pullFrom(db0.uri(), dir.resolve("nodes/db1").toUri())
                 .archive(URI.create("copy:" + dir.resolve("nodes/pbs/archive"))).clock(now).build();
-        db1 = Resilient.node("db1", Role.IMPORT).component("files").set("files.target", dir.resolve("standby").toString())
+        db1 = Resilient.node("db1", NodeRole.IMPORT).component("files").set("files.target", dir.resolve("standby").toString())
                 .set("files.source", dir.resolve("standby").toString()).directory(dir.resolve("nodes/db1"))
                 .notify(pbsUri).clock(behind).build();
     }
@@ -78,7 +79,7 @@ class EpochOrderTest {
         assertEquals(Optional.empty(), pbs.poll());
         ResilienceException e = assertThrows(ResilienceException.class, () -> db0.exportNow());
         assertEquals(ErrorCode.WRONG_STATE, e.code(), e.getMessage());
-        assertEquals(Role.IMPORT, db0.role());
+        assertEquals(NodeRole.IMPORT, db0.role());
         assertEquals(epoch, db0.epoch());
         assertTrue(pbs.status().published().stream().noneMatch(fromOldLeader::equals));
     }

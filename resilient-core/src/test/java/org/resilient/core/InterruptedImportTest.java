@@ -1,5 +1,6 @@
 package org.resilient.core;
 
+import org.resilient.api.NodeRole;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -43,9 +44,9 @@ class InterruptedImportTest {
         KillingFilesComponent.KILL_AT = Point.NONE;
         source = TestTrees.sample(dir.resolve("source"));
         standby = dir.resolve("standby/current");
-        leader = Resilient.node("db0", Role.EXPORT).component("files").set("files.source", source.toString())
+        leader = Resilient.node("db0", NodeRole.EXPORT).component("files").set("files.source", source.toString())
                 .directory(dir.resolve("db0")).notify(uri("pbs1")).build();
-        pbs = Resilient.node("pbs1", Role.PULL_BACKUP).directory(dir.resolve("pbs1")).pullFrom(uri("db0"), uri("db1"))
+        pbs = Resilient.node("pbs1", NodeRole.PULL_BACKUP).directory(dir.resolve("pbs1")).pullFrom(uri("db0"), uri("db1"))
                 .archive(URI.create("copy:" + dir.resolve("archive"))).build();
     }
 
@@ -61,7 +62,7 @@ class InterruptedImportTest {
     }
 
     private ResilientNode standbyNode(String component) {
-        return Resilient.node("db1", Role.IMPORT).component(component).set("files.target", standby.toString())
+        return Resilient.node("db1", NodeRole.IMPORT).component(component).set("files.target", standby.toString())
                 .set("files.source", standby.toString()).set("node.poll-interval", "20ms").directory(dir.resolve("db1"))
                 .notify(uri("pbs1")).build();
     }

@@ -1,5 +1,6 @@
 package org.resilient.core;
 
+import org.resilient.api.NodeRole;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -61,9 +62,9 @@ class NodeCycleTest {
         db1 = uri("db1");
         db2 = uri("db2");
         archive = MemoryNetwork.uri("archive" + suffix);
-        leader = node("db0", Role.EXPORT).set("memory.store", "live0" + suffix).set("export.notify", pbs.toString())
+        leader = node("db0", NodeRole.EXPORT).set("memory.store", "live0" + suffix).set("export.notify", pbs.toString())
                 .set("export.retries", "2").build();
-        pbsNode = node("pbs1", Role.PULL_BACKUP).set("memory.store", "pbs1" + suffix).set("pbs.source", db0.toString())
+        pbsNode = node("pbs1", NodeRole.PULL_BACKUP).set("memory.store", "pbs1" + suffix).set("pbs.source", db0.toString())
                 .set("pbs.targets", db1 + "," + db2).set("pbs.archive", archive.toString()).build();
         import1 = importNode("db1");
         import2 = importNode("db2");
@@ -116,13 +117,13 @@ class NodeCycleTest {
         return MemoryNetwork.uri(name + suffix);
     }
 
-    private Resilient.Builder node(String name, Role role) {
+    private Resilient.Builder node(String name, NodeRole role) {
         return Resilient.node(name, role).component("memory").directory(dir.resolve(name))
                 .set("node.uri", uri(name).toString()).clock(clock);
     }
 
     private ResilientNode importNode(String name) {
-        return node(name, Role.IMPORT).set("memory.store", name + suffix)
+        return node(name, NodeRole.IMPORT).set("memory.store", name + suffix)
                 .set("export.notify", pbs.toString()).build();
     }
 
@@ -283,7 +284,7 @@ class NodeCycleTest {
     void exportRetries() {
         List<Duration> pauses = new java.util.ArrayList<>();
         leader.close();
-        leader = node("db0", Role.EXPORT).set("memory.store", "live0" + suffix).set("export.notify", pbs.toString())
+        leader = node("db0", NodeRole.EXPORT).set("memory.store", "live0" + suffix).set("export.notify", pbs.toString())
                 .set("export.retries", "2").set("export.retry-delay", "10s").random(() -> 0.5)
                 .pause((d, c) -> {
                     pauses.add(d);
@@ -341,7 +342,7 @@ class NodeCycleTest {
         assertEquals("db2", winner.name(), "db2 holds the newest import");
         Epoch epoch = Takeover.promote(winner, List.of(import1, import2, pbsNode), List.of(pbs, db1));
         assertEquals(new Epoch(1), epoch);
-        assertEquals(Role.EXPORT, import2.status().role());
+        assertEquals(NodeRole.EXPORT, import2.status().role());
         assertEquals(Optional.of(new Epoch(1)), store("db2").promotedIn());
 
         // The old leader has not heard of the takeover: its next announcement is refused by the pull-backup node.
@@ -360,7 +361,7 @@ class NodeCycleTest {
         Takeover.tell(import2, List.of(db0));
         ResilienceException e = assertThrows(ResilienceException.class, () -> leader.exportNow());
         assertEquals(ErrorCode.WRONG_STATE, e.code());
-        assertEquals(Role.IMPORT, leader.status().role());
+        assertEquals(NodeRole.IMPORT, leader.status().role());
     }
 
     @Test
@@ -375,13 +376,13 @@ class NodeCycleTest {
     @Test
     @DisplayName("a node config with problems reports them all at once")
     void badConfig() {
-        ResilienceException e = assertThrows(ResilienceException.class, () -> Resilient.node("x", Role.EXPORT)
+        ResilienceException e = assertThrows(ResilienceException.class, () -> Resilient.node("x", NodeRole.EXPORT)
                 .component("memory").directory(dir.resolve("x")).set("node.uri", uri("x").toString())
                 .set("memory.stor", "x").set("export.retries", "many").build());
         assertEquals(ErrorCode.CONFIG_INVALID, e.code());
         assertTrue(e.getMessage().contains("did you mean 'memory.store'") && e.getMessage().contains("export.retries"),
                 e.getMessage());
-        ResilienceException unknown = assertThrows(ResilienceException.class, () -> Resilient.node("x", Role.EXPORT)
+        ResilienceException unknown = assertThrows(ResilienceException.class, () -> Resilient.node("x", NodeRole.EXPORT)
                 .component("nosuch").directory(dir.resolve("x")).set("node.uri", uri("x").toString()).build());
         assertEquals(ErrorCode.UNKNOWN_PROVIDER, unknown.code());
     }

@@ -1,5 +1,6 @@
 package org.resilient.core;
 
+import org.resilient.api.NodeRole;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,14 +104,14 @@ class NodeScheduleTest {
         }
     }
 
-    private Resilient.Builder node(String name, Role role) {
+    private Resilient.Builder node(String name, NodeRole role) {
         return Resilient.node(name, role).component("memory").directory(dir.resolve(name))
                 .set("node.uri", uri(name).toString()).clock(clock).random(() -> 0.5)
                 .set("node.retry-delay", "1m").set("node.retry-max-delay", "30m");
     }
 
     private ResilientNode leader() {
-        return track(node("db0", Role.EXPORT).set("memory.store", "live0" + suffix).set("export.notify", pbs.toString())
+        return track(node("db0", NodeRole.EXPORT).set("memory.store", "live0" + suffix).set("export.notify", pbs.toString())
                 .set("export.interval", "60m").set("export.jitter", "0s").set("export.retries", "0").build());
     }
 
@@ -194,10 +195,10 @@ class NodeScheduleTest {
     @DisplayName("a failed import is not run again on every poll, but after its backoff; a newer backup is tried at once")
     void importBackoff() throws IOException {
         ResilientNode leader = leader();
-        ResilientNode pbsNode = track(node("pbs1", Role.PULL_BACKUP).set("pbs.source", uri("db0").toString())
+        ResilientNode pbsNode = track(node("pbs1", NodeRole.PULL_BACKUP).set("pbs.source", uri("db0").toString())
                 .set("pbs.targets", uri("db1").toString()).set("memory.store", "pbs1" + suffix)
                 .set("pbs.archive", MemoryNetwork.uri("archive" + suffix).toString()).build());
-        ResilientNode db1 = track(node("db1", Role.IMPORT).set("memory.store", "db1" + suffix).build());
+        ResilientNode db1 = track(node("db1", NodeRole.IMPORT).set("memory.store", "db1" + suffix).build());
         round(leader);
         round(pbsNode);
         BackupId id = leader.status().published().get(0);

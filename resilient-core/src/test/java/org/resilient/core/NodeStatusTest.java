@@ -1,5 +1,6 @@
 package org.resilient.core;
 
+import org.resilient.api.NodeRole;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -41,12 +42,12 @@ class NodeStatusTest {
 
     @BeforeEach
     void cluster() {
-        leader = node("db0", Role.EXPORT).set("memory.store", "live0" + suffix).set("export.notify", uri("pbs1").toString())
+        leader = node("db0", NodeRole.EXPORT).set("memory.store", "live0" + suffix).set("export.notify", uri("pbs1").toString())
                 .set("export.retries", "0").build();
-        pbsNode = node("pbs1", Role.PULL_BACKUP).set("memory.store", "pbs1" + suffix).set("pbs.source", uri("db0").toString())
+        pbsNode = node("pbs1", NodeRole.PULL_BACKUP).set("memory.store", "pbs1" + suffix).set("pbs.source", uri("db0").toString())
                 .set("pbs.targets", uri("db1").toString())
                 .set("pbs.archive", MemoryNetwork.uri("archive" + suffix).toString()).build();
-        import1 = node("db1", Role.IMPORT).set("memory.store", "db1" + suffix)
+        import1 = node("db1", NodeRole.IMPORT).set("memory.store", "db1" + suffix)
                 .set("export.notify", uri("pbs1").toString()).build();
     }
 
@@ -72,7 +73,7 @@ class NodeStatusTest {
         return MemoryNetwork.uri(name + suffix);
     }
 
-    private Resilient.Builder node(String name, Role role) {
+    private Resilient.Builder node(String name, NodeRole role) {
         return Resilient.node(name, role).component("memory").directory(dir.resolve(name))
                 .set("node.uri", uri(name).toString()).clock(clock);
     }
@@ -115,7 +116,7 @@ class NodeStatusTest {
     @Test
     @DisplayName("node.stale-after overrides the default limit")
     void staleAfterSetting() {
-        try (ResilientNode n = node("db9", Role.EXPORT).set("memory.store", "live0" + suffix).set("node.stale-after", "5m").build()) {
+        try (ResilientNode n = node("db9", NodeRole.EXPORT).set("memory.store", "live0" + suffix).set("node.stale-after", "5m").build()) {
             write("x");
             n.exportNow();
             clock.advance(Duration.ofMinutes(6));
@@ -126,7 +127,7 @@ class NodeStatusTest {
     @Test
     @DisplayName("with export.cron the limit is two of the cron's longest gaps plus slack, not two export.intervals")
     void staleAfterCron() {
-        try (ResilientNode n = node("db9", Role.EXPORT).set("memory.store", "live0" + suffix)
+        try (ResilientNode n = node("db9", NodeRole.EXPORT).set("memory.store", "live0" + suffix)
                 .set("export.cron", "0 3 * * 1-5").set("export.time-zone", "UTC").build()) {
             StepFreshness f = n.status().freshness().get("export");
             assertEquals(Duration.ofDays(3), f.expectedEvery(), "Friday 03:00 to Monday 03:00");
@@ -194,7 +195,7 @@ class NodeStatusTest {
         import1.poll();
         Takeover.promote(import1, List.of(import1, pbsNode), List.of(uri("db0"), uri("pbs1")));
         NodeStatus s = leader.status();
-        assertEquals(Role.IMPORT, s.role(), "no poll or export ran on the old leader, yet its status knows");
+        assertEquals(NodeRole.IMPORT, s.role(), "no poll or export ran on the old leader, yet its status knows");
         assertEquals(import1.epoch(), s.epoch());
         assertNotNull(s.leader());
     }

@@ -1,5 +1,6 @@
 package org.resilient.core;
 
+import org.resilient.api.NodeRole;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,11 +26,11 @@ class ReplicateTest {
 
     private ClusterPlan.Builder db(int n) {
         return Resilient.replicate("db", n).directory(dir.resolve("nodes"))
-                .set(Role.EXPORT, "files.source", dir.resolve("live").toString())
-                .set(Role.IMPORT, "files.target", dir.resolve("standby/${node}").toString())
-                .set(Role.IMPORT, "files.source", dir.resolve("standby/${node}").toString())
+                .set(NodeRole.EXPORT, "files.source", dir.resolve("live").toString())
+                .set(NodeRole.IMPORT, "files.target", dir.resolve("standby/${node}").toString())
+                .set(NodeRole.IMPORT, "files.source", dir.resolve("standby/${node}").toString())
                 // core's own full-copy archive: the default 'dir' archive is another module
-                .set(Role.PULL_BACKUP, "pbs.archive", "copy:" + dir.resolve("nodes/${node}/archive"));
+                .set(NodeRole.PULL_BACKUP, "pbs.archive", "copy:" + dir.resolve("nodes/${node}/archive"));
     }
 
     @Test
@@ -40,7 +41,7 @@ class ReplicateTest {
         ClusterPlan plan = db(3).plan();
         assertEquals(List.of("db0", "db1-pbs", "db1", "db2-pbs", "db2"),
                 plan.nodes().stream().map(ClusterPlan.NodePlan::name).toList());
-        assertEquals(Role.EXPORT, plan.node("db0").role());
+        assertEquals(NodeRole.EXPORT, plan.node("db0").role());
         assertEquals(plan.node("db1").uri().toString(), plan.node("db1-pbs").settings().get("pbs.targets").orElseThrow());
         assertEquals(plan.node("db1-pbs").uri().toString(), plan.node("db1").settings().get("import.sources").orElseThrow());
 

@@ -20,7 +20,7 @@ import org.resilient.api.Settings;
 import org.resilient.api.spi.Archive;
 import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
-import org.resilient.core.Role;
+import org.resilient.api.NodeRole;
 import org.resilient.core.Takeover;
 import org.resilient.testkit.KitFiles;
 import org.resilient.testkit.TestBackups;
@@ -54,7 +54,7 @@ public final class Cluster implements AutoCloseable {
     private final Path root;
     private final boolean ownRoot;
     private final Map<String, ResilientNode> nodes = new LinkedHashMap<>();
-    private final Map<String, Role> roles = new LinkedHashMap<>();
+    private final Map<String, NodeRole> roles = new LinkedHashMap<>();
     private final List<String> stopped = new ArrayList<>();
     private final String component;
     private final java.util.function.Function<String, Map<String, String>> componentSettings;
@@ -137,12 +137,12 @@ public final class Cluster implements AutoCloseable {
             URI[] pbsUris = pbs.stream().map(c::uri).toArray(URI[]::new);
             // Every data node knows the pull-backup nodes, so that whichever takes over announces to them.
             for (int i = 0; i < n; i++) {
-                c.add(data.get(i), i == 0 ? Role.EXPORT : Role.IMPORT, b -> b.notify(pbsUris));
+                c.add(data.get(i), i == 0 ? NodeRole.EXPORT : NodeRole.IMPORT, b -> b.notify(pbsUris));
             }
             for (int i = 1; i < n; i++) {
                 String p = pbs.get(i - 1);
                 URI target = c.uri(data.get(i));
-                c.add(p, Role.PULL_BACKUP, b -> b.pullFrom(c.uri(data.get(0)), target).archive(c.archiveUri(p)));
+                c.add(p, NodeRole.PULL_BACKUP, b -> b.pullFrom(c.uri(data.get(0)), target).archive(c.archiveUri(p)));
             }
             return c;
         } catch (RuntimeException e) {
@@ -151,7 +151,7 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
-    private void add(String nodeName, Role role, Consumer<Resilient.Builder> configure) {
+    private void add(String nodeName, NodeRole role, Consumer<Resilient.Builder> configure) {
         Resilient.Builder b = Resilient.node(nodeName, role)
                 .directory(root.resolve(nodeName)).set("node.uri", uri(nodeName).toString());
         if (component == null) {
@@ -215,7 +215,7 @@ public final class Cluster implements AutoCloseable {
      * @throws ResilienceException {@code WRONG_STATE} if no running node leads
      */
     public ResilientNode leader() {
-        return nodes.values().stream().filter(n -> n.role() == Role.EXPORT).findFirst()
+        return nodes.values().stream().filter(n -> n.role() == NodeRole.EXPORT).findFirst()
                 .orElseThrow(() -> new ResilienceException(ErrorCode.WRONG_STATE, "no running node of the cluster leads"));
     }
 
@@ -225,7 +225,7 @@ public final class Cluster implements AutoCloseable {
      * @return their names
      */
     public List<String> imports() {
-        return nodes.entrySet().stream().filter(e -> e.getValue().role() == Role.IMPORT).map(Map.Entry::getKey)
+        return nodes.entrySet().stream().filter(e -> e.getValue().role() == NodeRole.IMPORT).map(Map.Entry::getKey)
                 .collect(Collectors.toList());
     }
 
@@ -235,7 +235,7 @@ public final class Cluster implements AutoCloseable {
      * @return their names
      */
     public List<String> pullBackupNodes() {
-        return roles.entrySet().stream().filter(e -> e.getValue() == Role.PULL_BACKUP && nodes.containsKey(e.getKey()))
+        return roles.entrySet().stream().filter(e -> e.getValue() == NodeRole.PULL_BACKUP && nodes.containsKey(e.getKey()))
                 .map(Map.Entry::getKey).collect(Collectors.toList());
     }
 

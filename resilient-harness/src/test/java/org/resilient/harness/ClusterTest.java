@@ -17,7 +17,7 @@ import org.resilient.api.Generation;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Archive;
 import org.resilient.core.ResilientNode;
-import org.resilient.core.Role;
+import org.resilient.api.NodeRole;
 
 @DisplayName("A cluster of core nodes over mem transport and mem archives")
 class ClusterTest {
@@ -116,7 +116,7 @@ class ClusterTest {
 
             ResilientNode leader = c.takeover();
             assertEquals("db1", leader.status().name());
-            assertEquals(Role.EXPORT, leader.role());
+            assertEquals(NodeRole.EXPORT, leader.role());
             assertEquals(new Epoch(1), leader.epoch());
             assertEquals("only db1 has this", c.store("db1").get("late").orElseThrow());
 

@@ -21,7 +21,7 @@ import org.resilient.api.Settings;
 import org.resilient.api.spi.TransportProvider;
 import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
-import org.resilient.core.Role;
+import org.resilient.api.NodeRole;
 
 @DisplayName("https transport: a whole backup cycle between core nodes")
 @Timeout(120)
@@ -42,11 +42,11 @@ class HttpsClusterTest {
         Path standby = tmp.resolve("standby");
         List<AutoCloseable> open = new ArrayList<>();
         try {
-            ResilientNode leader = node("db0", Role.EXPORT, db0, keys, open, Map.of("files.source", source.toString(),
+            ResilientNode leader = node("db0", NodeRole.EXPORT, db0, keys, open, Map.of("files.source", source.toString(),
                     "export.notify", pbs1.toString()));
-            ResilientNode pbs = node("pbs1", Role.PULL_BACKUP, pbs1, keys, open, Map.of("pbs.source", db0.toString(),
+            ResilientNode pbs = node("pbs1", NodeRole.PULL_BACKUP, pbs1, keys, open, Map.of("pbs.source", db0.toString(),
                     "pbs.targets", db1.toString(), "pbs.archive", "copy:" + tmp.resolve("archive")));
-            ResilientNode imp = node("db1", Role.IMPORT, db1, keys, open, Map.of("files.target", standby.toString()));
+            ResilientNode imp = node("db1", NodeRole.IMPORT, db1, keys, open, Map.of("files.target", standby.toString()));
             BackupId id = leader.exportNow();
             Optional<BackupId> pulled = pbs.poll();
             assertEquals(Optional.of(id), pulled, "the pull-backup node did not handle the announcement");
@@ -64,7 +64,7 @@ class HttpsClusterTest {
         }
     }
 
-    private ResilientNode node(String name, Role role, URI uri, Path keys, List<AutoCloseable> open,
+    private ResilientNode node(String name, NodeRole role, URI uri, Path keys, List<AutoCloseable> open,
                                Map<String, String> extra) {
         ClusterKeys.NodeKeys k = ClusterKeys.addNode(keys, uri, false);
         Map<String, String> s = new LinkedHashMap<>(extra);

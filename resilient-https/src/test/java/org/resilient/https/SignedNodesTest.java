@@ -32,7 +32,7 @@ import org.resilient.api.ResilienceException;
 import org.resilient.api.Settings;
 import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
-import org.resilient.core.Role;
+import org.resilient.api.NodeRole;
 import org.resilient.core.manifest.BackupSealer;
 import org.resilient.core.node.NodeAuth;
 import org.resilient.core.transport.local.LocalTransportProvider;
@@ -61,10 +61,10 @@ class SignedNodesTest {
         Path live = Files.createDirectories(tmp.resolve("live"));
         Files.writeString(live.resolve("table.csv"), "id,name\n1,ada\n");
         standby = tmp.resolve("standby");
-        leader = node("db0", Role.EXPORT, Map.of("files.source", live.toString(), "export.notify", uri("pbs1").toString()));
-        pbs = node("pbs1", Role.PULL_BACKUP, Map.of("pbs.source", uri("db0").toString(),
+        leader = node("db0", NodeRole.EXPORT, Map.of("files.source", live.toString(), "export.notify", uri("pbs1").toString()));
+        pbs = node("pbs1", NodeRole.PULL_BACKUP, Map.of("pbs.source", uri("db0").toString(),
                 "pbs.targets", uri("db1").toString(), "pbs.archive", "copy:" + tmp.resolve("archive")));
-        imp = node("db1", Role.IMPORT, Map.of("files.target", standby.toString(), "import.sources", uri("pbs1").toString()));
+        imp = node("db1", NodeRole.IMPORT, Map.of("files.target", standby.toString(), "import.sources", uri("pbs1").toString()));
     }
 
     @AfterEach
@@ -226,7 +226,7 @@ class SignedNodesTest {
                 "node.trust-store-password-file", k.trustStorePasswordFile().toString());
     }
 
-    private ResilientNode node(String name, Role role, Map<String, String> extra) {
+    private ResilientNode node(String name, NodeRole role, Map<String, String> extra) {
         ClusterKeys.NodeKeys k = ClusterKeys.addNode(keys, uri(name), false);
         Map<String, String> s = new LinkedHashMap<>(extra);
         s.putAll(keySettings(k));

@@ -17,7 +17,7 @@ import org.resilient.cli.archive.Sizes;
 import org.resilient.core.NodeStatus;
 import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
-import org.resilient.core.Role;
+import org.resilient.api.NodeRole;
 import org.resilient.core.Takeover;
 import org.resilient.core.registry.Registry;
 
@@ -75,9 +75,9 @@ public final class Demo {
         say("live data of db0: %d files, %s in %s", fb[0], Sizes.human(fb[1]), live);
         say("nodes: db0 (export) -> pbs1 (pull-backup, archive %s) -> db1, db2 (import); transport: file", archiveScheme);
 
-        ResilientNode db0 = Resilient.node("db0", Role.EXPORT).component("files").set("files.source", live.toString())
+        ResilientNode db0 = Resilient.node("db0", NodeRole.EXPORT).component("files").set("files.source", live.toString())
                 .directory(nodes.resolve("db0")).notify(pbsUri).build();
-        ResilientNode pbs1 = Resilient.node("pbs1", Role.PULL_BACKUP).directory(nodes.resolve("pbs1"))
+        ResilientNode pbs1 = Resilient.node("pbs1", NodeRole.PULL_BACKUP).directory(nodes.resolve("pbs1"))
                 .pullFrom(db0Uri, db1Uri, db2Uri).archive(archiveUri).set("pbs.keep-last", "10").build();
         ResilientNode db1 = importNode("db1", nodes, standby1, pbsUri);
         ResilientNode db2 = importNode("db2", nodes, standby2, pbsUri);
@@ -134,7 +134,7 @@ public final class Demo {
                     TreeComparison.differences(leaderData, otherData));
 
             title("fencing: the old leader comes back");
-            try (ResilientNode old = Resilient.node("db0", Role.EXPORT).component("files").set("files.source", live.toString())
+            try (ResilientNode old = Resilient.node("db0", NodeRole.EXPORT).component("files").set("files.source", live.toString())
                     .directory(nodes.resolve("db0")).notify(pbsUri).build()) {
                 try {
                     BackupId id = old.exportNow();
@@ -168,7 +168,7 @@ public final class Demo {
 
     private ResilientNode importNode(String name, Path nodes, Path standby, URI pbsUri) {
         // files.source = files.target: once promoted, the node exports the standby it kept.
-        return Resilient.node(name, Role.IMPORT).component("files").set("files.target", standby.toString())
+        return Resilient.node(name, NodeRole.IMPORT).component("files").set("files.target", standby.toString())
                 .set("files.source", standby.toString()).directory(nodes.resolve(name)).notify(pbsUri).build();
     }
 

@@ -15,7 +15,7 @@ import java.util.function.ToDoubleFunction;
 import org.resilient.api.ArchiveStats;
 import org.resilient.core.NodeStatus;
 import org.resilient.core.ResilientNode;
-import org.resilient.core.Role;
+import org.resilient.api.NodeRole;
 import org.resilient.core.StepOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +46,7 @@ final class NodeMetrics implements MultiCollector {
         out.metricSnapshot(gauge("resilient_epoch", "the epoch (fencing token) the node knows", (double) s.epoch().value()));
         GaugeSnapshot.Builder role = GaugeSnapshot.builder().name("resilient_role")
                 .help("the node's current role: 1 for the role it has, 0 for the others");
-        for (Role r : Role.values()) {
+        for (NodeRole r : NodeRole.values()) {
             role.dataPoint(point(Labels.of("role", r.configName()), r == s.role() ? 1 : 0));
         }
         out.metricSnapshot(role.build());
@@ -106,7 +106,7 @@ final class NodeMetrics implements MultiCollector {
     }
 
     private synchronized Optional<ArchiveStats> archive(NodeStatus s) {
-        if (s.role() != Role.PULL_BACKUP) {
+        if (s.role() != NodeRole.PULL_BACKUP) {
             return Optional.empty();
         }
         Instant lastArchive = Optional.ofNullable(s.lastRuns().get("archive")).map(StepOutcome::time).orElse(Instant.EPOCH);

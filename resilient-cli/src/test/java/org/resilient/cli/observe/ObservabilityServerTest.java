@@ -32,7 +32,7 @@ import org.resilient.api.BackupId;
 import org.resilient.api.ResilienceException;
 import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
-import org.resilient.core.Role;
+import org.resilient.api.NodeRole;
 
 /**
  * {@code GET /health} and {@code GET /metrics} of real nodes (the files component, the file transport, the
@@ -58,11 +58,11 @@ class ObservabilityServerTest {
         live = Files.createDirectories(dir.resolve("live"));
         Files.writeString(live.resolve("table.tsv"), "1\tone\n2\ttwo\n".repeat(1000));
         standby = dir.resolve("standby");
-        leader = Resilient.node("db0", Role.EXPORT).component("files").set("files.source", live.toString())
+        leader = Resilient.node("db0", NodeRole.EXPORT).component("files").set("files.source", live.toString())
                 .set("export.retries", "0").directory(dir.resolve("db0")).notify(uri("pbs1")).clock(clock).build();
-        pbs = Resilient.node("pbs1", Role.PULL_BACKUP).directory(dir.resolve("pbs1")).pullFrom(uri("db0"), uri("db1"))
+        pbs = Resilient.node("pbs1", NodeRole.PULL_BACKUP).directory(dir.resolve("pbs1")).pullFrom(uri("db0"), uri("db1"))
                 .archive(URI.create("dir:" + dir.resolve("archive"))).clock(clock).build();
-        db1 = Resilient.node("db1", Role.IMPORT).component("files").set("files.target", standby.toString())
+        db1 = Resilient.node("db1", NodeRole.IMPORT).component("files").set("files.target", standby.toString())
                 .set("files.source", standby.toString()).directory(dir.resolve("db1")).notify(uri("pbs1")).clock(clock)
                 .build();
     }

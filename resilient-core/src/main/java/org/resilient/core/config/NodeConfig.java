@@ -16,7 +16,7 @@ import org.resilient.api.Settings;
 import org.resilient.api.spi.ArchiveProvider;
 import org.resilient.api.spi.ComponentProvider;
 import org.resilient.api.spi.TransportProvider;
-import org.resilient.core.Role;
+import org.resilient.api.NodeRole;
 import org.resilient.core.node.NodeSettings;
 import org.resilient.core.registry.Registry;
 
@@ -53,7 +53,7 @@ public record NodeConfig(Settings settings, NodeSettings node, ComponentProvider
         List<String> unresolved = new ArrayList<>();
         List<ResilienceException> providerErrors = new ArrayList<>();
 
-        Role role = quietly(() -> NodeSettings.ROLE.find(settings).orElse(null));
+        NodeRole role = quietly(() -> NodeSettings.ROLE.find(settings).orElse(null));
         String componentName = quietly(() -> NodeSettings.COMPONENT.get(settings));
         ComponentProvider component = componentName == null ? null
                 : provider(() -> registry.component(componentName), providerErrors);
@@ -69,7 +69,7 @@ public record NodeConfig(Settings settings, NodeSettings node, ComponentProvider
             declared.addAll(transport.settings());
         }
         ArchiveProvider archive = null;
-        if (role == Role.PULL_BACKUP) {
+        if (role == NodeRole.PULL_BACKUP) {
             URI location = quietly(() -> NodeSettings.PBS_ARCHIVE.find(settings).orElse(URI.create("dir:/")));
             archive = location == null ? null : provider(() -> registry.archive(location.getScheme()), providerErrors);
             if (archive != null) {
@@ -79,9 +79,9 @@ public record NodeConfig(Settings settings, NodeSettings node, ComponentProvider
             }
         }
         Set<Need> needs = EnumSet.of(Need.ALWAYS);
-        if (role == Role.EXPORT) {
+        if (role == NodeRole.EXPORT) {
             needs.add(Need.TO_EXPORT);
-        } else if (role == Role.IMPORT) {
+        } else if (role == NodeRole.IMPORT) {
             needs.add(Need.TO_IMPORT);
         }
         problems.addAll(ConfigValidator.problems(settings, declared, needs,
@@ -120,7 +120,7 @@ public record NodeConfig(Settings settings, NodeSettings node, ComponentProvider
      *
      * @return the role
      */
-    public Role role() {
+    public NodeRole role() {
         return node.role();
     }
 

@@ -1,5 +1,6 @@
 package org.resilient.core.node;
 
+import org.resilient.api.NodeRole;
 import org.resilient.api.NodeLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ final class Importing {
                         .settings(ctx.settings()).progress(ctx.progress()).clock(ctx.clock())
                         .loggerName(ctx.loggerName("promote")).build());
             }
-            ctx.state().setEpoch(epoch, ctx.uri(), org.resilient.core.Role.EXPORT);
+            ctx.state().setEpoch(epoch, ctx.uri(), org.resilient.api.NodeRole.EXPORT);
             log.warn("promoted to leader in epoch {}", epoch);
         });
     }

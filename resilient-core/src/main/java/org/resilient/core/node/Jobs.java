@@ -6,7 +6,7 @@ import org.resilient.api.Cancellation;
 import org.resilient.api.Epoch;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
-import org.resilient.core.Role;
+import org.resilient.api.NodeRole;
 import org.resilient.core.schedule.JobRetry;
 import org.slf4j.Logger;
 
@@ -35,7 +35,7 @@ final class Jobs {
     }
 
     /** Runs a job; the caller holds the node lock. */
-    Optional<BackupId> run(JobQueue.Job job, Role role, Epoch epoch, Cancellation cancellation) {
+    Optional<BackupId> run(JobQueue.Job job, NodeRole role, Epoch epoch, Cancellation cancellation) {
         if (job.epoch().isOlderThan(epoch)) {
             log.warn("dropped {}: announced in epoch {}, older than {}", job.backupId(), job.epoch(), epoch);
             queue.drop(job);

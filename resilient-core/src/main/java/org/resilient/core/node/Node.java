@@ -20,7 +20,7 @@ import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.Settings;
 import org.resilient.core.NodeStatus;
-import org.resilient.core.Role;
+import org.resilient.api.NodeRole;
 import org.resilient.core.config.NodeConfig;
 import org.resilient.core.manifest.SealedBackup;
 import org.resilient.core.registry.Registry;
@@ -94,7 +94,7 @@ public final class Node implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ResilienceException(ErrorCode.CONFIG_INVALID, "1 problem in " + where + ":\n  " + e.getMessage());
         }
-        if (config.role() == Role.PULL_BACKUP && config.source() == null && config.targets().isEmpty()) {
+        if (config.role() == NodeRole.PULL_BACKUP && config.source() == null && config.targets().isEmpty()) {
             log(config).warn("pull-backup node {} has no pbs.targets: backups are archived but pushed nowhere", config.name());
         }
         NodeLayout layout = new NodeLayout(config.directory()).create();
@@ -123,7 +123,7 @@ public final class Node implements AutoCloseable {
     }
 
     /** @return the node's current role: the configured one unless a takeover changed it */
-    public Role role() {
+    public NodeRole role() {
         return ctx.state().role().orElse(ctx.config().role());
     }
 
@@ -159,7 +159,7 @@ public final class Node implements AutoCloseable {
     public SealedBackup exportNow(Cancellation cancellation) {
         receive();
         try (NodeLock.Held held = lock.tryAcquire("export")) {
-            if (role() != Role.EXPORT) {
+            if (role() != NodeRole.EXPORT) {
                 throw new ResilienceException(ErrorCode.WRONG_STATE, "node " + name() + " is not the leader (role "
                         + role() + ", epoch " + epoch() + ctx.state().leader().map(l -> ", leader " + l).orElse("")
                         + "); only the leader exports");
@@ -174,7 +174,7 @@ public final class Node implements AutoCloseable {
      * @return the due time ({@link java.time.Instant#EPOCH} when due at once), or empty if not the leader
      */
     public Optional<Instant> nextExportDue() {
-        return role() != Role.EXPORT ? Optional.empty() : Optional.of(exporting.nextDue());
+        return role() != NodeRole.EXPORT ? Optional.empty() : Optional.of(exporting.nextDue());
     }
 
     /**
@@ -186,7 +186,7 @@ public final class Node implements AutoCloseable {
      * @throws ResilienceException {@code UNREACHABLE} if a pull-backup node cannot be told
      */
     public Optional<BackupId> announceUnannounced() {
-        return role() != Role.EXPORT ? Optional.empty() : exporting.announceUnannounced(epoch());
+        return role() != NodeRole.EXPORT ? Optional.empty() : exporting.announceUnannounced(epoch());
     }
 
     /**
@@ -198,7 +198,7 @@ public final class Node implements AutoCloseable {
      */
     public BackupId announceLatest() {
         receive();
-        if (role() != Role.EXPORT) {
+        if (role() != NodeRole.EXPORT) {
             throw new ResilienceException(ErrorCode.WRONG_STATE, "node " + name() + " is not the leader; only the leader announces");
         }
         return exporting.announceLatest();
@@ -246,9 +246,9 @@ public final class Node implements AutoCloseable {
         }
         if (mine.isOlderThan(m.epoch())) {
             boolean fromLeader = m.type() == Message.Type.BACKUP_PUBLISHED || m.type() == Message.Type.LEADER_CHANGED;
-            Role newRole = null;
-            if (role() == Role.EXPORT && !from.equals(uri())) {
-                newRole = Role.IMPORT;
+            NodeRole newRole = null;
+            if (role() == NodeRole.EXPORT && !from.equals(uri())) {
+                newRole = NodeRole.IMPORT;
                 log.warn("epoch {} has a new leader ({}); this node was leader and demotes itself", m.epoch(), m.from());
             }
             ctx.state().setEpoch(m.epoch(), fromLeader ? from : null, newRole);
@@ -264,10 +264,10 @@ public final class Node implements AutoCloseable {
         }
         switch (m.type()) {
             case BACKUP_PUBLISHED -> {
-                return offerIf(Role.PULL_BACKUP, m, from);
+                return offerIf(NodeRole.PULL_BACKUP, m, from);
             }
             case BACKUP_DELIVERED -> {
-                return offerIf(Role.IMPORT, m, from);
+                return offerIf(NodeRole.IMPORT, m, from);
             }
             case EPOCH_REFUSED -> {
                 log.warn("{} refused this node's messages: the cluster is in epoch {}", m.from(), m.epoch());
@@ -280,7 +280,7 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private boolean offerIf(Role wanted, Message m, URI from) {
+    private boolean offerIf(NodeRole wanted, Message m, URI from) {
         if (role() != wanted) {
             log.info("ignored {} for {}: this node's role is {}", m.type(), m.backupId(), role());
             return false;
@@ -341,7 +341,7 @@ public final class Node implements AutoCloseable {
      */
     public void promote(Epoch epoch) {
         try (NodeLock.Held held = lock.acquire("promote", PROMOTE_WAIT)) {
-            if (role() != Role.IMPORT) {
+            if (role() != NodeRole.IMPORT) {
                 throw new ResilienceException(ErrorCode.WRONG_STATE, "only an import node can be promoted; " + name()
                         + " is " + role());
             }

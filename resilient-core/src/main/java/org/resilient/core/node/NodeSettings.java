@@ -13,7 +13,7 @@ import org.resilient.core.schedule.Backoff;
 import org.resilient.core.schedule.ExportPlanner;
 import org.resilient.core.schedule.Schedule;
 import org.resilient.api.RetentionPolicy;
-import org.resilient.core.Role;
+import org.resilient.api.NodeRole;
 import org.resilient.api.SettingSpec;
 import org.resilient.api.Setting;
 import org.resilient.api.SettingSpec.Type;
@@ -32,8 +32,8 @@ public record NodeSettings(Settings settings) {
     public static final Setting<String> NAME = Setting.string("node.name", null, "this node's name, e.g. db0")
             .required().check(n -> n.matches("[A-Za-z0-9][A-Za-z0-9_.-]*"), "letters, digits, '_', '.' and '-'");
     /** This node's configured role. */
-    public static final Setting<Role> ROLE = Setting.of("node.role", Type.STRING, null,
-            "export, pull-backup or import", Role::parse, "one of export, pull-backup, import").required();
+    public static final Setting<NodeRole> ROLE = Setting.of("node.role", Type.STRING, null,
+            "export, pull-backup or import", NodeRole::parse, "one of export, pull-backup, import").required();
     /** The node directory. */
     public static final Setting<Path> DIR = Setting.path("node.dir", null,
             "the node directory (backup/, incoming/, inbox/, archive/, state/)").required();
@@ -152,7 +152,7 @@ public record NodeSettings(Settings settings) {
     }
 
     /** @return the node's role */
-    public Role role() {
+    public NodeRole role() {
         return ROLE.get(settings);
     }
 

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.resilient.api.Epoch;
 import org.resilient.core.ImportState;
-import org.resilient.core.Role;
+import org.resilient.api.NodeRole;
 import org.resilient.core.StepOutcome;
 import org.resilient.api.BackupId;
 import org.resilient.core.schedule.ExportTimes;
@@ -40,8 +40,8 @@ public final class NodeState {
     }
 
     /** @return the role recorded by a takeover or demotion, if any (overrides the configured role) */
-    public synchronized Optional<Role> role() {
-        return Optional.ofNullable(StateFiles.read(dir.resolve("epoch")).get("role")).map(Role::parse);
+    public synchronized Optional<NodeRole> role() {
+        return Optional.ofNullable(StateFiles.read(dir.resolve("epoch")).get("role")).map(NodeRole::parse);
     }
 
     /** @return the URI of the leader this node last heard of, if any */
@@ -57,7 +57,7 @@ public final class NodeState {
      * @param leader the leader's URI, or null if unknown
      * @param role this node's role from now on, or null to keep the configured one
      */
-    public synchronized void setEpoch(Epoch epoch, URI leader, Role role) {
+    public synchronized void setEpoch(Epoch epoch, URI leader, NodeRole role) {
         Map<String, String> m = new HashMap<>(StateFiles.read(dir.resolve("epoch")));
         m.put("epoch", epoch.toString());
         if (leader != null) {

@@ -9,7 +9,7 @@ import org.resilient.api.NodeLayout;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.Settings;
 import org.resilient.core.NodeStatus;
-import org.resilient.core.Role;
+import org.resilient.api.NodeRole;
 
 /**
  * The status of another node on a shared file system ({@code file:} peers), read from its directory without
@@ -42,7 +42,7 @@ public final class PeerStatus {
         // Only read: no transport, component or registry; no pause or randomness (nothing is scheduled).
         NodeContext ctx = new NodeContext(config, layout, state, null, null, null, clock, ProgressListener.NONE,
                 org.resilient.core.schedule.Pause.SLEEP, () -> 0.0, null);
-        Role role = state.role().orElse(config.role());
+        NodeRole role = state.role().orElse(config.role());
         return Optional.of(StatusReport.of(ctx, role, new JobQueue(layout.state().resolve("queue"))));
     }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import org.resilient.api.Epoch;
 import org.resilient.api.Message;
-import org.resilient.core.Role;
+import org.resilient.api.NodeRole;
 import org.slf4j.Logger;
 
 /**
@@ -26,7 +26,7 @@ final class Senders {
      * @param log where the warning goes
      */
     static void warnIfOpen(NodeSettings config, NodeAuth auth, Logger log) {
-        if (auth.keyed() && config.role() == Role.IMPORT && config.importSources().isEmpty()) {
+        if (auth.keyed() && config.role() == NodeRole.IMPORT && config.importSources().isEmpty()) {
             log.warn("import node {} has no import.sources: it imports backups delivered by any signed node of the "
                     + "cluster; list its pull-backup nodes there", config.name());
         }
@@ -42,12 +42,12 @@ final class Senders {
      * @param ctx the receiver
      * @return the reason to refuse it, or null if it is allowed
      */
-    static String refusal(Message m, URI from, Role role, Epoch mine, NodeContext ctx) {
+    static String refusal(Message m, URI from, NodeRole role, Epoch mine, NodeContext ctx) {
         Optional<URI> leader = ctx.state().leader();
         switch (m.type()) {
             case BACKUP_PUBLISHED -> {
                 URI source = ctx.config().source();
-                if (role == Role.PULL_BACKUP && source != null && !from.equals(source)
+                if (role == NodeRole.PULL_BACKUP && source != null && !from.equals(source)
                         && !leader.map(from::equals).orElse(false)) {
                     return "this pull-backup node takes backups only from its pbs.source " + source
                             + leader.map(l -> " or the leader " + l).orElse("")
@@ -57,7 +57,7 @@ final class Senders {
             }
             case BACKUP_DELIVERED -> {
                 List<URI> sources = ctx.config().importSources();
-                if (role == Role.IMPORT && !sources.isEmpty() && !sources.contains(from)) {
+                if (role == NodeRole.IMPORT && !sources.isEmpty() && !sources.contains(from)) {
                     return "this import node takes deliveries only from its import.sources " + sources;
                 }
                 return null;

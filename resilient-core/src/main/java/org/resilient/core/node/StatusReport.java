@@ -14,7 +14,7 @@ import org.resilient.api.BackupId;
 import org.resilient.core.ImportState;
 import org.resilient.core.Lag;
 import org.resilient.core.NodeStatus;
-import org.resilient.core.Role;
+import org.resilient.api.NodeRole;
 import org.resilient.core.StepFreshness;
 import org.resilient.core.StepOutcome;
 
@@ -28,7 +28,7 @@ final class StatusReport {
     private StatusReport() {
     }
 
-    static NodeStatus of(NodeContext ctx, Role role, JobQueue queue) {
+    static NodeStatus of(NodeContext ctx, NodeRole role, JobQueue queue) {
         NodeState state = ctx.state();
         Instant now = ctx.clock().instant();
         Map<String, StepOutcome> runs = state.lastRuns();
@@ -44,7 +44,7 @@ final class StatusReport {
     }
 
     /** The step a node of this role must run successfully once per export interval. */
-    static String scheduledStep(Role role) {
+    static String scheduledStep(NodeRole role) {
         return switch (role) {
             case EXPORT -> "export";
             case PULL_BACKUP -> "pull";
@@ -52,7 +52,7 @@ final class StatusReport {
         };
     }
 
-    private static StepFreshness freshness(NodeContext ctx, Role role, String step, Map<String, StepOutcome> successes,
+    private static StepFreshness freshness(NodeContext ctx, NodeRole role, String step, Map<String, StepOutcome> successes,
                                            Instant now) {
         Duration every = ctx.config().expectedEvery();
         Duration staleAfter = ctx.config().staleAfter();
@@ -64,7 +64,7 @@ final class StatusReport {
             // Never succeeded: wait from when the node was created, or took its current role by a promotion.
             since = ctx.state().created().orElse(now);
             StepOutcome promoted = successes.get("promote");
-            if (role == Role.EXPORT && promoted != null && promoted.time().isAfter(since)) {
+            if (role == NodeRole.EXPORT && promoted != null && promoted.time().isAfter(since)) {
                 since = promoted.time();
             }
         }
@@ -75,7 +75,7 @@ final class StatusReport {
         return new StepFreshness(step, every, staleAfter, last == null ? null : last.time(), age, age.compareTo(staleAfter) > 0);
     }
 
-    private static Lag lag(Role role, ImportState lastImport, Map<String, StepOutcome> successes, BackupId pending,
+    private static Lag lag(NodeRole role, ImportState lastImport, Map<String, StepOutcome> successes, BackupId pending,
                            JobQueue queue, Instant now) {
         BackupId lastGood;
         Instant lastGoodTime;
@@ -128,8 +128,8 @@ final class StatusReport {
     }
 
     /** The sizes of a pull-backup node's archive, or empty if this node has no archive (yet). */
-    static Optional<org.resilient.api.ArchiveStats> archiveStats(NodeContext ctx, Role role) {
-        if (role != Role.PULL_BACKUP) {
+    static Optional<org.resilient.api.ArchiveStats> archiveStats(NodeContext ctx, NodeRole role) {
+        if (role != NodeRole.PULL_BACKUP) {
             return Optional.empty();
         }
         java.net.URI location = ctx.config().archive();

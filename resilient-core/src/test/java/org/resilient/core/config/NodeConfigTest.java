@@ -19,7 +19,7 @@ import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
 import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
-import org.resilient.core.Role;
+import org.resilient.api.NodeRole;
 
 /** The one configuration check of a node, as an embedder's {@code build()} and the CLI's config file meet it. */
 class NodeConfigTest {
@@ -28,7 +28,7 @@ class NodeConfigTest {
 
     private Resilient.Builder exportNode() throws Exception {
         Path live = Files.createDirectories(dir.resolve("live"));
-        return Resilient.node("db0", Role.EXPORT).component("files").directory(dir.resolve("db0"))
+        return Resilient.node("db0", NodeRole.EXPORT).component("files").directory(dir.resolve("db0"))
                 .set("files.source", live.toString()).environment(Map.of());
     }
 
@@ -41,7 +41,7 @@ class NodeConfigTest {
     @Test
     @DisplayName("a config with many problems reports every one of them at build, none hiding another")
     void everyProblemAtOnce() throws Exception {
-        String m = refused(Resilient.node("db0", Role.EXPORT).component("files").directory(dir.resolve("db0"))
+        String m = refused(Resilient.node("db0", NodeRole.EXPORT).component("files").directory(dir.resolve("db0"))
                 .environment(Map.of())
                 .set("export.notify", "file:relative").set("export.interval", "banana").set("export.retries", "-1")
                 .set("node.poll-interval", "0s").set("files.sorce", "/x").set("pbs.keep-last", "0")).getMessage();
@@ -83,7 +83,7 @@ class NodeConfigTest {
     @Test
     @DisplayName("the component's keys for the node's role are checked at build: an import node needs files.target")
     void roleNeeds() throws Exception {
-        String m = refused(Resilient.node("db1", Role.IMPORT).component("files").directory(dir.resolve("db1"))
+        String m = refused(Resilient.node("db1", NodeRole.IMPORT).component("files").directory(dir.resolve("db1"))
                 .environment(Map.of())).getMessage();
         assertTrue(m.contains("missing required key 'files.target'") && m.contains("needed to import"), m);
         assertFalse(m.contains("files.source"), "an import node does not need files.source: " + m);
@@ -93,7 +93,7 @@ class NodeConfigTest {
     @DisplayName("an embedded node applies the same RESILIENT_* overrides as the command")
     void environmentOverridesEmbedded() throws Exception {
         Path live = Files.createDirectories(dir.resolve("live"));
-        try (ResilientNode n = Resilient.node("db0", Role.EXPORT).component("files").directory(dir.resolve("db0"))
+        try (ResilientNode n = Resilient.node("db0", NodeRole.EXPORT).component("files").directory(dir.resolve("db0"))
                 .set("export.retries", "lots")
                 .environment(Map.of("RESILIENT_FILES_SOURCE", live.toString(), "RESILIENT_EXPORT_RETRIES", "1"))
                 .build()) {
@@ -105,14 +105,14 @@ class NodeConfigTest {
     @Test
     @DisplayName("a pull-backup node's archive settings are checked at build too")
     void archiveSettingsChecked() {
-        String m = refused(Resilient.node("pbs1", Role.PULL_BACKUP).directory(dir.resolve("pbs1"))
+        String m = refused(Resilient.node("pbs1", NodeRole.PULL_BACKUP).directory(dir.resolve("pbs1"))
                 .environment(Map.of()).archive(java.net.URI.create("copy:/" + dir.resolve("a")))
                 .set("archive.compression", "9")).getMessage();
         assertTrue(m.contains("unknown key 'archive.compression'"), m);
     }
 
     private Resilient.Builder oracle() {
-        return Resilient.node("db0", Role.EXPORT).component("oracle").directory(dir.resolve("db0"))
+        return Resilient.node("db0", NodeRole.EXPORT).component("oracle").directory(dir.resolve("db0"))
                 .set("oracle.sid", "x").environment(Map.of());
     }
 

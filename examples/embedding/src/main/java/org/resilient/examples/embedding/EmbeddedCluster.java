@@ -9,7 +9,7 @@ import org.resilient.api.BackupId;
 import org.resilient.api.Epoch;
 import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
-import org.resilient.core.Role;
+import org.resilient.api.NodeRole;
 import org.resilient.core.Takeover;
 
 /**
@@ -35,17 +35,17 @@ public final class EmbeddedCluster {
         URI pbsUri = dir.resolve("nodes/pbs1").toUri();
         URI standbyUri = dir.resolve("nodes/db1").toUri();
 
-        try (ResilientNode leader = Resilient.node("db0", Role.EXPORT)
+        try (ResilientNode leader = Resilient.node("db0", NodeRole.EXPORT)
                      .component("files").set("files.source", live.toString())
                      .directory(dir.resolve("nodes/db0"))
                      .notify(pbsUri)
                      .build();
-             ResilientNode pbs = Resilient.node("pbs1", Role.PULL_BACKUP)
+             ResilientNode pbs = Resilient.node("pbs1", NodeRole.PULL_BACKUP)
                      .directory(dir.resolve("nodes/pbs1"))
                      .pullFrom(leader.uri(), standbyUri)
                      .archive(URI.create("dir:" + dir.resolve("nodes/pbs1/archive")))
                      .build();
-             ResilientNode standby = Resilient.node("db1", Role.IMPORT)
+             ResilientNode standby = Resilient.node("db1", NodeRole.IMPORT)
                      .component("files").set("files.target", dir.resolve("standby").toString())
                      .set("files.source", dir.resolve("standby").toString())
                      .directory(dir.resolve("nodes/db1"))
