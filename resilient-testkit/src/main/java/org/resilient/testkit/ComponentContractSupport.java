@@ -226,6 +226,18 @@ public abstract class ComponentContractSupport implements Requires.Declarations 
     }
 
     /**
+     * Demotes the component's copy on the import node (the copy a promotion made live).
+     *
+     * @param epoch the epoch another node now leads in
+     */
+    protected void demote(Epoch epoch) {
+        try (Importer importer = provider().importer(fixture.importSettings())) {
+            importer.demote(RoleChangeContext.builder().directory(kitDir).epoch(epoch)
+                    .loggerName("org.resilient.testkit.demote").build());
+        }
+    }
+
+    /**
      * A signal that is already cancelled.
      *
      * @return the signal

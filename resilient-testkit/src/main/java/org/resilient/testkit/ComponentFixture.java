@@ -67,8 +67,10 @@ public interface ComponentFixture extends AutoCloseable {
     String standbyFingerprint();
 
     /**
-     * Whether the standby currently accepts writes by applications. Only asked of components declaring
-     * {@link org.resilient.api.Capability#READ_ONLY_STANDBY}.
+     * Whether the standby (the import node's copy, live once promoted) currently accepts writes by ordinary
+     * applications: an account without administrator rights, which may own the data and may try to get around
+     * a read-only default (e.g. PostgreSQL's {@code BEGIN READ WRITE}). Only asked of components declaring
+     * {@link org.resilient.api.Capability#READ_ONLY_STANDBY} or {@link org.resilient.api.Capability#DEMOTE}.
      *
      * @return true if a write would succeed
      */

@@ -23,8 +23,9 @@ import org.resilient.api.NodeLayout;
 /**
  * The contract of a component's {@link org.resilient.api.spi.Importer}: imports replace the standby's
  * content, never touch their input, fail cleanly on damaged input, keep the last good state when they
- * fail or are cancelled ({@link Capability#ATOMIC_IMPORT}), and promotion makes the standby the live copy
- * ({@link Capability#PROMOTE}, {@link Capability#READ_ONLY_STANDBY}). A component's whole test is:
+ * fail or are cancelled ({@link Capability#ATOMIC_IMPORT}), promotion makes the standby the live copy
+ * ({@link Capability#PROMOTE}, {@link Capability#READ_ONLY_STANDBY}), and demotion fences a deposed live copy
+ * against ordinary writers until the next promotion ({@link Capability#DEMOTE}). A component's whole test is:
  * <pre>
  * class MyImporterTest extends ImporterContract {
  *     protected ComponentFixture createFixture(Path tempDir) { return new MyFixture(tempDir); }
@@ -235,6 +236,86 @@ public abstract class ImporterContract extends ComponentContractSupport {
             importBackup(exportBackup());
             promote(new Epoch(2));
             assertEquals(fixture.liveFingerprint(), fixture.standbyFingerprint());
+        }
+    }
+
+    /**
+     * Demotion of a live copy whose node learned that another node leads: ordinary clients can no longer write
+     * to it, it keeps its data, and a later promotion (the node wins an election again) undoes it.
+     */
+    @Nested
+    @DisplayName("Demotion")
+    @Requires({Capability.DEMOTE, Capability.PROMOTE})
+    class Demotion {
+        @Test
+        @DisplayName("makes a promoted live copy refuse ordinary writes and keeps its content")
+        void demoteFencesWrites() {
+            String content = promotedLiveCopy();
+            assertTrue(fixture.standbyWritable(), "the promoted copy refuses writes before it was demoted");
+            demote(new Epoch(2));
+            assertFalse(fixture.standbyWritable(), () -> "component '" + provider().name()
+                    + "' declares Capability.DEMOTE, but its demoted copy still accepts writes from an ordinary client");
+            assertEquals(content, fixture.standbyFingerprint(), "demotion changed the data");
+        }
+
+        @Test
+        @DisplayName("is idempotent: demoting twice keeps the copy fenced and its content")
+        void demoteTwice() {
+            String content = promotedLiveCopy();
+            demote(new Epoch(2));
+            demote(new Epoch(2));
+            demote(new Epoch(3));
+            assertFalse(fixture.standbyWritable(), "the copy accepts writes after a second demotion");
+            assertEquals(content, fixture.standbyFingerprint(), "a second demotion changed the data");
+            // and the second demotion must not have recorded the fenced state as the one to restore
+            promote(new Epoch(4));
+            assertTrue(fixture.standbyWritable(), "after two demotions, promotion did not make the copy writable again");
+        }
+
+        @Test
+        @DisplayName("is undone by promotion: a demoted node that wins an election again is writable")
+        void promoteUndoesDemote() {
+            String content = promotedLiveCopy();
+            demote(new Epoch(2));
+            promote(new Epoch(3));
+            assertTrue(fixture.standbyWritable(), "the demoted copy refuses writes after it was promoted again");
+            assertEquals(content, fixture.standbyFingerprint(), "demotion and promotion changed the data");
+        }
+
+        @Test
+        @DisplayName("then an import (re-seeding the node as a standby) keeps it fenced, and promotion opens it")
+        void importAfterDemote() {
+            promotedLiveCopy();
+            demote(new Epoch(2));
+            fixture.change(1);
+            importBackup(exportBackup());
+            assertEquals(fixture.liveFingerprint(), fixture.standbyFingerprint(), "the import after demotion");
+            if (provider().capabilities().contains(Capability.READ_ONLY_STANDBY)) {
+                assertFalse(fixture.standbyWritable(), "the demoted node accepts writes after an import");
+            }
+            promote(new Epoch(3));
+            assertTrue(fixture.standbyWritable(), "the re-seeded standby refuses writes after promotion");
+        }
+
+        @Test
+        @DisplayName("of a standby that was never promoted keeps it fenced, and promotion still opens it")
+        void demoteStandby() {
+            fixture.seed();
+            importBackup(exportBackup());
+            String content = fixture.standbyFingerprint();
+            demote(new Epoch(2));
+            assertFalse(fixture.standbyWritable(), "the demoted standby accepts writes");
+            assertEquals(content, fixture.standbyFingerprint(), "demotion changed the standby's data");
+            promote(new Epoch(3));
+            assertTrue(fixture.standbyWritable(), "a standby demoted before its first promotion stays fenced after it");
+        }
+
+        /** Seeds, imports and promotes; returns the content of the live copy so made. */
+        private String promotedLiveCopy() {
+            fixture.seed();
+            importBackup(exportBackup());
+            promote(new Epoch(1));
+            return fixture.standbyFingerprint();
         }
     }
 }

@@ -17,7 +17,8 @@ import org.resilient.api.spi.Importer;
 /**
  * The {@code memory} component: a {@link MemoryStore} named by {@code memory.store}. Export dumps a
  * consistent snapshot ({@link MemoryDump}); import reads and checks the whole dump, then swaps it in, so a
- * failed or cancelled import changes nothing; the standby is read-only until promoted.
+ * failed or cancelled import changes nothing; the standby is read-only until promoted; a demoted live copy is
+ * read-only again (its data kept) until the next promotion.
  */
 public final class MemoryComponentProvider implements ComponentProvider {
     /** The component name. */
@@ -39,7 +40,8 @@ public final class MemoryComponentProvider implements ComponentProvider {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.PROMOTE, Capability.READ_ONLY_STANDBY, Capability.ATOMIC_IMPORT);
+        return EnumSet.of(Capability.PROMOTE, Capability.DEMOTE, Capability.READ_ONLY_STANDBY,
+                Capability.ATOMIC_IMPORT);
     }
 
     @Override
@@ -75,6 +77,11 @@ public final class MemoryComponentProvider implements ComponentProvider {
             @Override
             public void promote(RoleChangeContext context) {
                 store.promote(context.epoch());
+            }
+
+            @Override
+            public void demote(RoleChangeContext context) {
+                store.demote();
             }
         };
     }

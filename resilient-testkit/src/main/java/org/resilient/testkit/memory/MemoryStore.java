@@ -15,7 +15,8 @@ import org.resilient.api.ResilienceException;
 /**
  * A key-value store held in this process, the "database" of the {@code memory} component. Stores are named
  * ({@code memory.store=<name>}) and live until {@link #drop(String)}. A store starts writable (a live copy);
- * an import turns it into a read-only standby until it is promoted.
+ * an import turns it into a read-only standby until it is promoted, and a demotion makes a live copy read-only
+ * again, keeping its data.
  *
  * <p>Its content is replaced as a whole by an import (one reference swap), so a reader never sees half an
  * import and a failed import changes nothing.
@@ -202,6 +203,11 @@ public final class MemoryStore {
         promotedIn = epoch;
     }
 
+    /** Fences the store (what a demotion does): it keeps its data and refuses writes until promoted again. */
+    synchronized void demote() {
+        writable = false;
+    }
+
     private void replace(SortedMap<String, String> content) {
         data = Collections.unmodifiableSortedMap(new TreeMap<>(content));
         holdsData = true;
@@ -210,7 +216,7 @@ public final class MemoryStore {
     private void checkWritable() {
         if (!writable) {
             throw new ResilienceException(ErrorCode.WRONG_STATE, "memory store '" + name
-                    + "' is a read-only standby; promote it to write");
+                    + "' is a read-only standby or a demoted live copy; promote it to write");
         }
     }
 }

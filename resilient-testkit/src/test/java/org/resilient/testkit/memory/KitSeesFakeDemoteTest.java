@@ -1,0 +1,120 @@
+package org.resilient.testkit.memory;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+import org.resilient.api.Capability;
+import org.resilient.api.ImportContext;
+import org.resilient.api.RoleChangeContext;
+import org.resilient.api.SettingSpec;
+import org.resilient.api.Settings;
+import org.resilient.api.spi.ComponentProvider;
+import org.resilient.api.spi.Exporter;
+import org.resilient.api.spi.Importer;
+import org.resilient.testkit.ComponentFixture;
+import org.resilient.testkit.ImporterContract;
+
+/** The kit fails a component that declares DEMOTE but whose demotion does not fence its copy. */
+@DisplayName("The importer contract")
+class KitSeesFakeDemoteTest {
+
+    /** The memory component, declaring DEMOTE with a demotion that only logs. */
+    static final class FakeDemoteProvider implements ComponentProvider {
+        private final ComponentProvider memory = new MemoryComponentProvider();
+
+        @Override
+        public String name() {
+            return "fakedemote";
+        }
+
+        @Override
+        public String description() {
+            return "declares DEMOTE but leaves its copy writable (a mistake)";
+        }
+
+        @Override
+        public Set<Capability> capabilities() {
+            return EnumSet.of(Capability.PROMOTE, Capability.DEMOTE, Capability.READ_ONLY_STANDBY);
+        }
+
+        @Override
+        public List<SettingSpec> settings() {
+            return memory.settings();
+        }
+
+        @Override
+        public Exporter exporter(Settings settings) {
+            return memory.exporter(settings);
+        }
+
+        @Override
+        public Importer importer(Settings settings) {
+            Importer real = memory.importer(settings);
+            return new Importer() {
+                @Override
+                public void importBackup(ImportContext context) {
+                    real.importBackup(context);
+                }
+
+                @Override
+                public void promote(RoleChangeContext context) {
+                    real.promote(context);
+                }
+
+                @Override
+                public void demote(RoleChangeContext context) {
+                    // says it fenced, did nothing
+                }
+            };
+        }
+    }
+
+    /** The importer contract run against {@link FakeDemoteProvider}; run by the test below, not by the build. */
+    @ExtendWith(KitSeesMistakesTest.OnlyWhenLaunched.class)
+    static final class FakeDemoteKit extends ImporterContract {
+        @Override
+        protected ComponentFixture createFixture(Path tempDir) {
+            MemoryComponentFixture memory = new MemoryComponentFixture();
+            FakeDemoteProvider provider = new FakeDemoteProvider();
+            return (ComponentFixture) Proxy.newProxyInstance(ComponentFixture.class.getClassLoader(),
+                    new Class<?>[] {ComponentFixture.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("provider")) {
+                            return provider;
+                        }
+                        try {
+                            return method.invoke(memory, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+    }
+
+    @Test
+    @DisplayName("fails a component that declares DEMOTE but leaves its demoted copy writable")
+    void seesFakeDemote() {
+        SummaryGeneratingListener listener = new SummaryGeneratingListener();
+        LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectClass(FakeDemoteKit.class))
+                .configurationParameter(KitSeesMistakesTest.OnlyWhenLaunched.KEY, "true").build(), listener);
+        List<String> failed = listener.getSummary().getFailures().stream()
+                .map(f -> f.getTestIdentifier().getDisplayName() + ": " + f.getException().getMessage()).toList();
+        assertTrue(failed.stream().anyMatch(f -> f.startsWith("makes a promoted live copy refuse ordinary writes")
+                        && f.contains("declares Capability.DEMOTE")),
+                () -> "the kit did not catch the demotion that fences nothing; failures: " + failed);
+        assertTrue(failed.stream().anyMatch(f -> f.startsWith("is idempotent")),
+                () -> "the idempotence test did not fail either; failures: " + failed);
+    }
+}
