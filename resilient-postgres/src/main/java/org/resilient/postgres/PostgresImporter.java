@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Restores a postgres backup into a standby server without ever damaging the standby's last good state:
- * each database is restored ({@code pg_restore -j N}) into {@code <db>__resilient_tmp}, checked, made
- * read-only, and only when every database of the backup restored and checked are they all swapped in by
+ * each database is restored ({@code pg_restore -j N}) into {@code <db>__resilient_tmp}, checked, fenced
+ * against ordinary clients ({@link DatabaseFence}), and only when every database of the backup restored and checked are they all swapped in by
  * renames in one transaction (the previous ones kept as {@code <db>__resilient_old} until the swap
  * committed, then dropped). Connections see the old databases or the new ones, never a mix.
  *
@@ -98,30 +98,59 @@ final class PostgresImporter implements Importer {
     public void promote(RoleChangeContext context) {
         Logger log = LoggerFactory.getLogger(context.loggerName());
         try (PgSession pg = new PgSession(settings, tools, context.cancellation(), context.loggerName())) {
+            DatabaseFence fence = new DatabaseFence(pg, log);
             List<String> targets = settings.databases();
             if (targets.isEmpty()) {
-                targets = pg.query(settings.maintenanceDatabase(), "SELECT d.datname FROM pg_db_role_setting s "
-                        + "JOIN pg_database d ON d.oid = s.setdatabase WHERE s.setrole = 0 AND "
-                        + "'default_transaction_read_only=on' = ANY (s.setconfig) ORDER BY 1").stream()
-                        .filter(n -> !WorkNames.isWorkName(n)).toList();
+                targets = fence.fencedDatabases().stream().filter(n -> !WorkNames.isWorkName(n)).toList();
             }
             for (String db : targets) {
-                String exists = pg.queryValue(settings.maintenanceDatabase(),
-                        "SELECT count(*) FROM pg_database WHERE datname = " + PgSession.literal(db));
-                if ("0".equals(exists.trim())) {
+                if (!exists(pg, db)) {
                     throw new ResilienceException(ErrorCode.NOT_FOUND, "cannot promote database '" + db + "' on "
                             + settings.where() + ": it does not exist; has an import ever succeeded here?");
                 }
-                // existing sessions keep the read-only default they started with: end them so that clients
-                // reconnect to a writable database
-                pg.execute(settings.maintenanceDatabase(),
-                        "ALTER DATABASE " + PgSession.ident(db) + " RESET default_transaction_read_only",
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
-                                + PgSession.literal(db) + " AND pid <> pg_backend_pid()");
+                fence.lift(db);
+                // existing sessions (administrators') keep the read-only default they started with: end them so
+                // that clients reconnect to a writable database
+                pg.execute(settings.maintenanceDatabase(), "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        + "WHERE datname = " + PgSession.literal(db) + " AND pid <> pg_backend_pid()");
                 log.info("promoted database '{}' on {} (epoch {}): it is writable now", db, settings.where(),
                         context.epoch());
             }
         }
+    }
+
+    /**
+     * Fences the databases of {@code postgres.databases} (or, when unset, every database an export would take:
+     * connectable, not a template, not the maintenance database) with a {@link DatabaseFence}: roles that are not
+     * superusers can no longer connect, and their sessions are ended. A database fenced already stays as it is;
+     * a listed database that does not exist is skipped (nobody can write to it).
+     */
+    @Override
+    public void demote(RoleChangeContext context) {
+        Logger log = LoggerFactory.getLogger(context.loggerName());
+        try (PgSession pg = new PgSession(settings, tools, context.cancellation(), context.loggerName())) {
+            DatabaseFence fence = new DatabaseFence(pg, log);
+            List<String> targets = settings.databases();
+            if (targets.isEmpty()) {
+                targets = pg.query(settings.maintenanceDatabase(), "SELECT datname FROM pg_database WHERE datallowconn "
+                        + "AND NOT datistemplate AND datname <> " + PgSession.literal(settings.maintenanceDatabase())
+                        + " ORDER BY 1").stream().filter(n -> !WorkNames.isWorkName(n)).toList();
+            }
+            for (String db : targets) {
+                if (!exists(pg, db)) {
+                    log.warn("not demoting database '{}' on {}: it does not exist", db, settings.where());
+                    continue;
+                }
+                fence.fence(db, true);
+                log.info("demoted database '{}' on {}: another node leads in epoch {}; only superusers can connect "
+                        + "until it is promoted again", db, settings.where(), context.epoch());
+            }
+        }
+    }
+
+    private boolean exists(PgSession pg, String db) {
+        return !"0".equals(pg.queryValue(settings.maintenanceDatabase(),
+                "SELECT count(*) FROM pg_database WHERE datname = " + PgSession.literal(db)).trim());
     }
 
     /**
@@ -222,8 +251,9 @@ final class PostgresImporter implements Importer {
         cmd.add(dump.toString());
         pg.run("pg_restore of database '" + db.name() + "' into '" + tmp + "'", cmd);
         check(pg, pgRestore, dump, db, tmp);
-        pg.execute(settings.maintenanceDatabase(),
-                "ALTER DATABASE " + PgSession.ident(tmp) + " SET default_transaction_read_only = on");
+        // fenced before it is swapped in: ordinary roles never see the standby writable (no session can be on it
+        // yet, the work name is not one a client uses)
+        new DatabaseFence(pg, log).fence(tmp, false);
     }
 
     /** Checks that every table and materialized view of the dump exists in the restored database. */

@@ -1,8 +1,6 @@
 package org.resilient.postgres;
 
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.ComponentProvider;
@@ -12,7 +10,8 @@ import org.resilient.testservers.PostgresServer;
 /**
  * The contract kits' fixture for the postgres component: a fresh database on a live server, the same name
  * on a standby server, and fingerprints from {@link DatabaseFingerprint} (ordered per-table checksums,
- * sequences, large objects and definitions).
+ * sequences, large objects and definitions). The seeded schema and table belong to an ordinary role
+ * ({@link AppRole}), which is the client {@link #standbyWritable()} writes as.
  */
 final class PostgresFixture implements ComponentFixture {
     private final PostgresServer live;
@@ -23,6 +22,8 @@ final class PostgresFixture implements ComponentFixture {
         this.live = live;
         this.standby = standby;
         this.database = live.createDatabase();
+        AppRole.ensure(live);
+        AppRole.ensure(standby);
     }
 
     @Override
@@ -48,7 +49,9 @@ final class PostgresFixture implements ComponentFixture {
                 INSERT INTO app.item(name, doc, blob) SELECT 'item ' || g, jsonb_build_object('g', g),
                     decode(md5(g::text), 'hex') FROM generate_series(1, 500) g;
                 CREATE VIEW app.named AS SELECT name FROM app.item;
-                """);
+                ALTER SCHEMA app OWNER TO %s;
+                ALTER TABLE app.item OWNER TO %s;
+                """.formatted(AppRole.NAME, AppRole.NAME));
     }
 
     @Override
@@ -67,24 +70,14 @@ final class PostgresFixture implements ComponentFixture {
         return fingerprint(standby);
     }
 
+    /**
+     * Whether the owner of the seeded table, an ordinary role, can write to the standby, trying to get around a
+     * read-only default with {@code BEGIN READ WRITE}.
+     */
     @Override
     public boolean standbyWritable() {
-        try (Connection c = DatabaseFingerprint.connect(standby, database); Statement st = c.createStatement()) {
-            c.setAutoCommit(false);
-            try {
-                st.executeUpdate("CREATE TABLE resilient_write_probe(x int)");
-                return true;
-            } catch (SQLException e) {
-                if ("25006".equals(e.getSQLState())) { // read_only_sql_transaction
-                    return false;
-                }
-                throw e;
-            } finally {
-                c.rollback();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot probe the standby database " + database + ": " + e.getMessage(), e);
-        }
+        return AppRole.canWrite(standby, database, "BEGIN READ WRITE",
+                "INSERT INTO app.item(id, name) VALUES (-1, 'write probe')"); // an explicit id: no sequence value used
     }
 
     private String fingerprint(PostgresServer server) {

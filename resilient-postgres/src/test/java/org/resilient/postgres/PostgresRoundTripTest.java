@@ -65,8 +65,8 @@ class PostgresRoundTripTest {
         }
         assertEquals(List.of("t"), STANDBY.psql(tricky, "SELECT has_table_privilege("
                 + "'" + role + "'" + ", 'sales.customer', 'SELECT')"), "roles and grants came along");
-        assertEquals(List.of(role), STANDBY.psql("postgres", "SELECT pg_get_userbyid(datdba) FROM pg_database "
-                + "WHERE datname = '" + tricky + "'"), "the database owner came along");
+        // the fence holds the database while it is a standby; it records the owner for the promotion
+        assertEquals(List.of(STANDBY.user()), owner(STANDBY, tricky), "the fenced standby belongs to the importer");
         TreeMap<String, String> live = DatabaseFingerprint.of(SOURCE, tricky);
         assertEquals(live, DatabaseFingerprint.of(STANDBY, tricky));
         assertEquals("1000000 rows", live.get("data big").split(",")[0], "the big table was seeded");
@@ -80,6 +80,7 @@ class PostgresRoundTripTest {
             importer.promote(TestBackups.promoteContext(tmp));
         }
         write(STANDBY, tricky);
+        assertEquals(List.of(role), owner(STANDBY, tricky), "the database owner came along, restored by promote");
         // the trigger fired on the promoted copy, and the sequence continues where the source stood
         assertEquals(List.of("1"), STANDBY.psql(tricky, "SELECT count(*) FROM sales.audit WHERE customer = 'promoted'"));
         assertEquals(SOURCE.psql(tricky, "SELECT nextval('sales.order_no')"),
@@ -110,6 +111,10 @@ class PostgresRoundTripTest {
         assertNotEquals(first, second);
         assertEquals(DatabaseFingerprint.of(SOURCE, db), second);
         assertEquals(List.of("50"), STANDBY.psql(db, "SELECT count(*) FROM t"));
+    }
+
+    private static List<String> owner(PostgresServer server, String db) {
+        return server.psql("postgres", "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '" + db + "'");
     }
 
     private static void write(PostgresServer server, String db) throws SQLException {
