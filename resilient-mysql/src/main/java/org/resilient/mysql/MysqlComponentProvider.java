@@ -29,7 +29,8 @@ public final class MysqlComponentProvider implements ComponentProvider {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.PROMOTE, Capability.READ_ONLY_STANDBY, Capability.ATOMIC_IMPORT);
+        return EnumSet.of(Capability.PROMOTE, Capability.DEMOTE, Capability.READ_ONLY_STANDBY,
+                Capability.ATOMIC_IMPORT);
     }
 
     @Override

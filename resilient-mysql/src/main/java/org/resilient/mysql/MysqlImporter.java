@@ -131,19 +131,21 @@ final class MysqlImporter implements Importer {
     @Override
     public void promote(RoleChangeContext context) {
         try (MysqlConnection c = MysqlConnection.open(settings)) {
-            Set<String> dbs = new TreeSet<>(settings.databases());
-            if (dbs.isEmpty()) {
-                dbs.addAll(c.column("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN "
-                        + "('mysql','information_schema','performance_schema','sys')"));
-            }
-            for (String db : dbs) {
-                for (String ev : c.column("SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = "
-                        + MysqlConnection.literal(db) + " AND STATUS = 'SLAVESIDE_DISABLED'")) {
-                    c.execute("ALTER EVENT " + DatabaseNames.q(db) + "." + DatabaseNames.q(ev) + " ENABLE");
-                }
-            }
-            c.execute("SET GLOBAL read_only=0");
+            new ServerFence(c, LOG).lift(new TreeSet<>(settings.databases()));
             LOG.info("promoted {} in epoch {}: read_only off, events enabled", settings.where(), context.epoch());
+        }
+    }
+
+    /**
+     * Fences the server with a {@link ServerFence}: {@code read_only=ON}, client sessions ended, the databases'
+     * events disabled. Idempotent; the data stays; {@link #promote} lifts it.
+     */
+    @Override
+    public void demote(RoleChangeContext context) {
+        try (MysqlConnection c = MysqlConnection.open(settings)) {
+            new ServerFence(c, LOG).fence(new TreeSet<>(settings.databases()));
+            LOG.info("demoted {}: another node leads in epoch {}; ordinary accounts cannot write until it is "
+                    + "promoted again", settings.where(), context.epoch());
         }
     }
 

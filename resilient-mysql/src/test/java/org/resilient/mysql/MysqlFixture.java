@@ -94,7 +94,11 @@ final class MysqlFixture implements ComponentFixture {
     @Override
     public boolean standbyWritable() {
         try (Connection c = DriverManager.getConnection(standby.jdbcUrl(""), "kitapp", "kitapp-pw")) {
-            c.createStatement().execute("UPDATE " + dbs.get(1) + ".counter SET v = v WHERE k = 'a'");
+            // an explicit read-write transaction: a fence that a session can lift is no fence
+            var st = c.createStatement();
+            st.execute("START TRANSACTION READ WRITE");
+            st.execute("UPDATE " + dbs.get(1) + ".counter SET v = v WHERE k = 'a'");
+            st.execute("ROLLBACK");
             return true;
         } catch (SQLException e) {
             if (e.getMessage().contains("read-only") || e.getMessage().contains("read_only")) {
