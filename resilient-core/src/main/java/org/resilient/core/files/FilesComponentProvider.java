@@ -1,5 +1,6 @@
 package org.resilient.core.files;
 
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -12,7 +13,8 @@ import org.resilient.api.spi.Importer;
 
 /**
  * The {@code files} component: a directory tree. Export nodes set {@code files.source}, import nodes
- * {@code files.target}.
+ * {@code files.target}. Demotion fences the live directory against ordinary processes ({@link DirectoryFence}),
+ * promotion lifts the fence.
  */
 public final class FilesComponentProvider implements ComponentProvider {
     /** The component's name. */
@@ -30,7 +32,7 @@ public final class FilesComponentProvider implements ComponentProvider {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.PROMOTE, Capability.ATOMIC_IMPORT, Capability.SYMLINKS, Capability.FILE_MODES,
+        return EnumSet.of(Capability.PROMOTE, Capability.DEMOTE, Capability.ATOMIC_IMPORT, Capability.SYMLINKS, Capability.FILE_MODES,
                 Capability.MODIFICATION_TIMES, Capability.EMPTY_DIRECTORIES);
     }
 
@@ -46,6 +48,12 @@ public final class FilesComponentProvider implements ComponentProvider {
 
     @Override
     public Importer importer(Settings settings) {
-        return new FilesImporter(FilesSettings.path(settings, FilesSettings.TARGET));
+        // The live copy a promotion opens and a demotion fences is the directory the node exports (files.source)
+        // when it has one, else its standby (files.target, which a promoted import node exports); a former leader
+        // configured with files.source only can so be demoted.
+        Path source = FilesSettings.optionalPath(settings, FilesSettings.SOURCE);
+        Path target = source == null ? FilesSettings.path(settings, FilesSettings.TARGET)
+                : FilesSettings.optionalPath(settings, FilesSettings.TARGET);
+        return new FilesImporter(target, source != null ? source : target);
     }
 }

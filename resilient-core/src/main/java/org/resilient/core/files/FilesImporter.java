@@ -26,9 +26,20 @@ final class FilesImporter implements Importer {
     private static final Logger LOG = LoggerFactory.getLogger(FilesImporter.class);
 
     private final Path target;
+    private final Path live;
 
-    FilesImporter(Path target) {
+    /**
+     * An importer.
+     *
+     * @param target the standby directory imports replace, or null on a node that only exports
+     * @param live the live directory that promotion opens and demotion fences
+     */
+    FilesImporter(Path target, Path live) {
         this.target = target;
+        this.live = live;
+        if (target == null) {
+            return;
+        }
         try {
             swap().recover();
         } catch (ResilienceException e) {
@@ -40,6 +51,10 @@ final class FilesImporter implements Importer {
     @Override
     public void importBackup(ImportContext context) {
         Logger log = LoggerFactory.getLogger(context.loggerName());
+        if (target == null) {
+            throw new ResilienceException(ErrorCode.CONFIG_INVALID, "files.target is not set: an import node needs "
+                    + "the standby directory that imports replace");
+        }
         DirectorySwap swap = swap();
         swap.recover();
         Path effective = swap.target();
@@ -57,7 +72,7 @@ final class FilesImporter implements Importer {
             context.cancellation().throwIfCancelled("import of " + id + " into " + effective);
             StagedCopyCheck.check(staged, context.manifest(), context.progress(), context.cancellation());
             context.cancellation().throwIfCancelled("import of " + id + " into " + effective);
-            swap.swap(id);
+            swapKeepingFence(swap, id, log);
         } catch (RuntimeException e) {
             deleteQuietly(staged, e);
             if (e instanceof ResilienceException r && r.code() == ErrorCode.NOT_WRITABLE) {
@@ -66,6 +81,24 @@ final class FilesImporter implements Importer {
             throw e;
         }
         log.info("imported backup {} into {}", id, effective);
+    }
+
+    /**
+     * Swaps the staged copy in. A demoted node's standby stays fenced: the old tree gets its mode back (a fenced
+     * tree cannot be deleted by a user that is not root), the new one is fenced as soon as it is in place.
+     */
+    private void swapKeepingFence(DirectorySwap swap, String id, Logger log) {
+        DirectoryFence fence = new DirectoryFence(target, log);
+        if (!target.equals(live) || !fence.fenced()) {
+            swap.swap(id);
+            return;
+        }
+        fence.lift();
+        try {
+            swap.swap(id);
+        } finally {
+            fence.fence();
+        }
     }
 
     /** The swap for the target, through a link if the target is one (the link's directory is replaced). */
@@ -126,15 +159,28 @@ final class FilesImporter implements Importer {
         }
     }
 
+    /** Lifts a demotion's fence ({@link DirectoryFence}); a directory never fenced is writable already. */
     @Override
     public void promote(RoleChangeContext context) {
-        // A directory is always writable: promoting it changes nothing on disk.
-        LoggerFactory.getLogger(context.loggerName()).info("promoted {} to the live copy in epoch {}",
-                target, context.epoch());
+        Logger log = LoggerFactory.getLogger(context.loggerName());
+        new DirectoryFence(live, log).lift();
+        log.info("promoted {} to the live copy in epoch {}", live, context.epoch());
+    }
+
+    /**
+     * Fences the live directory ({@link DirectoryFence}): its mode becomes 0000, so that processes other than
+     * root and the owner cannot reach the tree; the data stays as it is. Idempotent.
+     */
+    @Override
+    public void demote(RoleChangeContext context) {
+        Logger log = LoggerFactory.getLogger(context.loggerName());
+        new DirectoryFence(live, log).fence();
+        log.info("demoted {}: another node leads in epoch {}; the directory is fenced (mode 0000) until promoted",
+                live, context.epoch());
     }
 
     @Override
     public String toString() {
-        return "FilesImporter[" + target + "]";
+        return "FilesImporter[" + (target != null ? target : live) + "]";
     }
 }

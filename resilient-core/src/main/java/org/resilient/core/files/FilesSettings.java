@@ -32,4 +32,16 @@ public final class FilesSettings {
     static Path path(Settings settings, Setting<Path> setting) {
         return setting.require(settings).toAbsolutePath().normalize();
     }
+
+    /**
+     * An optional path setting, made absolute.
+     *
+     * @param settings the node's settings
+     * @param setting {@link #SOURCE} or {@link #TARGET}
+     * @return the absolute, normalized path, or null if unset
+     */
+    static Path optionalPath(Settings settings, Setting<Path> setting) {
+        Path p = setting.get(settings);
+        return p == null ? null : p.toAbsolutePath().normalize();
+    }
 }

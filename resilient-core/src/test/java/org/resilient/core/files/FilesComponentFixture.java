@@ -27,6 +27,7 @@ final class FilesComponentFixture implements ComponentFixture {
     FilesComponentFixture(Path tempDir) {
         this.live = tempDir.resolve("live");
         this.standby = tempDir.resolve("standby");
+        OrdinaryProcess.letOthersThrough(tempDir);
     }
 
     @Override
@@ -84,13 +85,47 @@ final class FilesComponentFixture implements ComponentFixture {
             return "absent";
         }
         StringBuilder s = new StringBuilder();
-        for (ManifestEntry e : TestBackups.entries(dir)) {
+        for (ManifestEntry e : entriesThroughFence(dir)) {
             Instant t = e.modified();
             s.append(e.type()).append('\t').append(e.path()).append('\t').append(e.size()).append('\t')
                     .append(Integer.toOctalString(e.mode())).append('\t').append(t).append('\t').append(e.sha256())
                     .append('\t').append(e.linkTarget()).append('\n');
         }
         return Sha256.of(s.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Whether an ordinary process owning the standby directory can create and remove an entry in it (as root,
+     * the process runs as {@code nobody}; see {@link OrdinaryProcess}). Only the top level is probed: the files
+     * below, with their modes and times, are the data and must not change.
+     */
+    @Override
+    public boolean standbyWritable() {
+        if (!Files.isDirectory(standby)) {
+            return false;
+        }
+        return OrdinaryProcess.run(standby, "mkdir \"$1/.write-probe\" && rmdir \"$1/.write-probe\"");
+    }
+
+    /**
+     * The entries of a tree, read as an administrator would also when it is fenced (mode 0000, which stops its
+     * owner, unlike root, from listing it): the directory's mode is lifted for the scan and put back.
+     */
+    private static java.util.List<ManifestEntry> entriesThroughFence(Path dir) {
+        try {
+            var mode = Files.getPosixFilePermissions(dir);
+            if (mode.containsAll(TreeScanner.permissions(0500))) {
+                return TestBackups.entries(dir);
+            }
+            Files.setPosixFilePermissions(dir, TreeScanner.permissions(0700));
+            try {
+                return TestBackups.entries(dir);
+            } finally {
+                Files.setPosixFilePermissions(dir, mode);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A plain file tree has no structure to check: the node verifies it against the manifest instead. */

@@ -90,7 +90,7 @@ class FilesComponentTest {
     @Test
     @DisplayName("is registered with its settings and capabilities")
     void registered() {
-        assertEquals(EnumSet.of(Capability.PROMOTE, Capability.ATOMIC_IMPORT, Capability.SYMLINKS,
+        assertEquals(EnumSet.of(Capability.PROMOTE, Capability.DEMOTE, Capability.ATOMIC_IMPORT, Capability.SYMLINKS,
                 Capability.FILE_MODES, Capability.MODIFICATION_TIMES, Capability.EMPTY_DIRECTORIES), files.capabilities());
         assertEquals(List.of("files.source", "files.target"), files.settings().stream().map(SettingSpec::key).toList());
     }
@@ -183,7 +183,7 @@ class FilesComponentTest {
     }
 
     @Test
-    @DisplayName("promote changes nothing: a directory is always writable")
+    @DisplayName("promote changes nothing on a directory that was never demoted")
     void promote() {
         SealedBackup b = export("20261125T163200.000Z-node0");
         try (Importer importer = files.importer(settings())) {
