@@ -67,8 +67,14 @@ final class PostgresExporter implements Exporter {
     /** The databases to dump, checked to exist, with their encoding and locale. */
     private List<DumpMetadata.Database> databases(PgSession pg) {
         List<String[]> rows = new ArrayList<>();
-        for (String row : pg.query(settings.maintenanceDatabase(), "SELECT datname, pg_encoding_to_char(encoding), "
-                + "datcollate, datctype, pg_get_userbyid(datdba) FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname")) {
+        // The owner of a fenced database (a standby, a demoted leader) is the one its fence recorded, not the
+        // superuser the fence handed it to: an import restores that owner when it is promoted.
+        String owner = "COALESCE((SELECT substr(c, strpos(c, ';owner=') + 7) FROM pg_db_role_setting s, "
+                + "unnest(s.setconfig) c WHERE s.setdatabase = d.oid AND s.setrole = 0 AND c LIKE "
+                + PgSession.literal(DatabaseFence.MARKER + "=%") + " LIMIT 1), pg_get_userbyid(d.datdba))";
+        for (String row : pg.query(settings.maintenanceDatabase(), "SELECT d.datname, pg_encoding_to_char(d.encoding), "
+                + "d.datcollate, d.datctype, " + owner + " FROM pg_database d WHERE d.datallowconn AND NOT d.datistemplate "
+                + "ORDER BY d.datname")) {
             rows.add(row.split("\u001f", -1));
         }
         List<String> names;

@@ -41,7 +41,7 @@ class PostgresDemoteTest {
 
     @Test
     @DisplayName("the owner role can neither write nor lift the fence after demote, and writes again after promote")
-    void ownerFencedAndReleased(@TempDir Path tmp) throws SQLException {
+    void ownerFencedAndReleased(@TempDir Path tmp) throws SQLException, java.io.IOException {
         AppRole.ensure(LIVE);
         String db = LIVE.createDatabase();
         LIVE.psql("postgres", "ALTER DATABASE " + PostgresServer.quoteIdentifier(db) + " OWNER TO " + AppRole.NAME);
@@ -64,6 +64,13 @@ class PostgresDemoteTest {
                     + PostgresServer.quoteIdentifier(db) + " CONNECTION LIMIT -1"), "the former owner lifted the fence");
             assertEquals("42501", e.getSQLState(), e.getMessage());
         }
+        // a backup taken of the fenced database carries its real owner, not the fence's
+        Path dump = java.nio.file.Files.createDirectory(tmp.resolve("dump"));
+        try (var exporter = provider.exporter(settings(db))) {
+            exporter.export(TestBackups.exportContext(dump));
+        }
+        assertEquals(AppRole.NAME, DumpMetadata.read(dump).databases().get(0).owner(),
+                "the dump of a fenced database names the fencing role as its owner");
         List<String> rows = LIVE.psql(db, "SELECT count(*) FROM public.t");
         demote(db, tmp); // idempotent: the record of what to restore must stay the unfenced state
         assertEquals(rows, LIVE.psql(db, "SELECT count(*) FROM public.t"), "demotion changed the data");
