@@ -80,19 +80,37 @@ final class DirectoryFence {
         }
     }
 
+    /**
+     * Replaces the fenced tree by another (an import's swap) keeping it fenced: the old tree gets its recorded mode
+     * back for the swap (a user that is not root cannot delete a tree it cannot enter), the tree in place after the
+     * swap (the new one, or the old one if the swap failed) is fenced again with its own mode recorded. The record
+     * stays throughout, so a crash in between leaves the directory marked as fenced for the next demotion.
+     *
+     * @param swap the swap
+     */
+    void swapFenced(Runnable swap) {
+        try {
+            Files.setPosixFilePermissions(live, TreeScanner.permissions(recordedMode() & 07777));
+            try {
+                swap.run();
+            } finally {
+                if (Files.isDirectory(live)) {
+                    AtomicFiles.write(record(), (Integer.toOctalString(TreeScanner.mode(live.toRealPath())) + "\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                    Files.setPosixFilePermissions(live, TreeScanner.permissions(0));
+                }
+            }
+        } catch (IOException e) {
+            throw AtomicFiles.ioError("keep the fence of", live, e);
+        }
+    }
+
     /** Lifts the fence: the directory gets its recorded mode back and the record goes. Nothing if not fenced. */
     void lift() {
         if (!fenced()) {
             return;
         }
-        int mode;
-        try {
-            String text = Files.readString(record(), StandardCharsets.UTF_8).trim();
-            mode = Integer.parseInt(text, 8);
-        } catch (IOException | NumberFormatException e) {
-            throw new ResilienceException(ErrorCode.WRONG_STATE, "cannot read the fence record " + record() + " ("
-                    + e.getMessage() + "); chmod " + live + " to its mode by hand and delete the record");
-        }
+        int mode = recordedMode();
         try {
             if (Files.isDirectory(live)) {
                 Files.setPosixFilePermissions(live, TreeScanner.permissions(mode & 07777));
@@ -100,6 +118,15 @@ final class DirectoryFence {
             Files.delete(record());
         } catch (IOException e) {
             throw AtomicFiles.ioError("lift the fence of", live, e);
+        }
+    }
+
+    private int recordedMode() {
+        try {
+            return Integer.parseInt(Files.readString(record(), StandardCharsets.UTF_8).trim(), 8);
+        } catch (IOException | NumberFormatException e) {
+            throw new ResilienceException(ErrorCode.WRONG_STATE, "cannot read the fence record " + record() + " ("
+                    + e.getMessage() + "); chmod " + live + " to its mode by hand and delete the record");
         }
     }
 

@@ -93,12 +93,7 @@ final class FilesImporter implements Importer {
             swap.swap(id);
             return;
         }
-        fence.lift();
-        try {
-            swap.swap(id);
-        } finally {
-            fence.fence();
-        }
+        fence.swapFenced(() -> swap.swap(id));
     }
 
     /** The swap for the target, through a link if the target is one (the link's directory is replaced). */
