@@ -15,7 +15,8 @@ import org.resilient.api.ResilienceException;
 /**
  * Fences a live database: waits for its writers with an exclusive lock, then marks its header read-only, so that
  * every client's next transaction gets "attempt to write a readonly database". The database is left in
- * rollback-journal mode (a WAL database is switched back, which needs its other connections closed).
+ * rollback-journal mode (a WAL database is switched back, which needs its other connections closed). SQLite
+ * remembers "read-only" for the life of a connection: after a later promotion, clients reconnect to write again.
  */
 final class Demotion {
     private Demotion() {
