@@ -84,6 +84,16 @@ final class SqliteFixture implements ComponentFixture {
         }
     }
 
+    /** The seeded tables and a table of 1 MiB random blobs that SQLite makes itself (none passes through the heap). */
+    @Override
+    public boolean seedLarge(long bytes) {
+        seed();
+        sql(live, "CREATE TABLE big (id INTEGER PRIMARY KEY, data BLOB)",
+                "INSERT INTO big (id, data) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
+                        + Math.max(1, bytes >> 20) + ") SELECT i, randomblob(1048576) FROM n");
+        return true;
+    }
+
     @Override
     public void change(int round) {
         sql(live, "UPDATE customer SET name = 'renamed in round " + round + "' WHERE id = " + round,
