@@ -23,13 +23,12 @@ driver="${M2_REPO:-$HOME/.m2/repository}/org/xerial/sqlite-jdbc/$driver_version/
 export RESILIENT_PLUGINS="$jar:$driver"
 resilient="$root/resilient"
 
-"$resilient" components | grep -q '^ *sqlite' || { echo "run-cli.sh: the resilient command does not find 'sqlite'" >&2;
+"$resilient" components | grep -qE '^component +sqlite ' || { echo "run-cli.sh: the resilient command does not find 'sqlite'" >&2;
   "$resilient" components >&2; exit 1; }
 
 sqlite3 "$dir/live.db" "CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT); INSERT INTO t VALUES ('hello', 'from the leader');"
 "$resilient" replicate db 2 --component sqlite --dir "$dir/nodes" \
-  --export-set "sqlite.database=$dir/live.db" --import-set "sqlite.database=$dir/\${node}.db" \
-  --pbs-set "sqlite.database=$dir/unused.db" >/dev/null
+  --export-set "sqlite.database=$dir/live.db" --import-set "sqlite.database=$dir/\${node}.db" >/dev/null
 
 "$resilient" export -c "$dir/nodes/db0.properties"
 "$resilient" pull -c "$dir/nodes/db1-pbs.properties"

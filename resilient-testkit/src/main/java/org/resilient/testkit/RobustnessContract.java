@@ -62,6 +62,21 @@ public abstract class RobustnessContract extends ComponentContractSupport {
         return Duration.ofSeconds(5);
     }
 
+    private String runningTest = "";
+
+    @org.junit.jupiter.api.BeforeEach
+    void rememberTest(org.junit.jupiter.api.TestInfo info) {
+        runningTest = getClass().getSimpleName() + " > " + info.getDisplayName();
+    }
+
+    /** Skips the running test unless a condition holds, saying why in the report and on the console. */
+    private void skipUnless(boolean condition, java.util.function.Supplier<String> reason) {
+        if (!condition) {
+            SkipNotice.skipping(runningTest, reason.get());
+            assumeTrue(false, reason);
+        }
+    }
+
     private void seedLargeOrNormal() {
         if (!fixture.seedLarge(largeDataBytes())) {
             fixture.seed();
@@ -69,7 +84,7 @@ public abstract class RobustnessContract extends ComponentContractSupport {
     }
 
     private void seedLargeOrSkip() {
-        assumeTrue(fixture.seedLarge(largeDataBytes()), () -> "the fixture of component '" + provider().name()
+        skipUnless(fixture.seedLarge(largeDataBytes()), () -> "the fixture of component '" + provider().name()
                 + "' cannot make large data: implement ComponentFixture.seedLarge(long)");
     }
 
@@ -116,7 +131,7 @@ public abstract class RobustnessContract extends ComponentContractSupport {
                 assertEquals(ErrorCode.CANCELLED, e.code(), () -> "a cancelled " + what + " failed with the wrong code: " + e);
             }
             long end = System.nanoTime();
-            assumeTrue(cancelledAt.get() != 0, () -> "component '" + provider().name() + "' reported no progress during"
+            skipUnless(cancelledAt.get() != 0, () -> "component '" + provider().name() + "' reported no progress during"
                     + " its " + what + ", so the kit could not cancel it midway; report progress as work goes on");
             Duration took = Duration.ofNanos(end - cancelledAt.get());
             assertTrue(took.compareTo(cancellationBound()) <= 0, () -> "component '" + provider().name() + "': the " + what
@@ -148,7 +163,7 @@ public abstract class RobustnessContract extends ComponentContractSupport {
         private void bounded(String what, Runnable action) {
             long budget = largeDataBytes() / 4;
             Optional<Long> allocated = Allocations.during(action);
-            assumeTrue(allocated.isPresent(), "this JVM counts no per-thread allocations (com.sun.management.ThreadMXBean)");
+            skipUnless(allocated.isPresent(), () -> "this JVM counts no per-thread allocations (com.sun.management.ThreadMXBean)");
             assertTrue(allocated.get() < budget, () -> "component '" + provider().name() + "' allocated "
                     + (allocated.get() >> 20) + " MiB in the heap for the " + what + " of " + (largeDataBytes() >> 20)
                     + " MiB of data (budget " + (budget >> 20) + " MiB): it holds the data in memory; stream it through"
@@ -164,7 +179,7 @@ public abstract class RobustnessContract extends ComponentContractSupport {
         @DisplayName("are all reported at once, by the exporter and by the importer, with CONFIG_INVALID")
         void allReportedAtOnce() {
             Map<String, String> bad = badValues();
-            assumeTrue(bad.size() >= 2, () -> "component '" + provider().name() + "' declares fewer than two settings the"
+            skipUnless(bad.size() >= 2, () -> "component '" + provider().name() + "' declares fewer than two settings the"
                     + " kit can give a bad value (a number, duration, boolean or a value from a fixed list)");
             reportsAll("exporter", bad, () -> {
                 Settings s = with(fixture.exportSettings(), bad);
@@ -217,7 +232,7 @@ public abstract class RobustnessContract extends ComponentContractSupport {
         @DisplayName("never appears in a log line, printed output or an exception, even when the operation fails")
         void neverShown() {
             List<SettingSpec> secrets = provider().settings().stream().filter(SettingSpec::secret).toList();
-            assumeTrue(!secrets.isEmpty(), () -> "component '" + provider().name() + "' declares no secret setting");
+            skipUnless(!secrets.isEmpty(), () -> "component '" + provider().name() + "' declares no secret setting");
             Map<String, String> values = new LinkedHashMap<>();
             secrets.forEach(s -> values.put(s.key(), "kit-secret-" + UUID.randomUUID()));
             fixture.seed();
