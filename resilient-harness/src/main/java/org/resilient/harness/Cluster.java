@@ -1,17 +1,18 @@
 package org.resilient.harness;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.resilient.api.BackupId;
 import org.resilient.api.ErrorCode;
@@ -23,6 +24,7 @@ import org.resilient.core.ResilientNode;
 import org.resilient.api.NodeRole;
 import org.resilient.core.Takeover;
 import org.resilient.testkit.KitFiles;
+import org.resilient.testkit.ManualClock;
 import org.resilient.testkit.TestBackups;
 import org.resilient.testkit.memory.MemoryArchiveProvider;
 import org.resilient.testkit.memory.MemoryComponentProvider;
@@ -32,127 +34,93 @@ import org.resilient.testkit.memory.MemoryStore;
 /**
  * A whole resilient cluster in one process, for tests: real core nodes over the {@code mem} transport, with
  * {@code mem} archives and the {@code memory} component, or any component with its settings
- * ({@link #replicate(String, int, String, java.util.function.Function)}). {@code Cluster.replicate("db", 3)} makes the
- * leader {@code db0}, the import nodes {@code db1} and {@code db2}, and one pull-backup node per import
- * ({@code db1-pbs}, {@code db2-pbs}). Nothing runs in the background: {@link #cycle()} exports on the leader
- * and runs every node's pending work until all is idle, so tests are deterministic.
+ * ({@link ClusterBuilder#component}). {@code Cluster.replicate("db", 3)} makes the leader {@code db0}, the import
+ * nodes {@code db1} and {@code db2}, and one pull-backup node per import ({@code db1-pbs}, {@code db2-pbs}).
+ * Nothing runs in the background: {@link #cycle()} exports on the leader and runs every node's pending work until
+ * all is idle, and every node reads the cluster's manual {@link #clock()}, so tests are deterministic.
  * <pre>
  * try (Cluster c = Cluster.replicate("db", 3)) {
  *     c.store("db0").put("k", "v");
  *     c.cycle();
  *     assertEquals(c.store("db0").fingerprint(), c.store("db2").fingerprint());
+ *     c.faults().corrupt("db1-pbs", 1);       // the next message to db1-pbs arrives damaged, and is refused
+ *     c.crash("db2-pbs"); c.restart("db2-pbs");
  *     ResilientNode leader = c.takeover();
  * }
  * </pre>
- * Node directories live under a temporary directory removed by {@link #close()} (or under a given root,
- * which is kept).
+ * Faults: {@link #faults()} (messages dropped, delayed, duplicated, reordered, corrupted; partitions),
+ * {@link #crash(String)} and {@link #restart(String)}, {@link #pause(String)} and {@link #resume(String)}.
+ * Node directories live under a temporary directory removed by {@link #close()} (or under a given root, kept).
  */
 public final class Cluster implements AutoCloseable {
     private static final int MAX_ROUNDS = 50;
+    /** How far {@link #cycle()} moves the clock before exporting, so that backup ids differ. */
+    private static final Duration CYCLE_STEP = Duration.ofMinutes(1);
 
     private final String id = "cluster-" + UUID.randomUUID().toString().substring(0, 8);
     private final Path root;
     private final boolean ownRoot;
     private final Map<String, ResilientNode> nodes = new LinkedHashMap<>();
     private final Map<String, NodeRole> roles = new LinkedHashMap<>();
-    private final List<String> stopped = new ArrayList<>();
+    private final Map<String, Consumer<Resilient.Builder>> configs = new LinkedHashMap<>();
+    private final Set<String> paused = new HashSet<>();
     private final String component;
-    private final java.util.function.Function<String, Map<String, String>> componentSettings;
+    private final Function<String, Map<String, String>> componentSettings;
+    private final ManualClock clock;
+    private final Faults faults;
 
-    private Cluster(Path root, boolean ownRoot, String component,
-                    java.util.function.Function<String, Map<String, String>> componentSettings) {
+    Cluster(Path root, boolean ownRoot, String component, Function<String, Map<String, String>> componentSettings,
+                    long seed, Instant start) {
         this.root = root;
         this.ownRoot = ownRoot;
         this.component = component;
         this.componentSettings = componentSettings;
+        this.clock = new ManualClock(start);
+        this.faults = new Faults(id + "-", clock, seed);
     }
 
     /**
-     * A cluster in a new temporary directory.
+     * A builder, for a cluster of another component, under a given root, or with a given seed.
+     *
+     * @param name the base name of the data nodes (the one numbered 0 leads)
+     * @param n the number of data nodes, at least 2
+     * @return the builder
+     */
+    public static ClusterBuilder builder(String name, int n) {
+        return new ClusterBuilder(name, n);
+    }
+
+    /**
+     * A cluster of the {@code memory} component in a new temporary directory: {@code builder(name, n).build()}.
      *
      * @param name the base name of the data nodes (the one numbered 0 leads)
      * @param n the number of data nodes, at least 2
      * @return the cluster, every node built (not started)
      */
     public static Cluster replicate(String name, int n) {
-        try {
-            return replicate(name, n, Files.createTempDirectory("resilient-cluster-"), true);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return builder(name, n).build();
     }
 
-    /**
-     * A cluster with its node directories under {@code root}, which is kept after {@link #close()}.
-     *
-     * @param name the base name of the data nodes
-     * @param n the number of data nodes, at least 2
-     * @param root the directory for node directories
-     * @return the cluster
-     */
+    /** As {@code builder(name, n).root(root).build()}: root is kept. @param name base name @param n data nodes
+     * @param root the directory for node directories @return the cluster */
     public static Cluster replicate(String name, int n, Path root) {
-        return replicate(name, n, root, false, null, null);
+        return builder(name, n).root(root).build();
     }
 
-    /**
-     * A cluster of any component, in a new temporary directory: every node runs {@code component} with the
-     * settings {@code settings} gives for the node's name (e.g. its own database for {@code db1}, and a scratch
-     * one for {@code db1-pbs}, which never exports or imports). {@link #store(String)} is for the
-     * {@code memory} component only; check the standbys through the component itself.
-     *
-     * @param name the base name of the data nodes (the one numbered 0 leads)
-     * @param n the number of data nodes, at least 2
-     * @param component the component's name, as its provider declares it
-     * @param settings the component's settings for a node name ({@code <component>.*} keys)
-     * @return the cluster, every node built (not started)
-     */
-    public static Cluster replicate(String name, int n, String component,
-                                    java.util.function.Function<String, Map<String, String>> settings) {
-        try {
-            return replicate(name, n, Files.createTempDirectory("resilient-cluster-"), true, component, settings);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** As {@code builder(name, n).component(component, settings).build()}. @param name base name @param n data nodes
+     * @param component the component's name @param settings its settings per node name @return the cluster */
+    public static Cluster replicate(String name, int n, String component, Function<String, Map<String, String>> settings) {
+        return builder(name, n).component(component, settings).build();
     }
 
-    private static Cluster replicate(String name, int n, Path root, boolean ownRoot) {
-        return replicate(name, n, root, ownRoot, null, null);
+    void add(String nodeName, NodeRole role, Consumer<Resilient.Builder> configure) {
+        roles.put(nodeName, role);
+        configs.put(nodeName, configure);
+        build(nodeName, role);
     }
 
-    private static Cluster replicate(String name, int n, Path root, boolean ownRoot, String component,
-                                     java.util.function.Function<String, Map<String, String>> settings) {
-        if (n < 2) {
-            throw new IllegalArgumentException("a cluster needs a leader and at least one import: n >= 2, was " + n);
-        }
-        Cluster c = new Cluster(root.toAbsolutePath(), ownRoot, component, settings);
-        try {
-            List<String> data = new ArrayList<>();
-            List<String> pbs = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                data.add(name + i);
-                if (i > 0) {
-                    pbs.add(name + i + "-pbs");
-                }
-            }
-            URI[] pbsUris = pbs.stream().map(c::uri).toArray(URI[]::new);
-            // Every data node knows the pull-backup nodes, so that whichever takes over announces to them.
-            for (int i = 0; i < n; i++) {
-                c.add(data.get(i), i == 0 ? NodeRole.EXPORT : NodeRole.IMPORT, b -> b.notify(pbsUris));
-            }
-            for (int i = 1; i < n; i++) {
-                String p = pbs.get(i - 1);
-                URI target = c.uri(data.get(i));
-                c.add(p, NodeRole.PULL_BACKUP, b -> b.pullFrom(c.uri(data.get(0)), target).archive(c.archiveUri(p)));
-            }
-            return c;
-        } catch (RuntimeException e) {
-            c.close();
-            throw e;
-        }
-    }
-
-    private void add(String nodeName, NodeRole role, Consumer<Resilient.Builder> configure) {
-        Resilient.Builder b = Resilient.node(nodeName, role)
+    private void build(String nodeName, NodeRole role) {
+        Resilient.Builder b = Resilient.node(nodeName, role).clock(clock)
                 .directory(root.resolve(nodeName)).set("node.uri", uri(nodeName).toString());
         if (component == null) {
             b.component(MemoryComponentProvider.NAME).set(MemoryComponentProvider.STORE, storeName(nodeName));
@@ -160,16 +128,16 @@ public final class Cluster implements AutoCloseable {
             b.component(component);
             componentSettings.apply(nodeName).forEach(b::set);
         }
-        configure.accept(b);
-        roles.put(nodeName, role);
+        configs.get(nodeName).accept(b);
         nodes.put(nodeName, b.build());
+        faults.install(nodeName);
     }
 
     private String storeName(String nodeName) {
         return id + "-" + nodeName;
     }
 
-    private URI archiveUri(String nodeName) {
+    URI archiveUri(String nodeName) {
         return MemoryNetwork.uri(id + "-" + nodeName + "-archive");
     }
 
@@ -199,11 +167,7 @@ public final class Cluster implements AutoCloseable {
         return n;
     }
 
-    /**
-     * The names of the running nodes, data nodes first.
-     *
-     * @return the names
-     */
+    /** The names of the running nodes, data nodes first. @return the names */
     public List<String> nodeNames() {
         return List.copyOf(nodes.keySet());
     }
@@ -219,21 +183,13 @@ public final class Cluster implements AutoCloseable {
                 .orElseThrow(() -> new ResilienceException(ErrorCode.WRONG_STATE, "no running node of the cluster leads"));
     }
 
-    /**
-     * The running import nodes.
-     *
-     * @return their names
-     */
+    /** The running import nodes. @return their names */
     public List<String> imports() {
         return nodes.entrySet().stream().filter(e -> e.getValue().role() == NodeRole.IMPORT).map(Map.Entry::getKey)
                 .collect(Collectors.toList());
     }
 
-    /**
-     * The running pull-backup nodes.
-     *
-     * @return their names
-     */
+    /** The running pull-backup nodes. @return their names */
     public List<String> pullBackupNodes() {
         return roles.entrySet().stream().filter(e -> e.getValue() == NodeRole.PULL_BACKUP && nodes.containsKey(e.getKey()))
                 .map(Map.Entry::getKey).collect(Collectors.toList());
@@ -260,20 +216,23 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * One backup cycle: the leader exports, then every node runs its pending work (pull, verify, archive,
-     * push; import) until nothing is left.
+     * One backup cycle: the clock moves on a minute, the leader exports, then every node runs its pending work
+     * (pull, verify, archive, push; import) until nothing is left.
      *
      * @return the id of the exported backup
      * @throws ResilienceException the first failure of any step
      */
     public BackupId cycle() {
+        clock.advance(CYCLE_STEP);
         BackupId exported = leader().exportNow();
         settle();
         return exported;
     }
 
     /**
-     * Runs every node's pending work until all are idle: pull-backup nodes first, then imports, in rounds.
+     * Runs every running, unpaused node's pending work until all are idle: pull-backup nodes first, then the
+     * others, in rounds; messages held by {@link #faults()} are delivered when due (delayed ones) or when nothing
+     * else is left to do (reordered ones).
      *
      * @return how many jobs ran
      * @throws ResilienceException the first failure of any job
@@ -281,22 +240,42 @@ public final class Cluster implements AutoCloseable {
     public int settle() {
         int total = 0;
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            int ran = 0;
+            int ran = faults.release(false);
             List<String> order = new ArrayList<>(pullBackupNodes());
             order.addAll(nodes.keySet().stream().filter(n -> !order.contains(n)).toList());
+            order.removeAll(paused);
             for (String name : order) {
-                ResilientNode n = nodes.get(name);
-                Optional<BackupId> handled = n.poll();
-                if (handled.isPresent()) {
+                if (nodes.get(name).poll().isPresent()) {
                     ran++;
                 }
             }
             total += ran;
-            if (ran == 0 && nodes.values().stream().allMatch(n -> n.status().pending() == null)) {
+            boolean idle = ran == 0 && order.stream().allMatch(n -> nodes.get(n).status().pending() == null);
+            if (idle && faults.release(true) == 0) {
                 return total;
             }
         }
         throw new ResilienceException(ErrorCode.INTERNAL, "cluster did not settle in " + MAX_ROUNDS + " rounds");
+    }
+
+    /**
+     * Moves the clock on and delivers the delayed messages that are due (without running any node's work).
+     *
+     * @param d how far
+     */
+    public void advance(Duration d) {
+        clock.advance(d);
+        faults.release(false);
+    }
+
+    /** The clock every node reads; only {@link #cycle()} and {@link #advance(Duration)} move it. @return the clock */
+    public ManualClock clock() {
+        return clock;
+    }
+
+    /** The faults of the cluster's network. @return the faults, none struck until a test asks */
+    public Faults faults() {
+        return faults;
     }
 
     /**
@@ -307,9 +286,55 @@ public final class Cluster implements AutoCloseable {
     public void stop(String nodeName) {
         ResilientNode n = node(nodeName);
         nodes.remove(nodeName);
-        stopped.add(nodeName);
+        paused.remove(nodeName);
         n.close();
         MemoryNetwork.remove(MemoryNetwork.name(uri(nodeName)));
+    }
+
+    /**
+     * Crashes a node: it is gone at once, with what was in its inbox; its directory stays, as on a disk after a
+     * power cut. (In one JVM the node's last step has finished; a crash inside a step is injected through the
+     * component or transport hooks, e.g. {@code MemoryNode.onPush}.)
+     *
+     * @param nodeName the node
+     */
+    public void crash(String nodeName) {
+        stop(nodeName);
+    }
+
+    /**
+     * Restarts a crashed or stopped node from its directory, with the configuration it was built with; what it
+     * recorded there (epoch, imports, pending announcements) decides the rest, as after a real restart.
+     *
+     * @param nodeName the node
+     * @return the new node
+     */
+    public ResilientNode restart(String nodeName) {
+        if (nodes.containsKey(nodeName)) {
+            throw new ResilienceException(ErrorCode.WRONG_STATE, "node '" + nodeName + "' runs; crash or stop it first");
+        }
+        NodeRole role = roles.get(nodeName);
+        if (role == null) {
+            throw new ResilienceException(ErrorCode.NOT_FOUND, "cluster never had a node '" + nodeName + "'");
+        }
+        build(nodeName, role);
+        return nodes.get(nodeName);
+    }
+
+    /**
+     * Pauses a node, as a process stopped by SIGSTOP or a long GC: it stays on the network (messages queue in
+     * its inbox, and what it published can be pulled) but {@link #settle()} runs none of its work.
+     *
+     * @param nodeName the node
+     */
+    public void pause(String nodeName) {
+        node(nodeName);
+        paused.add(nodeName);
+    }
+
+    /** Resumes a paused node; its queued work runs at the next {@link #settle()}. @param nodeName the node */
+    public void resume(String nodeName) {
+        paused.remove(nodeName);
     }
 
     /**

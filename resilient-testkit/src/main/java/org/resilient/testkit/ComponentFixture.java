@@ -67,6 +67,18 @@ public interface ComponentFixture extends AutoCloseable {
     String standbyFingerprint();
 
     /**
+     * Puts about {@code bytes} of data into the live copy (instead of {@link #seed()}), for the
+     * {@link RobustnessContract}'s large-data tests: generate it inside the component where you can (a database's
+     * own random blobs, a sparse file), not in the test's heap.
+     *
+     * @param bytes about how much
+     * @return true if done; false (the default) if the fixture cannot, and the tests that need it are skipped
+     */
+    default boolean seedLarge(long bytes) {
+        return false;
+    }
+
+    /**
      * Whether the standby (the import node's copy, live once promoted) currently accepts writes by ordinary
      * applications: an account without administrator rights, which may own the data and may try to get around
      * a read-only default (e.g. PostgreSQL's {@code BEGIN READ WRITE}). Only asked of components declaring

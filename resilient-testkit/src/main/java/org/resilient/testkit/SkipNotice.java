@@ -32,6 +32,16 @@ final class SkipNotice {
         return ConditionEvaluationResult.disabled(reason);
     }
 
+    /**
+     * Prints why a running test skips itself (an assumption that failed), where a person running the build sees it.
+     *
+     * @param test the test, as a sentence
+     * @param reason why it is skipped
+     */
+    static void skipping(String test, String reason) {
+        NATIVE_ERR.println("[resilient-testkit] SKIPPED " + test + ": " + reason);
+    }
+
     // "Archive contract > A writer > takes over the lock ..." reads as the sentence a failure would.
     private static String sentence(ExtensionContext context) {
         StringBuilder s = new StringBuilder(context.getDisplayName());

@@ -33,6 +33,25 @@ public final class MemoryNode {
     private final ConcurrentLinkedQueue<byte[]> inbox = new ConcurrentLinkedQueue<>();
     private volatile NodeLayout layout;
     private volatile Runnable pushHook;
+    private volatile MessageHook messageHook;
+    private volatile java.util.function.Predicate<String> reachableFrom = from -> true;
+
+    /**
+     * What happens to a message on its way into a node's inbox (a fault a test injects): it returns the bytes
+     * to deliver now, none to drop or hold it back, two copies to duplicate it, changed bytes to corrupt it. A
+     * held-back message is delivered later with {@link #deliver(byte[])}.
+     */
+    @FunctionalInterface
+    public interface MessageHook {
+        /**
+         * Decides the fate of one message.
+         *
+         * @param from the name of the sending node
+         * @param bytes the encoded message
+         * @return the messages to put into the inbox now, in order
+         */
+        List<byte[]> arrive(String from, byte[] bytes);
+    }
 
     MemoryNode(String name) {
         this.name = name;
@@ -55,6 +74,40 @@ public final class MemoryNode {
      */
     public void onPush(Runnable hook) {
         pushHook = hook;
+    }
+
+    /**
+     * Passes every message sent to this node through a hook before it reaches the inbox.
+     *
+     * @param hook the hook, or null to deliver every message as sent
+     */
+    public void onMessage(MessageHook hook) {
+        messageHook = hook;
+    }
+
+    /**
+     * Which nodes can reach this one, for messages, pulls and pushes alike (a network partition a test
+     * injects); the others get {@code UNREACHABLE}, as from a host behind a broken link.
+     *
+     * @param from true for the names of the nodes that can reach it; null for all
+     */
+    public void reachableFrom(java.util.function.Predicate<String> from) {
+        reachableFrom = from == null ? x -> true : from;
+    }
+
+    boolean reachableBy(String from) {
+        return reachableFrom.test(from);
+    }
+
+    void deliver(String from, byte[] bytes) {
+        MessageHook hook = messageHook;
+        if (hook == null) {
+            inbox.add(bytes.clone());
+            return;
+        }
+        for (byte[] b : hook.arrive(from, bytes.clone())) {
+            inbox.add(b.clone());
+        }
     }
 
     void beforePush() {

@@ -66,7 +66,7 @@ final class MemoryTransport implements Transport {
     @Override
     public void send(URI to, Message message) {
         checkOpen();
-        reach(to).deliver(MessageCodec.write(message));
+        reach(to).deliver(self.name(), MessageCodec.write(message));
     }
 
     @Override
@@ -91,8 +91,13 @@ final class MemoryTransport implements Transport {
 
     private MemoryNode reach(URI uri) {
         String name = MemoryNetwork.name(uri);
-        return MemoryNetwork.find(name).orElseThrow(() -> new ResilienceException(ErrorCode.UNREACHABLE,
+        MemoryNode node = MemoryNetwork.find(name).orElseThrow(() -> new ResilienceException(ErrorCode.UNREACHABLE,
                 "in-memory node " + uri + " does not exist (no transport was opened for it in this process)"));
+        if (!node.reachableBy(self.name()) || !self.reachableBy(name)) {
+            throw new ResilienceException(ErrorCode.UNREACHABLE, "in-memory node " + uri + " cannot be reached from "
+                    + self.name() + ": the nodes are partitioned");
+        }
+        return node;
     }
 
     private void checkOpen() {
