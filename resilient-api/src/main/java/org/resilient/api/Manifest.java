@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -75,7 +76,7 @@ public record Manifest(BackupId backupId, String component, String sourceNode, E
                     throw invalid("entry '" + e.path() + "' has no directory entry for '" + parent + "'");
                 }
                 if (parentType != ManifestEntry.Type.DIRECTORY) {
-                    throw invalid("entry '" + e.path() + "' lies below a " + parentType.name().toLowerCase()
+                    throw invalid("entry '" + e.path() + "' lies below a " + parentType.name().toLowerCase(Locale.ROOT)
                             + "; it would escape the backup directory");
                 }
             }
