@@ -112,6 +112,22 @@ public record Manifest(BackupId backupId, String component, String sourceNode, E
         return entries.stream().filter(e -> e.type() == ManifestEntry.Type.FILE).count();
     }
 
+    /**
+     * The SHA-256 of every file by its path in the backup directory ({@code data/...}, see {@link NodeLayout#DATA}):
+     * what {@link StoreRequest#verifiedDigests()} takes, so that an archive need not read a checked file again.
+     *
+     * @return hex digests by path
+     */
+    public Map<String, String> fileDigests() {
+        Map<String, String> out = new HashMap<>();
+        for (ManifestEntry e : entries) {
+            if (e.type() == ManifestEntry.Type.FILE) {
+                out.put(NodeLayout.DATA + "/" + e.path(), e.sha256());
+            }
+        }
+        return out;
+    }
+
     private static ResilienceException invalid(String why) {
         return new ResilienceException(ErrorCode.MANIFEST_INVALID,
                 "manifest refused: " + why + ". The backup is damaged or forged; do not import it.");
