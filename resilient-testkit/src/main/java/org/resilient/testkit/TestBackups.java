@@ -14,11 +14,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.function.Executable;
 import org.resilient.api.BackupId;
 import org.resilient.api.Cancellation;
 import org.resilient.api.Epoch;
+import org.resilient.api.ErrorCode;
 import org.resilient.api.ManifestEntry;
 import org.resilient.api.OperationContext;
+import org.resilient.api.ResilienceException;
 import org.resilient.api.StoreRequest;
 import org.resilient.api.NodeLayout;
 import org.resilient.support.fs.PosixModes;
@@ -212,6 +216,31 @@ public final class TestBackups {
      */
     public static BackupDir verify(Path backupDir) {
         return BackupSeal.verify(backupDir);
+    }
+
+    /**
+     * Asserts two trees are equal entry by entry (content, mode, time, link target, empty directories).
+     *
+     * @param expected the original
+     * @param actual the copy
+     * @param what what differs if they are not, for the failure message
+     */
+    public static void assertSameTree(Path expected, Path actual, String what) {
+        Assertions.assertEquals(entries(expected), entries(actual), what);
+    }
+
+    /**
+     * Asserts that a call fails with a code and leaves nothing at its target.
+     *
+     * @param code the code it must fail with
+     * @param target where it must have created nothing
+     * @param call the call
+     * @param why the message if the target exists
+     */
+    public static void assertFailsLeavingNothing(ErrorCode code, Path target, Executable call, String why) {
+        ResilienceException e = Assertions.assertThrows(ResilienceException.class, call);
+        Assertions.assertEquals(code, e.code(), () -> "wrong code: " + e);
+        Assertions.assertFalse(Files.exists(target, LinkOption.NOFOLLOW_LINKS), why + ": " + target + " exists");
     }
 
     /**
