@@ -1,10 +1,7 @@
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +19,7 @@ import org.resilient.api.RestoreOptions;
 import org.resilient.api.StoreRequest;
 import org.resilient.api.spi.Archive;
 import org.resilient.core.registry.Registry;
+import org.resilient.support.fs.AtomicFiles;
 import org.resilient.api.ImportContext;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.Settings;
@@ -101,14 +99,14 @@ public class PgCycleBench {
             }
             print(scale, rounds, raw, rawZ0, cycle);
         } finally {
-            deleteTree(work);
+            AtomicFiles.deleteTree(work);
         }
     }
 
     private static void rawRun(Path bin, PostgresServer source, PostgresServer target, Path pgpass, Path work,
                                Map<String, List<Double>> times, List<String> extra) throws IOException {
         Path dump = work.resolve("raw");
-        deleteTree(dump);
+        AtomicFiles.deleteTree(dump);
         target.dropDatabase("bench_raw");
         target.createDatabase("bench_raw");
         List<String> dumpArgs = new ArrayList<>(List.of("-Fd", "-j", "2"));
@@ -123,7 +121,7 @@ public class PgCycleBench {
         tool(bin, "pg_restore", target, pgpass, "-j", "2", "-d", "bench_raw", dump.toString());
         add(times, "restore / import", secs(t));
         target.dropDatabase("bench_raw");
-        deleteTree(dump);
+        AtomicFiles.deleteTree(dump);
     }
 
     private static void cycleRun(PostgresServer source, PostgresServer target, Path work, Archive archive,
@@ -167,8 +165,8 @@ public class PgCycleBench {
                     .manifest(verified.manifest()).loggerName("bench.import").build());
         }
         add(times, "restore / import", secs(t));
-        deleteTree(work.resolve("node0"));
-        deleteTree(work.resolve("node1"));
+        AtomicFiles.deleteTree(work.resolve("node0"));
+        AtomicFiles.deleteTree(work.resolve("node1"));
     }
 
     /**
@@ -273,24 +271,5 @@ public class PgCycleBench {
 
     private static double secs(long start) {
         return (System.nanoTime() - start) / 1e9;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

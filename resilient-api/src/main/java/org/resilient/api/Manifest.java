@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -75,7 +76,7 @@ public record Manifest(BackupId backupId, String component, String sourceNode, E
                     throw invalid("entry '" + e.path() + "' has no directory entry for '" + parent + "'");
                 }
                 if (parentType != ManifestEntry.Type.DIRECTORY) {
-                    throw invalid("entry '" + e.path() + "' lies below a " + parentType.name().toLowerCase()
+                    throw invalid("entry '" + e.path() + "' lies below a " + parentType.name().toLowerCase(Locale.ROOT)
                             + "; it would escape the backup directory");
                 }
             }
@@ -109,6 +110,22 @@ public record Manifest(BackupId backupId, String component, String sourceNode, E
      */
     public long fileCount() {
         return entries.stream().filter(e -> e.type() == ManifestEntry.Type.FILE).count();
+    }
+
+    /**
+     * The SHA-256 of every file by its path in the backup directory ({@code data/...}, see {@link NodeLayout#DATA}):
+     * what {@link StoreRequest#verifiedDigests()} takes, so that an archive need not read a checked file again.
+     *
+     * @return hex digests by path
+     */
+    public Map<String, String> fileDigests() {
+        Map<String, String> out = new HashMap<>();
+        for (ManifestEntry e : entries) {
+            if (e.type() == ManifestEntry.Type.FILE) {
+                out.put(NodeLayout.DATA + "/" + e.path(), e.sha256());
+            }
+        }
+        return out;
     }
 
     private static ResilienceException invalid(String why) {

@@ -112,7 +112,7 @@ public final class MemberStateFormat {
      */
     public static Map<String, String> parseText(String text, String source) {
         Map<String, String> m = new TreeMap<>();
-        for (String line : text.split("\n")) {
+        for (String line : text.split("\n", -1)) {
             if (line.isBlank()) {
                 continue;
             }

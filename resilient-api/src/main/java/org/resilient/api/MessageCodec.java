@@ -108,8 +108,10 @@ public final class MessageCodec {
             throw bad("it does not end with a newline (truncated?)");
         }
         Map<String, String> kv = new LinkedHashMap<>();
-        String[] lines = text.split("\n");
-        for (int i = 0; i < lines.length; i++) {
+        // -1 keeps empty lines (a blank line is refused, not dropped); the last element is the empty rest after
+        // the final newline, checked above
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length - 1; i++) {
             String line = lines[i];
             int eq = line.indexOf('=');
             if (eq <= 0) {

@@ -147,7 +147,8 @@ class DedupAndPruneTest {
             long after = a.stats().storedBytes();
             assertTrue(r.reclaimedBytes() > 0);
             assertTrue(after < before * 0.65, "half the data is gone: " + before + " -> " + after);
-            assertEquals(before - after, r.reclaimedBytes(), 64 * 1024, "reported reclaim matches the disk");
+            long off = Math.abs(before - after - r.reclaimedBytes());
+            assertTrue(off <= 64 * 1024, "reported reclaim matches the disk within 64 KiB: off by " + off);
             assertTrue(a.verify(VerifyLevel.READ_DATA, TestTrees.ctx(tmp)).ok());
             for (int i = 3; i < 6; i++) {
                 Path out = tmp.resolve("out" + i);

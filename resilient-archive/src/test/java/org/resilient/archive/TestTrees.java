@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -66,14 +67,14 @@ final class TestTrees {
     static void makeTree(Path root, long seed) throws IOException {
         Files.createDirectories(root.resolve("data/tables"));
         Files.createDirectories(root.resolve("data/empty/nested-empty"));
-        Files.write(root.resolve("MANIFEST"), ("manifest " + seed + "\n").getBytes());
+        Files.write(root.resolve("MANIFEST"), ("manifest " + seed + "\n").getBytes(StandardCharsets.UTF_8));
         Files.write(root.resolve("data/tables/t1.dat"), dumpText(seed, 20000));
         Files.write(root.resolve("data/tables/t2.dat"), dumpText(seed + 1, 5000));
         Files.write(root.resolve("data/blob.bin"), random(seed, 300_000));
         Files.write(root.resolve("data/empty-file"), new byte[0]);
-        Files.write(root.resolve("data/secret"), "x".getBytes());
+        Files.write(root.resolve("data/secret"), "x".getBytes(StandardCharsets.UTF_8));
         Files.setPosixFilePermissions(root.resolve("data/secret"), PosixFilePermissions.fromString("rw-------"));
-        Files.write(root.resolve("data/tool.sh"), "#!/bin/sh\n".getBytes());
+        Files.write(root.resolve("data/tool.sh"), "#!/bin/sh\n".getBytes(StandardCharsets.UTF_8));
         Files.setPosixFilePermissions(root.resolve("data/tool.sh"), PosixFilePermissions.fromString("rwxr-x---"));
         Files.createSymbolicLink(root.resolve("data/link-rel"), Path.of("tables/t1.dat"));
         Files.createSymbolicLink(root.resolve("data/link-dangling"), Path.of("../nowhere/at/all"));

@@ -1,5 +1,6 @@
 package org.resilient.cli;
 
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -29,12 +30,20 @@ public final class KeysCommand implements Runnable {
                 "a subcommand is required: init or add");
     }
 
+    /** What both subcommands have: their output. */
+    abstract static class Subcommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+    }
+
     /** {@code resilient keys init}: the cluster CA and the trust store. */
     @Command(name = "init", mixinStandardHelpOptions = true,
             description = "Create the cluster CA and the trust store (never overwrites an existing CA).")
-    static final class Init implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Init extends Subcommand {
         @Option(names = {"-d", "--dir"}, paramLabel = "DIR", defaultValue = "keys",
                 description = "the keys directory (default: ${DEFAULT-VALUE}); made with mode 0700")
         Path dir;
@@ -42,7 +51,7 @@ public final class KeysCommand implements Runnable {
         @Override
         public Integer call() {
             ClusterKeys.init(dir);
-            spec.commandLine().getOut().printf("cluster CA made in %s.%nKeep %s and its .pass file off the nodes;"
+            out().printf("cluster CA made in %s.%nKeep %s and its .pass file off the nodes;"
                     + " give every node %s and its .pass file.%nNext: resilient keys add -d %s https://HOST:PORT%n",
                     dir, ClusterKeys.CA_STORE, ClusterKeys.TRUST_STORE, dir);
             return 0;
@@ -52,9 +61,7 @@ public final class KeysCommand implements Runnable {
     /** {@code resilient keys add NODE}: one node's key and certificate. */
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = "Make the key and certificate of NODE (https://host:port), signed by the cluster CA.")
-    static final class Add implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Add extends Subcommand {
         @Option(names = {"-d", "--dir"}, paramLabel = "DIR", defaultValue = "keys",
                 description = "the keys directory made by 'keys init' (default: ${DEFAULT-VALUE})")
         Path dir;
@@ -73,7 +80,7 @@ public final class KeysCommand implements Runnable {
                         + "' is not a node name; use https://host:port");
             }
             ClusterKeys.NodeKeys k = ClusterKeys.addNode(dir, uri, replace);
-            spec.commandLine().getOut().printf("keys of %s written. Copy %s, %s, %s and %s to that node"
+            out().printf("keys of %s written. Copy %s, %s, %s and %s to that node"
                     + " (mode 0600), and set in its config:%n%s", k.node(), k.keyStore().getFileName(),
                     k.keyStorePasswordFile().getFileName(), k.trustStore().getFileName(),
                     k.trustStorePasswordFile().getFileName(), k.settings());

@@ -1,6 +1,8 @@
 package org.resilient.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import org.resilient.api.ResilienceException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -69,7 +71,9 @@ public final class Main implements Runnable {
      * @return the exit status
      */
     public static int run(String... args) {
-        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        // UTF-8 whatever the platform's default (Java 18+ defaults to it too): names and JSON print the same everywhere
+        return execute(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true), args);
     }
 
     /**

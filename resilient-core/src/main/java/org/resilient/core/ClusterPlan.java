@@ -106,7 +106,8 @@ public record ClusterPlan(List<NodePlan> nodes) {
 
     private static String escape(String v) {
         StringBuilder s = new StringBuilder();
-        for (char c : v.toCharArray()) {
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
             switch (c) {
                 case '\\' -> s.append("\\\\");
                 case '\n' -> s.append("\\n");

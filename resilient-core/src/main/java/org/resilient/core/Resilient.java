@@ -46,7 +46,7 @@ public final class Resilient {
     }
 
     /**
-     * Declares a cluster: {@code name0} exports, {@code name1 .. name(n-1)} import, each import fed by its own
+     * Declares a cluster: node 0 (named {@code <name>0}) exports, nodes 1 to n-1 import, each import fed by its own
      * pull-backup node (or one shared). The result holds every node's settings: write them as config files for
      * {@code resilient node}, or open the nodes in this process.
      *

@@ -23,8 +23,8 @@ import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
 import org.resilient.api.NodeRole;
 import org.resilient.core.Takeover;
-import org.resilient.testkit.KitFiles;
 import org.resilient.testkit.ManualClock;
+import org.resilient.support.fs.AtomicFiles;
 import org.resilient.testkit.TestBackups;
 import org.resilient.testkit.memory.MemoryArchiveProvider;
 import org.resilient.testkit.memory.MemoryComponentProvider;
@@ -389,7 +389,7 @@ public final class Cluster implements AutoCloseable {
         nodes.clear();
         if (ownRoot) {
             TestBackups.makeWritable(root);
-            KitFiles.deleteTree(root);
+            AtomicFiles.deleteTree(root);
         }
     }
 }

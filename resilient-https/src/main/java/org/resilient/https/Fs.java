@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -135,8 +136,8 @@ final class Fs {
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : (Iterable<Path>) s.filter(x -> Files.isDirectory(x, LinkOption.NOFOLLOW_LINKS))::iterator) {
                 Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
-                if (perms.add(PosixFilePermission.OWNER_WRITE) | perms.add(PosixFilePermission.OWNER_EXECUTE)
-                        | perms.add(PosixFilePermission.OWNER_READ)) {
+                if (perms.addAll(EnumSet.of(PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE,
+                        PosixFilePermission.OWNER_READ))) {
                     Files.setPosixFilePermissions(p, perms);
                 }
             }

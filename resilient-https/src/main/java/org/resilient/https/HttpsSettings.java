@@ -1,5 +1,6 @@
 package org.resilient.https;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ public record HttpsSettings(URI self, Path nodeDirectory, InetSocketAddress list
 
     private static InetSocketAddress listen(URI self, String value) {
         if (value == null || value.isBlank()) {
-            return new InetSocketAddress("127.0.0.1", self.getPort());
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), self.getPort());
         }
         String v = value.trim();
         int colon = v.lastIndexOf(':');

@@ -6,18 +6,15 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.Manifest;
 import org.resilient.api.ManifestCodec;
 import org.resilient.api.ManifestEntry;
 import org.resilient.api.NodeLayout;
 import org.resilient.api.ResilienceException;
+import org.resilient.support.fs.PosixModes;
 
 /**
  * What a transfer moves: every entry of a backup directory, paths relative to it, in the MANIFEST format
@@ -42,7 +39,7 @@ final class Listing {
             Manifest m = ManifestCodec.read(Files.readAllBytes(manifestFile));
             List<ManifestEntry> entries = new ArrayList<>();
             Path data = NodeLayout.data(backupDir);
-            entries.add(ManifestEntry.directory(NodeLayout.DATA, mode(data), mtime(data)));
+            entries.add(ManifestEntry.directory(NodeLayout.DATA, PosixModes.mode(data), mtime(data)));
             entries.add(file(manifestFile));
             Path signature = NodeLayout.signature(backupDir);
             if (Files.isRegularFile(signature, LinkOption.NOFOLLOW_LINKS)) {
@@ -99,7 +96,7 @@ final class Listing {
             Path p = root.resolve(e.path());
             switch (e.type()) {
                 case FILE -> {
-                    Files.setPosixFilePermissions(p, permissions(e.mode()));
+                    Files.setPosixFilePermissions(p, PosixModes.permissions(e.mode()));
                     setTime(p, e);
                 }
                 case SYMLINK -> {
@@ -115,13 +112,13 @@ final class Listing {
         for (int i = dirs.size() - 1; i >= 0; i--) {
             ManifestEntry e = dirs.get(i);
             Path p = root.resolve(e.path());
-            Files.setPosixFilePermissions(p, permissions(e.mode()));
+            Files.setPosixFilePermissions(p, PosixModes.permissions(e.mode()));
             setTime(p, e);
         }
     }
 
     private static ManifestEntry file(Path f) throws IOException {
-        return ManifestEntry.file(f.getFileName().toString(), Files.size(f), mode(f), mtime(f), Fs.sha256Hex(f));
+        return ManifestEntry.file(f.getFileName().toString(), Files.size(f), PosixModes.mode(f), mtime(f), Fs.sha256Hex(f));
     }
 
     private static void setTime(Path p, ManifestEntry e) throws IOException {
@@ -131,24 +128,5 @@ final class Listing {
 
     private static java.time.Instant mtime(Path p) throws IOException {
         return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant();
-    }
-
-    private static int mode(Path p) throws IOException {
-        int m = 0;
-        for (PosixFilePermission x : Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-                .permissions()) {
-            m |= 1 << (8 - x.ordinal());
-        }
-        return m;
-    }
-
-    private static Set<PosixFilePermission> permissions(int mode) {
-        Set<PosixFilePermission> out = EnumSet.noneOf(PosixFilePermission.class);
-        for (PosixFilePermission p : PosixFilePermission.values()) {
-            if ((mode & (1 << (8 - p.ordinal()))) != 0) {
-                out.add(p);
-            }
-        }
-        return out;
     }
 }

@@ -3,10 +3,6 @@ package org.resilient.https;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
-import javax.security.auth.x500.X500Principal;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
 
@@ -77,25 +73,6 @@ final class NodeName {
         } catch (URISyntaxException | ResilienceException e) {
             return null;
         }
-    }
-
-    /**
-     * The CN of a certificate subject.
-     *
-     * @param subject the subject
-     * @return the CN, or null if it has none
-     */
-    static String commonName(X500Principal subject) {
-        try {
-            for (Rdn rdn : new LdapName(subject.getName(X500Principal.RFC2253)).getRdns()) {
-                if (rdn.getType().equalsIgnoreCase("CN")) {
-                    return String.valueOf(rdn.getValue());
-                }
-            }
-        } catch (InvalidNameException e) {
-            return null;
-        }
-        return null;
     }
 
     /**

@@ -73,7 +73,7 @@ final class Pusher {
             return;
         }
         Map<String, Long> have = new HashMap<>();
-        for (String line : r.body().split("\n")) {
+        for (String line : r.body().split("\n", -1)) {
             int sp = line.indexOf(' ');
             if (sp > 0) {
                 have.put(line.substring(sp + 1), Long.parseLong(line.substring(0, sp)));
@@ -109,7 +109,7 @@ final class Pusher {
         HttpResponse<String> r = client.text(client.request(client.uri(to, base, "commit"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), what);
         if (r.statusCode() == Replies.CONFLICT) {
-            return List.of(r.body().split("\n"));
+            return List.of(r.body().split("\n", -1));
         }
         expect(r, Replies.OK);
         return List.of();

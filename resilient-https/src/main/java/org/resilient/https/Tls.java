@@ -18,6 +18,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import javax.security.auth.x500.X500Principal;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
+import org.resilient.support.keys.ClusterTrust;
 import org.resilient.support.keys.NodeKeyMaterial;
 
 /**
@@ -86,7 +87,7 @@ final class Tls {
     static URI peer(SSLSession session) {
         try {
             if (session.getPeerPrincipal() instanceof X500Principal p) {
-                String cn = NodeName.commonName(p);
+                String cn = ClusterTrust.commonName(p);
                 return cn == null ? null : NodeName.parse(cn);
             }
         } catch (SSLPeerUnverifiedException e) {
@@ -111,7 +112,7 @@ final class Tls {
                 throws CertificateException {
             pkix.checkServerTrusted(chain, authType, engine);
             URI expected = NodeName.parse("https://" + engine.getPeerHost() + ":" + engine.getPeerPort());
-            String cn = NodeName.commonName(chain[0].getSubjectX500Principal());
+            String cn = ClusterTrust.commonName(chain[0].getSubjectX500Principal());
             URI named = cn == null ? null : NodeName.parse(cn);
             if (expected == null || !expected.equals(named)) {
                 throw new CertificateException("the node at " + engine.getPeerHost() + ":" + engine.getPeerPort()

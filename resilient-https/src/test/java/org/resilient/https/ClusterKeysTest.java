@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.Settings;
+import org.resilient.support.keys.ClusterTrust;
 
 @DisplayName("ClusterKeys: the cluster's CA and node keys")
 class ClusterKeysTest {
@@ -62,7 +63,7 @@ class ClusterKeysTest {
         ClusterKeys.init(keys);
         X509Certificate dns = nodeCertificate(ClusterKeys.addNode(keys, URI.create("https://DB1.example.org:8443/"), false));
         assertEquals("https://db1.example.org:8443",
-                NodeName.commonName(dns.getSubjectX500Principal()));
+                ClusterTrust.commonName(dns.getSubjectX500Principal()));
         assertEquals(List.of(List.of(2, "db1.example.org")), dns.getSubjectAlternativeNames().stream().toList());
         assertTrue(dns.getExtendedKeyUsage().containsAll(List.of("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2")));
         assertEquals("EC", dns.getPublicKey().getAlgorithm());

@@ -4,40 +4,26 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import org.resilient.api.BackupId;
-import org.resilient.api.Cancellation;
 import org.resilient.api.NodeLayout;
-import org.resilient.api.ProgressListener;
-import org.resilient.api.ResilienceException;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.Transport;
-import org.resilient.testkit.TransportFixture;
-import org.resilient.testkit.memory.ByteTree;
+import org.resilient.testkit.NodeDirectoryFixture;
 
 /**
  * Https nodes on loopback in this JVM, each with its own server on a free port, its own node directory and its
  * own key and certificate from one cluster CA made for the test. Backups are placed and read in the node
  * directories directly (not through the transport under test).
  */
-final class HttpsNodes implements TransportFixture {
-    private static final DateTimeFormatter STAMP =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+final class HttpsNodes extends NodeDirectoryFixture {
     private final Path dir;
     private final Path keys;
     private final boolean plain;
     private final Map<URI, Settings> settings = new LinkedHashMap<>();
     private final Map<URI, NodeServer> servers = new LinkedHashMap<>();
-    private int raw;
 
     HttpsNodes(Path dir) {
         this(dir, false);
@@ -108,7 +94,8 @@ final class HttpsNodes implements TransportFixture {
      * @param node a node made by {@link #node(String)}
      * @return its directory layout
      */
-    NodeLayout layout(URI node) {
+    @Override
+    protected NodeLayout layout(URI node) {
         return new NodeLayout(Path.of(settings.get(node).get("node.dir").orElseThrow()));
     }
 
@@ -120,67 +107,6 @@ final class HttpsNodes implements TransportFixture {
     @Override
     public Transport open(URI self) {
         return new HttpsTransportProvider().open(self, settings.get(self));
-    }
-
-    @Override
-    public void publish(URI node, Path backupDir, BackupId id) {
-        ByteTree.read(backupDir, ProgressListener.NONE, Cancellation.never())
-                .writeTo(layout(node).backup(id), ProgressListener.NONE, Cancellation.never());
-    }
-
-    @Override
-    public List<BackupId> published(URI node) {
-        List<BackupId> ids = new ArrayList<>();
-        for (String n : list(layout(node).backups())) {
-            try {
-                ids.add(new BackupId(n));
-            } catch (ResilienceException e) {
-                // not a backup
-            }
-        }
-        ids.sort(null);
-        return ids;
-    }
-
-    @Override
-    public void copyPublished(URI node, BackupId id, Path target) {
-        ByteTree.read(layout(node).backup(id), ProgressListener.NONE, Cancellation.never())
-                .writeTo(target, ProgressListener.NONE, Cancellation.never());
-    }
-
-    @Override
-    public void deliverRaw(URI node, byte[] bytes) {
-        try {
-            Files.write(layout(node).inbox().resolve(STAMP.format(Instant.now()) + "-" + String.format("%012d", ++raw)
-                    + "-00000000.msg"), bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Anything in {@code backup/} that is not a published backup. */
-    @Override
-    public List<String> leftovers(URI node) {
-        List<String> out = new ArrayList<>();
-        for (String n : list(layout(node).backups())) {
-            try {
-                new BackupId(n);
-            } catch (ResilienceException e) {
-                out.add("backup/" + n);
-            }
-        }
-        return out;
-    }
-
-    private static List<String> list(Path p) {
-        if (!Files.isDirectory(p)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(p)) {
-            return s.map(x -> x.getFileName().toString()).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** A port nothing listens on right now (the kernel's pick; closed before it is used). */

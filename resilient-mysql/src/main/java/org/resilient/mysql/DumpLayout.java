@@ -116,7 +116,7 @@ final class DumpLayout {
             try (var in = Files.newBufferedReader(description, StandardCharsets.UTF_8)) {
                 p.load(in);
             }
-            for (String db : p.getProperty("databases", "").split(",")) {
+            for (String db : p.getProperty("databases", "").split(",", -1)) {
                 if (!db.isBlank()) {
                     String why = DatabaseNames.problem(db.trim());
                     if (why != null) {

@@ -56,6 +56,9 @@ final class DumpWatchdog implements AutoCloseable {
      * @param output the directory the dump writes into, watched for growth
      * @return the watchdog; run the dump with {@link #cancellation()}
      */
+    // The future is not kept: check() catches its own failures (a failure would otherwise end the checks silently)
+    // and close() ends the timer.
+    @SuppressWarnings("FutureReturnValueIgnored")
     static DumpWatchdog start(MysqlSettings settings, Duration stall, Cancellation outer, java.nio.file.Path output) {
         DumpWatchdog w = new DumpWatchdog(settings, stall, outer, output);
         w.timer.scheduleWithFixedDelay(w::check, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);

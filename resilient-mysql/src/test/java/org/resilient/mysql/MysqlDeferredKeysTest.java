@@ -13,14 +13,11 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ImportContext;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Exporter;
-import org.resilient.testservers.MariaDbServer;
 
 /**
  * The importer builds the plain secondary keys of big InnoDB tables after loading them (threshold lowered
@@ -29,14 +26,7 @@ import org.resilient.testservers.MariaDbServer;
  * theirs in the load. (No indexed virtual column here: MariaDB 10.11's CHECKSUM TABLE of such a table is not
  * even stable on the source from one call to the next.)
  */
-class MysqlDeferredKeysTest {
-    @RegisterExtension
-    static MariaDbServer source = MariaDbServer.shared("source");
-    @RegisterExtension
-    static MariaDbServer standby = MariaDbServer.shared("standby");
-    @TempDir
-    static Path work;
-
+class MysqlDeferredKeysTest extends TwoServerTest {
     static final List<String> DBS = List.of("keyed");
 
     @BeforeAll

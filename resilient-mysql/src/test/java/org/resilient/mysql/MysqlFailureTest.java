@@ -19,7 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.resilient.api.BackupId;
 import org.resilient.api.Cancellation;
@@ -36,14 +35,7 @@ import org.resilient.testservers.MariaDbServer;
  * missing tools, a truncated dump file, the standby going down during an import, cancellation. Each must
  * give a clear error with the right code and leave the standby's previous state whole.
  */
-class MysqlFailureTest {
-    @RegisterExtension
-    static MariaDbServer source = MariaDbServer.shared("source");
-    @RegisterExtension
-    static MariaDbServer standby = MariaDbServer.shared("standby");
-    @TempDir
-    static Path work;
-
+class MysqlFailureTest extends TwoServerTest {
     static final String SECRET = "Secr3t\"pa ss'#;word";
     static final MysqlComponentProvider PROVIDER = new MysqlComponentProvider();
     static Path goodBackup;

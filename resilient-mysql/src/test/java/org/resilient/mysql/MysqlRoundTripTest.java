@@ -21,13 +21,10 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.resilient.api.Epoch;
 import org.resilient.api.RoleChangeContext;
 import org.resilient.api.spi.Exporter;
 import org.resilient.api.spi.Importer;
-import org.resilient.testservers.MariaDbServer;
 
 /**
  * Export from a real source server, import into a real standby, and compare everything: per-table
@@ -35,14 +32,7 @@ import org.resilient.testservers.MariaDbServer;
  * The steps build on each other (first import, re-import after changes, promote), hence the order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class MysqlRoundTripTest {
-    @RegisterExtension
-    static MariaDbServer source = MariaDbServer.shared("source");
-    @RegisterExtension
-    static MariaDbServer standby = MariaDbServer.shared("standby");
-    @TempDir
-    static Path work;
-
+class MysqlRoundTripTest extends TwoServerTest {
     static final List<String> DBS = List.of("shop", "audit", "big");
     static final MysqlComponentProvider PROVIDER = new MysqlComponentProvider();
 

@@ -58,17 +58,8 @@ final class TestDb {
     }
 
     static List<List<String>> query(MariaDbServer server, String sql) {
-        try (Connection c = connect(server); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            List<List<String>> rows = new ArrayList<>();
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    row.add(rs.getString(i));
-                }
-                rows.add(row);
-            }
-            return rows;
+        try (Connection c = connect(server); Statement st = c.createStatement()) {
+            return rows(st, sql);
         } catch (SQLException e) {
             throw new IllegalStateException(sql, e);
         }

@@ -53,7 +53,7 @@ final class PgTools {
      */
     public static PgTools system(Path configured) {
         List<Path> path = new ArrayList<>();
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin").split(":")) {
+        for (String d : System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin").split(":", -1)) {
             if (!d.isEmpty()) {
                 path.add(Path.of(d));
             }

@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
@@ -29,14 +28,7 @@ import org.resilient.api.Settings;
 import org.resilient.testservers.PostgresServer;
 
 /** Bad input and failures: each gives a clear error with the right code and leaves the standby as it was. */
-class PostgresFailureTest {
-    @RegisterExtension
-    static final PostgresServer SOURCE = PostgresServer.shared("live");
-    @RegisterExtension
-    static final PostgresServer STANDBY = PostgresServer.shared("standby");
-
-    private final PostgresComponentProvider provider = new PostgresComponentProvider();
-
+class PostgresFailureTest extends TwoServerTest {
     @TempDir
     Path tmp;
 

@@ -29,7 +29,7 @@ public final class Tools {
             }
         }
         String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
-        for (String dir : path.split(File.pathSeparator)) {
+        for (String dir : path.split(File.pathSeparator, -1)) {
             if (!dir.isEmpty()) {
                 candidates.add(Path.of(dir, name));
             }

@@ -187,7 +187,7 @@ public abstract class ArchiveContractSupport implements Requires.Declarations {
      * @param actual the restored tree
      */
     protected static void assertSameTree(Path expected, Path actual) {
-        assertEquals(TestBackups.entries(expected), TestBackups.entries(actual),
+        TestBackups.assertSameTree(expected, actual,
                 "the restored tree differs from the stored one (content, mode, time, link or empty directory)");
     }
 

@@ -1,10 +1,8 @@
 package org.resilient.testkit;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import org.resilient.api.Manifest;
-import org.resilient.api.ManifestEntry;
 import org.resilient.api.NodeLayout;
 
 /**
@@ -22,12 +20,6 @@ public record BackupDir(Path directory, Manifest manifest, String manifestDigest
      * @return hex digests by path
      */
     public Map<String, String> fileDigests() {
-        Map<String, String> out = new HashMap<>();
-        for (ManifestEntry e : manifest.entries()) {
-            if (e.type() == ManifestEntry.Type.FILE) {
-                out.put(NodeLayout.DATA + "/" + e.path(), e.sha256());
-            }
-        }
-        return out;
+        return manifest.fileDigests();
     }
 }

@@ -27,6 +27,7 @@ import org.resilient.api.spi.ComponentProvider;
 import org.resilient.api.spi.Exporter;
 import org.resilient.api.spi.Importer;
 import org.resilient.api.NodeLayout;
+import org.resilient.support.fs.AtomicFiles;
 
 /**
  * What {@link ExporterContract} and {@link ImporterContract} share: one {@link ComponentFixture} per test,
@@ -102,7 +103,7 @@ public abstract class ComponentContractSupport implements Requires.Declarations 
             } finally {
                 if (scratch != null) {
                     TestBackups.makeWritable(scratch);
-                    KitFiles.deleteTree(scratch);
+                    AtomicFiles.deleteTree(scratch);
                 }
             }
         });
@@ -171,7 +172,7 @@ public abstract class ComponentContractSupport implements Requires.Declarations 
         BackupSeal.seal(staged, id, provider().name(), NODE, Epoch.INITIAL, Instant.now());
         Path published = exportNode.backup(id);
         try {
-            KitFiles.move(staged, published);
+            AtomicFiles.move(staged, published);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

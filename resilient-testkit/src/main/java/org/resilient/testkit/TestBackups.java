@@ -14,13 +14,18 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.function.Executable;
 import org.resilient.api.BackupId;
 import org.resilient.api.Cancellation;
 import org.resilient.api.Epoch;
+import org.resilient.api.ErrorCode;
 import org.resilient.api.ManifestEntry;
 import org.resilient.api.OperationContext;
+import org.resilient.api.ResilienceException;
 import org.resilient.api.StoreRequest;
 import org.resilient.api.NodeLayout;
+import org.resilient.support.fs.PosixModes;
 
 /**
  * Sample trees and sealed backups for tests of transports, archives and nodes. Everything is deterministic
@@ -214,6 +219,31 @@ public final class TestBackups {
     }
 
     /**
+     * Asserts two trees are equal entry by entry (content, mode, time, link target, empty directories).
+     *
+     * @param expected the original
+     * @param actual the copy
+     * @param what what differs if they are not, for the failure message
+     */
+    public static void assertSameTree(Path expected, Path actual, String what) {
+        Assertions.assertEquals(entries(expected), entries(actual), what);
+    }
+
+    /**
+     * Asserts that a call fails with a code and leaves nothing at its target.
+     *
+     * @param code the code it must fail with
+     * @param target where it must have created nothing
+     * @param call the call
+     * @param why the message if the target exists
+     */
+    public static void assertFailsLeavingNothing(ErrorCode code, Path target, Executable call, String why) {
+        ResilienceException e = Assertions.assertThrows(ResilienceException.class, call);
+        Assertions.assertEquals(code, e.code(), () -> "wrong code: " + e);
+        Assertions.assertFalse(Files.exists(target, LinkOption.NOFOLLOW_LINKS), why + ": " + target + " exists");
+    }
+
+    /**
      * A plain operation context on a scratch directory.
      *
      * @param directory the directory
@@ -248,8 +278,8 @@ public final class TestBackups {
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 if (!Files.isSymbolicLink(p)) {
-                    int mode = KitFiles.mode(p);
-                    Files.setPosixFilePermissions(p, KitFiles.permissions(mode | 0700));
+                    int mode = PosixModes.mode(p);
+                    Files.setPosixFilePermissions(p, PosixModes.permissions(mode | 0700));
                 }
             }
         } catch (IOException e) {
@@ -272,7 +302,7 @@ public final class TestBackups {
 
     private static void write(Path file, byte[] content, int mode) throws IOException {
         Files.write(file, content);
-        Files.setPosixFilePermissions(file, KitFiles.permissions(mode));
+        Files.setPosixFilePermissions(file, PosixModes.permissions(mode));
     }
 
     /**

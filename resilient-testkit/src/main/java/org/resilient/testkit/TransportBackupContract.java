@@ -35,9 +35,7 @@ public abstract class TransportBackupContract extends TransportContractSupport {
         void pullsWhole() {
             BackupDir b = published(1);
             Path target = local.resolve("pulled");
-            receiverTransport.pull(exporter, b.manifest().backupId(), target, context());
-            TestBackups.verify(target);
-            assertSameTree(b.directory(), target);
+            assertPullsWhole(b, target);
         }
 
         @Test
@@ -55,10 +53,9 @@ public abstract class TransportBackupContract extends TransportContractSupport {
         void unknownBackup() {
             published(1);
             Path target = local.resolve("pulled");
-            ResilienceException e = assertThrows(ResilienceException.class,
-                    () -> receiverTransport.pull(exporter, TestBackups.id(99), target, context()));
-            assertEquals(ErrorCode.NOT_FOUND, e.code(), () -> "wrong code: " + e);
-            assertAbsent(target, "a failed pull left its target");
+            TestBackups.assertFailsLeavingNothing(ErrorCode.NOT_FOUND, target,
+                    () -> receiverTransport.pull(exporter, TestBackups.id(99), target, context()),
+                    "a failed pull left its target");
         }
 
         @Test
@@ -94,9 +91,7 @@ public abstract class TransportBackupContract extends TransportContractSupport {
                     b.manifest().backupId(), target, OperationContext.builder(local).cancellation(cancelled()).build()));
             assertEquals(ErrorCode.CANCELLED, e.code(), () -> "wrong code: " + e);
             assertAbsent(target, "a cancelled pull left its target");
-            receiverTransport.pull(exporter, b.manifest().backupId(), target, context());
-            TestBackups.verify(target);
-            assertSameTree(b.directory(), target);
+            assertPullsWhole(b, target);
         }
 
         @Test
@@ -104,9 +99,7 @@ public abstract class TransportBackupContract extends TransportContractSupport {
         void interruptedMidway() {
             BackupDir b = published(1);
             Path target = local.resolve("pulled");
-            Cancellation cancellation = Cancellation.create();
-            OperationContext ctx = OperationContext.builder(local).cancellation(cancellation)
-                    .progress(p -> cancellation.cancel()).build();
+            OperationContext ctx = cancelledAtFirstProgress();
             try {
                 receiverTransport.pull(exporter, b.manifest().backupId(), target, ctx);
                 // It finished before it looked at the signal again: then it must be whole.
@@ -127,9 +120,7 @@ public abstract class TransportBackupContract extends TransportContractSupport {
             BackupDir b = published(1);
             Path target = local.resolve("pulled");
             List<Path> before = list(local);
-            Cancellation cancellation = Cancellation.create();
-            OperationContext ctx = OperationContext.builder(local).cancellation(cancellation)
-                    .progress(p -> cancellation.cancel()).build();
+            OperationContext ctx = cancelledAtFirstProgress();
             try {
                 receiverTransport.pull(exporter, b.manifest().backupId(), target, ctx);
             } catch (ResilienceException e) {
@@ -143,9 +134,7 @@ public abstract class TransportBackupContract extends TransportContractSupport {
                     truncateFiles(p);
                 }
             }
-            receiverTransport.pull(exporter, b.manifest().backupId(), target, context());
-            TestBackups.verify(target);
-            assertSameTree(b.directory(), target);
+            assertPullsWhole(b, target);
         }
 
         @Test
@@ -171,11 +160,7 @@ public abstract class TransportBackupContract extends TransportContractSupport {
             BackupId id = b.manifest().backupId();
             exporterTransport.push(b.directory(), id, receiver, context());
             assertEquals(List.of(id), fixture.published(receiver));
-            Path check = local.resolve("check");
-            fixture.copyPublished(receiver, id, check);
-            TestBackups.verify(check);
-            assertSameTree(b.directory(), check);
-            assertEquals(List.of(), fixture.leftovers(receiver), "leftovers on the receiving node");
+            assertPublishedWhole(b, id);
         }
 
         @Test
@@ -230,9 +215,7 @@ public abstract class TransportBackupContract extends TransportContractSupport {
         void interruptedMidway() {
             BackupDir b = sample(1, 0);
             BackupId id = b.manifest().backupId();
-            Cancellation cancellation = Cancellation.create();
-            OperationContext ctx = OperationContext.builder(local).cancellation(cancellation)
-                    .progress(p -> cancellation.cancel()).build();
+            OperationContext ctx = cancelledAtFirstProgress();
             try {
                 exporterTransport.push(b.directory(), id, receiver, ctx);
             } catch (ResilienceException e) {
@@ -240,11 +223,7 @@ public abstract class TransportBackupContract extends TransportContractSupport {
                 assertEquals(List.of(), fixture.published(receiver), "an interrupted push published a backup");
                 exporterTransport.push(b.directory(), id, receiver, context());
             }
-            Path check = local.resolve("check");
-            fixture.copyPublished(receiver, id, check);
-            TestBackups.verify(check);
-            assertSameTree(b.directory(), check);
-            assertEquals(List.of(), fixture.leftovers(receiver), "leftovers on the receiving node");
+            assertPublishedWhole(b, id);
         }
 
         @Test
@@ -267,4 +246,25 @@ public abstract class TransportBackupContract extends TransportContractSupport {
         }
     }
 
+    /** A context whose cancellation is signalled at the first progress report: an operation stopped midway. */
+    private OperationContext cancelledAtFirstProgress() {
+        Cancellation cancellation = Cancellation.create();
+        return OperationContext.builder(local).cancellation(cancellation).progress(p -> cancellation.cancel()).build();
+    }
+
+    /** Pulls a published backup into a target and checks it arrived whole. */
+    private void assertPullsWhole(BackupDir b, Path target) {
+        receiverTransport.pull(exporter, b.manifest().backupId(), target, context());
+        TestBackups.verify(target);
+        assertSameTree(b.directory(), target);
+    }
+
+    /** Checks a pushed backup is published whole on the receiver, with no leftovers beside it. */
+    private void assertPublishedWhole(BackupDir b, BackupId id) {
+        Path check = local.resolve("check");
+        fixture.copyPublished(receiver, id, check);
+        TestBackups.verify(check);
+        assertSameTree(b.directory(), check);
+        assertEquals(List.of(), fixture.leftovers(receiver), "leftovers on the receiving node");
+    }
 }

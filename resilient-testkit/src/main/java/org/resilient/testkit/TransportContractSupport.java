@@ -121,7 +121,7 @@ public abstract class TransportContractSupport {
      * @param actual the copy
      */
     protected static void assertSameTree(Path expected, Path actual) {
-        assertEquals(TestBackups.entries(expected), TestBackups.entries(actual),
+        TestBackups.assertSameTree(expected, actual,
                 "the copy differs from the original (content, mode, time, link or empty directory)");
     }
 

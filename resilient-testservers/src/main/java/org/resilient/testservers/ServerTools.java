@@ -5,19 +5,16 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.resilient.api.ResilienceException;
+import org.resilient.support.fs.AtomicFiles;
 
 /** What the throwaway servers share besides their life cycle: processes, ports, tools and files, with the JDK alone. */
 final class ServerTools {
@@ -130,30 +127,12 @@ final class ServerTools {
      * @param path the file or tree, or null
      */
     static void deleteTree(Path path) {
-        if (path == null || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+        if (path == null) {
             return;
         }
         try {
-            Files.walkFileTree(path, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
-                    Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwx------"));
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-                    Files.deleteIfExists(f);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    Files.deleteIfExists(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
+            AtomicFiles.deleteTree(path);
+        } catch (ResilienceException e) {
             System.getLogger(ServerTools.class.getName()).log(System.Logger.Level.WARNING,
                     "could not remove test server files {0}: {1}", path, e.getMessage());
         }

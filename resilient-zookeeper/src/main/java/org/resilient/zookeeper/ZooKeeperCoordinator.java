@@ -25,6 +25,7 @@ import org.resilient.api.ErrorCode;
 import org.resilient.api.MemberState;
 import org.resilient.api.MemberStateFormat;
 import org.resilient.api.ResilienceException;
+import org.resilient.api.spi.AbstractCoordinator;
 import org.resilient.api.spi.Coordinator;
 import org.resilient.api.spi.Lease;
 import org.resilient.api.spi.LeaseListener;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * good (a counter of such events is compared on every {@link Lease#mayExport()}); and taking it again after
  * RECONNECTED checks the node's ephemeral owner against the current session.
  */
-public final class ZooKeeperCoordinator implements Coordinator {
+public final class ZooKeeperCoordinator extends AbstractCoordinator {
     private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperCoordinator.class);
     static final String LEASE = "/lease";
     static final String EPOCH = "/epoch";
@@ -58,9 +59,9 @@ public final class ZooKeeperCoordinator implements Coordinator {
     private final AtomicReference<ZooKeeperLease> lease = new AtomicReference<>();
     private final MemberNodes members;
     private MemberState state;
-    private volatile boolean closed;
 
     private ZooKeeperCoordinator(CuratorFramework client, ZooKeeperOptions options, String self, Clock clock) {
+        super(self);
         this.client = client;
         this.options = options;
         this.self = self;
@@ -115,11 +116,6 @@ public final class ZooKeeperCoordinator implements Coordinator {
         }
     }
 
-    @Override
-    public String self() {
-        return self;
-    }
-
     CuratorFramework client() {
         return client;
     }
@@ -138,24 +134,19 @@ public final class ZooKeeperCoordinator implements Coordinator {
     }
 
     boolean connected() {
-        return !closed && client.getZookeeperClient().isConnected();
+        return !closed() && client.getZookeeperClient().isConnected();
     }
 
     @Override
     public synchronized void join(MemberState first) {
-        checkOpen();
-        checkSelf(first);
+        checkJoin(first);
         members.write(first);
         state = first;
     }
 
     @Override
     public synchronized void publish(MemberState next) {
-        checkOpen();
-        checkSelf(next);
-        if (state == null) {
-            throw new ResilienceException(ErrorCode.WRONG_STATE, self + " publishes a state before joining; call join first");
-        }
+        checkPublish(next, state);
         join(next);
     }
 
@@ -215,10 +206,9 @@ public final class ZooKeeperCoordinator implements Coordinator {
     @Override
     public synchronized Optional<Lease> tryAcquireLease(LeaseListener listener) {
         checkOpen();
-        ZooKeeperLease held = lease.get();
-        if (held != null && held.mayExport()) {
-            held.addListener(listener);
-            return Optional.of(held);
+        Optional<Lease> held = stillHeld(lease.get(), listener);
+        if (held.isPresent()) {
+            return held;
         }
         // Taken before the create: an interruption while creating ends the new lease at once.
         long generation = interruptions.get();
@@ -289,18 +279,14 @@ public final class ZooKeeperCoordinator implements Coordinator {
 
     @Override
     public boolean advanceEpoch(Epoch expected, Epoch next) {
-        checkOpen();
-        if (!expected.isOlderThan(next)) {
-            throw new IllegalArgumentException("the next epoch (" + next + ") must be greater than the expected one ("
-                    + expected + ")");
-        }
+        checkAdvance(expected, next);
         return new EpochNode(this).advance(expected, next, UUID.randomUUID().toString());
     }
 
     @Override
     public void close() {
         synchronized (this) {
-            if (closed) {
+            if (closed()) {
                 return;
             }
             ZooKeeperLease held = lease.get();
@@ -314,7 +300,7 @@ public final class ZooKeeperCoordinator implements Coordinator {
                     LOG.warn("{} could not leave cleanly (its membership ends with the session): {}", self, e.getMessage());
                 }
             }
-            closed = true;
+            markClosed();
         }
         client.close();
     }
@@ -356,18 +342,6 @@ public final class ZooKeeperCoordinator implements Coordinator {
     /** A path under the base path, as an operator would look it up. */
     String where(String path) {
         return options.basePath() + path;
-    }
-
-    private void checkSelf(MemberState s) {
-        if (!s.name().equals(self)) {
-            throw new IllegalArgumentException("state of node '" + s.name() + "' given to the coordinator of '" + self + "'");
-        }
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new ResilienceException(ErrorCode.WRONG_STATE, "the coordinator of " + self + " is closed");
-        }
     }
 
     @Override

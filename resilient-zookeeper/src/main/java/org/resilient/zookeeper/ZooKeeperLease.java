@@ -1,9 +1,7 @@
 package org.resilient.zookeeper;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.resilient.api.ResilienceException;
-import org.resilient.api.spi.Lease;
+import org.resilient.api.spi.AbstractLease;
 import org.resilient.api.spi.LeaseListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,30 +13,23 @@ import org.slf4j.LoggerFactory;
  * arranges to be before the server expires the session (the client gives up after two thirds of the session
  * timeout without an answer).
  */
-final class ZooKeeperLease implements Lease {
+final class ZooKeeperLease extends AbstractLease {
     private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperLease.class);
 
     private final ZooKeeperCoordinator owner;
     private final long session;
     private final long generation;
-    private final List<LeaseListener> listeners = new CopyOnWriteArrayList<>();
-    private volatile boolean valid = true;
 
     ZooKeeperLease(ZooKeeperCoordinator owner, long session, long generation, LeaseListener listener) {
+        super(owner.self(), listener);
         this.owner = owner;
         this.session = session;
         this.generation = generation;
-        listeners.add(listener);
-    }
-
-    @Override
-    public String holder() {
-        return owner.self();
     }
 
     @Override
     public boolean mayExport() {
-        return valid && owner.interruptions() == generation && owner.connected() && owner.sessionId() == session;
+        return valid() && owner.interruptions() == generation && owner.connected() && owner.sessionId() == session;
     }
 
     @Override
@@ -62,38 +53,18 @@ final class ZooKeeperLease implements Lease {
     }
 
     @Override
-    public void release() {
-        if (valid) {
-            valid = false;
-            owner.release(this, session);
-        }
+    protected void released() {
+        owner.release(this, session);
     }
 
-    void addListener(LeaseListener listener) {
-        listeners.add(listener);
-    }
-
-    /** Marks the lease lost (once) and tells the listeners. */
-    void lost(String reason) {
-        synchronized (this) {
-            if (!valid) {
-                return;
-            }
-            valid = false;
-        }
+    @Override
+    protected void ended(String reason) {
         LOG.warn("{} lost the leader lease: {}", owner.self(), reason);
         owner.forget(this);
-        for (LeaseListener l : listeners) {
-            try {
-                l.leaseLost(reason);
-            } catch (RuntimeException e) {
-                LOG.warn("a lease listener failed", e);
-            }
-        }
     }
 
     @Override
     public String toString() {
-        return "lease of " + holder() + " (session 0x" + Long.toHexString(session) + (valid ? ")" : ", lost)");
+        return "lease of " + holder() + " (session 0x" + Long.toHexString(session) + (valid() ? ")" : ", lost)");
     }
 }

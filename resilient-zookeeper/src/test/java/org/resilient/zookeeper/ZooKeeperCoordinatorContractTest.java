@@ -1,5 +1,6 @@
 package org.resilient.zookeeper;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -51,7 +52,7 @@ class ZooKeeperCoordinatorContractTest extends CoordinatorContract {
         List<TcpProxy> mine = new ArrayList<>();
         try {
             for (InstanceSpec spec : ensemble.getInstances()) {
-                mine.add(new TcpProxy(new InetSocketAddress("127.0.0.1", spec.getPort())));
+                mine.add(new TcpProxy(new InetSocketAddress(InetAddress.getLoopbackAddress(), spec.getPort())));
             }
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);

@@ -23,9 +23,9 @@ final class ChunkArrays {
      *     when smaller than its raw bytes)
      * @param maxBytes the most bytes of free arrays to keep
      */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings("unchecked") // Java has no generic array creation; every element is set to an ArrayDeque<byte[]>
     ChunkArrays(int largest, long maxBytes) {
-        free = new ArrayDeque[sizeClass(largest) + 1];
+        free = (ArrayDeque<byte[]>[]) new ArrayDeque<?>[sizeClass(largest) + 1];
         for (int i = 0; i < free.length; i++) {
             free[i] = new ArrayDeque<>();
         }

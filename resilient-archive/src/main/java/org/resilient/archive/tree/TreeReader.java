@@ -37,7 +37,7 @@ public final class TreeReader implements AutoCloseable {
             }
             boolean withDigest = t == TreeWriter.FILE_WITH_DIGEST || t == TreeWriter.FILE_WITH_CHECKS_AND_DIGEST;
             boolean withChecks = t >= TreeWriter.FILE_WITH_CHECKS;
-            TreeEntry.Type type = t >= TreeWriter.FILE_WITH_DIGEST ? TreeEntry.Type.FILE : TreeEntry.Type.values()[t - 1];
+            TreeEntry.Type type = t >= TreeWriter.FILE_WITH_DIGEST ? TreeEntry.Type.FILE : TreeWriter.type(t);
             String path = in.readUTF();
             int mode = in.readInt();
             long sec = in.readLong();

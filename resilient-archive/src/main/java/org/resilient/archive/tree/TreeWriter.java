@@ -6,6 +6,10 @@ import java.io.OutputStream;
 
 /** Writes tree entries, in path order, to a stream. */
 public final class TreeWriter {
+    /** The entry type codes of a plain file, a directory and a symbolic link (written on disk: never renumber). */
+    static final int FILE = 1;
+    static final int DIRECTORY = 2;
+    static final int SYMLINK = 3;
     /** The entry type code of a file with a whole-file digest. */
     static final int FILE_WITH_DIGEST = 4;
     /** The entry type code of a file with chunk checksums (generation format 3). */
@@ -36,7 +40,7 @@ public final class TreeWriter {
         boolean digest = file && e.hasDigest();
         boolean checks = file && e.hasChecks();
         out.writeByte(checks ? (digest ? FILE_WITH_CHECKS_AND_DIGEST : FILE_WITH_CHECKS)
-                : digest ? FILE_WITH_DIGEST : e.type().ordinal() + 1);
+                : digest ? FILE_WITH_DIGEST : code(e.type()));
         out.writeUTF(e.path());
         out.writeInt(e.mode());
         out.writeLong(e.mtimeSeconds());
@@ -71,5 +75,29 @@ public final class TreeWriter {
     public void finish() throws IOException {
         out.writeByte(0);
         out.flush();
+    }
+
+    /** The on-disk code of a type; written out rather than the enum's ordinal, which moves if the enum changes. */
+    private static int code(TreeEntry.Type type) {
+        return switch (type) {
+            case FILE -> FILE;
+            case DIRECTORY -> DIRECTORY;
+            case SYMLINK -> SYMLINK;
+        };
+    }
+
+    /**
+     * The type of an on-disk code from 1 to 3.
+     *
+     * @param code the code
+     * @return the type
+     */
+    static TreeEntry.Type type(int code) {
+        return switch (code) {
+            case FILE -> TreeEntry.Type.FILE;
+            case DIRECTORY -> TreeEntry.Type.DIRECTORY;
+            case SYMLINK -> TreeEntry.Type.SYMLINK;
+            default -> throw new IllegalArgumentException("no entry type has code " + code);
+        };
     }
 }

@@ -4,21 +4,17 @@ import java.util.concurrent.Callable;
 import org.resilient.api.spi.Archive;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code resilient archive init}. */
 @Command(name = "init", mixinStandardHelpOptions = true, description = "Create an empty archive (no-op if it exists).")
 final class InitCommand implements Callable<Integer> {
     @Mixin
     RepoOptions repo;
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() {
         try (Archive a = repo.open(true)) {
-            spec.commandLine().getOut().println("archive " + repo.location() + " ready, " + a.generations().size() + " generation(s)");
+            repo.commandLine().getOut().println("archive " + repo.location() + " ready, " + a.generations().size() + " generation(s)");
         }
         return 0;
     }

@@ -10,10 +10,8 @@ import org.resilient.api.spi.Archive;
 import org.resilient.cli.JsonOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code resilient archive list [GEN]}. */
 @Command(name = "list", mixinStandardHelpOptions = true,
@@ -23,8 +21,6 @@ final class ListCommand implements Callable<Integer> {
 
     @Mixin
     RepoOptions repo;
-    @Spec
-    CommandSpec spec;
     @Parameters(index = "0", arity = "0..1", paramLabel = "GEN",
             description = "Show only this generation ('latest' for the newest).")
     String generation;
@@ -39,7 +35,7 @@ final class ListCommand implements Callable<Integer> {
         try (Archive a = repo.open(false)) {
             gens = a.generations();
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = repo.commandLine().getOut();
         Generation one = generation == null ? null : find(gens, generation, repo.repo);
         if (json) {
             JsonOutput.print(out, one != null ? GenerationJson.of(one) : gens.stream().map(GenerationJson::of).toList());

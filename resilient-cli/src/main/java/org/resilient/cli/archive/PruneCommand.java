@@ -8,9 +8,7 @@ import org.resilient.api.Settings;
 import org.resilient.api.spi.Archive;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code resilient archive prune}. */
 @Command(name = "prune", mixinStandardHelpOptions = true,
@@ -19,8 +17,6 @@ import picocli.CommandLine.Spec;
 final class PruneCommand implements Callable<Integer> {
     @Mixin
     RepoOptions repo;
-    @Spec
-    CommandSpec spec;
     @Option(names = "--keep-last", defaultValue = "1", description = "Keep this many newest generations (default ${DEFAULT-VALUE}).")
     int keepLast;
     @Option(names = "--keep-within", defaultValue = "14d", description = "Keep every generation younger than this (default ${DEFAULT-VALUE}).")
@@ -38,7 +34,7 @@ final class PruneCommand implements Callable<Integer> {
         try {
             within = Settings.parseDuration(keepWithin);
         } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            throw new picocli.CommandLine.ParameterException(repo.commandLine(),
                     "--keep-within '" + keepWithin + "' is not a duration like 90s, 15m, 1h, 14d");
         }
         PruneResult r;
@@ -46,7 +42,7 @@ final class PruneCommand implements Callable<Integer> {
             r = a.prune(new RetentionPolicy(keepLast, within, keepDaily, keepWeekly, keepMonthly),
                     RepoOptions.context(java.nio.file.Path.of("."), org.resilient.api.ProgressListener.NONE));
         }
-        var out = spec.commandLine().getOut();
+        var out = repo.commandLine().getOut();
         r.removed().forEach(id -> out.println("removed " + id));
         out.printf("kept %d generation(s), removed %d, reclaimed %s%n", r.kept().size(), r.removed().size(),
                 Sizes.human(r.reclaimedBytes()));

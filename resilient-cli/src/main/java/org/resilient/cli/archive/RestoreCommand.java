@@ -8,10 +8,8 @@ import org.resilient.api.RestoreOptions;
 import org.resilient.api.spi.Archive;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code resilient archive restore GEN TARGET}. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
@@ -20,8 +18,6 @@ import picocli.CommandLine.Spec;
 final class RestoreCommand implements Callable<Integer> {
     @Mixin
     RepoOptions repo;
-    @Spec
-    CommandSpec spec;
     @Parameters(index = "0", paramLabel = "GEN", description = "The generation id ('latest' for the newest).")
     String generation;
     @Parameters(index = "1", paramLabel = "TARGET", description = "The directory to restore into.")
@@ -36,8 +32,8 @@ final class RestoreCommand implements Callable<Integer> {
                     : generation;
             List<Damage> damage = a.restore(id, target, new RestoreOptions(partial),
                     RepoOptions.context(target, org.resilient.api.ProgressListener.NONE));
-            damage.forEach(d -> spec.commandLine().getErr().println("damaged: " + d));
-            spec.commandLine().getOut().println("restored " + id + " into " + target
+            damage.forEach(d -> repo.commandLine().getErr().println("damaged: " + d));
+            repo.commandLine().getOut().println("restored " + id + " into " + target
                     + (damage.isEmpty() ? "" : " PARTIALLY: " + damage.size() + " damaged item(s) skipped"));
             return damage.isEmpty() ? 0 : org.resilient.api.ErrorCode.ARCHIVE_CORRUPT.exitStatus();
         }

@@ -5,16 +5,12 @@ import org.resilient.api.ArchiveStats;
 import org.resilient.api.spi.Archive;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code resilient archive stats}. */
 @Command(name = "stats", mixinStandardHelpOptions = true, description = "Show the archive's sizes and deduplication.")
 final class StatsCommand implements Callable<Integer> {
     @Mixin
     RepoOptions repo;
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -22,7 +18,7 @@ final class StatsCommand implements Callable<Integer> {
         try (Archive a = repo.open(false)) {
             s = a.stats();
         }
-        spec.commandLine().getOut().printf("generations %d%nlogical     %s%nunique      %s%nstored      %s%nchunks      %d%n"
+        repo.commandLine().getOut().printf("generations %d%nlogical     %s%nunique      %s%nstored      %s%nchunks      %d%n"
                 + "reduction   %.1fx%n", s.generations(), Sizes.human(s.logicalBytes()), Sizes.human(s.uniqueBytes()),
                 Sizes.human(s.storedBytes()), s.chunks(), s.reduction());
         return 0;

@@ -18,9 +18,7 @@ import org.resilient.core.manifest.SealedBackup;
 import org.resilient.api.NodeLayout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code resilient archive store DIR}. */
 @Command(name = "store", mixinStandardHelpOptions = true,
@@ -30,8 +28,6 @@ import picocli.CommandLine.Spec;
 final class StoreCommand implements Callable<Integer> {
     @Mixin
     RepoOptions repo;
-    @Spec
-    CommandSpec spec;
     @Parameters(index = "0", paramLabel = "DIR", description = "The directory to store.")
     Path dir;
 
@@ -52,7 +48,7 @@ final class StoreCommand implements Callable<Integer> {
         }
         try (Archive a = repo.open(true)) {
             Generation g = a.store(request, RepoOptions.context(dir, org.resilient.api.ProgressListener.NONE));
-            spec.commandLine().getOut().println(g.id());
+            repo.commandLine().getOut().println(g.id());
         }
         return 0;
     }

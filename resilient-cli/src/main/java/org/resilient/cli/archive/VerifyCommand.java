@@ -7,9 +7,7 @@ import org.resilient.api.VerifyReport;
 import org.resilient.api.spi.Archive;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code resilient archive verify}. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -18,8 +16,6 @@ import picocli.CommandLine.Spec;
 final class VerifyCommand implements Callable<Integer> {
     @Mixin
     RepoOptions repo;
-    @Spec
-    CommandSpec spec;
     @Option(names = "--read-data", description = "Re-read and re-hash every stored byte.")
     boolean readData;
 
@@ -30,7 +26,7 @@ final class VerifyCommand implements Callable<Integer> {
             r = a.verify(readData ? VerifyLevel.READ_DATA : VerifyLevel.STRUCTURE,
                     RepoOptions.context(java.nio.file.Path.of("."), org.resilient.api.ProgressListener.NONE));
         }
-        var out = spec.commandLine().getOut();
+        var out = repo.commandLine().getOut();
         r.damages().forEach(d -> out.println("DAMAGED " + d));
         out.printf("%s: %d generation(s) checked, %s read, %d problem(s)%n", r.ok() ? "OK" : "DAMAGED",
                 r.generationsChecked(), Sizes.human(r.bytesRead()), r.damages().size());

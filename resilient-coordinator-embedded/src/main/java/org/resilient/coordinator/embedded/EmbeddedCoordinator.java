@@ -19,6 +19,7 @@ import org.resilient.api.ErrorCode;
 import org.resilient.api.MemberState;
 import org.resilient.api.MemberStateFormat;
 import org.resilient.api.ResilienceException;
+import org.resilient.api.spi.AbstractCoordinator;
 import org.resilient.api.spi.Coordinator;
 import org.resilient.api.spi.Lease;
 import org.resilient.api.spi.LeaseListener;
@@ -33,7 +34,7 @@ import org.resilient.api.spi.LeaseListener;
  * <p>One machine only: file locks on network file systems are unreliable and the expiry times assume one
  * clock for every node.
  */
-public final class EmbeddedCoordinator implements Coordinator {
+public final class EmbeddedCoordinator extends AbstractCoordinator {
     private static final System.Logger LOG = System.getLogger(EmbeddedCoordinator.class.getName());
 
     private final CoordinationDirectory dir;
@@ -44,18 +45,13 @@ public final class EmbeddedCoordinator implements Coordinator {
     private final String session = UUID.randomUUID().toString();
     private MemberState state;
     private EmbeddedLease lease;
-    private boolean closed;
 
     EmbeddedCoordinator(Path directory, String self, Clock clock, EmbeddedTimings timings) {
+        super(self);
         this.dir = new CoordinationDirectory(directory);
-        this.self = MemberState.checkName(self);
+        this.self = self;
         this.clock = clock;
         this.timings = timings;
-    }
-
-    @Override
-    public String self() {
-        return self;
     }
 
     Clock clock() {
@@ -64,8 +60,7 @@ public final class EmbeddedCoordinator implements Coordinator {
 
     @Override
     public synchronized void join(MemberState first) {
-        checkOpen();
-        checkSelf(first);
+        checkJoin(first);
         dir.locked(() -> {
             Optional<Map<String, String>> existing = dir.read(dir.member(self));
             if (existing.isPresent() && !session.equals(existing.get().get("session"))
@@ -82,11 +77,7 @@ public final class EmbeddedCoordinator implements Coordinator {
 
     @Override
     public synchronized void publish(MemberState next) {
-        checkOpen();
-        checkSelf(next);
-        if (state == null) {
-            throw new ResilienceException(ErrorCode.WRONG_STATE, self + " publishes a state before joining; call join first");
-        }
+        checkPublish(next, state);
         state = next;
         dir.locked(() -> writeMember(next));
     }
@@ -146,9 +137,9 @@ public final class EmbeddedCoordinator implements Coordinator {
     @Override
     public synchronized Optional<Lease> tryAcquireLease(LeaseListener listener) {
         checkOpen();
-        if (lease != null && lease.mayExport()) {
-            lease.addListener(listener);
-            return Optional.of(lease);
+        Optional<Lease> held = stillHeld(lease, listener);
+        if (held.isPresent()) {
+            return held;
         }
         return dir.locked(() -> {
             Instant now = clock.instant();
@@ -220,11 +211,7 @@ public final class EmbeddedCoordinator implements Coordinator {
 
     @Override
     public boolean advanceEpoch(Epoch expected, Epoch next) {
-        checkOpen();
-        if (!expected.isOlderThan(next)) {
-            throw new IllegalArgumentException("the next epoch (" + next + ") must be greater than the expected one ("
-                    + expected + ")");
-        }
+        checkAdvance(expected, next);
         return dir.locked(() -> {
             if (!readEpoch().equals(expected)) {
                 return false;
@@ -237,7 +224,7 @@ public final class EmbeddedCoordinator implements Coordinator {
 
     @Override
     public synchronized void close() {
-        if (closed) {
+        if (closed()) {
             return;
         }
         if (lease != null) {
@@ -255,7 +242,7 @@ public final class EmbeddedCoordinator implements Coordinator {
             LOG.log(System.Logger.Level.WARNING, self + " could not leave cleanly (its membership expires by itself): "
                     + e.getMessage());
         }
-        closed = true;
+        markClosed();
     }
 
     private Epoch readEpoch() {
@@ -284,18 +271,6 @@ public final class EmbeddedCoordinator implements Coordinator {
         } catch (DateTimeParseException e) {
             throw new ResilienceException(ErrorCode.MESSAGE_INVALID, file + " has no valid expires-at ("
                     + m.get("expires-at") + "); delete the file: its owner writes it again at its next heartbeat");
-        }
-    }
-
-    private void checkSelf(MemberState s) {
-        if (!s.name().equals(self)) {
-            throw new IllegalArgumentException("state of node '" + s.name() + "' given to the coordinator of '" + self + "'");
-        }
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new ResilienceException(ErrorCode.WRONG_STATE, "the coordinator of " + self + " is closed");
         }
     }
 

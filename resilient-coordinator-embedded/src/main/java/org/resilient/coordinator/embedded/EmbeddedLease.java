@@ -1,9 +1,7 @@
 package org.resilient.coordinator.embedded;
 
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.resilient.api.spi.Lease;
+import org.resilient.api.spi.AbstractLease;
 import org.resilient.api.spi.LeaseListener;
 
 /**
@@ -11,26 +9,19 @@ import org.resilient.api.spi.LeaseListener;
  * lease file. No other process takes the lease before that expiry, so answering from the deadline alone is
  * safe and needs no file access; the margin covers the time between the check and the export starting.
  */
-final class EmbeddedLease implements Lease {
+final class EmbeddedLease extends AbstractLease {
     private final EmbeddedCoordinator owner;
-    private final List<LeaseListener> listeners = new CopyOnWriteArrayList<>();
     private volatile Instant deadline;
-    private volatile boolean valid = true;
 
     EmbeddedLease(EmbeddedCoordinator owner, Instant deadline, LeaseListener listener) {
+        super(owner.self(), listener);
         this.owner = owner;
         this.deadline = deadline;
-        listeners.add(listener);
-    }
-
-    @Override
-    public String holder() {
-        return owner.self();
     }
 
     @Override
     public boolean mayExport() {
-        if (!valid) {
+        if (!valid()) {
             return false;
         }
         if (!owner.clock().instant().isBefore(deadline)) {
@@ -46,46 +37,21 @@ final class EmbeddedLease implements Lease {
     }
 
     @Override
-    public void release() {
-        if (valid) {
-            valid = false;
-            owner.release(this);
-        }
+    protected void released() {
+        owner.release(this);
     }
 
-    boolean valid() {
-        return valid;
+    @Override
+    protected void ended(String reason) {
+        owner.forget(this);
     }
 
     void extend(Instant newDeadline) {
         deadline = newDeadline;
     }
 
-    void addListener(LeaseListener listener) {
-        listeners.add(listener);
-    }
-
-    /** Marks the lease lost (once) and tells the listeners. */
-    void lost(String reason) {
-        synchronized (this) {
-            if (!valid) {
-                return;
-            }
-            valid = false;
-        }
-        owner.forget(this);
-        for (LeaseListener l : listeners) {
-            try {
-                l.leaseLost(reason);
-            } catch (RuntimeException e) {
-                System.getLogger(EmbeddedLease.class.getName()).log(System.Logger.Level.WARNING,
-                        "a lease listener failed: " + e);
-            }
-        }
-    }
-
     @Override
     public String toString() {
-        return "lease of " + holder() + (valid ? " until " + deadline : " (lost)");
+        return "lease of " + holder() + (valid() ? " until " + deadline : " (lost)");
     }
 }

@@ -137,7 +137,7 @@ public final class Election {
         StringBuilder b = new StringBuilder(chosen.name()).append(" has the newest good import, ")
                 .append(chosen.lastGoodImport());
         BackupRef good = chosen.lastGoodImport();
-        List<MemberState> tied = ranked.stream().filter(m -> m != chosen && m.lastGoodImport().compareTo(good) == 0).toList();
+        List<MemberState> tied = ranked.stream().filter(m -> !m.name().equals(chosen.name()) && m.lastGoodImport().compareTo(good) == 0).toList();
         if (!tied.isEmpty()) {
             boolean samePriority = tied.stream().allMatch(m -> m.priority() == chosen.priority());
             b.append(", tied with ").append(String.join(", ", tied.stream().map(MemberState::name).toList()))

@@ -1,11 +1,8 @@
 package org.resilient.core.manifest;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import org.resilient.api.Manifest;
-import org.resilient.api.ManifestEntry;
-import org.resilient.api.NodeLayout;
 
 /**
  * A backup directory whose MANIFEST and SIGNATURE were written or checked: every file was hashed and found
@@ -24,12 +21,6 @@ public record SealedBackup(Path directory, Manifest manifest, String manifestDig
      * @return hex digests by path
      */
     public Map<String, String> fileDigests() {
-        Map<String, String> out = new HashMap<>();
-        for (ManifestEntry e : manifest.entries()) {
-            if (e.type() == ManifestEntry.Type.FILE) {
-                out.put(NodeLayout.DATA + "/" + e.path(), e.sha256());
-            }
-        }
-        return out;
+        return manifest.fileDigests();
     }
 }

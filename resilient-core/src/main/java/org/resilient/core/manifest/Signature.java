@@ -39,7 +39,7 @@ public final class Signature {
         String text = new String(bytes, StandardCharsets.UTF_8);
         Map<String, String> out = new LinkedHashMap<>();
         int n = 0;
-        for (String line : text.split("\n")) {
+        for (String line : text.split("\n", -1)) {
             n++;
             if (line.isEmpty()) {
                 continue;

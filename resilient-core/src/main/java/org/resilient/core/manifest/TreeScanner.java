@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,6 +20,7 @@ import org.resilient.api.ManifestEntry;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
 import org.resilient.support.fs.AtomicFiles;
+import org.resilient.support.fs.PosixModes;
 import org.resilient.support.hash.Sha256;
 
 /**
@@ -52,7 +52,7 @@ public final class TreeScanner {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                     if (!dir.equals(root)) {
-                        others.add(ManifestEntry.directory(rel(root, dir), mode(dir), attrs.lastModifiedTime().toInstant()));
+                        others.add(ManifestEntry.directory(rel(root, dir), PosixModes.mode(dir), attrs.lastModifiedTime().toInstant()));
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -86,7 +86,7 @@ public final class TreeScanner {
                 try {
                     PosixFileAttributes a = Files.readAttributes(f, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                     String sha = hash ? Sha256.of(f) : "0".repeat(64);
-                    hashed.put(f, ManifestEntry.file(rel(root, f), a.size(), bits(a.permissions()),
+                    hashed.put(f, ManifestEntry.file(rel(root, f), a.size(), PosixModes.bits(a.permissions()),
                             a.lastModifiedTime().toInstant(), sha));
                     progress.progress("hash", done.addAndGet(a.size()), total.get(), "bytes");
                 } catch (IOException e) {
@@ -99,47 +99,6 @@ public final class TreeScanner {
         entries.addAll(hashed.values());
         entries.sort(null);
         return entries;
-    }
-
-    /**
-     * The POSIX permission bits of a path, not following links.
-     *
-     * @param p the path
-     * @return bits such as {@code 0644}
-     * @throws IOException if unreadable
-     */
-    public static int mode(Path p) throws IOException {
-        return bits(Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).permissions());
-    }
-
-    /**
-     * Converts permissions to bits.
-     *
-     * @param perms the permissions
-     * @return bits such as {@code 0644}
-     */
-    public static int bits(Set<PosixFilePermission> perms) {
-        int m = 0;
-        for (PosixFilePermission p : perms) {
-            m |= 1 << (8 - p.ordinal());
-        }
-        return m;
-    }
-
-    /**
-     * Converts bits to permissions.
-     *
-     * @param mode bits such as {@code 0644}
-     * @return the permissions
-     */
-    public static Set<PosixFilePermission> permissions(int mode) {
-        Set<PosixFilePermission> out = java.util.EnumSet.noneOf(PosixFilePermission.class);
-        for (PosixFilePermission p : PosixFilePermission.values()) {
-            if ((mode & (1 << (8 - p.ordinal()))) != 0) {
-                out.add(p);
-            }
-        }
-        return out;
     }
 
     private static long size(Path f) {

@@ -192,7 +192,7 @@ public final class NodeAuth {
         }
         try {
             Map<String, String> kv = new LinkedHashMap<>();
-            for (String line : Files.readString(file, StandardCharsets.US_ASCII).split("\n")) {
+            for (String line : Files.readString(file, StandardCharsets.US_ASCII).split("\n", -1)) {
                 int eq = line.indexOf('=');
                 if (eq > 0) {
                     kv.put(line.substring(0, eq), line.substring(eq + 1));

@@ -51,7 +51,7 @@ final class PluginDeclarations {
                     continue;
                 }
                 for (String kind : KINDS) {
-                    for (String name : p.getProperty(kind, "").split(",")) {
+                    for (String name : p.getProperty(kind, "").split(",", -1)) {
                         if (!name.isBlank()) {
                             d.present.put(kind + ":" + name.trim(), artifact);
                         }

@@ -237,7 +237,8 @@ public final class Registry {
                         ? ". " + present + " is on the class path and declares '" + name + "', but its provider failed"
                                 + " to load; 'resilient components' shows why"
                         : artifact != null ? ". '" + name + "' is provided by " + artifact + ": add it to the class path"
-                        : ". Check the spelling, or add the jar that provides it to the class path"));
+                        : ". Check the spelling, or add the jar that provides it to the class path (a provider is"
+                                + " found when its jar lists it in " + serviceFile + ")"));
             }
             if (list.size() > 1) {
                 throw new ResilienceException(ErrorCode.DUPLICATE_PROVIDER, "two " + kind + " providers claim the name '"

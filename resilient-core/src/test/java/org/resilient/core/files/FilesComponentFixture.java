@@ -11,8 +11,8 @@ import org.resilient.api.ManifestEntry;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.ComponentProvider;
 import org.resilient.core.files.FilesComponentProvider;
+import org.resilient.support.fs.PosixModes;
 import org.resilient.support.hash.Sha256;
-import org.resilient.core.manifest.TreeScanner;
 import org.resilient.testkit.ComponentFixture;
 import org.resilient.testkit.TestBackups;
 
@@ -57,7 +57,7 @@ final class FilesComponentFixture implements ComponentFixture {
             Files.writeString(live.resolve("new-" + round + ".txt"), "new in round " + round);
             Files.createDirectories(live.resolve("empty/new-empty-" + round));
             Files.deleteIfExists(live.resolve("deep/er/est/changing.bin"));
-            Files.setPosixFilePermissions(live.resolve("run.sh"), TreeScanner.permissions(round % 2 == 0 ? 0755 : 0700));
+            Files.setPosixFilePermissions(live.resolve("run.sh"), PosixModes.permissions(round % 2 == 0 ? 0755 : 0700));
             // A file changed under an old mtime: the prior art's signature update missed exactly this.
             Path key = live.resolve("docs/secret.key");
             var time = Files.getLastModifiedTime(key);

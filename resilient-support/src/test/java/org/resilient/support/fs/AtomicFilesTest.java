@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +33,8 @@ class AtomicFilesTest {
     @DisplayName("writes and replaces a file, creating its directory, leaving no temporary file")
     void write() throws IOException {
         Path f = tmp.resolve("a/b/state");
-        AtomicFiles.write(f, "one".getBytes());
-        AtomicFiles.write(f, "two".getBytes());
+        AtomicFiles.write(f, "one".getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(f, "two".getBytes(StandardCharsets.UTF_8));
         assertEquals("two", Files.readString(f));
         AtomicFiles.write(tmp.resolve("a/b/big"), out -> {
             for (int i = 0; i < 100_000; i++) {
@@ -48,9 +49,9 @@ class AtomicFilesTest {
     @DisplayName("a failed streaming write leaves the old content and no temporary file")
     void failedWrite() throws IOException {
         Path f = tmp.resolve("index");
-        AtomicFiles.write(f, "old".getBytes());
+        AtomicFiles.write(f, "old".getBytes(StandardCharsets.UTF_8));
         IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(f, out -> {
-            out.write("half".getBytes());
+            out.write("half".getBytes(StandardCharsets.UTF_8));
             throw new IOException("disk full");
         }));
         assertEquals("disk full", e.getMessage());

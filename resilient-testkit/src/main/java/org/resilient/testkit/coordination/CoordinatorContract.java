@@ -60,6 +60,28 @@ public abstract class CoordinatorContract extends CoordinatorFixture {
                 7, true, t);
     }
 
+    /**
+     * Opens a node and joins it with {@link #fullState}.
+     *
+     * @param name the node's name
+     * @return its coordinator
+     */
+    private Coordinator joinedWithFullState(String name) {
+        Coordinator c = open(name);
+        c.join(fullState(name));
+        return c;
+    }
+
+    /** Nodes a and b, joined; a holds the lease, and {@code lost} counts what its listener was told. */
+    private record Held(Coordinator a, Coordinator b, Lease lease, AtomicInteger lost) {}
+
+    private Held aHoldsTheLease() {
+        Coordinator a = joined("a");
+        Coordinator b = joined("b");
+        AtomicInteger lost = new AtomicInteger();
+        return new Held(a, b, a.tryAcquireLease(r -> lost.incrementAndGet()).orElseThrow(), lost);
+    }
+
     /** Membership and published states. */
     @Nested
     @DisplayName("Membership")
@@ -67,10 +89,10 @@ public abstract class CoordinatorContract extends CoordinatorFixture {
         @Test
         @DisplayName("joined nodes read each other's states, every field intact")
         void joinedNodesSeeEachOther() {
-            Coordinator a = open("a");
-            Coordinator b = open("b");
             MemberState sa = fullState("a");
             MemberState sb = MemberState.of("b", NodeRole.EXPORT, new Epoch(2), clock().instant());
+            Coordinator a = open("a");
+            Coordinator b = open("b");
             a.join(sa);
             b.join(sb);
             assertEquals(List.of(sa, sb), a.members());
@@ -80,10 +102,8 @@ public abstract class CoordinatorContract extends CoordinatorFixture {
         @Test
         @DisplayName("a published state replaces the old one for every reader")
         void publishReplaces() {
-            Coordinator a = open("a");
-            Coordinator b = open("b");
-            a.join(fullState("a"));
-            b.join(fullState("b"));
+            Coordinator a = joinedWithFullState("a");
+            Coordinator b = joinedWithFullState("b");
             MemberState promoted = fullState("a").withRole(NodeRole.EXPORT, new Epoch(3)).withImportInProgress(null);
             a.publish(promoted);
             assertEquals(promoted, b.members().get(0));
@@ -92,10 +112,8 @@ public abstract class CoordinatorContract extends CoordinatorFixture {
         @Test
         @DisplayName("a node that closes leaves at once")
         void closeLeaves() {
-            Coordinator a = open("a");
-            Coordinator b = open("b");
-            a.join(fullState("a"));
-            b.join(fullState("b"));
+            Coordinator a = joinedWithFullState("a");
+            Coordinator b = joinedWithFullState("b");
             b.close();
             assertEquals(List.of("a"), names(a.members()));
         }
@@ -103,10 +121,8 @@ public abstract class CoordinatorContract extends CoordinatorFixture {
         @Test
         @DisplayName("a node that falls silent is forgotten after the failure timeout")
         void silentNodeForgotten() {
-            Coordinator a = open("a");
-            Coordinator b = open("b");
-            a.join(fullState("a"));
-            b.join(fullState("b"));
+            Coordinator a = joinedWithFullState("a");
+            Coordinator b = joinedWithFullState("b");
             cutOff(b);
             await("b to leave the members", () -> names(a.members()).equals(List.of("a")));
         }
@@ -137,6 +153,17 @@ public abstract class CoordinatorContract extends CoordinatorFixture {
     @DisplayName("Leader lease")
     class LeaderLease {
         @Test
+        @DisplayName("released, it stops its holder from exporting and another node can take it at once")
+        void release() {
+            Held h = aHoldsTheLease();
+            h.lease().release();
+            assertFalse(h.lease().mayExport());
+            assertTrue(h.b().tryAcquireLease().isPresent(), "the released lease could not be taken");
+            assertEquals(Optional.of("b"), h.a().leaseHolder());
+            assertEquals(0, h.lost().get(), "a release is not a loss");
+        }
+
+        @Test
         @DisplayName("one node holds it; the others are refused and see who holds it")
         void oneHolder() {
             Coordinator a = joined("a");
@@ -149,28 +176,12 @@ public abstract class CoordinatorContract extends CoordinatorFixture {
         }
 
         @Test
-        @DisplayName("released, it stops its holder from exporting and another node can take it at once")
-        void release() {
-            Coordinator a = joined("a");
-            Coordinator b = joined("b");
-            AtomicInteger lost = new AtomicInteger();
-            Lease lease = a.tryAcquireLease(r -> lost.incrementAndGet()).orElseThrow();
-            lease.release();
-            assertFalse(lease.mayExport());
-            assertTrue(b.tryAcquireLease().isPresent(), "the released lease could not be taken");
-            assertEquals(Optional.of("b"), a.leaseHolder());
-            assertEquals(0, lost.get(), "a release is not a loss");
-        }
-
-        @Test
         @DisplayName("closing the holder frees the lease at once")
         void closeFrees() {
-            Coordinator a = joined("a");
-            Coordinator b = joined("b");
-            Lease lease = a.tryAcquireLease().orElseThrow();
-            a.close();
-            assertFalse(lease.mayExport());
-            assertTrue(b.tryAcquireLease().isPresent());
+            Held h = aHoldsTheLease();
+            h.a().close();
+            assertFalse(h.lease().mayExport());
+            assertTrue(h.b().tryAcquireLease().isPresent());
         }
 
         @Test
@@ -196,57 +207,48 @@ public abstract class CoordinatorContract extends CoordinatorFixture {
         @Test
         @DisplayName("a leader cut off from the service may not export before another node can take the lease")
         void cutOffLeaderStopsFirst() {
-            Coordinator a = joined("a");
-            Coordinator b = joined("b");
-            AtomicInteger lost = new AtomicInteger();
-            Lease lease = a.tryAcquireLease(r -> lost.incrementAndGet()).orElseThrow();
-            cutOff(a);
+            Held h = aHoldsTheLease();
+            cutOff(h.a());
             List<Lease> taken = new ArrayList<>();
             await("b to take the lease of the cut-off leader", () -> {
-                boolean exporting = lease.mayExport();
-                Optional<Lease> got = tryAcquire(b);
+                boolean exporting = h.lease().mayExport();
+                Optional<Lease> got = tryAcquire(h.b());
                 if (got.isPresent()) {
-                    assertFalse(exporting || lease.mayExport(), "a could still export while b took the lease");
+                    assertFalse(exporting || h.lease().mayExport(), "a could still export while b took the lease");
                     taken.add(got.get());
                 }
                 return got.isPresent();
             });
             assertTrue(taken.get(0).mayExport());
-            await("the cut-off leader's listener to be told", () -> lost.get() > 0);
-            assertEquals(1, lost.get(), "the listener is told once");
+            await("the cut-off leader's listener to be told", () -> h.lost().get() > 0);
+            assertEquals(1, h.lost().get(), "the listener is told once");
         }
 
         @Test
         @DisplayName("after its session expired, the old leader never gets its lease back by reconnecting")
         void expiredSession() {
-            Coordinator a = joined("a");
-            Coordinator b = joined("b");
-            AtomicInteger lost = new AtomicInteger();
-            Lease lease = a.tryAcquireLease(r -> lost.incrementAndGet()).orElseThrow();
-            expireSession(a);
-            await("a to notice it lost the lease", () -> !lease.mayExport());
-            await("b to take the lease", () -> tryAcquire(b).isPresent());
-            await("a to join again", () -> names(b.members()).contains("a"));
-            assertFalse(lease.renew());
-            assertFalse(lease.mayExport());
-            assertEquals(Optional.empty(), tryAcquire(a));
-            assertEquals(1, lost.get());
+            Held h = aHoldsTheLease();
+            expireSession(h.a());
+            await("a to notice it lost the lease", () -> !h.lease().mayExport());
+            await("b to take the lease", () -> tryAcquire(h.b()).isPresent());
+            await("a to join again", () -> names(h.b().members()).contains("a"));
+            assertFalse(h.lease().renew());
+            assertFalse(h.lease().mayExport());
+            assertEquals(Optional.empty(), tryAcquire(h.a()));
+            assertEquals(1, h.lost().get());
         }
 
         @Test
         @DisplayName("when the server a leader talks to dies, it stops exporting; nobody else can take the lease"
                 + " while its session lives, and it takes the lease again explicitly")
         void serverKilled() {
-            Coordinator a = joined("a");
-            Coordinator b = joined("b");
-            AtomicInteger lost = new AtomicInteger();
-            Lease lease = a.tryAcquireLease(r -> lost.incrementAndGet()).orElseThrow();
-            killServerOf(a);
-            await("a to be told its lease is lost", () -> lost.get() == 1);
-            assertFalse(lease.mayExport());
-            await("a to be able to take the lease again", () -> tryAcquire(a).isPresent());
-            assertFalse(lease.mayExport(), "reconnecting gave the old lease back");
-            assertEquals(Optional.empty(), b.tryAcquireLease());
+            Held h = aHoldsTheLease();
+            killServerOf(h.a());
+            await("a to be told its lease is lost", () -> h.lost().get() == 1);
+            assertFalse(h.lease().mayExport());
+            await("a to be able to take the lease again", () -> tryAcquire(h.a()).isPresent());
+            assertFalse(h.lease().mayExport(), "reconnecting gave the old lease back");
+            assertEquals(Optional.empty(), h.b().tryAcquireLease());
         }
     }
 

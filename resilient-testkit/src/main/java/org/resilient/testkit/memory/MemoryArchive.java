@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.resilient.testkit.KitFiles;
 import org.resilient.api.ArchiveStats;
 import org.resilient.api.Damage;
 import org.resilient.api.ErrorCode;
@@ -26,6 +25,7 @@ import org.resilient.api.StoreRequest;
 import org.resilient.api.VerifyLevel;
 import org.resilient.api.VerifyReport;
 import org.resilient.api.spi.Archive;
+import org.resilient.support.hash.Sha256;
 
 /**
  * An {@link Archive} in memory: each generation is a {@link ByteTree} of the whole backup directory; equal
@@ -104,7 +104,7 @@ final class MemoryArchive implements Archive {
         List<Damage> damages = new ArrayList<>();
         List<ByteTree.Node> intact = new ArrayList<>();
         for (ByteTree.Node n : s.tree().nodes()) {
-            if (n.content() != null && !KitFiles.sha256(n.content()).equals(n.sha256())) {
+            if (n.content() != null && !Sha256.of(n.content()).equals(n.sha256())) {
                 damages.add(new Damage(generationId, n.path(), 0, "mem:" + state.name,
                         "content does not match its SHA-256; restore another generation"));
             } else {
@@ -158,7 +158,7 @@ final class MemoryArchive implements Archive {
                 for (ByteTree.Node n : s.tree().nodes()) {
                     if (n.content() != null) {
                         read += n.size();
-                        if (!KitFiles.sha256(n.content()).equals(n.sha256())) {
+                        if (!Sha256.of(n.content()).equals(n.sha256())) {
                             damages.add(new Damage(s.generation().id(), n.path(), 0, null, "content does not match its SHA-256"));
                         }
                     }

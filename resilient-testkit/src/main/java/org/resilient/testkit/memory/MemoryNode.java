@@ -10,13 +10,13 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
-import org.resilient.testkit.KitFiles;
 import org.resilient.api.BackupId;
 import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.NodeLayout;
+import org.resilient.support.fs.AtomicFiles;
 
 /**
  * One node of the {@link MemoryNetwork}: its published backups and its inbox of encoded messages. Tests use
@@ -232,7 +232,7 @@ public final class MemoryNode {
         } catch (java.nio.file.NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {
-            throw KitFiles.ioError("list", l.backups(), e);
+            throw AtomicFiles.ioError("list", l.backups(), e);
         }
         ids.sort(null);
         return ids;
