@@ -101,14 +101,27 @@ public final class Cluster implements AutoCloseable {
         return builder(name, n).build();
     }
 
-    /** As {@code builder(name, n).root(root).build()}: root is kept. @param name base name @param n data nodes
-     * @param root the directory for node directories @return the cluster */
+    /**
+     * As {@code builder(name, n).root(root).build()}: root is kept.
+     *
+     * @param name base name
+     * @param n data nodes
+     * @param root the directory for node directories
+     * @return the cluster
+     */
     public static Cluster replicate(String name, int n, Path root) {
         return builder(name, n).root(root).build();
     }
 
-    /** As {@code builder(name, n).component(component, settings).build()}. @param name base name @param n data nodes
-     * @param component the component's name @param settings its settings per node name @return the cluster */
+    /**
+     * As {@code builder(name, n).component(component, settings).build()}.
+     *
+     * @param name base name
+     * @param n data nodes
+     * @param component the component's name
+     * @param settings its settings per node name
+     * @return the cluster
+     */
     public static Cluster replicate(String name, int n, String component, Function<String, Map<String, String>> settings) {
         return builder(name, n).component(component, settings).build();
     }
@@ -332,7 +345,11 @@ public final class Cluster implements AutoCloseable {
         paused.add(nodeName);
     }
 
-    /** Resumes a paused node; its queued work runs at the next {@link #settle()}. @param nodeName the node */
+    /**
+     * Resumes a paused node; its queued work runs at the next {@link #settle()}.
+     *
+     * @param nodeName the node
+     */
     public void resume(String nodeName) {
         paused.remove(nodeName);
     }

@@ -1,5 +1,6 @@
 package org.resilient.core.files;
 
+import org.resilient.support.fs.PosixModes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -66,10 +67,10 @@ final class DirectoryFence {
         try {
             if (!fenced()) {
                 // the directory's own mode, also when files.* names it through a link
-                AtomicFiles.write(record(), (Integer.toOctalString(TreeScanner.mode(live.toRealPath())) + "\n")
+                AtomicFiles.write(record(), (Integer.toOctalString(PosixModes.mode(live.toRealPath())) + "\n")
                         .getBytes(StandardCharsets.UTF_8));
             }
-            Files.setPosixFilePermissions(live, TreeScanner.permissions(0));
+            Files.setPosixFilePermissions(live, PosixModes.permissions(0));
         } catch (IOException e) {
             throw AtomicFiles.ioError("fence", live, e);
         }
@@ -90,14 +91,14 @@ final class DirectoryFence {
      */
     void swapFenced(Runnable swap) {
         try {
-            Files.setPosixFilePermissions(live, TreeScanner.permissions(recordedMode() & 07777));
+            Files.setPosixFilePermissions(live, PosixModes.permissions(recordedMode() & 07777));
             try {
                 swap.run();
             } finally {
                 if (Files.isDirectory(live)) {
-                    AtomicFiles.write(record(), (Integer.toOctalString(TreeScanner.mode(live.toRealPath())) + "\n")
+                    AtomicFiles.write(record(), (Integer.toOctalString(PosixModes.mode(live.toRealPath())) + "\n")
                             .getBytes(StandardCharsets.UTF_8));
-                    Files.setPosixFilePermissions(live, TreeScanner.permissions(0));
+                    Files.setPosixFilePermissions(live, PosixModes.permissions(0));
                 }
             }
         } catch (IOException e) {
@@ -113,7 +114,7 @@ final class DirectoryFence {
         int mode = recordedMode();
         try {
             if (Files.isDirectory(live)) {
-                Files.setPosixFilePermissions(live, TreeScanner.permissions(mode & 07777));
+                Files.setPosixFilePermissions(live, PosixModes.permissions(mode & 07777));
             }
             Files.delete(record());
         } catch (IOException e) {

@@ -114,10 +114,10 @@ final class FilesComponentFixture implements ComponentFixture {
     private static java.util.List<ManifestEntry> entriesThroughFence(Path dir) {
         try {
             var mode = Files.getPosixFilePermissions(dir);
-            if (mode.containsAll(TreeScanner.permissions(0500))) {
+            if (mode.containsAll(PosixModes.permissions(0500))) {
                 return TestBackups.entries(dir);
             }
-            Files.setPosixFilePermissions(dir, TreeScanner.permissions(0700));
+            Files.setPosixFilePermissions(dir, PosixModes.permissions(0700));
             try {
                 return TestBackups.entries(dir);
             } finally {

@@ -1,5 +1,6 @@
 package org.resilient.core.files;
 
+import org.resilient.support.fs.PosixModes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,7 +51,7 @@ class FilesDemoteTest {
     void setUp() throws IOException {
         OrdinaryProcess.letOthersThrough(tmp);
         live = TestTrees.sample(tmp.resolve("live"));
-        Files.setPosixFilePermissions(live, TreeScanner.permissions(0750));
+        Files.setPosixFilePermissions(live, PosixModes.permissions(0750));
         // as root the ordinary process is 'nobody', who must be able to write below as the tree's owner would
         makeWritableForProbe(live);
     }
@@ -63,7 +64,7 @@ class FilesDemoteTest {
         WRITES.forEach((what, script) -> assertTrue(dryRun(script), what + " failed before demote: the test cannot fail"));
 
         demote(settings);
-        assertEquals(0, TreeScanner.mode(live), "the live directory is not fenced");
+        assertEquals(0, PosixModes.mode(live), "the live directory is not fenced");
         WRITES.forEach((what, script) -> assertFalse(OrdinaryProcess.run(live, script), what + " worked after demote"));
         assertEquals(data, fingerprintAsAdmin(), "demotion changed the data");
         demote(settings); // idempotent: the recorded mode must stay the unfenced one
@@ -72,7 +73,7 @@ class FilesDemoteTest {
         try (Importer importer = files.importer(settings)) {
             importer.promote(RoleChangeContext.builder().directory(tmp).epoch(new Epoch(3)).build());
         }
-        assertEquals(0750, TreeScanner.mode(live), "promote did not restore the directory's mode exactly");
+        assertEquals(0750, PosixModes.mode(live), "promote did not restore the directory's mode exactly");
         assertEquals(data, TestTrees.fingerprint(live));
         assertEquals(List.of(), leftovers(), "the fence record was left behind");
         assertTrue(OrdinaryProcess.run(live, "echo x > \"$1/new.txt\""), "an ordinary process cannot write after promote");
@@ -86,11 +87,11 @@ class FilesDemoteTest {
         SealedBackup first = export("20261203T100000.000Z-node0");
         try (Importer importer = files.importer(settings)) {
             importInto(importer, first);
-            Files.setPosixFilePermissions(standby, TreeScanner.permissions(0751));
+            Files.setPosixFilePermissions(standby, PosixModes.permissions(0751));
             importer.demote(RoleChangeContext.builder().directory(tmp).epoch(new Epoch(2)).build());
             Files.writeString(live.resolve("a/one.txt"), "changed on the new leader\n");
             importInto(importer, export("20261203T110000.000Z-node1"));
-            assertEquals(0, TreeScanner.mode(standby), "the import lifted the demoted standby's fence");
+            assertEquals(0, PosixModes.mode(standby), "the import lifted the demoted standby's fence");
             assertEquals(TestTrees.fingerprint(live), fingerprintAsAdmin(standby), "the import's data");
             try (Stream<Path> s = Files.list(tmp)) {
                 assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.contains(".old-")).toList(),
@@ -98,7 +99,7 @@ class FilesDemoteTest {
             }
             importer.promote(RoleChangeContext.builder().directory(tmp).epoch(new Epoch(3)).build());
         }
-        assertTrue(TreeScanner.mode(standby) != 0, "promote left the imported tree fenced");
+        assertTrue(PosixModes.mode(standby) != 0, "promote left the imported tree fenced");
         assertEquals(List.of(), leftovers(), "the fence record was left behind");
     }
 
@@ -127,7 +128,7 @@ class FilesDemoteTest {
     /** The fingerprint, read as root would: the fenced directory's mode lifted for the scan and put back. */
     private static String fingerprintAsAdmin(Path dir) throws IOException {
         var mode = Files.getPosixFilePermissions(dir);
-        Files.setPosixFilePermissions(dir, TreeScanner.permissions(0700));
+        Files.setPosixFilePermissions(dir, PosixModes.permissions(0700));
         try {
             return TestTrees.fingerprint(dir);
         } finally {
