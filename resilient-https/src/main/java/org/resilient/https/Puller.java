@@ -170,9 +170,14 @@ final class Puller {
                     if (mdc != null) {
                         MDC.setContextMap(mdc); // the backup id follows the work onto this thread
                     }
-                    checkCancelled();
-                    file(partial.resolve(e.path()), e);
-                    return null;
+                    try {
+                        checkCancelled();
+                        file(partial.resolve(e.path()), e);
+                        return null;
+                    } catch (IOException | RuntimeException | Error x) {
+                        aborted = true; // the other files stop now, not when their turn to be waited for comes
+                        throw x;
+                    }
                 }));
             }
             Throwable failure = null;
