@@ -1,7 +1,10 @@
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.StringReader;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -58,12 +61,14 @@ public final class TransferBench {
         BackupSealer.seal(backup, id, "files", "bench", Epoch.INITIAL, Instant.now(), ProgressListener.NONE,
                 Cancellation.never());
         System.out.println("backup " + backup);
+        BufferedReader go = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         try (AutoCloseable server = provider.serve(a, sa); Transport client = provider.open(b, sb)) {
             for (int r = 0; r < rounds; r++) {
                 // scp runs here, in the same round, alternating with the pull (run.sh reads this line)
                 System.out.println("ready " + r);
                 System.out.flush();
-                if (System.in.read() < 0) {
+                // One whole line per round: reading one byte let the next rounds start at once, during scp.
+                if (go.readLine() == null) {
                     return;
                 }
                 Path target = dir.resolve("b/incoming/pull-" + r);

@@ -9,6 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
@@ -88,6 +90,37 @@ final class PeerClient implements AutoCloseable {
      */
     HttpResponse<InputStream> stream(HttpRequest req, String what) {
         return send(req, HttpResponse.BodyHandlers.ofInputStream(), what);
+    }
+
+    /**
+     * Sends a request whose answer's body a subscriber of the caller's consumes as it arrives (a file).
+     *
+     * @param req the request
+     * @param handler makes the subscriber from the status and headers
+     * @param what what is asked, for errors
+     * @param <T> the body's type
+     * @return the response, once its body is consumed
+     * @throws ResilienceException the subscriber's own failure as it is, or one of {@link #failure}'s
+     */
+    <T> HttpResponse<T> body(HttpRequest req, HttpResponse.BodyHandler<T> handler, String what) {
+        CompletableFuture<HttpResponse<T>> f = http.sendAsync(req, handler);
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ResilienceException(ErrorCode.CANCELLED, what + " was interrupted", e);
+        } catch (ExecutionException e) {
+            for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+                if (t instanceof ResilienceException r) {
+                    throw r;
+                }
+            }
+            if (e.getCause() instanceof IOException io) {
+                throw failure(what, req.uri(), io);
+            }
+            throw new ResilienceException(ErrorCode.IO_ERROR, "cannot " + what + ": " + e.getCause(), e.getCause());
+        }
     }
 
     private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler, String what) {

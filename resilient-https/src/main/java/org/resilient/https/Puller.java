@@ -1,11 +1,10 @@
 package org.resilient.https;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
+import java.net.http.HttpResponse.BodySubscribers;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +17,13 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.resilient.api.BackupId;
 import org.resilient.api.ErrorCode;
@@ -29,12 +34,14 @@ import org.resilient.api.OperationContext;
 import org.resilient.api.ResilienceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One pull of a published backup into {@code <target>.partial}, renamed to {@code <target>} when whole.
  * A file already in the partial copy is kept if its size and SHA-256 match the listing; a shorter one is
  * resumed with {@code Range: bytes=<have>-} after hashing what it holds, so an interrupted pull never asks for
- * bytes it has. Every file is hashed as it is written and refused if it does not match the listing.
+ * bytes it has. Every file is hashed as it is written ({@link FileSink}, on the HTTP client's threads as the bytes
+ * arrive) and refused if it does not match the listing; several files are fetched at a time.
  */
 final class Puller {
     private static final Logger LOG = LoggerFactory.getLogger(Puller.class);
@@ -43,6 +50,9 @@ final class Puller {
     private final BackupId id;
     private final OperationContext ctx;
     private final String what;
+    /** How many files are fetched at a time (each on its own connection). */
+    static final int PARALLEL = 3;
+    private volatile boolean aborted;
     private long done;
     private long total;
 
@@ -68,6 +78,7 @@ final class Puller {
             Files.createDirectories(partial);
             Fs.makeWritable(partial);
             removeUnlisted(partial, listing);
+            List<ManifestEntry> files = new ArrayList<>();
             for (ManifestEntry e : listing.entries()) {
                 Path p = partial.resolve(e.path());
                 switch (e.type()) {
@@ -77,9 +88,10 @@ final class Puller {
                             Files.createSymbolicLink(p, p.getFileSystem().getPath(e.linkTarget()));
                         }
                     }
-                    case FILE -> file(p, e);
+                    case FILE -> files.add(e);
                 }
             }
+            files(partial, files);
             Listing.applyMetadata(partial, listing);
             Fs.publish(partial, dst);
         } catch (IOException e) {
@@ -136,6 +148,80 @@ final class Puller {
         }
     }
 
+    /**
+     * Fetches the files, {@value #PARALLEL} at a time, largest first (so the last one to finish is a short
+     * one): while one connection waits for its file's fsync or its next request, the others keep both the
+     * serving node's and this node's cores busy. The first failure stops the others within one block.
+     */
+    private void files(Path partial, List<ManifestEntry> files) throws IOException {
+        List<ManifestEntry> order = new ArrayList<>(files);
+        order.sort(Comparator.comparingLong(ManifestEntry::size).reversed());
+        Map<String, String> mdc = MDC.getCopyOfContextMap();
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(PARALLEL, order.size())), r -> {
+            Thread t = new Thread(r, "https-pull-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (ManifestEntry e : order) {
+                running.add(pool.submit(() -> {
+                    if (mdc != null) {
+                        MDC.setContextMap(mdc); // the backup id follows the work onto this thread
+                    }
+                    try {
+                        checkCancelled();
+                        file(partial.resolve(e.path()), e);
+                        return null;
+                    } catch (IOException | RuntimeException | Error x) {
+                        aborted = true; // the other files stop now, not when their turn to be waited for comes
+                        throw x;
+                    }
+                }));
+            }
+            Throwable failure = null;
+            boolean interrupted = false;
+            for (Future<?> f : running) {
+                while (true) {
+                    try {
+                        f.get();
+                        break;
+                    } catch (InterruptedException x) {
+                        interrupted = true;
+                        aborted = true;
+                    } catch (ExecutionException x) {
+                        aborted = true;
+                        failure = first(failure, x.getCause());
+                        break;
+                    }
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+                failure = first(failure, new ResilienceException(ErrorCode.CANCELLED, what + " was interrupted"));
+            }
+            if (failure instanceof IOException io) {
+                throw io;
+            } else if (failure instanceof RuntimeException r) {
+                throw r;
+            } else if (failure instanceof Error err) {
+                throw err;
+            } else if (failure != null) {
+                throw new IllegalStateException(failure);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The failure to report: the first one that is not merely a file stopped because another one failed. */
+    private static Throwable first(Throwable kept, Throwable next) {
+        boolean keptIsStop = kept instanceof ResilienceException r && r.code() == ErrorCode.CANCELLED;
+        return kept == null || keptIsStop && !(next instanceof ResilienceException r && r.code() == ErrorCode.CANCELLED)
+                ? next : kept;
+    }
+
     private void file(Path p, ManifestEntry e) throws IOException {
         boolean exists = Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS);
         long have = exists ? Files.size(p) : 0;
@@ -181,56 +267,64 @@ final class Puller {
             if (from > 0) {
                 b.header("Range", "bytes=" + from + "-");
             }
-            HttpResponse<InputStream> r = client.stream(b.build(), what);
-            try (InputStream in = r.body(); FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                long pos = from;
-                if (r.statusCode() == Replies.OK && from > 0) {
-                    pos = 0; // the server sent the whole file after all
-                    digest.reset();
-                } else if (r.statusCode() == Replies.PARTIAL) {
-                    String range = String.valueOf(r.headers().firstValue("Content-Range").orElse(null));
-                    if (!range.startsWith("bytes " + from + "-")) {
-                        throw new ResilienceException(ErrorCode.IO_ERROR, what + ": asked for " + e.path() + " from byte "
-                                + from + ", got range '" + range + "'");
-                    }
-                } else if (r.statusCode() != Replies.OK) {
-                    throw Replies.refused(r.statusCode(), what, new String(in.readNBytes(4096), StandardCharsets.UTF_8));
+            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS)) {
+                long end;
+                try {
+                    end = client.body(b.build(), info -> sink(info, ch, e, from, digest), what).body();
+                } catch (ResilienceException x) {
+                    ctx.cancellation().throwIfCancelled("the pull of " + id);
+                    throw x;
                 }
-                ch.truncate(pos);
-                pos = copy(in, ch, pos, e, digest);
                 ch.force(true);
-                if (pos != e.size()) {
-                    throw new ResilienceException(ErrorCode.UNREACHABLE, what + ": the connection ended after " + pos
+                if (end != e.size()) {
+                    throw new ResilienceException(ErrorCode.UNREACHABLE, what + ": the connection ended after " + end
                             + " of " + e.size() + " bytes of " + e.path() + "; pull again to resume");
                 }
-            } catch (IOException x) {
-                ctx.cancellation().throwIfCancelled("the pull of " + id);
-                throw PeerClient.failure(what, client.uri(this.from, "/", null), x);
             }
         }
         return hex(digest).equals(e.sha256());
     }
 
-    private long copy(InputStream in, FileChannel ch, long pos, ManifestEntry e, MessageDigest digest)
-            throws IOException {
-        byte[] buf = new byte[256 * 1024];
-        for (int n; (n = in.read(buf)) > 0; ) {
-            if (pos + n > e.size()) {
-                throw new ResilienceException(ErrorCode.VERIFICATION_FAILED, "node " + from + " sent more than the "
-                        + e.size() + " bytes of " + e.path() + " in backup " + id + "; nothing was published");
+    /** Where the answer to a file request goes: the file, from the byte the answer starts at; or an error. */
+    private HttpResponse.BodySubscriber<Long> sink(HttpResponse.ResponseInfo info, FileChannel ch, ManifestEntry e,
+                                                   long from, MessageDigest digest) {
+        long start = from;
+        if (info.statusCode() == Replies.OK && from > 0) {
+            start = 0; // the server sent the whole file after all
+            digest.reset();
+        } else if (info.statusCode() == Replies.PARTIAL) {
+            String range = String.valueOf(info.headers().firstValue("Content-Range").orElse(null));
+            if (!range.startsWith("bytes " + from + "-")) {
+                return failing(BodySubscribers.discarding(), new ResilienceException(ErrorCode.IO_ERROR, what
+                        + ": asked for " + e.path() + " from byte " + from + ", got range '" + range + "'"));
             }
-            ch.write(ByteBuffer.wrap(buf, 0, n), pos);
-            digest.update(buf, 0, n);
-            pos += n;
-            progress(n);
-            // Checked after each block, so a cancelled pull stops within one block and keeps what it wrote.
-            ctx.cancellation().throwIfCancelled("the pull of " + id);
+        } else if (info.statusCode() != Replies.OK) {
+            return BodySubscribers.mapping(BodySubscribers.ofString(StandardCharsets.UTF_8), text -> {
+                throw Replies.refused(info.statusCode(), what, text.length() > 4096 ? text.substring(0, 4096) : text);
+            });
         }
-        return pos;
+        return new FileSink(ch, start, e.size(), digest, this::progress, this::checkCancelled, "node " + this.from
+                + " sent more than the " + e.size() + " bytes of " + e.path() + " in backup " + id
+                + "; nothing was published");
     }
 
-    private void progress(long n) {
+    private static <T> HttpResponse.BodySubscriber<Long> failing(HttpResponse.BodySubscriber<T> drain,
+                                                                 ResilienceException x) {
+        return BodySubscribers.mapping(drain, ignored -> {
+            throw x;
+        });
+    }
+
+    /** Stops a transfer that was cancelled, or whose pull failed on another file. */
+    private void checkCancelled() {
+        ctx.cancellation().throwIfCancelled("the pull of " + id);
+        if (aborted) {
+            throw new ResilienceException(ErrorCode.CANCELLED, "the pull of " + id + " stopped: another file failed");
+        }
+    }
+
+    private synchronized void progress(long n) {
         done += n;
         ctx.progress().progress("pull", done, total, "bytes");
     }

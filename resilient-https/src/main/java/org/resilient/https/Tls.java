@@ -30,6 +30,14 @@ import org.resilient.support.keys.NodeKeyMaterial;
 final class Tls {
     /** The only protocol offered or accepted. */
     static final String PROTOCOL = "TLSv1.3";
+    /**
+     * The TLS 1.3 suites, fastest first for the JDK 17 on x86-64 and aarch64: AES-GCM runs on the CPU's AES and
+     * carry-less multiply instructions (about 2.4 GB/s per core measured for the bench), ChaCha20-Poly1305 is plain
+     * Java there (about 0.2 GB/s), so it is kept only for a peer that offers nothing else. AES-256 stays first
+     * (it measured as fast as AES-128 here); the server's order decides.
+     */
+    static final String[] CIPHER_SUITES = {"TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256",
+        "TLS_CHACHA20_POLY1305_SHA256"};
 
     private Tls() {
     }
@@ -44,7 +52,10 @@ final class Tls {
     static SSLContext context(HttpsSettings s) {
         NodeKeyMaterial keys = NodeKeyMaterial.load(s.keys());
         try {
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
+            // SunX509 (the JDK's default) decrypts the private key once, here. PKIX's key manager reads it from the
+            // PKCS12 store again for every handshake (a new alias each time defeats its cache): 10,000 PBKDF2
+            // rounds, 0.1 to 0.7 s of CPU per connection, on both sides, measured in the transfer bench.
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
             kmf.init(keys.keyStore(), keys.keyPassword());
             TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
             tmf.init(keys.trustStore());
@@ -63,7 +74,8 @@ final class Tls {
     }
 
     /**
-     * The parameters every connection uses: TLS 1.3 only, and (on a server) a client certificate required.
+     * The parameters every connection uses: TLS 1.3 only, AES-GCM before ChaCha20, and (on a server) a client
+     * certificate required.
      *
      * @param ctx the context
      * @param server whether for the server side
@@ -72,8 +84,10 @@ final class Tls {
     static SSLParameters parameters(SSLContext ctx, boolean server) {
         SSLParameters p = ctx.getDefaultSSLParameters();
         p.setProtocols(new String[] {PROTOCOL});
+        p.setCipherSuites(CIPHER_SUITES.clone());
         if (server) {
             p.setNeedClientAuth(true);
+            p.setUseCipherSuitesOrder(true);
         }
         return p;
     }

@@ -131,6 +131,38 @@ class HttpsTransferTest {
     }
 
     @Test
+    @DisplayName("files pulled several at a time: a damaged one is named, the others stop, nothing is published")
+    void damagedAmongParallelFiles() throws IOException {
+        BackupId id = TestBackups.id(11);
+        Path made = tmp.resolve("made");
+        Path data = Files.createDirectories(NodeLayout.data(made));
+        Random random = new Random(7);
+        for (String name : new String[] {"big-0.bin", "big-1.bin"}) {
+            byte[] bytes = new byte[BIG];
+            random.nextBytes(bytes);
+            Files.write(data.resolve(name), bytes);
+        }
+        byte[] small = new byte[BIG / 8];
+        random.nextBytes(small);
+        Files.write(data.resolve("small.bin"), small);
+        TestBackups.seal(made, id, TestBackups.COMPONENT, TestBackups.SOURCE_NODE, Instant.parse("2026-01-02T00:00:00Z"));
+        nodes.publish(a, made, id);
+        // The small file is fetched alongside the big ones and fails first; they stop and are not to blame.
+        Path damaged = NodeLayout.data(nodes.layout(a).backup(id)).resolve("small.bin");
+        try (RandomAccessFile f = new RandomAccessFile(damaged.toFile(), "rw")) {
+            f.seek(small.length - 1);
+            f.write(small[small.length - 1] ^ 1);
+        }
+        Path target = tmp.resolve("pulled");
+        ResilienceException e = assertThrows(ResilienceException.class,
+                () -> atB.pull(a, id, target, TestBackups.context(tmp)));
+        assertEquals(ErrorCode.VERIFICATION_FAILED, e.code(), e::toString);
+        assertTrue(e.getMessage().contains("small.bin"), e::getMessage);
+        assertFalse(Files.exists(target), "a pull of damaged bytes published a target");
+        assertFalse(Files.exists(tmp.resolve("pulled.partial/data/small.bin")), "the damaged file was kept");
+    }
+
+    @Test
     @DisplayName("leftovers damaged in the middle (not only cut short) are detected on resume and fetched again")
     void damagedLeftoverContent() throws IOException {
         BackupId id = TestBackups.id(9);
