@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * Four nodes of the files component as four separate {@code bin/resilient node -c FILE} processes of the assembled
@@ -40,6 +41,7 @@ final class NodeCluster implements AutoCloseable {
     static final int FAILED = -1;
 
     final Path dir;
+    private final long born = System.nanoTime();
     private final Map<String, Process> processes = new LinkedHashMap<>();
 
     private NodeCluster(Path dir) {
@@ -92,13 +94,18 @@ final class NodeCluster implements AutoCloseable {
 
     /** A setting of a role's config. */
     String setting(String role, String key) {
+        return settings(config(role)).apply(key);
+    }
+
+    /** The settings of a config file, by key. */
+    static Function<String, String> settings(Path config) {
         Properties p = new Properties();
-        try (InputStream in = Files.newInputStream(config(role))) {
+        try (InputStream in = Files.newInputStream(config)) {
             p.load(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return p.getProperty(key);
+        return p::getProperty;
     }
 
     URI uri(String role) {
@@ -129,15 +136,23 @@ final class NodeCluster implements AutoCloseable {
                 config(role).toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().remove("RESILIENT_PLUGINS");
         processes.put(role, pb.start());
+        trace("started " + role);
+    }
+
+    /** Prints what happened when, relative to the cluster's creation (in the test's output, to see where time goes). */
+    void trace(String what) {
+        System.out.printf("[%6.2f s] %s%n", (System.nanoTime() - born) / 1e9, what);
     }
 
     /** Waits until a role's node accepts connections on {@code node.listen}, failing at once if it exited. */
     void awaitListening(String role) throws InterruptedException {
-        String[] hp = setting(role, "node.listen").split(":");
-        await(role + " listening on " + hp[0] + ":" + hp[1], Duration.ofSeconds(60), () -> {
+        String listen = setting(role, "node.listen");
+        String host = listen.substring(0, listen.lastIndexOf(':'));
+        int port = Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
+        await(role + " listening on " + listen, Duration.ofSeconds(60), () -> {
             requireAlive(role);
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(hp[0], Integer.parseInt(hp[1])), 500);
+                s.connect(new InetSocketAddress(host, port), 500);
                 return true;
             } catch (IOException e) {
                 return false;
@@ -216,8 +231,12 @@ final class NodeCluster implements AutoCloseable {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().remove("RESILIENT_PLUGINS");
+        // A short command: the client compiler only, which costs less CPU than the launcher's default for a run of
+        // a second or two (the nodes keep the default).
+        pb.environment().put("RESILIENT_JAVA_OPTS", "-XX:+UseSerialGC -Xms32m -Xmn16m -XX:TieredStopAtLevel=1");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        trace("ran resilient " + String.join(" ", args));
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("resilient " + String.join(" ", args) + " did not finish in 120 s:\n" + out);
@@ -263,6 +282,7 @@ final class NodeCluster implements AutoCloseable {
             RuntimeException last = null;
             try {
                 if (condition.getAsBoolean()) {
+                    trace("done waiting for " + what);
                     return;
                 }
             } catch (UncheckedIOException e) {
@@ -279,7 +299,7 @@ final class NodeCluster implements AutoCloseable {
                 }
                 throw e;
             }
-            Thread.sleep(20);
+            Thread.sleep(50);
         }
     }
 

@@ -12,6 +12,7 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.function.Function;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -26,16 +27,15 @@ final class RawPeer {
     private final X509Certificate certificate;
 
     /**
-     * A peer holding the keys named by a node config ({@code node.key-store...}, {@code node.trust-store...}).
+     * A peer holding the keys named by node settings ({@code node.key-store...}, {@code node.trust-store...}).
      *
-     * @param cluster the cluster of the config
-     * @param role whose keys
+     * @param settings a node's settings by key
      */
-    RawPeer(NodeCluster cluster, String role) throws Exception {
-        KeyStore keys = load(Path.of(cluster.setting(role, "node.key-store")),
-                Path.of(cluster.setting(role, "node.key-store-password-file")));
-        KeyStore trust = load(Path.of(cluster.setting(role, "node.trust-store")),
-                Path.of(cluster.setting(role, "node.trust-store-password-file")));
+    RawPeer(Function<String, String> settings) throws Exception {
+        KeyStore keys = load(Path.of(settings.apply("node.key-store")),
+                Path.of(settings.apply("node.key-store-password-file")));
+        KeyStore trust = load(Path.of(settings.apply("node.trust-store")),
+                Path.of(settings.apply("node.trust-store-password-file")));
         String alias = Collections.list(keys.aliases()).stream().filter(a -> {
             try {
                 return keys.isKeyEntry(a);
@@ -45,7 +45,7 @@ final class RawPeer {
         }).findFirst().orElseThrow();
         certificate = (X509Certificate) keys.getCertificate(alias);
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, password(Path.of(cluster.setting(role, "node.key-store-password-file"))));
+        kmf.init(keys, password(Path.of(settings.apply("node.key-store-password-file"))));
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         tls = SSLContext.getInstance("TLSv1.3");
