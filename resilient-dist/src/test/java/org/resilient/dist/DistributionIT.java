@@ -100,8 +100,18 @@ class DistributionIT {
     @DisplayName("a heap too small for the work ends the command at once with what to set, without a stack trace")
     void outOfMemory() throws Exception {
         Path home = install();
-        String out = run(home, Map.of("RESILIENT_JAVA_OPTS", "-XX:+UseSerialGC -Xmx12m"), 3, "demo", "--size-mb", "64",
-                "--dir", dir.resolve("demo").toString());
+        // 64 MiB of incompressible data stored into an archive: more than a 12 MiB heap holds at once.
+        Path data = Files.createDirectories(dir.resolve("data"));
+        byte[] block = new byte[1 << 20];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+        try (OutputStream out = Files.newOutputStream(data.resolve("big.bin"))) {
+            for (int i = 0; i < 64; i++) {
+                random.nextBytes(block);
+                out.write(block);
+            }
+        }
+        String out = run(home, Map.of("RESILIENT_JAVA_OPTS", "-XX:+UseSerialGC -Xmx12m"), 3, "archive", "store", "--repo",
+                dir.resolve("repo").toString(), data.toString());
         assertTrue(out.contains("resilient: out of memory") && out.contains("RESILIENT_JAVA_OPTS=-Xmx4g"), out);
         assertFalse(out.contains("\tat "), "a stack trace was printed:\n" + out);
     }
