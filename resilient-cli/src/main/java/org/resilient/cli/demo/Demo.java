@@ -169,7 +169,8 @@ public final class Demo {
                 o.say("asking the running db0 to export now (its control socket, as 'resilient export -c' does)");
                 id = c.exportNow();
             }
-            show(DemoCluster.LEADER, "export", c.awaitStep(DemoCluster.LEADER, "export", id, STEP_DEADLINE), id);
+            show(DemoCluster.LEADER, "export", c.awaitStep(DemoCluster.LEADER, "export", id, STEP_DEADLINE), "copied,"
+                    + " hashed into a MANIFEST signed by db0, published, announced to db-pbs");
             show(DemoCluster.PBS, "pull", c.awaitStep(DemoCluster.PBS, "pull", id, STEP_DEADLINE), "pulled over https,"
                     + " every file checked against the signed MANIFEST");
             show(DemoCluster.PBS, "push", c.awaitStep(DemoCluster.PBS, "push", id, STEP_DEADLINE), "to db1 and db2");
