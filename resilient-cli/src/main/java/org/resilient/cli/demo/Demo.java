@@ -80,6 +80,9 @@ public final class Demo {
                     : List.of(exit == null ? "still running after " + STEP_DEADLINE.toSeconds() + " s" : "exit status " + exit)));
         } catch (ResilienceException e) {
             out.fail("the demo could not go on", "[" + e.code() + "] " + e.getMessage());
+        } catch (java.io.IOException e) {
+            // A node answered /health with something else than its status, or a file of the demo could not be read.
+            out.fail("the demo could not go on", e.toString());
         }
         out.say("%d checks, %d failed, %.1f s. Everything is in %s", out.checks(), out.failures(), out.seconds(), dir);
         out.writer().println(out.failures() == 0 ? "DEMO OK" : "DEMO FAILED");
