@@ -63,7 +63,7 @@ class DistributionIT {
         pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "bin/resilient did not finish");
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "bin/resilient did not finish");
         assertEquals(status, p.exitValue(), out);
         return out;
     }
@@ -94,6 +94,15 @@ class DistributionIT {
         pluginJar(elsewhere.resolve("extra.jar"));
         String out = run(home, Map.of("RESILIENT_PLUGINS", elsewhere.toString()), "components");
         assertTrue(out.contains("org.resilient.dist.ExtraComponentProvider") && out.contains(elsewhere.resolve("extra.jar").getFileName().toString()), out);
+    }
+
+    @Test
+    @DisplayName("resilient demo runs its four nodes with this installation's bin/resilient, needs no server, ends with DEMO OK")
+    void demo() throws Exception {
+        Path home = install();
+        String out = run(home, Map.of(), "demo", "--size-mb", "2", "--dir", dir.resolve("demo").toString());
+        assertTrue(out.contains(home.resolve("bin/resilient") + " node --config FILE"), out);
+        assertTrue(out.lines().anyMatch("DEMO OK"::equals), out);
     }
 
     @Test
