@@ -37,7 +37,8 @@ import org.resilient.https.ClusterKeys;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
-    private static final Duration DEADLINE = Duration.ofSeconds(120); // generous: a loaded CI machine, not the expected time
+    /** Generous: for a loaded CI machine, not the time a step is expected to take. */
+    private static final Duration DEADLINE = Duration.ofSeconds(120);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir

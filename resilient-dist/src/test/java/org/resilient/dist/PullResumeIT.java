@@ -24,7 +24,8 @@ class PullResumeIT {
     private static final int FILES = 4;
     private static final int FILE_BYTES = 64 << 20;
     private static final long TOTAL = (long) FILES * FILE_BYTES;
-    private static final Duration DEADLINE = Duration.ofSeconds(240); // generous: a loaded CI machine, not the expected time
+    /** Generous: for a loaded CI machine, not the time a step is expected to take. */
+    private static final Duration DEADLINE = Duration.ofSeconds(240);
 
     @TempDir
     Path dir;
