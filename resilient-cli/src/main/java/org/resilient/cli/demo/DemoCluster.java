@@ -17,10 +17,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.NodeLayout;
@@ -53,6 +55,8 @@ final class DemoCluster implements AutoCloseable {
     private final Map<String, ClusterPlan.NodePlan> plan = new LinkedHashMap<>();
     private final Map<String, Path> configs = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
+    /** Nodes the demo killed on purpose: their death does not fail a wait. */
+    private final Set<String> down = new HashSet<>();
     private final Thread killOnExit = new Thread(this::killAll, "demo-stop-nodes");
 
     private DemoCluster(Path dir) {
@@ -147,8 +151,12 @@ final class DemoCluster implements AutoCloseable {
         return List.of(java, "-cp", System.getProperty("java.class.path"), "org.resilient.cli.Main");
     }
 
-    /** Starts a node: {@code <launcher> node --config FILE}, its output into {@code DIR/<node>.log}. */
+    /** Starts a node: {@code <launcher> node --config FILE}, its output appended to {@code DIR/<node>.log}. */
     void start(String node) throws IOException {
+        Process running = processes.get(node);
+        if (running != null && running.isAlive()) {
+            throw new IllegalStateException("node " + node + " runs already (pid " + running.pid() + ")");
+        }
         if (processes.isEmpty()) {
             Runtime.getRuntime().addShutdownHook(killOnExit);
         }
@@ -157,6 +165,20 @@ final class DemoCluster implements AutoCloseable {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log(node).toFile())).start();
         processes.put(node, p);
+        down.remove(node);
+    }
+
+    /**
+     * Kills one node with SIGKILL (a crash: no step ends cleanly) and waits for it to die; {@link #start} starts
+     * it again. For a failover step.
+     */
+    void kill(String node) throws InterruptedException {
+        Process p = processes.get(node);
+        down.add(node);
+        p.destroyForcibly();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            throw new ResilienceException(ErrorCode.INTERNAL, "node " + node + " (pid " + p.pid() + ") did not die of SIGKILL");
+        }
     }
 
     /** Waits until a node accepts connections on its https port. */
@@ -240,7 +262,7 @@ final class DemoCluster implements AutoCloseable {
                 last = e; // a node still starting does not answer yet
             }
             for (var e : processes.entrySet()) {
-                if (!e.getValue().isAlive()) {
+                if (!e.getValue().isAlive() && !down.contains(e.getKey())) {
                     throw new ResilienceException(ErrorCode.INTERNAL, "node " + e.getKey() + " exited with status "
                             + e.getValue().exitValue() + " while the demo waited for " + what + "; its log:\n"
                             + tail(e.getKey()));
@@ -267,14 +289,16 @@ final class DemoCluster implements AutoCloseable {
     /**
      * Stops every node with SIGTERM (each finishes or cleanly abandons its step) and waits.
      *
-     * @return each node's exit status, by name
+     * @return the exit status of each node that ran (not those killed on purpose), by name; null if it did not stop
      */
     Map<String, Integer> stop(Duration deadline) throws InterruptedException {
         Map<String, Integer> status = new LinkedHashMap<>();
         processes.values().forEach(Process::destroy);
         for (var e : processes.entrySet()) {
             Process p = e.getValue();
-            status.put(e.getKey(), p.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS) ? p.exitValue() : null);
+            if (!down.contains(e.getKey())) {
+                status.put(e.getKey(), p.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS) ? p.exitValue() : null);
+            }
         }
         return status;
     }
