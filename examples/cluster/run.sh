@@ -4,12 +4,15 @@
 #   export (the leader) -> pbs (pull-backup, with the archive) -> import1, import2 (standbys)
 # Usage: examples/cluster/run.sh DIR      (stop it with examples/cluster/stop.sh DIR)
 # In DIR: keys/, export.properties, pbs.properties, import1.properties, import2.properties, the node directories
-# (nodes/), the live data (live/, backed up) and the standbys (standby/import1, standby/import2); the pid files
-# export.pid, pbs.pid, import1.pid, import2.pid; each node's log in DIR/<node>.log and nodes/<name>/log/.
+# (nodes/node0, nodes/node-pbs, nodes/node1, nodes/node2), the live data (live/, backed up) and the standbys
+# (standby/node1, standby/node2); the pid files export.pid, pbs.pid, import1.pid, import2.pid; each node's output in
+# DIR/<role>.log (export.log, ...) and its log files in nodes/<name>/log/.
 # It returns once every node listens. Scripts outside this repository rely on these names.
+#   RESILIENT        the resilient command to run (default: ./resilient of this source tree, which builds it first)
+#   EXPORT_INTERVAL  the leader's export.interval (default 60m; it exports once at start in any case)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-resilient="$here/../../resilient"
+resilient="${RESILIENT:-$here/../../resilient}"
 [ $# -eq 1 ] || { echo "usage: $0 DIR" >&2; exit 2; }
 mkdir -p "$1"
 dir="$(cd "$1" && pwd)"

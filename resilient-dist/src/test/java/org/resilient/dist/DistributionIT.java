@@ -63,7 +63,7 @@ class DistributionIT {
         pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "bin/resilient did not finish");
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "bin/resilient did not finish");
         assertEquals(status, p.exitValue(), out);
         return out;
     }
@@ -97,11 +97,30 @@ class DistributionIT {
     }
 
     @Test
+    @DisplayName("resilient demo runs its four nodes with this installation's bin/resilient, needs no server, ends with DEMO OK")
+    void demo() throws Exception {
+        Path home = install();
+        String out = run(home, Map.of(), "demo", "--size-mb", "2", "--dir", dir.resolve("demo").toString());
+        assertTrue(out.contains(home.resolve("bin/resilient") + " node --config FILE"), out);
+        assertTrue(out.lines().anyMatch("DEMO OK"::equals), out);
+    }
+
+    @Test
     @DisplayName("a heap too small for the work ends the command at once with what to set, without a stack trace")
     void outOfMemory() throws Exception {
         Path home = install();
-        String out = run(home, Map.of("RESILIENT_JAVA_OPTS", "-XX:+UseSerialGC -Xmx12m"), 3, "demo", "--size-mb", "64",
-                "--dir", dir.resolve("demo").toString());
+        // 64 MiB of incompressible data stored into an archive: more than a 12 MiB heap holds at once.
+        Path data = Files.createDirectories(dir.resolve("data"));
+        byte[] block = new byte[1 << 20];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+        try (OutputStream out = Files.newOutputStream(data.resolve("big.bin"))) {
+            for (int i = 0; i < 64; i++) {
+                random.nextBytes(block);
+                out.write(block);
+            }
+        }
+        String out = run(home, Map.of("RESILIENT_JAVA_OPTS", "-XX:+UseSerialGC -Xmx12m"), 3, "archive", "store", "--repo",
+                dir.resolve("repo").toString(), data.toString());
         assertTrue(out.contains("resilient: out of memory") && out.contains("RESILIENT_JAVA_OPTS=-Xmx4g"), out);
         assertFalse(out.contains("\tat "), "a stack trace was printed:\n" + out);
     }

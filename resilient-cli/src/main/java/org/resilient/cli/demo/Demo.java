@@ -1,38 +1,39 @@
 package org.resilient.cli.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.Supplier;
-import org.resilient.api.BackupId;
-import org.resilient.api.Epoch;
+import java.util.Map;
 import org.resilient.api.Generation;
+import org.resilient.api.OperationContext;
+import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.Settings;
+import org.resilient.api.VerifyLevel;
+import org.resilient.api.VerifyReport;
 import org.resilient.api.spi.Archive;
 import org.resilient.cli.archive.Sizes;
-import org.resilient.core.NodeStatus;
-import org.resilient.core.Resilient;
-import org.resilient.core.ResilientNode;
-import org.resilient.api.NodeRole;
-import org.resilient.core.Takeover;
 import org.resilient.core.registry.Registry;
 
 /**
- * {@code resilient demo}: one export node (db0), one pull-backup node (pbs1) and two import nodes (db1, db2)
- * of the files component, all in this process, talking through the file transport; three cycles, the
- * archive's history, byte-for-byte checks, a takeover, one more cycle and the old leader fenced.
+ * {@code resilient demo}: a leader ({@code db0}), a pull-backup node ({@code db-pbs}) and two standbys ({@code db1},
+ * {@code db2}) of the files component, each a separate {@code resilient node} process, over https with mutual TLS
+ * and keys made by the demo; three backup cycles (the first at the leader's start, the next two asked of the running
+ * leader) that must reach both standbys byte for byte and the archive, the archive's history verified byte by
+ * byte, then every node stopped with SIGTERM. It prints each step and ends with {@code DEMO OK} or
+ * {@code DEMO FAILED}.
  */
 public final class Demo {
-    private final PrintWriter out;
+    /** How long one step (a node starting, a backup reaching a node) may take before the demo gives up. */
+    private static final Duration STEP_DEADLINE = Duration.ofSeconds(120);
+    private final DemoOutput out;
     private final Path requestedDir;
     private final int sizeMb;
-    private final long start = System.nanoTime();
-    private int checks;
-    private int failures;
 
     /**
      * Prepares a demo.
@@ -42,7 +43,7 @@ public final class Demo {
      * @param sizeMb size of the demo data
      */
     public Demo(PrintWriter out, Path dir, int sizeMb) {
-        this.out = out;
+        this.out = new DemoOutput(out);
         this.requestedDir = dir;
         this.sizeMb = sizeMb;
     }
@@ -56,179 +57,179 @@ public final class Demo {
     public boolean run() throws Exception {
         Path dir = requestedDir != null ? Files.createDirectories(requestedDir).toAbsolutePath()
                 : Files.createTempDirectory("resilient-demo-");
-        Path live = dir.resolve("live/db0");
-        Path standby1 = dir.resolve("standby/db1");
-        Path standby2 = dir.resolve("standby/db2");
-        Path nodes = dir.resolve("nodes");
-        URI db0Uri = nodes.resolve("db0").toUri();
-        URI pbsUri = nodes.resolve("pbs1").toUri();
-        URI db1Uri = nodes.resolve("db1").toUri();
-        URI db2Uri = nodes.resolve("db2").toUri();
-        String archiveScheme = Registry.load().all().stream().anyMatch(p -> "archive".equals(p.kind()) && "dir".equals(p.name())
-                && !p.error()) ? "dir" : "copy";
-        URI archiveUri = URI.create(archiveScheme + ":" + nodes.resolve("pbs1/archive"));
-
-        title("resilient demo in " + dir);
+        Path live = dir.resolve("live").resolve(DemoCluster.LEADER);
+        out.title("resilient demo in " + dir);
         DemoData data = new DemoData(live, sizeMb);
         data.seed();
         long[] fb = TreeComparison.filesAndBytes(live);
-        say("live data of db0: %d files, %s in %s", fb[0], Sizes.human(fb[1]), live);
-        say("nodes: db0 (export) -> pbs1 (pull-backup, archive %s) -> db1, db2 (import); transport: file", archiveScheme);
-
-        ResilientNode db0 = Resilient.node("db0", NodeRole.EXPORT).component("files").set("files.source", live.toString())
-                .directory(nodes.resolve("db0")).notify(pbsUri).build();
-        ResilientNode pbs1 = Resilient.node("pbs1", NodeRole.PULL_BACKUP).directory(nodes.resolve("pbs1"))
-                .pullFrom(db0Uri, db1Uri, db2Uri).archive(archiveUri).set("pbs.keep-last", "10").build();
-        ResilientNode db1 = importNode("db1", nodes, standby1, pbsUri);
-        ResilientNode db2 = importNode("db2", nodes, standby2, pbsUri);
-        try {
-            for (int cycle = 1; cycle <= 3; cycle++) {
-                title("cycle " + cycle);
-                if (cycle == 2) {
-                    data.change2();
-                    say("changed: 64 KiB of orders appended, one customer row edited in place");
-                } else if (cycle == 3) {
-                    data.change3();
-                    say("changed: table items dropped, table invoices created, app.conf edited");
-                }
-                cycle(db0, pbs1, List.of(db1, db2));
+        out.say("live data of db0: %d files, %s in %s", fb[0], Sizes.human(fb[1]), live);
+        DemoCluster cluster = DemoCluster.create(dir, live);
+        out.say("nodes: db0 (export) -> db-pbs (pull-backup, archive) -> db1, db2 (import), each its own process");
+        out.say("transport: https with mutual TLS on 127.0.0.1; a cluster CA and a key per node in %s (0600)",
+                dir.resolve("configs/keys"));
+        out.say("configs: %s/<node>.properties; each node's output: %s/<node>.log", dir.resolve("configs"), dir);
+        try (cluster) {
+            start(cluster);
+            for (DemoStep step : steps(data, live)) {
+                out.title(step.title());
+                step.run(cluster, out);
             }
+            out.title("stopping the nodes (SIGTERM: each ends or cleanly abandons its step)");
+            Map<String, Integer> status = cluster.stop(STEP_DEADLINE);
+            status.forEach((node, exit) -> out.check(node + " stopped cleanly", exit != null && exit == 0 ? List.of()
+                    : List.of(exit == null ? "still running after " + STEP_DEADLINE.toSeconds() + " s" : "exit status " + exit)));
+        } catch (ResilienceException e) {
+            out.fail("the demo could not go on", "[" + e.code() + "] " + e.getMessage());
+        } catch (java.io.IOException e) {
+            // A node answered /health with something else than its status, or a file of the demo could not be read.
+            out.fail("the demo could not go on", e.toString());
+        }
+        out.say("%d checks, %d failed, %.1f s. Everything is in %s", out.checks(), out.failures(), out.seconds(), dir);
+        out.writer().println(out.failures() == 0 ? "DEMO OK" : "DEMO FAILED");
+        out.writer().flush();
+        return out.failures() == 0;
+    }
 
-            title("archive history (" + archiveUri + ")");
-            showArchive(archiveUri);
-
-            title("byte-for-byte check of the standbys");
-            check("db1 equals db0", TreeComparison.differences(live, standby1));
-            check("db2 equals db0", TreeComparison.differences(live, standby2));
-
-            title("one more backup reaches db1 only, then the leader crashes");
-            Files.writeString(live.resolve("tables/late.tsv"), "1\tlast write before the crash\n");
-            BackupId late = timed("db0 export", db0::exportNow);
-            timed("pbs1 pull, verify, archive, push", pbs1::poll);
-            timed("db1 verify and import", db1::poll);
-            say("db2 has not imported %s yet (it is busy): it is one backup behind", late);
-
-            title("takeover: db0 stops, the best standby is promoted");
-            db0.close();
-            say("db0 stopped (simulated crash of the leader)");
-            ResilientNode winner = Takeover.choose(List.of(db1, db2)).orElseThrow();
-            for (ResilientNode n : List.of(db1, db2)) {
-                NodeStatus s = n.status();
-                say("candidate %s: last good import %s (made %s)", s.name(), s.lastImport().backupId(), s.lastImport().backupTime());
+    /** Starts the nodes, the receivers first, and waits until each listens. */
+    private void start(DemoCluster cluster) throws Exception {
+        out.title("starting the nodes: " + String.join(" ", DemoCluster.launcher().size() == 1
+                ? DemoCluster.launcher() : List.of("java -cp ... org.resilient.cli.Main")) + " node --config FILE");
+        for (String node : DemoCluster.START_ORDER) {
+            long t0 = System.nanoTime();
+            cluster.start(node);
+            if (node.equals(DemoCluster.LEADER)) {
+                // The leader last: it exports at start, and its announcement should find the others listening.
+                continue;
             }
-            check("the standby with the newest import (db1) is chosen", winner == db1 ? List.of()
-                    : List.of("chose " + winner.name()));
-            Epoch epoch = Takeover.promote(winner, List.of(db1, db2, pbs1), List.of(pbsUri, db1Uri, db2Uri, db0Uri));
-            ResilientNode leader = winner == db1 ? db1 : db2;
-            ResilientNode other = leader == db1 ? db2 : db1;
-            Path leaderData = leader == db1 ? standby1 : standby2;
-            Path otherData = leader == db1 ? standby2 : standby1;
-            say("%s promoted: leader in epoch %s (the fencing token); pbs1 and %s were told", leader.status().name(), epoch,
-                    other.status().name());
-
-            title("cycle 4, from the new leader " + leader.status().name());
-            DemoData.changeAfterTakeover(leaderData);
-            say("changed: the new leader wrote tables/after-takeover.tsv");
-            cycle(leader, pbs1, List.of(other));
-            check(other.status().name() + " equals new leader " + leader.status().name(),
-                    TreeComparison.differences(leaderData, otherData));
-
-            title("fencing: the old leader comes back");
-            try (ResilientNode old = Resilient.node("db0", NodeRole.EXPORT).component("files").set("files.source", live.toString())
-                    .directory(nodes.resolve("db0")).notify(pbsUri).build()) {
-                try {
-                    BackupId id = old.exportNow();
-                    check("old leader refused to export", List.of("it exported " + id));
-                } catch (ResilienceException e) {
-                    say("db0 tried to export: refused [%s] %s", e.code(), e.getMessage());
-                    check("old leader refused to export", List.of());
+            out.say("%-7s pid %-7d started", node, cluster.pid(node));
+            if (node.equals(DemoCluster.STANDBYS.get(DemoCluster.STANDBYS.size() - 1))) {
+                for (String n : List.of(DemoCluster.PBS, "db1", "db2")) {
+                    cluster.awaitListening(n, STEP_DEADLINE);
+                    out.say("%-7s listens on %s", n, cluster.uri(n));
                 }
             }
+        }
+        cluster.awaitListening(DemoCluster.LEADER, STEP_DEADLINE);
+        out.say("%-7s pid %-7d listens on %s; it exports at once (its first export is due)", DemoCluster.LEADER,
+                cluster.pid(DemoCluster.LEADER), cluster.uri(DemoCluster.LEADER));
+    }
 
-            title("summary");
-            for (ResilientNode n : List.of(pbs1, db1, db2)) {
-                NodeStatus s = n.status();
-                say("%-5s %-11s epoch %s  health %s  last import %s", s.name(), s.role(), s.epoch(),
-                        s.healthy() ? "OK" : "ERROR", s.lastImport() == null ? "-" : s.lastImport().backupId());
+    /**
+     * The demo's steps, in order, against the running cluster.
+     *
+     * @param data the leader's data, changed between cycles
+     * @param live where it is
+     * @return the steps
+     */
+    List<DemoStep> steps(DemoData data, Path live) {
+        List<DemoStep> steps = new ArrayList<>();
+        steps.add(new Cycle(1, "db0's scheduled export at start", null, live));
+        steps.add(new Cycle(2, "64 KiB of orders appended, one customer row edited in place", data::change2, live));
+        steps.add(new Cycle(3, "table items dropped, table invoices created, app.conf edited", data::change3, live));
+        steps.add(step("archive history, verified byte by byte", (c, o) -> archive(c)));
+        // FAILOVER: the place for a failover step (stop db0, the best standby takes over, a cycle from the new leader,
+        // the old leader fenced when it returns). Here the cluster runs, both standbys equal db0 and the archive
+        // holds and verifies every backup; the summary and the stop come after it.
+        steps.add(step("summary (GET /health of every node)", (c, o) -> summary(c)));
+        return steps;
+    }
+
+    private static DemoStep step(String title, DemoStep.Body body) {
+        return DemoStep.of(title, body);
+    }
+
+    /** A change of the leader's data, then one backup followed from the leader to both standbys and the archive. */
+    private final class Cycle implements DemoStep {
+        private final int n;
+        private final String change;
+        private final ThrowingRunnable apply;
+        private final Path live;
+
+        Cycle(int n, String change, ThrowingRunnable apply, Path live) {
+            this.n = n;
+            this.change = change;
+            this.apply = apply;
+            this.live = live;
+        }
+
+        @Override
+        public String title() {
+            return "cycle " + n;
+        }
+
+        @Override
+        public void run(DemoCluster c, DemoOutput o) throws Exception {
+            String id;
+            if (apply == null) {
+                o.say("%s", change);
+                JsonNode[] first = new JsonNode[1];
+                c.await("db0's first export", STEP_DEADLINE, () -> (first[0] = c.step(DemoCluster.LEADER, "export"))
+                        .path("ok").asBoolean());
+                id = first[0].path("backupId").asText();
+            } else {
+                apply.run();
+                o.say("changed: %s", change);
+                o.say("asking the running db0 to export now (its control socket, as 'resilient export -c' does)");
+                id = c.exportNow();
             }
-            say("%d checks, %d failed, %.1f s. Everything is in %s", checks, failures, (System.nanoTime() - start) / 1e9, dir);
-            out.println(failures == 0 ? "DEMO OK" : "DEMO FAILED");
-            return failures == 0;
-        } finally {
-            for (ResilientNode n : List.of(db0, pbs1, db1, db2)) {
-                try {
-                    n.close();
-                } catch (RuntimeException ignored) {
-                    // already closed
-                }
+            show(DemoCluster.LEADER, "export", c.awaitStep(DemoCluster.LEADER, "export", id, STEP_DEADLINE), "copied,"
+                    + " hashed into a MANIFEST signed by db0, published, announced to db-pbs");
+            show(DemoCluster.PBS, "pull", c.awaitStep(DemoCluster.PBS, "pull", id, STEP_DEADLINE), "pulled over https,"
+                    + " every file checked against the signed MANIFEST");
+            show(DemoCluster.PBS, "push", c.awaitStep(DemoCluster.PBS, "push", id, STEP_DEADLINE), "to db1 and db2");
+            show(DemoCluster.PBS, "archive", c.awaitStep(DemoCluster.PBS, "archive", id, STEP_DEADLINE), "stored as a"
+                    + " generation of the deduplicating archive");
+            for (String s : DemoCluster.STANDBYS) {
+                show(s, "import", c.awaitStep(s, "import", id, STEP_DEADLINE), "into " + c.standby(s));
             }
-            out.flush();
+            for (String s : DemoCluster.STANDBYS) {
+                o.check(s + " equals db0 byte for byte", TreeComparison.differences(live, c.standby(s)));
+            }
         }
     }
 
-    private ResilientNode importNode(String name, Path nodes, Path standby, URI pbsUri) {
-        // files.source = files.target: once promoted, the node exports the standby it kept.
-        return Resilient.node(name, NodeRole.IMPORT).component("files").set("files.target", standby.toString())
-                .set("files.source", standby.toString()).directory(nodes.resolve(name)).notify(pbsUri).build();
+    /** Something to run that may throw (a change of the demo data). */
+    interface ThrowingRunnable {
+        void run() throws Exception;
     }
 
-    private void cycle(ResilientNode leader, ResilientNode pbs, List<ResilientNode> imports) {
-        BackupId id = timed(leader.status().name() + " export", leader::exportNow);
-        Optional<BackupId> pulled = timed("pbs1 pull, verify, archive, push", pbs::poll);
-        check("pbs1 handled " + id, pulled.filter(id::equals).isPresent() ? List.of() : List.of("it handled " + pulled));
-        for (ResilientNode i : imports) {
-            Optional<BackupId> imported = timed(i.status().name() + " verify and import", i::poll);
-            check(i.status().name() + " imported " + id, imported.filter(id::equals).isPresent() ? List.of()
-                    : List.of("it imported " + imported));
-        }
+    private void show(String node, String step, JsonNode run, String what) {
+        out.say("%-7s %-8s %-34s %10s %6.2f s  %s", node, step, run.path("backupId").asText(),
+                Sizes.human(run.path("bytes").asLong()), run.path("tookMillis").asLong() / 1000.0, what);
     }
 
-    private void showArchive(URI archiveUri) {
-        try (Archive a = Registry.load().archive(archiveUri.getScheme()).open(archiveUri, Settings.empty(), false)) {
-            out.printf("  %-32s %-26s %10s %10s %10s%n", "GENERATION", "BACKUP", "LOGICAL", "NEW", "STORED");
-            for (Generation g : a.generations()) {
-                out.printf("  %-32s %-26s %10s %10s %10s%n", g.id(), g.backupId(), Sizes.human(g.logicalBytes()),
+    /** The archive's generations, then a full verification (every stored byte read and hashed). */
+    private void archive(DemoCluster c) {
+        URI uri = URI.create(c.setting(DemoCluster.PBS, "pbs.archive"));
+        try (Archive a = Registry.load().archive(uri.getScheme()).open(uri, Settings.empty(), false)) {
+            out.writer().printf("  %-32s %-34s %10s %10s %10s%n", "GENERATION", "BACKUP", "LOGICAL", "NEW", "STORED");
+            List<Generation> gens = a.generations();
+            for (Generation g : gens) {
+                out.writer().printf("  %-32s %-34s %10s %10s %10s%n", g.id(), g.backupId(), Sizes.human(g.logicalBytes()),
                         Sizes.human(g.newBytes()), Sizes.human(g.storedBytes()));
             }
             var s = a.stats();
-            say("%d generations, %s of backups stored in %s (%.1fx)", s.generations(), Sizes.human(s.logicalBytes()),
+            out.say("%d generations, %s of backups stored in %s (%.1fx)", s.generations(), Sizes.human(s.logicalBytes()),
                     Sizes.human(s.storedBytes()), s.reduction());
+            out.check("3 cycles, 3 generations, one per backup", gens.size() == 3
+                    && gens.stream().map(Generation::backupId).distinct().count() == 3 ? List.of()
+                    : List.of(gens.size() + " generations: " + gens.stream().map(g -> g.backupId().toString()).toList()));
+            VerifyReport r = a.verify(VerifyLevel.READ_DATA, OperationContext.builder(Path.of(System.getProperty(
+                    "java.io.tmpdir"))).progress(ProgressListener.NONE).build());
+            out.say("verify --read-data: %d generations checked, %s read, %d problems", r.generationsChecked(),
+                    Sizes.human(r.bytesRead()), r.damages().size());
+            out.check("the archive verifies byte by byte", r.damages().stream().map(Object::toString).toList());
         }
     }
 
-    private <T> T timed(String what, Supplier<T> step) {
-        long t0 = System.nanoTime();
-        try {
-            T result = step.get();
-            say("%-40s %-40s %6.2f s", what, result instanceof Optional<?> o ? o.map(Object::toString).orElse("(nothing)")
-                    : String.valueOf(result), (System.nanoTime() - t0) / 1e9);
-            return result;
-        } catch (ResilienceException e) {
-            say("%-40s FAILED [%s] %s", what, e.code(), e.getMessage());
-            failures++;
-            throw e;
+    private void summary(DemoCluster c) throws Exception {
+        for (String node : List.of(DemoCluster.LEADER, DemoCluster.PBS, "db1", "db2")) {
+            JsonNode h = c.health(node);
+            JsonNode imp = h.path("lastImport");
+            out.say("%-7s %-11s epoch %s  health %-5s last import %s", node, h.path("role").asText(), h.path("epoch").asText(),
+                    h.path("healthy").asBoolean() ? "OK" : "ERROR", imp.isObject() ? imp.path("backupId").asText() : "-");
+            out.check(node + " is healthy", h.path("healthy").asBoolean() ? List.of()
+                    : List.of(h.path("problems").toString()));
         }
-    }
-
-    private void check(String what, List<String> differences) {
-        checks++;
-        if (differences.isEmpty()) {
-            say("check: %-50s OK", what);
-        } else {
-            failures++;
-            say("check: %-50s FAILED", what);
-            differences.stream().limit(10).forEach(d -> say("    %s", d));
-        }
-    }
-
-    private void title(String t) {
-        out.println();
-        out.println("== " + t);
-        out.flush();
-    }
-
-    private void say(String format, Object... args) {
-        out.println("  " + String.format(format, args));
-        out.flush();
     }
 }
