@@ -79,6 +79,19 @@ public final class Failover implements AutoCloseable {
         return Optional.of(new Failover(node, c, provider.get().name(), node.clock()));
     }
 
+    /**
+     * The failover of a node through a coordinator opened by the caller (an embedding program, a test that injects
+     * faults between the node and its coordinator).
+     *
+     * @param node the node
+     * @param coordinator the open coordinator; closed with the failover
+     * @param coordinatorName its name, for messages
+     * @return the failover
+     */
+    public static Failover of(Node node, Coordinator coordinator, String coordinatorName) {
+        return new Failover(node, coordinator, coordinatorName, node.clock());
+    }
+
     /** @return how often {@link #heartbeat()} must run */
     public java.time.Duration heartbeatInterval() {
         return coordinator.heartbeatInterval();
