@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             PullCommand.class,
             ImportCommand.class,
             StatusCommand.class,
+            TakeoverCommand.class,
             PromoteCommand.class,
             NodeCommand.class,
             RunCommand.class,

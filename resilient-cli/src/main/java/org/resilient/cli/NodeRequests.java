@@ -21,6 +21,8 @@ import org.resilient.api.NodeRole;
  * The work runs on the node's own thread after its current step, so it never fights the schedule for the lock.
  */
 final class NodeRequests implements ControlServer.Handler {
+    /** How long a takeover asked through the control channel is followed. */
+    private static final java.time.Duration TAKEOVER_WAIT = java.time.Duration.ofSeconds(60);
     private final ResilientNode node;
 
     NodeRequests(ResilientNode node) {
@@ -38,12 +40,41 @@ final class NodeRequests implements ControlServer.Handler {
                 case "import" -> poll("import", NodeRole.IMPORT);
                 case "status" -> status(false);
                 case "status --json" -> status(true);
-                default -> new Reply.Builder().err("error [USAGE]: the running node does not take '" + command
-                        + "'; it takes export [--announce-only], pull, import, status [--json]").exit(2);
+                default -> args.size() > 0 && args.get(0).equals("takeover") ? takeover(args) : usage(command);
             };
         } catch (ResilienceException e) {
             return new Reply.Builder().err("error [" + e.code() + "]: " + e.getMessage()).exit(e.exitStatus());
         }
+    }
+
+    private static Reply usage(String command) {
+        return new Reply.Builder().err("error [USAGE]: the running node does not take '" + command
+                + "'; it takes export [--announce-only], pull, import, status [--json], takeover [--force] --by WHO").exit(2);
+    }
+
+    /**
+     * A controlled takeover: asked on the node's thread, then followed until the node leads (or the wait ends: the
+     * old leader releases its lease within a round, a dead one's lease expires within the coordinator's timeout).
+     */
+    private Reply takeover(List<String> args) {
+        boolean force = args.contains("--force");
+        int by = args.indexOf("--by");
+        String who = by >= 0 && by + 1 < args.size() ? args.get(by + 1) : "?";
+        String started = await(node.requestTakeover(force, who));
+        long deadline = System.nanoTime() + TAKEOVER_WAIT.toNanos();
+        while (node.role() != NodeRole.EXPORT && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100); // polling the node's role, with a deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (node.role() != NodeRole.EXPORT) {
+            return new Reply.Builder().out(started).err("error [TIMEOUT]: " + node.name() + " does not lead yet after "
+                    + TAKEOVER_WAIT.toSeconds() + " s; 'resilient status' says what it waits for").exit(1);
+        }
+        return new Reply.Builder().out(started + "\n" + node.name() + " leads in epoch " + node.epoch()).exit(0);
     }
 
     private Reply poll(String name, NodeRole role) {

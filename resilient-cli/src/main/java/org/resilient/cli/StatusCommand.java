@@ -101,6 +101,10 @@ final class StatusCommand implements Callable<Integer> {
                 s.leader() == null ? "-" : s.leader());
         out.printf("imported  %s%n", s.lastImport() == null ? "-" : s.lastImport().backupId() + " (made "
                 + s.lastImport().backupTime() + ", imported " + s.lastImport().importedAt() + ")");
+        if (s.failover() != null) {
+            out.printf("failover  %s%s (as of %s)%n", s.failover().problem() ? "PROBLEM: " : "", s.failover().summary(),
+                    s.failover().asOf());
+        }
         out.printf("pending   %s%npublished %s%n", s.pending() == null ? "-" : s.pending(), s.published());
         for (StepOutcome o : s.lastRuns().values()) {
             out.printf("%-9s %-5s %s %s %s%n", o.step(), o.ok() ? "OK" : "ERROR", o.time(),

@@ -16,6 +16,7 @@ import org.resilient.api.BackupId;
 import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
+import org.resilient.core.failover.Failover;
 import org.resilient.core.node.Node;
 import org.resilient.core.node.NodeSettings;
 import org.resilient.core.schedule.Backoff;
@@ -29,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * restart runs at once; a failed one waits for its backoff); a receiving node runs its pending job unless the
  * job waits for its backoff. Between rounds it runs what was {@link #submit submitted} (an export asked for
  * through the daemon's control channel), then sleeps until the next poll or the next due export.
+ *
+ * <p>With a coordinator ({@link Failover}) each round also runs a failover round: an import node imports what is
+ * pending first (a candidate with a newer good import loses less data), then looks for a leader and takes over if
+ * it wins the election; a leader exports and announces only while it holds the leader lease. A deposed leader's
+ * component is demoted at the next round (with or without a coordinator).
  */
 final class NodeRunner implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeRunner.class);
@@ -38,13 +44,19 @@ final class NodeRunner implements Runnable {
     private final Duration pollInterval;
     private final Backoff announceBackoff;
     private final Clock clock;
+    private final Failover failover;
     private final BlockingQueue<Runnable> requests = new LinkedBlockingQueue<>();
     private int announceFailures;
     private Instant announceNotBefore = Instant.MIN;
     private volatile boolean stopped;
 
     NodeRunner(Node node, Cancellation cancellation, Duration pollInterval) {
+        this(node, cancellation, pollInterval, null);
+    }
+
+    NodeRunner(Node node, Cancellation cancellation, Duration pollInterval, Failover failover) {
         this.node = node;
+        this.failover = failover;
         this.cancellation = cancellation;
         this.pollInterval = pollInterval.isNegative() || pollInterval.isZero() ? Duration.ofMillis(100) : pollInterval;
         this.announceBackoff = new NodeSettings(node.settings()).retryBackoff();
@@ -109,12 +121,25 @@ final class NodeRunner implements Runnable {
         if (cancellation.isCancelled()) {
             return;
         }
+        safely("demoting the deposed leader's component", node::finishDemotion);
+        if (node.role() == NodeRole.IMPORT) {
+            safely("pending job", () -> node.runPending(cancellation, false));
+        }
+        if (failover != null) {
+            safely("failover round", failover::tick);
+        }
+        if (cancellation.isCancelled()) {
+            return;
+        }
         if (node.role() == NodeRole.EXPORT) {
+            if (failover != null && !failover.mayExport()) {
+                return; // without the lease a leader neither exports nor announces (the failover round says why)
+            }
             announceIfNeeded();
             if (node.nextExportDue().filter(due -> !due.isAfter(clock.instant())).isPresent()) {
                 safely("scheduled export", () -> node.exportNow(cancellation));
             }
-        } else {
+        } else if (node.role() == NodeRole.PULL_BACKUP) {
             safely("pending job", () -> node.runPending(cancellation, false));
         }
     }

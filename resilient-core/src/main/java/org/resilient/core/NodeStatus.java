@@ -30,11 +30,12 @@ import org.resilient.api.Epoch;
  * @param lag how far it is behind the leader (pull-backup and import nodes), or null
  * @param interrupted the steps whose process died before they ended
  * @param failures failed runs of each step since the node was created, by step name
+ * @param failover what the node last saw of automatic failover, or null if it has no coordinator
  */
 public record NodeStatus(String name, URI uri, NodeRole role, Epoch epoch, URI leader, Map<String, StepOutcome> lastRuns,
                          Map<String, StepOutcome> lastSuccesses, ImportState lastImport, BackupId pending,
                          List<BackupId> published, Instant asOf, Map<String, StepFreshness> freshness, Lag lag,
-                         List<InterruptedStep> interrupted, Map<String, Long> failures) {
+                         List<InterruptedStep> interrupted, Map<String, Long> failures, FailoverStatus failover) {
 
     /** Freezes the collections. */
     public NodeStatus {
@@ -44,6 +45,33 @@ public record NodeStatus(String name, URI uri, NodeRole role, Epoch epoch, URI l
         freshness = Map.copyOf(freshness);
         interrupted = List.copyOf(interrupted);
         failures = Map.copyOf(failures);
+    }
+
+    /**
+     * A status without failover (a node without a coordinator).
+     *
+     * @param name the node's name
+     * @param uri its URI
+     * @param role its current role
+     * @param epoch the epoch it knows
+     * @param leader the leader it knows, or null
+     * @param lastRuns the last outcome of each step
+     * @param lastSuccesses the last successful outcome of each step
+     * @param lastImport the last good import, or null
+     * @param pending the backup waiting, or null
+     * @param published the published backups
+     * @param asOf when the status was taken
+     * @param freshness the scheduled step's freshness
+     * @param lag how far it is behind the leader, or null
+     * @param interrupted the interrupted steps
+     * @param failures failed runs of each step
+     */
+    public NodeStatus(String name, URI uri, NodeRole role, Epoch epoch, URI leader, Map<String, StepOutcome> lastRuns,
+                      Map<String, StepOutcome> lastSuccesses, ImportState lastImport, BackupId pending,
+                      List<BackupId> published, Instant asOf, Map<String, StepFreshness> freshness, Lag lag,
+                      List<InterruptedStep> interrupted, Map<String, Long> failures) {
+        this(name, uri, role, epoch, leader, lastRuns, lastSuccesses, lastImport, pending, published, asOf, freshness,
+                lag, interrupted, failures, null);
     }
 
     /**
@@ -64,18 +92,18 @@ public record NodeStatus(String name, URI uri, NodeRole role, Epoch epoch, URI l
                       Map<String, StepOutcome> lastSuccesses, ImportState lastImport, BackupId pending,
                       List<BackupId> published) {
         this(name, uri, role, epoch, leader, lastRuns, lastSuccesses, lastImport, pending, published, Instant.now(),
-                Map.of(), null, List.of(), Map.of());
+                Map.of(), null, List.of(), Map.of(), null);
     }
 
     /**
-     * Whether the node is healthy: the last run of every step succeeded, its scheduled step is not stale and no
-     * step was interrupted.
+     * Whether the node is healthy: the last run of every step succeeded, its scheduled step is not stale, no
+     * step was interrupted and failover reports no problem.
      *
      * @return false if anything in {@link #problems()}
      */
     public boolean healthy() {
         return lastRuns.values().stream().allMatch(StepOutcome::ok) && freshness.values().stream().noneMatch(StepFreshness::stale)
-                && interrupted.isEmpty();
+                && interrupted.isEmpty() && (failover == null || !failover.problem());
     }
 
     /**
@@ -89,6 +117,9 @@ public record NodeStatus(String name, URI uri, NodeRole role, Epoch epoch, URI l
                 .forEach(o -> out.add(o.step() + " failed at " + o.time() + ": " + o.message()));
         freshness.values().stream().filter(StepFreshness::stale).forEach(f -> out.add(f.describe()));
         interrupted.forEach(i -> out.add(i.describe()));
+        if (failover != null && failover.problem()) {
+            out.add("failover: " + failover.summary());
+        }
         return out;
     }
 

@@ -4,10 +4,13 @@ import org.resilient.api.NodeRole;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.resilient.api.BackupId;
 import org.resilient.api.Cancellation;
 import org.resilient.api.ResilienceException;
+import org.resilient.core.failover.Failover;
 import org.resilient.core.manifest.SealedBackup;
 import org.resilient.core.node.Node;
 import org.resilient.core.node.NodeSettings;
@@ -32,6 +35,8 @@ public final class ResilientNode implements AutoCloseable {
     private final Cancellation cancellation = Cancellation.create();
     private NodeRunner runner;
     private Thread thread;
+    private Failover failover;
+    private ScheduledExecutorService heartbeats;
     private boolean closed;
 
     ResilientNode(Node node) {
@@ -40,7 +45,9 @@ public final class ResilientNode implements AutoCloseable {
 
     /**
      * Starts the background work: inbox polling every {@code node.poll-interval}, the pending job (with
-     * backoff after a failure), and exports on the schedule while leader. It first repairs what steps killed in the
+     * backoff after a failure), and exports on the schedule while leader. With {@code node.coordinator} set it joins
+     * the coordinator and fails over automatically (see {@link Failover}): a leader exports only while it holds
+     * the leader lease, and the best import node takes over when the leader is gone. It first repairs what steps killed in the
      * middle left (see {@link #status()}'s interrupted steps), and a leader announces a backup it published but could
      * not announce (e.g. it was killed in between).
      *
@@ -53,7 +60,18 @@ public final class ResilientNode implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.error("node {}: could not repair an interrupted step: {}", node.name(), e.getMessage());
             }
-            runner = new NodeRunner(node, cancellation, new NodeSettings(node.settings()).pollInterval());
+            failover = Failover.open(node).orElse(null);
+            if (failover != null) {
+                // Heartbeats on a thread of their own: a long export or import must not let the lease or membership lapse.
+                heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "resilient-" + node.name() + "-heartbeat");
+                    t.setDaemon(true);
+                    return t;
+                });
+                long every = failover.heartbeatInterval().toMillis();
+                heartbeats.scheduleWithFixedDelay(failover::heartbeat, 0, every, TimeUnit.MILLISECONDS);
+            }
+            runner = new NodeRunner(node, cancellation, new NodeSettings(node.settings()).pollInterval(), failover);
             thread = new Thread(runner, "resilient-" + node.name());
             thread.setDaemon(true);
             thread.start();
@@ -121,6 +139,30 @@ public final class ResilientNode implements AutoCloseable {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * A controlled takeover by this node through its coordinator ({@code resilient takeover}), run on the node's
+     * own thread: refused without {@code force} when the node has no good import or another node is the better
+     * candidate; otherwise the node takes the next epoch (the current leader stops exporting and releases the
+     * lease) and becomes the leader within a few rounds.
+     *
+     * @param force take over even when refused otherwise
+     * @param who who asked, for the log
+     * @return what was done, or the refusal ({@code WRONG_STATE} with the reason)
+     * @throws ResilienceException {@code WRONG_STATE} if the node is not started with a coordinator
+     */
+    public CompletableFuture<String> requestTakeover(boolean force, String who) {
+        Failover f;
+        synchronized (this) {
+            f = failover;
+        }
+        if (f == null) {
+            throw new ResilienceException(org.resilient.api.ErrorCode.WRONG_STATE, "node " + node.name() + " is not "
+                    + (node.coordinatorProvider().isEmpty() ? "configured with a coordinator (node.coordinator)"
+                    : "running: start it with 'resilient node'") + "; a takeover through the coordinator needs both");
+        }
+        return request("takeover", () -> f.requestTakeover(force, who));
     }
 
     /**
@@ -214,6 +256,9 @@ public final class ResilientNode implements AutoCloseable {
             closed = true;
             t = thread;
         }
+        if (heartbeats != null) {
+            heartbeats.shutdownNow();
+        }
         if (t != null) {
             runner.wake();
             try {
@@ -227,6 +272,9 @@ public final class ResilientNode implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (failover != null) {
+            failover.close(); // after the work loop ended: it releases the lease and leaves the cluster
         }
         node.close();
     }

@@ -54,6 +54,13 @@ public final class StatusJson {
         m.put("healthy", s.healthy());
         m.put("problems", s.problems());
         m.put("asOf", text(s.asOf()));
+        if (s.failover() != null) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("summary", s.failover().summary());
+            f.put("problem", s.failover().problem());
+            f.put("asOf", s.failover().asOf().toString());
+            m.put("failover", f);
+        }
         if (s.lastImport() != null) {
             Map<String, Object> i = new LinkedHashMap<>();
             i.put("backupId", s.lastImport().backupId().value());

@@ -15,6 +15,7 @@ import org.resilient.api.SettingSpec.Need;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.ArchiveProvider;
 import org.resilient.api.spi.ComponentProvider;
+import org.resilient.api.spi.CoordinatorProvider;
 import org.resilient.api.spi.TransportProvider;
 import org.resilient.api.NodeRole;
 import org.resilient.core.node.NodeSettings;
@@ -31,9 +32,10 @@ import org.resilient.core.registry.Registry;
  * @param component the component provider
  * @param transport the transport provider of the node's URI
  * @param archive the archive provider of a pull-backup node, or null
+ * @param coordinator the coordinator provider ({@code node.coordinator}), or null when failover is manual
  */
 public record NodeConfig(Settings settings, NodeSettings node, ComponentProvider component,
-                         TransportProvider transport, ArchiveProvider archive) {
+                         TransportProvider transport, ArchiveProvider archive, CoordinatorProvider coordinator) {
 
     /**
      * Loads and checks.
@@ -78,6 +80,14 @@ public record NodeConfig(Settings settings, NodeSettings node, ComponentProvider
                 unresolved.add("archive.");
             }
         }
+        String coordinatorName = quietly(() -> new NodeSettings(settings).coordinator().orElse(null));
+        CoordinatorProvider coordinator = coordinatorName == null ? null
+                : provider(() -> registry.coordinator(coordinatorName), providerErrors);
+        if (coordinator != null) {
+            declared.addAll(coordinator.settings());
+        } else if (coordinatorName != null) {
+            unresolved.add(coordinatorName + ".");
+        }
         Set<Need> needs = EnumSet.of(Need.ALWAYS);
         if (role == NodeRole.EXPORT) {
             needs.add(Need.TO_EXPORT);
@@ -91,7 +101,7 @@ public record NodeConfig(Settings settings, NodeSettings node, ComponentProvider
         }
         providerErrors.forEach(e -> problems.add(e.getMessage()));
         ConfigValidator.throwIfAny(problems, where);
-        return new NodeConfig(settings, new NodeSettings(settings), component, transport, archive);
+        return new NodeConfig(settings, new NodeSettings(settings), component, transport, archive, coordinator);
     }
 
     // A value whose own problem the validator reports; here it is only needed to find the providers.
@@ -131,5 +141,14 @@ public record NodeConfig(Settings settings, NodeSettings node, ComponentProvider
      */
     public Optional<ArchiveProvider> archiveProvider() {
         return Optional.ofNullable(archive);
+    }
+
+    /**
+     * The coordinator provider, present when {@code node.coordinator} is set.
+     *
+     * @return the provider, if any
+     */
+    public Optional<CoordinatorProvider> coordinatorProvider() {
+        return Optional.ofNullable(coordinator);
     }
 }

@@ -36,11 +36,21 @@ final class Exporting {
             ErrorCode.AUTHENTICATION_FAILED, ErrorCode.TOOL_MISSING, ErrorCode.NOT_WRITABLE, ErrorCode.NOT_FOUND);
 
     private final NodeContext ctx;
+    private final ExportGuard guard;
     private final Logger log;
 
-    Exporting(NodeContext ctx) {
+    Exporting(NodeContext ctx, ExportGuard guard) {
         this.ctx = ctx;
+        this.guard = guard;
         this.log = ctx.log("export");
+    }
+
+    /** Refuses when the guard says no (the leader lease is lost): checked before an export and before announcing. */
+    private void checkGuard(String what) {
+        String refusal = guard.refusal();
+        if (refusal != null) {
+            throw new ResilienceException(ErrorCode.WRONG_STATE, "node " + ctx.name() + " may not " + what + ": " + refusal);
+        }
     }
 
     /**
@@ -48,6 +58,7 @@ final class Exporting {
      * The caller holds the node lock and checked the role.
      */
     SealedBackup export(Epoch epoch, Cancellation cancellation) {
+        checkGuard("export");
         SealedBackup sealed = publishAndPlan(epoch, cancellation);
         try (BackupMdc.Scope mdc = BackupMdc.of(sealed.manifest().backupId())) {
             announce(sealed, epoch);
@@ -189,6 +200,8 @@ final class Exporting {
     void announce(SealedBackup sealed, Epoch epoch) {
         BackupId id = sealed.manifest().backupId();
         Steps.run(ctx, "announce", id, () -> {
+            // Asked again here: an export takes time, and the lease may have been lost meanwhile.
+            checkGuard("announce " + id);
             List<String> failures = new ArrayList<>();
             Message m = new Message(Message.Type.BACKUP_PUBLISHED, ctx.uri().toString(), epoch, id, ctx.clock().instant(),
                     sealed.manifest().sequence());

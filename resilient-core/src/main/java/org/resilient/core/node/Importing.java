@@ -4,7 +4,10 @@ import org.resilient.api.NodeRole;
 import org.resilient.api.NodeLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import org.resilient.api.BackupRef;
 import org.resilient.api.Cancellation;
+import org.resilient.api.ImportInProgress;
 import org.resilient.api.Epoch;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ImportContext;
@@ -23,6 +26,8 @@ import org.slf4j.Logger;
 final class Importing {
     private final NodeContext ctx;
     private final Logger log;
+    /** The import running now, published to the coordinator so an election waits for it. */
+    private volatile ImportInProgress running;
 
     Importing(NodeContext ctx) {
         this.ctx = ctx;
@@ -31,6 +36,21 @@ final class Importing {
 
     /** Imports the job's backup; the caller holds the node lock and checked the epoch. */
     ImportState run(JobQueue.Job job, Cancellation cancellation) {
+        running = new ImportInProgress(new BackupRef(job.backupId(), job.epoch(), job.sequence(),
+                job.backupId().time().orElse(ctx.clock().instant())), ctx.clock().instant());
+        try {
+            return importJob(job, cancellation);
+        } finally {
+            running = null;
+        }
+    }
+
+    /** @return the import running now, if any */
+    Optional<ImportInProgress> running() {
+        return Optional.ofNullable(running);
+    }
+
+    private ImportState importJob(JobQueue.Job job, Cancellation cancellation) {
         long[] size = {0};
         return Steps.run(ctx, "import", job.backupId(), () -> {
             Path dir = ctx.layout().backup(job.backupId());
@@ -68,5 +88,20 @@ final class Importing {
             ctx.state().setEpoch(epoch, ctx.uri(), org.resilient.api.NodeRole.EXPORT);
             log.warn("promoted to leader in epoch {}", epoch);
         });
+    }
+
+    /**
+     * Demotes the component's live copy after this node was deposed, so that ordinary clients can no longer
+     * write to it; the caller holds the node lock.
+     *
+     * @throws ResilienceException the component's failure ({@code UNSUPPORTED} if it cannot demote)
+     */
+    void demote(Epoch newer) {
+        try (Importer importer = ctx.component().importer(ctx.settings())) {
+            importer.demote(RoleChangeContext.builder().directory(ctx.layout().state()).epoch(newer)
+                    .settings(ctx.settings()).progress(ctx.progress()).clock(ctx.clock())
+                    .loggerName(ctx.loggerName("demote")).build());
+        }
+        log.warn("demoted the {} component's live copy: epoch {} has another leader", ctx.component().name(), newer);
     }
 }

@@ -70,4 +70,14 @@ final class Jobs {
     void promote(Epoch epoch) {
         importing.promote(epoch);
     }
+
+    /** Demotes the live copy (see {@link Importing#demote}). */
+    void demote(Epoch newer) {
+        importing.demote(newer);
+    }
+
+    /** @return the import running now, if any */
+    Optional<org.resilient.api.ImportInProgress> importing() {
+        return importing.running();
+    }
 }

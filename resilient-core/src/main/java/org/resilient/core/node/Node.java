@@ -19,6 +19,7 @@ import org.resilient.api.Message;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.Settings;
+import org.resilient.api.spi.CoordinatorProvider;
 import org.resilient.core.NodeStatus;
 import org.resilient.api.NodeRole;
 import org.resilient.core.config.NodeConfig;
@@ -33,22 +34,26 @@ import org.slf4j.Logger;
  * node that sees another leader in a newer epoch demotes itself, so two nodes never export in one epoch).
  */
 public final class Node implements AutoCloseable {
-    /** How long a promotion waits for an import in progress. */
-    private static final Duration PROMOTE_WAIT = Duration.ofHours(6);
-
     private final NodeContext ctx;
     private final NodeLock lock;
     private final JobQueue queue;
     private final Exporting exporting;
     private final Jobs jobs;
+    private final RoleChanges roles;
+    private final Inbox inbox;
+    private final CoordinatorProvider coordinator;
     private final Logger log;
+    private volatile ExportGuard guard = ExportGuard.ALWAYS;
 
-    private Node(NodeContext ctx) {
+    private Node(NodeContext ctx, CoordinatorProvider coordinator) {
         this.ctx = ctx;
+        this.coordinator = coordinator;
         this.lock = new NodeLock(ctx.layout().state().resolve("node.lock"));
         this.queue = new JobQueue(ctx.layout().state().resolve("queue"));
-        this.exporting = new Exporting(ctx);
+        this.exporting = new Exporting(ctx, () -> guard.refusal());
         this.jobs = new Jobs(ctx, queue);
+        this.roles = new RoleChanges(ctx, lock, jobs);
+        this.inbox = new Inbox(ctx, roles, queue);
         this.log = ctx.log("node");
     }
 
@@ -105,7 +110,7 @@ public final class Node implements AutoCloseable {
                 pause, random, auth);
         ctx.state().created(clock.instant());
         ctx.state().recordIdentity(config);
-        return new Node(ctx);
+        return new Node(ctx, loaded.coordinatorProvider().orElse(null));
     }
 
     private static Logger log(NodeSettings config) {
@@ -124,7 +129,7 @@ public final class Node implements AutoCloseable {
 
     /** @return the node's current role: the configured one unless a takeover changed it */
     public NodeRole role() {
-        return ctx.state().role().orElse(ctx.config().role());
+        return roles.role();
     }
 
     /** @return the epoch the node knows */
@@ -215,79 +220,12 @@ public final class Node implements AutoCloseable {
         int[] accepted = {0};
         ctx.transport().receive(m -> {
             try (BackupMdc.Scope mdc = BackupMdc.of(m.backupId())) {
-                if (accept(m)) {
+                if (inbox.accept(m)) {
                     accepted[0]++;
                 }
             }
         });
         return accepted[0];
-    }
-
-    private boolean accept(Message m) {
-        Epoch mine = epoch();
-        URI from;
-        try {
-            from = NodeSettings.normalize(URI.create(m.from()));
-            ctx.auth().check(m, from);
-        } catch (ResilienceException | IllegalArgumentException e) {
-            log.warn("refused {} for {} from {}: {}", m.type(), m.backupId(), m.from(), e.getMessage());
-            return false;
-        }
-        if (m.epoch().isOlderThan(mine)) {
-            log.warn("refused {} for {} from {}: its epoch {} is older than this node's {} (a deposed leader?)",
-                    m.type(), m.backupId(), m.from(), m.epoch(), mine);
-            Senders.answerStale(ctx, from, m, epoch(), log);
-            return false;
-        }
-        String notAllowed = Senders.refusal(m, from, role(), mine, ctx);
-        if (notAllowed != null) {
-            log.warn("refused {} for {} from {}: {}", m.type(), m.backupId(), m.from(), notAllowed);
-            return false;
-        }
-        if (mine.isOlderThan(m.epoch())) {
-            boolean fromLeader = m.type() == Message.Type.BACKUP_PUBLISHED || m.type() == Message.Type.LEADER_CHANGED;
-            NodeRole newRole = null;
-            if (role() == NodeRole.EXPORT && !from.equals(uri())) {
-                newRole = NodeRole.IMPORT;
-                log.warn("epoch {} has a new leader ({}); this node was leader and demotes itself", m.epoch(), m.from());
-            }
-            ctx.state().setEpoch(m.epoch(), fromLeader ? from : null, newRole);
-        } else if (m.type() == Message.Type.BACKUP_PUBLISHED) {
-            Optional<URI> leader = ctx.state().leader();
-            if (leader.isPresent() && !leader.get().equals(from)) {
-                log.warn("refused backup {} from {}: the leader of epoch {} is {}", m.backupId(), m.from(), mine, leader.get());
-                return false;
-            }
-            if (leader.isEmpty()) {
-                ctx.state().setEpoch(mine, from, null);
-            }
-        }
-        switch (m.type()) {
-            case BACKUP_PUBLISHED -> {
-                return offerIf(NodeRole.PULL_BACKUP, m, from);
-            }
-            case BACKUP_DELIVERED -> {
-                return offerIf(NodeRole.IMPORT, m, from);
-            }
-            case EPOCH_REFUSED -> {
-                log.warn("{} refused this node's messages: the cluster is in epoch {}", m.from(), m.epoch());
-                return true;
-            }
-            default -> {
-                log.info("leader of epoch {} is {}", m.epoch(), m.from());
-                return true;
-            }
-        }
-    }
-
-    private boolean offerIf(NodeRole wanted, Message m, URI from) {
-        if (role() != wanted) {
-            log.info("ignored {} for {}: this node's role is {}", m.type(), m.backupId(), role());
-            return false;
-        }
-        boolean queued = queue.offer(new JobQueue.Job(m.backupId(), from, m.epoch(), m.sequence()));
-        log.debug("{} {} from {}", queued ? "queued" : "skipped (not newer)", m.backupId(), m.from());
-        return queued;
     }
 
     /**
@@ -340,21 +278,71 @@ public final class Node implements AutoCloseable {
      * @throws ResilienceException {@code WRONG_STATE} if this node is not an import node or the epoch is not newer
      */
     public void promote(Epoch epoch) {
-        try (NodeLock.Held held = lock.acquire("promote", PROMOTE_WAIT)) {
-            if (role() != NodeRole.IMPORT) {
-                throw new ResilienceException(ErrorCode.WRONG_STATE, "only an import node can be promoted; " + name()
-                        + " is " + role());
-            }
-            if (!epoch().isOlderThan(epoch)) {
-                throw new ResilienceException(ErrorCode.STALE_EPOCH, "cannot promote " + name() + " in epoch " + epoch
-                        + ": it already knows epoch " + epoch());
-            }
-            if (ctx.state().lastImport().isEmpty()) {
-                throw new ResilienceException(ErrorCode.WRONG_STATE, "node " + name()
-                        + " has never imported a backup; promoting it would lose all data");
-            }
-            jobs.promote(epoch);
-        }
+        roles.promote(epoch);
+    }
+
+    /**
+     * Adopts a newer epoch learned from the coordinator; a leader is deposed by it (it stops exporting, and
+     * {@link #finishDemotion()} demotes its component).
+     *
+     * @param newer the epoch
+     * @param source where it was learned, for the log
+     * @return true if this node was the leader and is deposed now
+     */
+    public boolean learnEpoch(Epoch newer, String source) {
+        return roles.adopt(newer, null, source);
+    }
+
+    /**
+     * Demotes the component of a deposed leader if that is still to be done (see {@link RoleChanges}).
+     *
+     * @return the epoch of the new leader, if the demotion ran now
+     */
+    public Optional<Epoch> finishDemotion() {
+        return roles.finishDemotion();
+    }
+
+    /**
+     * Sets what the leader asks before every export and announcement (the failover's lease check).
+     *
+     * @param g the guard
+     */
+    public void guard(ExportGuard g) {
+        this.guard = g;
+    }
+
+    /** @return the coordinator of {@code node.coordinator}, if one is configured */
+    public Optional<CoordinatorProvider> coordinatorProvider() {
+        return Optional.ofNullable(coordinator);
+    }
+
+    /** @return the import running on this node now, if any */
+    public Optional<org.resilient.api.ImportInProgress> importInProgress() {
+        return jobs.importing();
+    }
+
+    /** @return the URI of the leader this node last heard of, if any */
+    public Optional<URI> knownLeader() {
+        return ctx.state().leader();
+    }
+
+    /**
+     * Records what the running node sees of failover, for {@code status}.
+     *
+     * @param status the status
+     */
+    public void recordFailover(org.resilient.core.FailoverStatus status) {
+        ctx.state().setFailover(status);
+    }
+
+    /** @return the node's last good import, if any */
+    public Optional<org.resilient.core.ImportState> lastImport() {
+        return ctx.state().lastImport();
+    }
+
+    /** @return the node's typed settings */
+    public NodeSettings config() {
+        return ctx.config();
     }
 
     /**

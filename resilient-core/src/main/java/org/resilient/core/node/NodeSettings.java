@@ -139,12 +139,27 @@ public record NodeSettings(Settings settings) {
             "URIs of the pull-backup nodes this import node takes deliveries from (default: any node of the cluster)")
             .check(NodeSettings::absoluteFileUris, ABSOLUTE);
 
+    /** The coordinator that makes failover automatic; none: takeover stays manual. */
+    public static final Setting<String> COORDINATOR = Setting.string("node.coordinator", null,
+            "the coordinator for automatic failover: embedded (the nodes of ONE machine; set embedded.dir) or zookeeper"
+                    + " (nodes on several machines; set zookeeper.connect). Every node of the cluster names the same one."
+                    + " Unset: no automatic failover, takeover by hand with 'resilient takeover'")
+            .check(n -> n.matches("[a-z][a-z0-9-]*"), "a coordinator name such as embedded or zookeeper");
+    /** Tie-break between candidates with equally new good imports. */
+    public static final Setting<Integer> PRIORITY = Setting.integer("node.priority", 0,
+            "failover: among import nodes with equally new good imports the one with the higher priority is promoted")
+            .range(-1000, 1000);
+    /** How long an election waits for imports in progress. */
+    public static final Setting<Duration> TAKEOVER_IMPORT_WAIT = Setting.duration("node.takeover-import-wait", "30s",
+            "failover: how long an election waits for a candidate's import in progress before passing it over")
+            .check(d -> !d.isNegative(), "0 or more");
+
     /** Every key a node reads (its key files included), for the configuration check and help. */
     public static final List<SettingSpec> SPECS = Stream.concat(Stream.of(IMPORT_SOURCES, NAME, ROLE, DIR, COMPONENT, URI_, POLL_INTERVAL,
             EXPORT_INTERVAL, EXPORT_RETRIES, EXPORT_NOTIFY, EXPORT_KEEP, PBS_SOURCE, PBS_TARGETS, PBS_ARCHIVE, PBS_KEEP,
             KEEP_LAST, KEEP_WITHIN, KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY, IMPORT_KEEP, RETRY_DELAY, RETRY_MAX_DELAY,
             LOG_FILE_MIB, LOG_KEEP_DAYS, LOG_TOTAL_MIB, EXPORT_CRON, EXPORT_TIME_ZONE, EXPORT_JITTER, EXPORT_RETRY_DELAY,
-            METRICS_LISTEN, PEER_HEALTH, STALE_AFTER).map(Setting::spec), KeyFiles.SPECS.stream()).toList();
+            METRICS_LISTEN, PEER_HEALTH, STALE_AFTER, COORDINATOR, PRIORITY, TAKEOVER_IMPORT_WAIT).map(Setting::spec), KeyFiles.SPECS.stream()).toList();
 
     /** @return the node's name */
     public String name() {
@@ -195,6 +210,21 @@ public record NodeSettings(Settings settings) {
         } catch (java.net.URISyntaxException e) {
             throw new IllegalArgumentException(path, e);
         }
+    }
+
+    /** @return the coordinator's name ({@code node.coordinator}), or empty when failover is manual */
+    public Optional<String> coordinator() {
+        return COORDINATOR.find(settings).map(String::trim).filter(n -> !n.isEmpty());
+    }
+
+    /** @return {@code node.priority} */
+    public int priority() {
+        return PRIORITY.get(settings);
+    }
+
+    /** @return how long an election waits for imports in progress */
+    public Duration takeoverImportWait() {
+        return TAKEOVER_IMPORT_WAIT.get(settings);
     }
 
     /** @return the inbox polling interval */

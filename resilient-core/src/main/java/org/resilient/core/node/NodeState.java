@@ -54,14 +54,16 @@ public final class NodeState {
      * Records a new epoch, with the leader of that epoch and this node's role in it.
      *
      * @param epoch the epoch
-     * @param leader the leader's URI, or null if unknown
+     * @param leader the leader's URI, or null if unknown (a leader recorded for an older epoch is forgotten)
      * @param role this node's role from now on, or null to keep the configured one
      */
     public synchronized void setEpoch(Epoch epoch, URI leader, NodeRole role) {
         Map<String, String> m = new HashMap<>(StateFiles.read(dir.resolve("epoch")));
-        m.put("epoch", epoch.toString());
+        String before = m.put("epoch", epoch.toString());
         if (leader != null) {
             m.put("leader", leader.toString());
+        } else if (!epoch.toString().equals(before)) {
+            m.remove("leader"); // the leader of an older epoch is not the leader of this one
         }
         if (role != null) {
             m.put("role", role.configName());
@@ -95,6 +97,44 @@ public final class NodeState {
      */
     public synchronized void setLastImport(ImportState state) {
         StateFiles.write(dir.resolve("import"), state.toMap());
+    }
+
+    /**
+     * Forgets the last good import: a deposed leader's copy holds what it wrote as leader, not a backup it
+     * imported, so it is no candidate for an election until the next backup re-seeds it.
+     */
+    public synchronized void clearLastImport() {
+        StateFiles.write(dir.resolve("import"), Map.of());
+    }
+
+    /**
+     * Records (or, with null, clears) that this node was deposed as leader and its component still has to be
+     * demoted: recorded with the role change, so a node killed before the demotion demotes at its next start.
+     *
+     * @param newer the epoch of the new leader, or null once demoted
+     */
+    public synchronized void setDemotePending(Epoch newer) {
+        StateFiles.write(dir.resolve("demote"), newer == null ? Map.of() : Map.of("epoch", newer.toString()));
+    }
+
+    /** @return the epoch of the leader this node was deposed by, while its component is not demoted yet */
+    public synchronized Optional<Epoch> demotePending() {
+        return Optional.ofNullable(StateFiles.read(dir.resolve("demote")).get("epoch"))
+                .map(v -> new Epoch(Long.parseLong(v)));
+    }
+
+    /** @return what the running node last saw of failover, if it runs with a coordinator */
+    public synchronized Optional<org.resilient.core.FailoverStatus> failover() {
+        return Optional.ofNullable(org.resilient.core.FailoverStatus.fromMap(StateFiles.read(dir.resolve("failover"))));
+    }
+
+    /**
+     * Records what the running node sees of failover.
+     *
+     * @param status the status
+     */
+    public synchronized void setFailover(org.resilient.core.FailoverStatus status) {
+        StateFiles.write(dir.resolve("failover"), status.toMap());
     }
 
     /**

@@ -12,7 +12,8 @@ import org.slf4j.Logger;
  * Which node may send which message to a node of a given role (checked after the signature, so the sender is
  * who it says): a pull-backup node takes BACKUP_PUBLISHED only from its {@code pbs.source} or the leader a
  * takeover announced, an import node takes BACKUP_DELIVERED only from its {@code import.sources} (any node
- * when unset), and LEADER_CHANGED must bring a newer epoch (or repeat the known leader's).
+ * when unset), and LEADER_CHANGED must bring a newer epoch (or repeat the known leader's, or name the leader of the node's epoch when it
+ * knows none: it learned the epoch from the coordinator).
  */
 final class Senders {
     private Senders() {
@@ -63,7 +64,9 @@ final class Senders {
                 return null;
             }
             case LEADER_CHANGED -> {
-                if (!mine.isOlderThan(m.epoch()) && !leader.map(from::equals).orElse(false)) {
+                // A node that learned the epoch from the coordinator, before its leader announced itself, knows no leader.
+                boolean unknownLeader = mine.equals(m.epoch()) && leader.isEmpty();
+                if (!mine.isOlderThan(m.epoch()) && !leader.map(from::equals).orElse(false) && !unknownLeader) {
                     return "it claims epoch " + m.epoch() + ", not newer than this node's " + mine
                             + leader.map(l -> ", whose leader is " + l).orElse("");
                 }

@@ -40,7 +40,8 @@ final class StatusReport {
         return new NodeStatus(ctx.name(), ctx.uri(), role, state.epoch(), state.leader().orElse(null), runs, successes,
                 lastImport, pending, Retention.published(ctx.layout()), now, Map.of(scheduled, fresh),
                 lag(role, lastImport, successes, pending, queue, now),
-                new RunningSteps(ctx.layout().state()).interrupted(runs), state.failures());
+                new RunningSteps(ctx.layout().state()).interrupted(runs), state.failures(),
+                ctx.config().coordinator().isPresent() ? state.failover().orElse(null) : null);
     }
 
     /** The step a node of this role must run successfully once per export interval. */

@@ -30,7 +30,7 @@ final class PluginDeclarations {
     /** The plugins released with resilient, for hints when one is missing. */
     static final String KNOWN = "org/resilient/core/registry/known-plugins.properties";
     private static final Logger LOG = LoggerFactory.getLogger(PluginDeclarations.class);
-    private static final String[] KINDS = {"component", "transport", "archive"};
+    private static final String[] KINDS = {"component", "transport", "archive", "coordinator"};
 
     private final Map<String, String> present = new LinkedHashMap<>();
     private final Map<String, String> known = new LinkedHashMap<>();

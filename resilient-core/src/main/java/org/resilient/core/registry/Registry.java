@@ -15,6 +15,7 @@ import org.resilient.api.ResilienceException;
 import org.resilient.api.SettingSpec;
 import org.resilient.api.spi.ArchiveProvider;
 import org.resilient.api.spi.ComponentProvider;
+import org.resilient.api.spi.CoordinatorProvider;
 import org.resilient.api.spi.TransportProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,7 @@ public final class Registry {
     private final Found<ComponentProvider> components;
     private final Found<TransportProvider> transports;
     private final Found<ArchiveProvider> archives;
+    private final Found<CoordinatorProvider> coordinators;
     private final PluginDeclarations plugins;
 
     private Registry(ClassLoader loader) {
@@ -40,6 +42,8 @@ public final class Registry {
                 TransportProvider::description, TransportProvider::settings, loader);
         archives = load(ArchiveProvider.class, "archive", ArchiveProvider::scheme, ArchiveProvider::description,
                 ArchiveProvider::settings, loader);
+        coordinators = load(CoordinatorProvider.class, "coordinator", CoordinatorProvider::name,
+                CoordinatorProvider::description, CoordinatorProvider::settings, loader);
     }
 
     /**
@@ -64,12 +68,13 @@ public final class Registry {
     /**
      * Everything found, including providers that failed to load.
      *
-     * @return components, then transports, then archives
+     * @return components, then transports, then archives, then coordinators
      */
     public List<ProviderInfo> all() {
         List<ProviderInfo> out = new ArrayList<>(components.infos);
         out.addAll(transports.infos);
         out.addAll(archives.infos);
+        out.addAll(coordinators.infos);
         return out;
     }
 
@@ -77,11 +82,11 @@ public final class Registry {
      * The settings every provider found declares (a provider whose declarations fail is left out; it is
      * reported in {@link #all()}).
      *
-     * @return the declarations, components first, then transports, then archives
+     * @return the declarations, components first, then transports, archives and coordinators
      */
     public List<SettingSpec> allSettings() {
         List<SettingSpec> out = new ArrayList<>();
-        for (Found<?> f : List.of(components, transports, archives)) {
+        for (Found<?> f : List.of(components, transports, archives, coordinators)) {
             f.settings.values().forEach(out::addAll);
         }
         return out;
@@ -97,6 +102,7 @@ public final class Registry {
         Found<?> f = switch (info.kind()) {
             case "component" -> components;
             case "transport" -> transports;
+            case "coordinator" -> coordinators;
             default -> archives;
         };
         return f.settings.getOrDefault(info.name(), List.of());
@@ -133,6 +139,17 @@ public final class Registry {
      */
     public ArchiveProvider archive(String scheme) {
         return archives.get(scheme);
+    }
+
+    /**
+     * The coordinator registered under a name ({@code node.coordinator}).
+     *
+     * @param name e.g. {@code embedded} or {@code zookeeper}
+     * @return the provider
+     * @throws ResilienceException {@code UNKNOWN_PROVIDER} or {@code DUPLICATE_PROVIDER}
+     */
+    public CoordinatorProvider coordinator(String name) {
+        return coordinators.get(name);
     }
 
     /**
