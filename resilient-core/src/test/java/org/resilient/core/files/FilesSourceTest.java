@@ -137,6 +137,28 @@ class FilesSourceTest {
         assertEquals(03775, mode(standby.resolve("shared")), "a setgid, sticky directory stays one on the standby");
     }
 
+    @Test
+    @DisplayName("an import over a standby holding mode-000 entries leaves the new copy and nothing beside it")
+    void importOverUnreadableStandby() throws IOException {
+        Path data = export(Map.of());
+        TestTrees.seal(data.getParent(), "x1");
+        Path standby = tmp.resolve("standby/current");
+        Files.createDirectories(standby.resolve("locked"));
+        Files.writeString(standby.resolve("locked/inside.txt"), "old");
+        Files.writeString(standby.resolve("private.key"), "old");
+        Files.setPosixFilePermissions(standby.resolve("locked"), PosixFilePermissions.fromString("---------"));
+        Files.setPosixFilePermissions(standby.resolve("private.key"), PosixFilePermissions.fromString("---------"));
+        try (Importer i = new FilesComponentProvider().importer(Settings.of(Map.of("files.target", standby.toString())))) {
+            i.importBackup(ImportContext.builder().directory(data)
+                    .manifest(BackupVerifier.verify(data.getParent(), p -> { }, org.resilient.api.Cancellation.never())
+                            .manifest()).build());
+        }
+        assertEquals(TestTrees.fingerprint(data), TestTrees.fingerprint(standby));
+        try (java.util.stream.Stream<Path> s = Files.list(standby.getParent())) {
+            assertEquals(List.of("current"), s.map(p -> p.getFileName().toString()).toList(), "no .old-* or .new-* left");
+        }
+    }
+
     private static int mode(Path p) throws IOException {
         return (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
     }
