@@ -64,6 +64,8 @@ final class Watchdog {
                     + ": no such executable file; check that it is installed and executable");
         }
         List<String> out = new ArrayList<>();
+        // setsid forks (and its parent exits at once, which would read as success) only when it is a process group
+        // leader already; a child of the JVM never is, so the JVM's child stays the wrapper itself.
         out.add(SETSID.orElseThrow().toString());
         out.add(SH.orElseThrow().toString());
         out.add("-c");
