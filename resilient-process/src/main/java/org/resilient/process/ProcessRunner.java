@@ -253,6 +253,7 @@ public final class ProcessRunner {
                 }
                 if (System.nanoTime() - deadline > 0) {
                     killTree(process);
+                    errReader.join(2000); // the tool's last words, written before the kill, belong in the message
                     throw new ResilienceException(ErrorCode.TIMEOUT,
                             tool + " did not finish within " + timeout + "; its processes were killed" + tailText(tail));
                 }
