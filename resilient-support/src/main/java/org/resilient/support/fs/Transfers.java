@@ -72,11 +72,15 @@ public final class Transfers {
         return parse(name.endsWith(PARTIAL) ? name.substring(0, name.length() - PARTIAL.length()) : name);
     }
 
+    /**
+     * The backup id a name holds, if it is one a node makes ({@link BackupId#of}: it starts with its time); anything
+     * else in {@code incoming/} (a transport's or a tool's own files) is left alone.
+     */
     private static Optional<BackupId> parse(String name) {
         try {
-            return Optional.of(new BackupId(name));
+            return Optional.of(new BackupId(name)).filter(id -> id.time().isPresent());
         } catch (ResilienceException | IllegalArgumentException e) {
-            return Optional.empty(); // not a transfer (e.g. a transport's own bookkeeping)
+            return Optional.empty();
         }
     }
 
