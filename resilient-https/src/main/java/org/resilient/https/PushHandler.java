@@ -87,6 +87,11 @@ final class PushHandler extends Handler {
             throw new ResilienceException(ErrorCode.MANIFEST_INVALID, "the listing pushed as " + id + " is of backup "
                     + listing.backupId());
         }
+        // Pushes come one backup at a time, oldest first: an older one left here failed (disk full?) and is
+        // never finished; it only holds the space this one needs.
+        for (Path p : org.resilient.support.fs.Transfers.removeTransfersOlderThan(layout, id)) {
+            LOG.info("removed {}: a push superseded by {}", p.getFileName(), id);
+        }
         Path listingFile = listingFile(id);
         Path dir = layout.transfer(id);
         if (Files.exists(listingFile) && !java.util.Arrays.equals(Files.readAllBytes(listingFile), body)) {

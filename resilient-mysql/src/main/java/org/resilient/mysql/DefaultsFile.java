@@ -1,23 +1,23 @@
 package org.resilient.mysql;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
+import org.resilient.process.SecretFile;
 
 /**
- * A temporary option file holding the account name and password, created with mode 0600 before anything is
- * written to it, handed to mydumper/myloader with {@code --defaults-file}, and deleted on {@link #close()}.
+ * A temporary option file holding the account name and password, a {@link SecretFile} (created 0600 before
+ * anything is written to it, removed on {@link #close()}, at exit, or after a {@code kill -9} by the next process
+ * that writes a secret file), handed to mydumper/myloader with {@code --defaults-file}.
  * This keeps the password out of argv (visible to every user in {@code ps}) and out of the environment.
  */
 final class DefaultsFile implements AutoCloseable {
+    private final SecretFile secret;
     private final Path file;
 
-    private DefaultsFile(Path file) {
-        this.file = file;
+    private DefaultsFile(SecretFile secret) {
+        this.secret = secret;
+        this.file = secret.path();
     }
 
     /**
@@ -27,26 +27,10 @@ final class DefaultsFile implements AutoCloseable {
      * @return the file, to close after the tool finished
      */
     static DefaultsFile create(MysqlSettings settings) {
-        Path f;
-        try {
-            f = Files.createTempFile("resilient-mysql-", ".cnf",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (IOException e) {
-            throw new ResilienceException(ErrorCode.IO_ERROR,
-                    "cannot create a temporary defaults file for mydumper/myloader in " + System.getProperty("java.io.tmpdir")
-                            + ": " + e.getMessage() + "; check that the temporary directory is writable");
-        }
         StringBuilder text = new StringBuilder("[client]\n");
         text.append("user=").append(quote(settings.user())).append('\n');
         settings.password().ifPresent(p -> text.append("password=").append(quote(p)).append('\n'));
-        try {
-            Files.writeString(f, text, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            delete(f);
-            throw new ResilienceException(ErrorCode.IO_ERROR, "cannot write the temporary defaults file " + f
-                    + ": " + e.getMessage());
-        }
-        return new DefaultsFile(f);
+        return new DefaultsFile(SecretFile.create("mysql-defaults", text.toString()));
     }
 
     /**
@@ -69,7 +53,7 @@ final class DefaultsFile implements AutoCloseable {
 
     @Override
     public void close() {
-        delete(file);
+        secret.close();
     }
 
     /** Option-file values in double quotes: backslash and quote escaped, as the client library reads them. */
@@ -79,13 +63,5 @@ final class DefaultsFile implements AutoCloseable {
                     "the mysql user or password contains a line break, which an option file cannot hold");
         }
         return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
-
-    private static void delete(Path f) {
-        try {
-            Files.deleteIfExists(f);
-        } catch (IOException ignored) {
-            // it is 0600 in the temporary directory; nothing better to do
-        }
     }
 }

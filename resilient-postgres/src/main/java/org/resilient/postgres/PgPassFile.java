@@ -1,20 +1,17 @@
 package org.resilient.postgres;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import org.resilient.api.ErrorCode;
-import org.resilient.api.ResilienceException;
+import org.resilient.process.SecretFile;
 
 /**
- * A temporary pgpass file (mode 0600, removed on close) holding the password for the tools, so that it never
- * appears in argv, the environment or logs.
+ * A temporary pgpass file holding the password for the tools, so that it never appears in argv, the environment
+ * or logs: a {@link SecretFile} (0600 in a 0700 directory of this user, removed on close, at exit, or, after a
+ * {@code kill -9}, by the next process that writes a secret file).
  */
 final class PgPassFile implements AutoCloseable {
-    private final Path file;
+    private final SecretFile file;
 
-    private PgPassFile(Path file) {
+    private PgPassFile(SecretFile file) {
         this.file = file;
     }
 
@@ -25,17 +22,7 @@ final class PgPassFile implements AutoCloseable {
      * @return the file, to be closed after the tools ran
      */
     public static PgPassFile create(String password) {
-        try {
-            // created with 0600 from the start: there is no moment where others could read it
-            Path f = Files.createTempFile("resilient-pgpass-", "",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(f, "*:*:*:*:" + escape(password) + "\n");
-            return new PgPassFile(f);
-        } catch (IOException e) {
-            throw new ResilienceException(ErrorCode.IO_ERROR,
-                    "cannot write a temporary pgpass file in " + System.getProperty("java.io.tmpdir")
-                            + ": " + e.getMessage() + "; check that the temporary directory is writable");
-        }
+        return new PgPassFile(SecretFile.create("pgpass", "*:*:*:*:" + escape(password) + "\n"));
     }
 
     /**
@@ -54,15 +41,11 @@ final class PgPassFile implements AutoCloseable {
      * @return the path
      */
     public Path path() {
-        return file;
+        return file.path();
     }
 
     @Override
     public void close() {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // best effort: the file is 0600 and in the temporary directory
-        }
+        file.close();
     }
 }

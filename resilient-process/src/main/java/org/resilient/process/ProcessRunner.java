@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one external tool to completion. Standard error is streamed to the log line by line (secrets
  * redacted) and its last lines are kept; a non-zero exit becomes a {@link ResilienceException} with
- * {@link ErrorCode#TOOL_FAILED} carrying them. Cancellation and timeouts kill the whole process tree.
+ * {@link ErrorCode#TOOL_FAILED} carrying them. Cancellation and timeouts kill the whole process tree, and the tool
+ * dies with this JVM however it ends, {@code kill -9} included ({@link Watchdog}).
  *
  * <pre>{@code
  * ProcessResult r = ProcessRunner.command(pgDump.toString(), "-Fd", "-f", dir.toString(), "db")
@@ -214,7 +215,10 @@ public final class ProcessRunner {
     public ProcessResult run() {
         String tool = Path.of(command.get(0)).getFileName().toString();
         cancellation.throwIfCancelled(tool);
-        ProcessBuilder pb = new ProcessBuilder(command);
+        // Under the watchdog the tool dies with this JVM, even after kill -9 (see Watchdog); its standard input is
+        // then the watchdog's pipe, which this JVM holds open until the tool ends.
+        boolean watched = Watchdog.available();
+        ProcessBuilder pb = new ProcessBuilder(watched ? Watchdog.wrap(command, stdinFile) : command);
         pb.environment().keySet().removeAll(removedEnvironment);
         pb.environment().putAll(environment);
         if (directory != null) {
@@ -223,8 +227,10 @@ public final class ProcessRunner {
         if (stdoutFile != null) {
             pb.redirectOutput(stdoutFile.toFile());
         }
-        pb.redirectInput(stdinFile != null ? ProcessBuilder.Redirect.from(stdinFile.toFile())
-                : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        if (!watched) {
+            pb.redirectInput(stdinFile != null ? ProcessBuilder.Redirect.from(stdinFile.toFile())
+                    : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        }
         Process process;
         try {
             process = pb.start();
@@ -247,6 +253,7 @@ public final class ProcessRunner {
                 }
                 if (System.nanoTime() - deadline > 0) {
                     killTree(process);
+                    errReader.join(2000); // the tool's last words, written before the kill, belong in the message
                     throw new ResilienceException(ErrorCode.TIMEOUT,
                             tool + " did not finish within " + timeout + "; its processes were killed" + tailText(tail));
                 }
@@ -260,6 +267,7 @@ public final class ProcessRunner {
             Thread.currentThread().interrupt();
             throw new ResilienceException(ErrorCode.CANCELLED, tool + " was interrupted; its processes were killed");
         }
+        closeQuietly(process);
         int exit = process.exitValue();
         List<String> tailCopy;
         synchronized (tail) {
@@ -278,6 +286,9 @@ public final class ProcessRunner {
      * @param process the process
      */
     public static void killTree(Process process) {
+        // Closing the watchdog's pipe makes it kill the tool's whole process group, which also reaches processes
+        // that left the tree (re-parented when their parent died first).
+        closeQuietly(process);
         // A parent may fork new children while its children are being killed (pg_dump -j starts workers,
         // a shell loop starts the next command): kill what is seen until no new descendant appears, then the
         // parent, then everything seen once more, since children of a dead parent are no longer its
@@ -298,6 +309,14 @@ public final class ProcessRunner {
             process.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(Process process) {
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            // already closed, or the process is gone: either way the pipe is no longer held
         }
     }
 

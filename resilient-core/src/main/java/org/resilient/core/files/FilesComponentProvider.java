@@ -43,7 +43,8 @@ public final class FilesComponentProvider implements ComponentProvider {
 
     @Override
     public Exporter exporter(Settings settings) {
-        return new FilesExporter(FilesSettings.path(settings, FilesSettings.SOURCE));
+        return new FilesExporter(FilesSettings.path(settings, FilesSettings.SOURCE),
+                FilesSettings.EXCLUDE.get(settings), FilesSettings.SKIP_UNREADABLE.get(settings));
     }
 
     @Override

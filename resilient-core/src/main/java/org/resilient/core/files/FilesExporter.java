@@ -3,6 +3,7 @@ package org.resilient.core.files;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ExportContext;
 import org.resilient.api.ManifestEntry;
@@ -21,9 +22,13 @@ import org.slf4j.LoggerFactory;
  */
 final class FilesExporter implements Exporter {
     private final Path source;
+    private final List<String> exclude;
+    private final boolean skipUnreadable;
 
-    FilesExporter(Path source) {
+    FilesExporter(Path source, List<String> exclude, boolean skipUnreadable) {
         this.source = source;
+        this.exclude = List.copyOf(exclude);
+        this.skipUnreadable = skipUnreadable;
     }
 
     @Override
@@ -42,11 +47,24 @@ final class FilesExporter implements Exporter {
                     + "; the backup would copy itself. Put the node directory outside files.source");
         }
         // A source given as a link to a directory is backed up as that directory's content.
-        TreeCopy.Result r = TreeCopy.from(real).skipVanished(true).progress("export", context.progress())
-                .cancellation(context.cancellation()).copyTo(target);
+        // FIFOs, sockets and devices are no data to keep (tar and restic skip them too); both skips are logged.
+        TreeCopy.Result r;
+        try {
+            r = TreeCopy.from(real).skipVanished(true).skipSpecial(true).skipUnreadable(skipUnreadable)
+                    .exclude(exclude).progress("export", context.progress()).cancellation(context.cancellation())
+                    .copyTo(target);
+        } catch (ResilienceException e) {
+            if (e.code() == ErrorCode.IO_ERROR && e.getMessage().contains("permission denied")) {
+                throw new ResilienceException(ErrorCode.IO_ERROR, e.getMessage() + " (it is in files.source " + source
+                        + "), leave it out with files.exclude, or set files.skip-unreadable=true to back up the rest"
+                        + " without the entries this user cannot read", e);
+            }
+            throw e;
+        }
         checkNames(target);
-        log.info("exported {}: {} files, {} directories, {} links, {} bytes{}", source, r.files(), r.directories(),
-                r.links(), r.totalBytes(), r.vanished() == 0 ? "" : "; " + r.vanished() + " vanished during the copy");
+        log.info("exported {}: {} files, {} directories, {} links, {} bytes{}{}", source, r.files(), r.directories(),
+                r.links(), r.totalBytes(), r.vanished() == 0 ? "" : "; " + r.vanished() + " vanished during the copy",
+                r.skipped() == 0 ? "" : "; " + r.skipped() + " left out (special or unreadable, see the warnings)");
     }
 
     /**

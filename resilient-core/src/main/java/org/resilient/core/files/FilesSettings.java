@@ -15,10 +15,29 @@ public final class FilesSettings {
     public static final Setting<Path> TARGET = Setting.path("files.target", null,
             "the standby directory kept restored (import nodes); its parent must be writable").requiredToImport();
 
+    /** Glob patterns of entries of the source not to back up. */
+    public static final Setting<List<String>> EXCLUDE = Setting.list("files.exclude",
+            "comma-separated glob patterns of entries of files.source not to back up, relative to it (cache/**, *.tmp;"
+            + " a pattern without / matches names at any depth)").check(FilesSettings::validGlobs, "valid glob patterns");
+    /** Whether entries the node may not read are left out instead of failing the export. */
+    public static final Setting<Boolean> SKIP_UNREADABLE = Setting.bool("files.skip-unreadable", false,
+            "true to leave entries of files.source this user cannot read out of the backup with a warning;"
+            + " false (default) to fail the export naming the entry");
+
     /** The declarations. */
-    public static final List<SettingSpec> SPECS = List.of(SOURCE.spec(), TARGET.spec());
+    public static final List<SettingSpec> SPECS = List.of(SOURCE.spec(), TARGET.spec(), EXCLUDE.spec(),
+            SKIP_UNREADABLE.spec());
 
     private FilesSettings() {
+    }
+
+    private static boolean validGlobs(List<String> globs) {
+        try {
+            globs.forEach(g -> java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + g));
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /**

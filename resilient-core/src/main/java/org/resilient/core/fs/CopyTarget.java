@@ -99,10 +99,23 @@ final class CopyTarget {
     }
 
     /** Gives a directory the source's permissions and modification time, once nothing more changes inside. */
-    static void finishDirectory(Path dir, PosixFileAttributes a) throws IOException {
-        Files.setPosixFilePermissions(dir, a.permissions());
+    static void finishDirectory(Path dir, PosixFileAttributes a, int mode) throws IOException {
+        setMode(dir, a.permissions(), mode);
         Files.getFileAttributeView(dir, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                 .setTimes(a.lastModifiedTime(), null, null);
+    }
+
+    /**
+     * Gives an entry its mode: with the set-user-id, set-group-id or sticky bits when the source had them (POSIX
+     * permissions cannot express them, and setting those permissions clears them).
+     */
+    static void setMode(Path p, java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions, int mode)
+            throws IOException {
+        if ((mode & 07000) != 0) {
+            Files.setAttribute(p, "unix:mode", mode & 07777, LinkOption.NOFOLLOW_LINKS);
+        } else {
+            Files.setPosixFilePermissions(p, permissions);
+        }
     }
 
     /** Sets a link's own modification time, where the platform can. */

@@ -64,7 +64,11 @@ public final class TreeCopy {
     private Cancellation cancellation = Cancellation.never();
     private String phase = "copy";
     private boolean skipVanished;
+    private boolean skipSpecial;
+    private boolean skipUnreadable;
+    private java.util.function.Predicate<Path> excluded = p -> false;
     private final Set<Path> vanished = ConcurrentHashMap.newKeySet();
+    private final Set<Path> skipped = ConcurrentHashMap.newKeySet();
 
     private TreeCopy(Path source) {
         this.source = source.toAbsolutePath().normalize();
@@ -113,6 +117,49 @@ public final class TreeCopy {
      */
     public TreeCopy skipVanished(boolean skipVanished) {
         this.skipVanished = skipVanished;
+        return this;
+    }
+
+    /**
+     * Whether FIFOs, sockets and devices in the source are left out with a warning (as tar and restic do) instead
+     * of failing the copy: right for a live directory, where a program's socket or pipe is no data to keep.
+     *
+     * @param skipSpecial true to skip them
+     * @return this
+     */
+    public TreeCopy skipSpecial(boolean skipSpecial) {
+        this.skipSpecial = skipSpecial;
+        return this;
+    }
+
+    /**
+     * Whether entries this user may not read are left out with a warning instead of failing the copy (with
+     * {@code IO_ERROR} naming the entry).
+     *
+     * @param skipUnreadable true to skip them
+     * @return this
+     */
+    public TreeCopy skipUnreadable(boolean skipUnreadable) {
+        this.skipUnreadable = skipUnreadable;
+        return this;
+    }
+
+    /**
+     * Leaves out the entries whose path relative to the source matches one of these glob patterns
+     * ({@link java.nio.file.FileSystem#getPathMatcher}, e.g. {@code *.tmp}, {@code cache/**}); a pattern without a
+     * {@code /} also matches the name of an entry at any depth, and an excluded directory goes with its content.
+     *
+     * @param globs the patterns
+     * @return this
+     * @throws IllegalArgumentException for a pattern that is not a valid glob
+     */
+    public TreeCopy exclude(java.util.Collection<String> globs) {
+        List<java.util.function.Predicate<Path>> tests = new ArrayList<>();
+        for (String g : globs) {
+            java.nio.file.PathMatcher m = source.getFileSystem().getPathMatcher("glob:" + g);
+            tests.add(g.contains("/") ? m::matches : rel -> m.matches(rel) || m.matches(rel.getFileName()));
+        }
+        this.excluded = rel -> tests.stream().anyMatch(t -> t.test(rel));
         return this;
     }
 
@@ -173,7 +220,8 @@ public final class TreeCopy {
             throw new ResilienceException(ErrorCode.IO_ERROR, "cannot copy " + source + " to " + dst
                     + ": one lies inside the other; choose a target outside the source");
         }
-        CopyPlan plan = CopyPlan.of(source, skipVanished, this::vanished);
+        CopyPlan plan = CopyPlan.of(source, new CopyPlan.Filter(skipVanished, skipSpecial, skipUnreadable, excluded,
+                this::vanished, this::skipped));
         try {
             CopyTarget.prepare(dst, plan, resume);
             CopyTarget.makeDirectories(dst, plan);
@@ -183,14 +231,14 @@ public final class TreeCopy {
             List<CopyPlan.Item> dirs = new ArrayList<>(plan.dirs);
             Collections.reverse(dirs);
             for (CopyPlan.Item d : dirs) {
-                CopyTarget.finishDirectory(dst.resolve(d.rel()), d.attrs());
+                CopyTarget.finishDirectory(dst.resolve(d.rel()), d.attrs(), d.mode());
             }
-            CopyTarget.finishDirectory(dst, plan.rootAttrs);
+            CopyTarget.finishDirectory(dst, plan.rootAttrs, plan.rootMode);
             if (fsync) {
                 flush(dst, plan, dirs);
             }
             return new Result(plan.files.size(), plan.dirs.size(), plan.links.size(), plan.totalBytes, copiedBytes,
-                    vanished.size());
+                    vanished.size(), skipped.size());
         } catch (IOException e) {
             if (e instanceof FileSystemException fse && fse.getFile() != null
                     && Path.of(fse.getFile()).startsWith(source) && AtomicFiles.isPermissionProblem(e)) {
@@ -236,7 +284,7 @@ public final class TreeCopy {
             progress.progress(phase, done.addAndGet(size), total, "bytes");
             return;
         }
-        Files.setPosixFilePermissions(to, f.attrs().permissions());
+        CopyTarget.setMode(to, f.attrs().permissions(), f.mode());
         Files.getFileAttributeView(to, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                 .setTimes(mtime, null, null);
         copied.addAndGet(size);
@@ -298,6 +346,11 @@ public final class TreeCopy {
         AtomicFiles.fsyncDirectory(dst.getParent());
     }
 
+    private void skipped(Path rel, String why) {
+        skipped.add(rel);
+        LOG.warn("{} in {} is left out of the copy: {}", rel, source, why);
+    }
+
     private void vanished(Path rel) {
         vanished.add(rel);
         LOG.warn("{} vanished from {} while it was copied; the copy goes on without it", rel, source);
@@ -312,7 +365,9 @@ public final class TreeCopy {
      * @param totalBytes the size of all files
      * @param copiedBytes bytes actually copied (less than {@code totalBytes} when a resume kept files)
      * @param vanished entries that disappeared from the source during the copy and were skipped
+     * @param skipped special or unreadable entries left out (see {@link #skipSpecial}, {@link #skipUnreadable})
      */
-    public record Result(long files, long directories, long links, long totalBytes, long copiedBytes, long vanished) {
+    public record Result(long files, long directories, long links, long totalBytes, long copiedBytes, long vanished,
+                         long skipped) {
     }
 }

@@ -62,6 +62,8 @@ final class Exporting {
         SealedBackup sealed = publishAndPlan(epoch, cancellation);
         try (BackupMdc.Scope mdc = BackupMdc.of(sealed.manifest().backupId())) {
             announce(sealed, epoch);
+        } finally {
+            // export.keep holds even while announcements fail (the unannounced backup is the newest: it stays).
             Retention.keepNewest(ctx.layout(), ctx.config().keepPublished(), null, log);
         }
         return sealed;
@@ -161,7 +163,10 @@ final class Exporting {
 
     private SealedBackup exportOnce(BackupId id, Epoch epoch, long sequence, Cancellation cancellation) {
         Path staging = ctx.layout().exportStaging(id);
-        AtomicFiles.deleteTree(staging);
+        // Exports run one at a time under the node lock: any other export in incoming/ was killed in the middle.
+        for (Path p : org.resilient.support.fs.Transfers.removeExportsBut(ctx.layout(), null)) {
+            log.info("removed {}: an export that was interrupted", p);
+        }
         Path data = NodeLayout.data(staging);
         try {
             Files.createDirectories(data);

@@ -52,29 +52,39 @@ final class Importing {
 
     private ImportState importJob(JobQueue.Job job, Cancellation cancellation) {
         long[] size = {0};
-        return Steps.run(ctx, "import", job.backupId(), () -> {
-            Path dir = ctx.layout().backup(job.backupId());
-            if (!Files.isDirectory(dir)) {
-                throw new ResilienceException(ErrorCode.NOT_FOUND, "backup " + job.backupId() + " was announced but is not in "
-                        + ctx.layout().backups() + "; the pull-backup node pushes it again with its next run");
-            }
-            SealedBackup sealed = BackupVerifier.verify(dir, ctx.progress(), cancellation);
-            ctx.auth().verifyManifest(dir, NodeSettings.normalize(java.net.URI.create(sealed.manifest().sourceNode())));
-            size[0] = sealed.manifest().totalSize();
-            try (Importer importer = ctx.component().importer(ctx.settings())) {
-                log.info("importing {} ({} files, {} bytes)", job.backupId(), sealed.manifest().fileCount(),
-                        sealed.manifest().totalSize());
-                importer.importBackup(ImportContext.builder().directory(NodeLayout.data(dir)).manifest(sealed.manifest())
-                        .settings(ctx.settings()).progress(ctx.progress()).cancellation(cancellation).clock(ctx.clock())
-                        .loggerName(ctx.loggerName("import")).build());
-            }
-            ImportState state = new ImportState(job.backupId(), sealed.manifest().created(), ctx.clock().instant(),
-                    sealed.manifestDigest(), sealed.manifest().epoch(), sealed.manifest().sequence());
-            ctx.state().setLastImport(state);
+        // Pushes of backups older than this one will never be finished: the pull-backup node moved on.
+        for (Path p : org.resilient.support.fs.Transfers.removeTransfersOlderThan(ctx.layout(), job.backupId())) {
+            log.info("removed {}: a push superseded by {}", p, job.backupId());
+        }
+        try {
+            return Steps.run(ctx, "import", job.backupId(), () -> importOnce(job, cancellation, size), st -> size[0]);
+        } finally {
+            // import.keep holds whether the import succeeds or not: failing imports must not pile up copies.
             Retention.keepNewest(ctx.layout(), ctx.config().keepPublished(), job.backupId(), log);
-            log.info("imported {}", job.backupId());
-            return state;
-        }, st -> size[0]);
+        }
+    }
+
+    private ImportState importOnce(JobQueue.Job job, Cancellation cancellation, long[] size) {
+        Path dir = ctx.layout().backup(job.backupId());
+        if (!Files.isDirectory(dir)) {
+            throw new ResilienceException(ErrorCode.NOT_FOUND, "backup " + job.backupId() + " was announced but is not in "
+                    + ctx.layout().backups() + "; the pull-backup node pushes it again with its next run");
+        }
+        SealedBackup sealed = BackupVerifier.verify(dir, ctx.progress(), cancellation);
+        ctx.auth().verifyManifest(dir, NodeSettings.normalize(java.net.URI.create(sealed.manifest().sourceNode())));
+        size[0] = sealed.manifest().totalSize();
+        try (Importer importer = ctx.component().importer(ctx.settings())) {
+            log.info("importing {} ({} files, {} bytes)", job.backupId(), sealed.manifest().fileCount(),
+                    sealed.manifest().totalSize());
+            importer.importBackup(ImportContext.builder().directory(NodeLayout.data(dir)).manifest(sealed.manifest())
+                    .settings(ctx.settings()).progress(ctx.progress()).cancellation(cancellation).clock(ctx.clock())
+                    .loggerName(ctx.loggerName("import")).build());
+        }
+        ImportState state = new ImportState(job.backupId(), sealed.manifest().created(), ctx.clock().instant(),
+                sealed.manifestDigest(), sealed.manifest().epoch(), sealed.manifest().sequence());
+        ctx.state().setLastImport(state);
+        log.info("imported {}", job.backupId());
+        return state;
     }
 
     /** Promotes the standby; the caller holds the node lock, so no import is running. */

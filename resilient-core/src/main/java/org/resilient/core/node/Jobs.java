@@ -51,6 +51,12 @@ final class Jobs {
                     return Optional.empty();
                 }
             }
+        } catch (PullBackup.Superseded e) {
+            // It can never succeed: the newer backup that replaced it was announced too, and is pulled next.
+            queue.drop(job);
+            ctx.state().setJobRetry(null);
+            log.warn("dropped {}: {}", job.backupId(), e.getMessage());
+            throw e;
         } catch (ResilienceException e) {
             if (e.code() != ErrorCode.CANCELLED && e.code() != ErrorCode.LOCKED) {
                 JobRetry next = JobRetry.failed(ctx.state().jobRetry().orElse(null), job.backupId(), ctx.clock().instant(),

@@ -19,6 +19,7 @@ import org.resilient.api.ResilienceException;
 import org.resilient.api.StoreRequest;
 import org.resilient.api.spi.Archive;
 import org.resilient.support.fs.AtomicFiles;
+import org.resilient.support.fs.Transfers;
 import org.resilient.core.manifest.BackupVerifier;
 import org.resilient.core.manifest.SealedBackup;
 import org.slf4j.Logger;
@@ -52,8 +53,12 @@ final class PullBackup {
         }
         Path local = publishLocally(sealed, published);
         SealedBackup verified = new SealedBackup(local, sealed.manifest(), sealed.manifestDigest());
-        archiveAndPush(job, verified, cancellation);
-        Retention.keepNewest(ctx.layout(), ctx.config().keepPublished(), job.backupId(), log);
+        try {
+            archiveAndPush(job, verified, cancellation);
+        } finally {
+            // pbs.keep holds whether the pushes succeed or not: while a target is down, copies must not pile up.
+            Retention.keepNewest(ctx.layout(), ctx.config().keepPublished(), job.backupId(), log);
+        }
         return verified;
     }
 
@@ -126,8 +131,21 @@ final class PullBackup {
 
     private SealedBackup pullAndVerify(JobQueue.Job job, Path incoming, Cancellation cancellation) {
         AtomicFiles.deleteTree(incoming);
+        // Pulls run one at a time under the node lock: any other pull in incoming/ was superseded or killed.
+        for (Path p : Transfers.removeTransfersBut(ctx.layout(), job.backupId())) {
+            log.info("removed {}: a pull that was superseded or interrupted", p);
+        }
         log.info("pulling {} from {}", job.backupId(), job.from());
-        ctx.transport().pull(job.from(), job.backupId(), incoming, operation(incoming, cancellation));
+        try {
+            ctx.transport().pull(job.from(), job.backupId(), incoming, operation(incoming, cancellation));
+        } catch (ResilienceException e) {
+            if (e.code() != ErrorCode.NOT_FOUND) {
+                throw e;
+            }
+            // The leader no longer has it: its retention removed it for newer backups, announced after it.
+            Transfers.removeTransfersBut(ctx.layout(), null);
+            throw new Superseded(job, e);
+        }
         try {
             SealedBackup sealed = authentic(job, incoming, BackupVerifier.verify(incoming, ctx.progress(), cancellation));
             if (!sealed.manifest().backupId().equals(job.backupId())) {
@@ -208,6 +226,7 @@ final class PullBackup {
         Path local = verified.directory();
         URI leader = ctx.state().leader().orElse(null);
         List<String> failures = new ArrayList<>();
+        List<ErrorCode> codes = new ArrayList<>();
         long pushed = 0;
         for (URI target : ctx.config().targets()) {
             if (target.equals(leader) || target.equals(job.from())) {
@@ -226,14 +245,35 @@ final class PullBackup {
                     throw e;
                 }
                 failures.add(target + ": " + e.getMessage());
+                codes.add(e.code());
             }
         }
         if (!failures.isEmpty()) {
-            throw new ResilienceException(ErrorCode.UNREACHABLE, "backup " + job.backupId() + " is archived but could not be "
+            throw new ResilienceException(failureCode(codes), "backup " + job.backupId() + " is archived but could not be "
                     + "pushed to " + failures.size() + " import node(s); it is retried with the next run: "
                     + String.join("; ", failures));
         }
         return pushed;
+    }
+
+    /**
+     * The code of a failed push: UNREACHABLE only when no target was reached; a target that was reached but could
+     * not take the backup (disk full, not writable) says so with its own code, so that it is not mistaken for a
+     * network problem.
+     */
+    private static ErrorCode failureCode(List<ErrorCode> codes) {
+        return codes.stream().filter(c -> c != ErrorCode.UNREACHABLE).findFirst().orElse(ErrorCode.UNREACHABLE);
+    }
+
+    /** A pulled backup its leader no longer has: a newer one superseded it, and the job is dropped. */
+    static final class Superseded extends ResilienceException {
+        private static final long serialVersionUID = 1L;
+
+        Superseded(JobQueue.Job job, ResilienceException cause) {
+            super(ErrorCode.NOT_FOUND, "backup " + job.backupId() + " was superseded: " + job.from() + " no longer has it"
+                    + " (its export.keep retention removed it for newer backups, which it announced); this node pulls"
+                    + " the newest announced backup instead (" + cause.getMessage() + ")", cause);
+        }
     }
 
     private OperationContext operation(Path dir, Cancellation cancellation) {

@@ -92,7 +92,7 @@ class FilesComponentTest {
     void registered() {
         assertEquals(EnumSet.of(Capability.PROMOTE, Capability.DEMOTE, Capability.ATOMIC_IMPORT, Capability.SYMLINKS,
                 Capability.FILE_MODES, Capability.MODIFICATION_TIMES, Capability.EMPTY_DIRECTORIES), files.capabilities());
-        assertEquals(List.of("files.source", "files.target"), files.settings().stream().map(SettingSpec::key).toList());
+        assertEquals(List.of("files.source", "files.target", "files.exclude", "files.skip-unreadable"), files.settings().stream().map(SettingSpec::key).toList());
     }
 
     @Test

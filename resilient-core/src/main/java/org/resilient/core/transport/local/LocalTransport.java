@@ -22,6 +22,7 @@ import org.resilient.api.OperationContext;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Transport;
 import org.resilient.support.fs.AtomicFiles;
+import org.resilient.support.fs.Transfers;
 import org.resilient.core.fs.TreeCopy;
 import org.resilient.api.NodeLayout;
 import org.resilient.api.MessageCodec;
@@ -86,6 +87,11 @@ final class LocalTransport implements Transport {
         } catch (IOException e) {
             throw notWritable(to, e);
         }
+        // Pushes to a node come one backup at a time, oldest first: an older one left there failed (disk full?)
+        // and will never be finished; it only holds the space this one needs.
+        for (Path p : Transfers.removeTransfersOlderThan(node, id)) {
+            LOG.info("removed {} on {}: a push superseded by {}", p.getFileName(), to, id);
+        }
         copy(source, incoming, "push", context, to);
         try {
             Files.move(incoming, published, StandardCopyOption.ATOMIC_MOVE);
@@ -115,6 +121,13 @@ final class LocalTransport implements Transport {
             if (e.code() == ErrorCode.NOT_FOUND) {
                 throw new ResilienceException(ErrorCode.NOT_FOUND, "cannot " + phase + " " + source + " ("
                         + node + "): " + e.getMessage(), e);
+            }
+            if (!Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
+                // The backup went while it was copied (its node's retention pruned it): a missing file is not an
+                // I/O problem, the backup is gone.
+                throw new ResilienceException(ErrorCode.NOT_FOUND, "cannot " + phase + " " + source + " (" + node
+                        + "): it was removed while it was copied, most likely pruned by that node's retention for"
+                        + " newer backups", e);
             }
             throw e;
         }
