@@ -69,7 +69,9 @@ public final class ResilientNode implements AutoCloseable {
                     return t;
                 });
                 long every = failover.heartbeatInterval().toMillis();
-                heartbeats.scheduleWithFixedDelay(failover::heartbeat, 0, every, TimeUnit.MILLISECONDS);
+                // Failover.heartbeat catches its own failures, so the schedule never stops; nothing waits on the future.
+                java.util.concurrent.Future<?> unused =
+                        heartbeats.scheduleWithFixedDelay(failover::heartbeat, 0, every, TimeUnit.MILLISECONDS);
             }
             runner = new NodeRunner(node, cancellation, new NodeSettings(node.settings()).pollInterval(), failover);
             thread = new Thread(runner, "resilient-" + node.name());

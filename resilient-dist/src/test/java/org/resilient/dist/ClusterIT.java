@@ -38,7 +38,7 @@ import org.resilient.https.ClusterKeys;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
     /** Generous: for a loaded CI machine, not the time a step is expected to take. */
-    private static final Duration DEADLINE = Duration.ofSeconds(120);
+    private static final Duration DEADLINE = Duration.ofMinutes(2);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir

@@ -149,7 +149,7 @@ final class NodeCluster implements AutoCloseable {
         String listen = setting(role, "node.listen");
         String host = listen.substring(0, listen.lastIndexOf(':'));
         int port = Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
-        await(role + " listening on " + listen, Duration.ofSeconds(120), () -> {
+        await(role + " listening on " + listen, Duration.ofMinutes(2), () -> {
             requireAlive(role);
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(host, port), 500);

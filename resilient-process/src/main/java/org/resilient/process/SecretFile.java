@@ -107,7 +107,7 @@ public final class SecretFile implements AutoCloseable {
 
     /** Whether the writer named by a file name ({@code <prefix>-<pid>-<start millis>-<random>}) is gone. */
     static boolean orphan(String name) {
-        String[] parts = name.split("-");
+        String[] parts = name.split("-", -1);
         if (parts.length < 4) {
             return false;
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +79,7 @@ class ZooKeeperFailoverTest {
     private ResilientNode start(String name, NodeRole role) throws IOException {
         List<TcpProxy> mine = new ArrayList<>();
         for (InstanceSpec spec : ensemble.getInstances()) {
-            mine.add(new TcpProxy(new InetSocketAddress("127.0.0.1", spec.getPort())));
+            mine.add(new TcpProxy(new InetSocketAddress(InetAddress.getLoopbackAddress(), spec.getPort())));
         }
         proxies.put(name, mine);
         Resilient.Builder b = Resilient.node(name, role).directory(dir.resolve("nodes").resolve(name))

@@ -30,7 +30,7 @@ import org.resilient.core.registry.Registry;
  */
 public final class Demo {
     /** How long one step (a node starting, a backup reaching a node) may take before the demo gives up. */
-    private static final Duration STEP_DEADLINE = Duration.ofSeconds(120);
+    private static final Duration STEP_DEADLINE = Duration.ofMinutes(2);
     private final DemoOutput out;
     private final Path requestedDir;
     private final int sizeMb;
@@ -95,7 +95,6 @@ public final class Demo {
         out.title("starting the nodes: " + String.join(" ", DemoCluster.launcher().size() == 1
                 ? DemoCluster.launcher() : List.of("java -cp ... org.resilient.cli.Main")) + " node --config FILE");
         for (String node : DemoCluster.START_ORDER) {
-            long t0 = System.nanoTime();
             cluster.start(node);
             if (node.equals(DemoCluster.LEADER)) {
                 // The leader last: it exports at start, and its announcement should find the others listening.
@@ -163,8 +162,10 @@ public final class Demo {
             if (apply == null) {
                 o.say("%s", change);
                 JsonNode[] first = new JsonNode[1];
-                c.await("db0's first export", STEP_DEADLINE, () -> (first[0] = c.step(DemoCluster.LEADER, "export"))
-                        .path("ok").asBoolean());
+                c.await("db0's first export", STEP_DEADLINE, () -> {
+                    first[0] = c.step(DemoCluster.LEADER, "export");
+                    return first[0].path("ok").asBoolean();
+                });
                 id = first[0].path("backupId").asText();
             } else {
                 apply.run();

@@ -139,7 +139,9 @@ public final class Failover implements AutoCloseable {
                 log.info("the {} coordinator is reachable again", coordinatorName);
             }
             unreachable = false;
-        } catch (ResilienceException e) {
+        } catch (RuntimeException e) {
+            // Any failure (a ResilienceException, or a client library's own runtime exception) means the same:
+            // this node cannot vouch for its lease. Catching it here also keeps the periodic heartbeat scheduled.
             if (!unreachable) {
                 log.warn("cannot reach the {} coordinator ({}): this node holds no lease until it can", coordinatorName,
                         e.getMessage());
@@ -166,7 +168,7 @@ public final class Failover implements AutoCloseable {
                 }
             }
             switch (node.role()) {
-                case EXPORT -> lead(clusterEpoch);
+                case EXPORT -> lead();
                 case IMPORT -> candidacy.watch(clusterEpoch);
                 default -> see(false, leaderSummary(clusterEpoch));
             }
@@ -190,7 +192,7 @@ public final class Failover implements AutoCloseable {
     }
 
     /** The leader keeps its lease; without one it takes it if free, after checking the epoch is still its own. */
-    private void lead(Epoch clusterEpoch) {
+    private void lead() {
         Lease held = lease;
         if (held != null && held.mayExport()) {
             candidacy.tellIfPending();

@@ -106,7 +106,7 @@ final class CopyPlan {
                     }
                     if (a.isSymbolicLink()) {
                         PosixFileAttributes pa = posix(file);
-                        plan.links.add(new Item(rel, pa, org.resilient.core.manifest.TreeScanner.bits(pa.permissions())));
+                        plan.links.add(new Item(rel, pa, org.resilient.support.fs.PosixModes.bits(pa.permissions())));
                     } else if (a.isRegularFile()) {
                         if (!Files.isReadable(file)) {
                             return unreadable(file, rel);
@@ -186,7 +186,7 @@ final class CopyPlan {
      * setting them clears): a program installed setuid must stay setuid after a round trip.
      */
     static int mode(Path p, PosixFileAttributes a) throws IOException {
-        int perms = org.resilient.core.manifest.TreeScanner.bits(a.permissions());
+        int perms = org.resilient.support.fs.PosixModes.bits(a.permissions());
         try {
             Object m = Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
             return m instanceof Integer i ? (i & 07000) | perms : perms;

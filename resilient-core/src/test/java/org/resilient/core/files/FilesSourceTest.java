@@ -209,7 +209,7 @@ class FilesSourceTest {
                 .start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the export process ended");
-        String[] lines = output.split("\n");
+        String[] lines = output.split("\n", -1);
         return lines[lines.length - 1];
     }
 }
