@@ -15,6 +15,8 @@ import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
 import org.resilient.archive.tree.TreeEntry;
 import org.resilient.support.fs.AtomicFiles;
+import org.resilient.support.fs.FileModes;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,10 +59,12 @@ final class RestoreTarget {
     /** Creates the temporary directory beside a (checked) target. */
     static RestoreTarget create(Path target) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
+        FileModes.createDirectories(parent);
         Path temp = parent.resolve(".restoring-" + target.getFileName() + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        Files.createDirectory(temp);
+        // Private while it is written: files get their recorded modes only once written.
+        Files.createDirectory(temp, PosixFilePermissions.asFileAttribute(FileModes.directory()));
+        Files.setPosixFilePermissions(temp, FileModes.directory());
         return new RestoreTarget(target, temp);
     }
 

@@ -33,6 +33,7 @@ import org.resilient.archive.tree.GenerationFile;
 import org.resilient.archive.tree.TreeEntry;
 import org.resilient.archive.tree.TreeWriter;
 import org.resilient.support.fs.AtomicFiles;
+import org.resilient.support.fs.FileModes;
 import org.resilient.support.hash.Sha256;
 
 /**
@@ -144,6 +145,7 @@ public final class StoreRun {
                 scanners.execute(() -> scan.loop(files, queues, next, compressors));
             }
             long logical = 0;
+            Files.createFile(treeTemp, FileModes.fileAttribute()); // names of files: private like the rest
             try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(treeTemp), 1 << 16);
                  ZstdOutputStream z = new ZstdOutputStream(raw, 3)) {
                 TreeWriter tree = new TreeWriter(z);

@@ -153,7 +153,7 @@ final class Exporting {
         AtomicFiles.deleteTree(staging);
         Path data = NodeLayout.data(staging);
         try {
-            Files.createDirectories(data);
+            org.resilient.support.fs.FileModes.createDirectories(data); // private: it holds every row
         } catch (IOException e) {
             throw AtomicFiles.ioError("create", data, e);
         }

@@ -67,7 +67,7 @@ final class NodeLock {
             throw new ResilienceException(ErrorCode.CANCELLED, what + " was interrupted while waiting for the node lock");
         }
         try {
-            Files.createDirectories(file.getParent());
+            org.resilient.support.fs.FileModes.createDirectories(file.getParent());
             FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
             FileLock lock = null;
             while (lock == null) {
