@@ -325,6 +325,25 @@ public final class DirArchive implements Archive {
         }
     }
 
+    @Override
+    public VerifyReport repair(StoreRequest source, OperationContext context) {
+        try (LockFile lock = lock("repair from " + source.directory())) {
+            createDirectories(layout);
+            removeTemporaries();
+            FastCdc cdc = new FastCdc(config.chunkMin(), config.chunkAvg(), config.chunkMax(), config.gearSeed());
+            VerifyReport r = new ArchiveRepair(layout, settings, cdc).repair(source, context, newId(source),
+                    generations());
+            r.damages().forEach(d -> LOG.error("after repair: {}", d));
+            return r;
+        } catch (IOException e) {
+            throw new ResilienceException(ErrorCode.IO_ERROR, "repair of " + layout.root() + " from "
+                    + source.directory() + " failed: " + e + "; the archive is no worse than before, retry", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ResilienceException(ErrorCode.CANCELLED, "repair of " + layout.root() + " was interrupted");
+        }
+    }
+
     private boolean removedSince(Set<String> before) {
         return !before.stream().allMatch(f -> Files.exists(layout.root().resolve(f)));
     }

@@ -22,6 +22,8 @@ import org.resilient.api.ResilienceException;
 import org.resilient.api.VerifyLevel;
 import org.resilient.api.VerifyReport;
 import org.resilient.archive.index.ChunkCheck;
+import org.resilient.archive.index.DamagedChunks;
+import org.resilient.archive.index.PackSlots;
 import org.resilient.archive.index.RepoIndex;
 import org.resilient.archive.pack.PackDamagedException;
 import org.resilient.archive.pack.PackReader;
@@ -72,6 +74,7 @@ public final class Verifier {
      * @throws IOException on a read failure of the archive's directories
      */
     public VerifyReport verify(VerifyLevel level) throws IOException {
+        recheckDamaged();
         List<Damage> damages = new ArrayList<>();
         for (String p : index.problems()) {
             damages.add(new Damage(null, null, -1, "index", p + "; nothing is lost, the packs were read "
@@ -141,6 +144,35 @@ public final class Verifier {
     }
 
     /**
+     * Reads again the chunks recorded damaged (a few, so at every level): a copy read intact now (its pack was put
+     * back whole) is damaged no more, and the report says what the archive is now, not what it was.
+     */
+    private void recheckDamaged() throws IOException {
+        List<Integer> slots = DamagedChunks.slots(index);
+        if (slots.isEmpty()) {
+            return;
+        }
+        try (PackChannels packs = new PackChannels(layout, index)) {
+            for (int slot : slots) {
+                int pack = index.chunks().pack(slot);
+                if (index.packState(pack) != RepoIndex.PackState.OK) {
+                    continue;
+                }
+                int raw = index.chunks().rawLength(slot);
+                try {
+                    PackReader.readChunk(packs.get(pack), index.chunks().offset(slot),
+                            index.chunks().storedLength(slot), raw, index.chunks().compressed(slot),
+                            index.chunks().hash(slot), new byte[raw], 0);
+                    index.undamage(slot);
+                    DamagedChunks.forget(layout, index.packName(pack), index.chunks().hash(slot));
+                } catch (PackDamagedException e) {
+                    // still damaged
+                }
+            }
+        }
+    }
+
+    /**
      * After READ_DATA: the chunks of a file whose checksum, as its generation recorded it, differs from the content
      * read (whose SHA-256 matched). A restore checks content against the recorded values, so it would refuse them.
      */
@@ -171,7 +203,7 @@ public final class Verifier {
     }
 
     private void readData(Map<Integer, String> bad, AtomicLong bytesRead, List<Damage> damages) throws IOException {
-        int[][] byPack = index.slotsByPack();
+        int[][] byPack = PackSlots.byPack(index);
         synchronized (index) {
             contentChecks = new int[index.chunks().capacity()];
             contentRead = new boolean[contentChecks.length];
@@ -244,6 +276,7 @@ public final class Verifier {
                 contentRead[slot] = true;
             } catch (PackDamagedException e) {
                 bad.put(slot, e.getMessage() + " (pack offset " + offset + ")");
+                DamagedChunks.record(layout, index.packName(pack), h, 0);
             }
             bytesRead.addAndGet(stored);
         }
