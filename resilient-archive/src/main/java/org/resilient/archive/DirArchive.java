@@ -259,6 +259,7 @@ public final class DirArchive implements Archive {
         RepoIndex index = RepoIndex.load(layout);
         long t1 = System.nanoTime();
         try {
+            org.resilient.archive.index.DamagedChunks.recheck(layout, index); // a pack put back is whole again
             List<Damage> d = new Restorer(layout, index, settings.threads(), context).restore(generationId, target,
                     options.partial());
             LOG.info("restored generation {} into {} in {} ms (index loaded in {} ms){}", generationId, target,

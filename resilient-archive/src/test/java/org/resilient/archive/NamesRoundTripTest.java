@@ -78,7 +78,8 @@ class NamesRoundTripTest {
     }
 
     /** The entries that differ, each as expected and actual (the whole trees are too long to read). */
-    private static List<String> differences(java.util.Map<String, Object> expected, java.util.Map<String, Object> actual) {
+    private static List<String> differences(java.util.Map<String, Object> expected,
+                                            java.util.Map<String, Object> actual) {
         java.util.Set<String> keys = new java.util.TreeSet<>(expected.keySet());
         keys.addAll(actual.keySet());
         return keys.stream().filter(k -> !java.util.Objects.equals(expected.get(k), actual.get(k)))

@@ -132,6 +132,41 @@ public final class DamagedChunks {
     }
 
     /**
+     * Reads again the chunks recorded damaged (a few, so a verify at any level and a restore can afford it): a copy
+     * read intact now (its pack was put back whole) is damaged no more, and is forgotten, so what is reported is
+     * the archive as it is, not as it was.
+     *
+     * @param layout the archive
+     * @param index its index, updated
+     * @throws IOException if a pack cannot be opened
+     */
+    public static void recheck(Layout layout, RepoIndex index) throws IOException {
+        java.util.List<Integer> slots = slots(index);
+        if (slots.isEmpty()) {
+            return;
+        }
+        try (org.resilient.archive.restore.PackChannels packs =
+                     new org.resilient.archive.restore.PackChannels(layout, index)) {
+            for (int slot : slots) {
+                int pack = index.chunks().pack(slot);
+                if (index.packState(pack) != RepoIndex.PackState.OK) {
+                    continue;
+                }
+                int raw = index.chunks().rawLength(slot);
+                try {
+                    org.resilient.archive.pack.PackReader.readChunk(packs.get(pack), index.chunks().offset(slot),
+                            index.chunks().storedLength(slot), raw, index.chunks().compressed(slot),
+                            index.chunks().hash(slot), new byte[raw], 0);
+                    index.undamage(slot);
+                    forget(layout, index.packName(pack), index.chunks().hash(slot));
+                } catch (org.resilient.archive.pack.PackDamagedException e) {
+                    // still damaged
+                }
+            }
+        }
+    }
+
+    /**
      * The key of one damaged copy.
      *
      * @param pack the pack's name

@@ -74,7 +74,7 @@ public final class Verifier {
      * @throws IOException on a read failure of the archive's directories
      */
     public VerifyReport verify(VerifyLevel level) throws IOException {
-        recheckDamaged();
+        DamagedChunks.recheck(layout, index);
         List<Damage> damages = new ArrayList<>();
         for (String p : index.problems()) {
             damages.add(new Damage(null, null, -1, "index", p + "; nothing is lost, the packs were read "
@@ -141,35 +141,6 @@ public final class Verifier {
             }
         }
         return new VerifyReport(level, checked, bytesRead.get(), damages);
-    }
-
-    /**
-     * Reads again the chunks recorded damaged (a few, so at every level): a copy read intact now (its pack was put
-     * back whole) is damaged no more, and the report says what the archive is now, not what it was.
-     */
-    private void recheckDamaged() throws IOException {
-        List<Integer> slots = DamagedChunks.slots(index);
-        if (slots.isEmpty()) {
-            return;
-        }
-        try (PackChannels packs = new PackChannels(layout, index)) {
-            for (int slot : slots) {
-                int pack = index.chunks().pack(slot);
-                if (index.packState(pack) != RepoIndex.PackState.OK) {
-                    continue;
-                }
-                int raw = index.chunks().rawLength(slot);
-                try {
-                    PackReader.readChunk(packs.get(pack), index.chunks().offset(slot),
-                            index.chunks().storedLength(slot), raw, index.chunks().compressed(slot),
-                            index.chunks().hash(slot), new byte[raw], 0);
-                    index.undamage(slot);
-                    DamagedChunks.forget(layout, index.packName(pack), index.chunks().hash(slot));
-                } catch (PackDamagedException e) {
-                    // still damaged
-                }
-            }
-        }
     }
 
     /**

@@ -13,8 +13,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code resilient archive repair --from DIR}. */
 @Command(name = "repair", mixinStandardHelpOptions = true,
-        description = {"Heal damaged or missing chunks from a directory that still has the data (a backup, or a restore "
-                + "of another archive), without storing a generation.",
+        description = {"Heal damaged or missing chunks from a directory that still has the data (a backup, or a "
+                + "restore of another archive), without storing a generation.",
                 "Reads every stored byte first; generations that stay damaged are listed (and marked in the archive); "
                 + "exit status 3 when any is left."})
 final class RepairCommand implements Callable<Integer> {

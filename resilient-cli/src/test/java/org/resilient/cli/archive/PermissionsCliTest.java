@@ -49,7 +49,7 @@ class PermissionsCliTest {
         List<String> out = new ArrayList<>();
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : s.toList()) {
-                if (Files.isSymbolicLink(p) || root.relativize(p).toString().matches("(.*/)?data/.+")) {
+                if (Files.isSymbolicLink(p) || root.relativize(p).toString().matches("(.*/)?data(/.*)?")) {
                     continue;
                 }
                 Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);

@@ -68,7 +68,8 @@ final class NodeLock {
         }
         try {
             org.resilient.support.fs.FileModes.createDirectories(file.getParent());
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            FileChannel ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.READ), org.resilient.support.fs.FileModes.fileAttribute());
             FileLock lock = null;
             while (lock == null) {
                 try {
