@@ -47,7 +47,8 @@ public record NodeLayout(Path root) {
     }
 
     /**
-     * Creates every directory of the layout.
+     * Creates every directory of the layout; those it creates (the node directory included) are readable by the
+     * owner only (0700), whatever the umask: they hold backups with every row of the databases.
      *
      * @return this
      * @throws ResilienceException {@code IO_ERROR} if the directories cannot be created
@@ -55,13 +56,30 @@ public record NodeLayout(Path root) {
     public NodeLayout create() {
         for (Path p : new Path[] {backups(), incoming(), inbox(), state(), log()}) {
             try {
-                Files.createDirectories(p);
+                createPrivate(p);
             } catch (IOException e) {
                 throw new ResilienceException(ErrorCode.IO_ERROR, "cannot create directory " + p + ": " + e
                         + "; check that the node directory is writable by this user", e);
             }
         }
         return this;
+    }
+
+    private static void createPrivate(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        if (dir.getParent() != null) {
+            createPrivate(dir.getParent());
+        }
+        try {
+            Files.createDirectory(dir);
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            if (!Files.isDirectory(dir)) {
+                throw e;
+            }
+        }
     }
 
     /** @return the folder of published backups */

@@ -18,9 +18,11 @@ import org.resilient.api.Settings;
  * @param packSize target size of a pack file
  * @param threads threads for hashing, compression and decompression
  * @param repackThreshold percent of dead bytes above which prune rewrites a pack
+ * @param groupReadable whether what the archive creates is readable by the owner's group (0750/0640), not only by
+ *                      the owner (0700/0600)
  */
 public record ArchiveSettings(int compressionLevel, int chunkMin, int chunkAvg, int chunkMax, long packSize,
-                              int threads, int repackThreshold) {
+                              int threads, int repackThreshold, boolean groupReadable) {
 
     /** The zstd level of new chunks; 0 for none. */
     public static final Setting<Integer> COMPRESSION = Setting.of("archive.compression", SettingSpec.Type.STRING, "1",
@@ -49,9 +51,14 @@ public record ArchiveSettings(int compressionLevel, int chunkMin, int chunkAvg, 
     public static final Setting<Integer> REPACK_THRESHOLD = Setting.integer("archive.repack-threshold", 30,
             "prune rewrites a pack when more than this percent of it is unreferenced").range(0, 100);
 
+    /** Whether the archive's directories and files are readable by the owner's group. */
+    public static final Setting<Boolean> GROUP_READABLE = Setting.bool("archive.group-readable", false,
+            "make what the archive creates readable by the owner's group: directories 0700 become 0750 "
+                    + "and files 0600 become 0640; never readable by other users");
+
     /** Declarations of every setting. */
     public static final List<SettingSpec> SPECS = Stream.of(COMPRESSION, CHUNK_MIN, CHUNK_AVG, CHUNK_MAX, PACK_SIZE,
-            THREADS, REPACK_THRESHOLD).map(Setting::spec).toList();
+            THREADS, REPACK_THRESHOLD, GROUP_READABLE).map(Setting::spec).toList();
 
     /**
      * Reads and checks the settings.
@@ -65,7 +72,7 @@ public record ArchiveSettings(int compressionLevel, int chunkMin, int chunkAvg, 
         int threads = THREADS.get(s);
         return new ArchiveSettings(COMPRESSION.get(s), CHUNK_MIN.get(s), CHUNK_AVG.get(s), CHUNK_MAX.get(s),
                 PACK_SIZE.get(s), threads == 0 ? Runtime.getRuntime().availableProcessors() : threads,
-                REPACK_THRESHOLD.get(s));
+                REPACK_THRESHOLD.get(s), GROUP_READABLE.get(s));
     }
 
     private static int compressionLevel(String text) {

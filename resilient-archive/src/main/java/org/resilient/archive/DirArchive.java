@@ -36,6 +36,7 @@ import org.resilient.archive.pack.PackDamagedException;
 import org.resilient.archive.pack.PackVersionException;
 import org.resilient.archive.prune.Pruner;
 import org.resilient.support.fs.AtomicFiles;
+import org.resilient.support.fs.FileModes;
 import org.resilient.archive.repo.Layout;
 import org.resilient.archive.repo.RepoConfig;
 import org.resilient.archive.restore.Restorer;
@@ -90,6 +91,7 @@ public final class DirArchive implements Archive {
      */
     public static DirArchive open(Path root, ArchiveSettings settings, boolean create) {
         Layout layout = new Layout(root.toAbsolutePath().normalize());
+        FileModes.groupReadable(settings.groupReadable());
         Path dir = layout.root();
         try {
             if (Files.exists(dir) && !Files.isDirectory(dir)) {
@@ -106,7 +108,7 @@ public final class DirArchive implements Archive {
                     throw new ResilienceException(ErrorCode.IO_ERROR, dir + " is not empty and is not an archive "
                             + "(no config file); give an empty or new directory");
                 }
-                Files.createDirectories(dir);
+                FileModes.createDirectories(dir);
                 createDirectories(layout);
                 RepoConfig c = new RepoConfig(RepoConfig.FORMAT, settings.chunkMin(), settings.chunkAvg(),
                         settings.chunkMax(), 0x5EED_C0DE_2026L);
@@ -128,9 +130,10 @@ public final class DirArchive implements Archive {
     }
 
     private static void createDirectories(Layout layout) throws IOException {
-        Files.createDirectories(layout.packs());
-        Files.createDirectories(layout.index());
-        Files.createDirectories(layout.generations());
+        // Private (0700, or 0750 with archive.group-readable): the packs hold every byte of every backup.
+        FileModes.createDirectories(layout.packs());
+        FileModes.createDirectories(layout.index());
+        FileModes.createDirectories(layout.generations());
     }
 
     /**
@@ -256,6 +259,7 @@ public final class DirArchive implements Archive {
         RepoIndex index = RepoIndex.load(layout);
         long t1 = System.nanoTime();
         try {
+            org.resilient.archive.index.DamagedChunks.recheck(layout, index); // a pack put back is whole again
             List<Damage> d = new Restorer(layout, index, settings.threads(), context).restore(generationId, target,
                     options.partial());
             LOG.info("restored generation {} into {} in {} ms (index loaded in {} ms){}", generationId, target,
@@ -319,6 +323,25 @@ public final class DirArchive implements Archive {
             }
         } catch (IOException e) {
             throw new ResilienceException(ErrorCode.IO_ERROR, "verify of " + layout.root() + " failed: " + e, e);
+        }
+    }
+
+    @Override
+    public VerifyReport repair(StoreRequest source, OperationContext context) {
+        try (LockFile lock = lock("repair from " + source.directory())) {
+            createDirectories(layout);
+            removeTemporaries();
+            FastCdc cdc = new FastCdc(config.chunkMin(), config.chunkAvg(), config.chunkMax(), config.gearSeed());
+            VerifyReport r = new ArchiveRepair(layout, settings, cdc).repair(source, context, newId(source),
+                    generations());
+            r.damages().forEach(d -> LOG.error("after repair: {}", d));
+            return r;
+        } catch (IOException e) {
+            throw new ResilienceException(ErrorCode.IO_ERROR, "repair of " + layout.root() + " from "
+                    + source.directory() + " failed: " + e + "; the archive is no worse than before, retry", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ResilienceException(ErrorCode.CANCELLED, "repair of " + layout.root() + " was interrupted");
         }
     }
 

@@ -115,7 +115,7 @@ class CliTest {
             assertEquals(0, r.status(), cmd + ": " + r);
             assertTrue(r.out().contains("Usage: resilient " + cmd), r.out());
         }
-        for (String sub : List.of("init", "store", "list", "restore", "verify", "prune", "stats")) {
+        for (String sub : List.of("init", "store", "list", "restore", "verify", "repair", "prune", "stats")) {
             CliRun r = CliRun.of("archive", sub, "--help");
             assertEquals(0, r.status(), sub + ": " + r);
         }

@@ -75,7 +75,7 @@ final class Puller {
         Path partial = dst.resolveSibling(dst.getFileName() + ".partial");
         total = listing.entries().stream().mapToLong(ManifestEntry::size).sum();
         try {
-            Files.createDirectories(partial);
+            org.resilient.support.fs.FileModes.createDirectories(partial);
             Fs.makeWritable(partial);
             removeUnlisted(partial, listing);
             List<ManifestEntry> files = new ArrayList<>();

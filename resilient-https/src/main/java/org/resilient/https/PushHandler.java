@@ -98,7 +98,7 @@ final class PushHandler extends Handler {
             // An earlier push of another backup under this id: its files are no use to this one.
             Fs.deleteTree(dir);
         }
-        Files.createDirectories(dir);
+        org.resilient.support.fs.FileModes.createDirectories(dir);
         Fs.makeWritable(dir);
         Path tmp = layout.incoming().resolve("." + id.value() + ".listing.tmp");
         Files.write(tmp, body);
@@ -168,7 +168,7 @@ final class PushHandler extends Handler {
             return;
         }
         Listing.applyMetadata(dir, listing);
-        Files.createDirectories(layout.backups());
+        org.resilient.support.fs.FileModes.createDirectories(layout.backups());
         try {
             Fs.publish(dir, layout.backup(id));
         } catch (IOException e) {

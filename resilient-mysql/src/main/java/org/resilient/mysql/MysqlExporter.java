@@ -75,6 +75,7 @@ final class MysqlExporter implements Exporter {
         context.cancellation().throwIfCancelled("mysql export");
         try {
             DumpLayout.describe(out, settings.databases(), version(mydumper));
+            restrictDump(out);
         } catch (IOException e) {
             throw new ResilienceException(ErrorCode.IO_ERROR, "cannot write " + DumpLayout.DESCRIPTION + " into " + out
                     + ": " + e.getMessage());
@@ -154,6 +155,23 @@ final class MysqlExporter implements Exporter {
                     .allowFailure().run().stdout().trim();
         } catch (ResilienceException e) {
             return "unknown";
+        }
+    }
+
+    /**
+     * Makes the dump readable by the owner only (directories 0700, files 0600): the tools create their files by
+     * their own umask, and the dump holds every row.
+     */
+    private static void restrictDump(Path dir) {
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (!java.nio.file.Files.isSymbolicLink(p)) {
+                    java.nio.file.Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions
+                            .fromString(java.nio.file.Files.isDirectory(p) ? "rwx------" : "rw-------"));
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new ResilienceException(ErrorCode.IO_ERROR, "cannot make the dump in " + dir + " private: " + e);
         }
     }
 }

@@ -73,6 +73,22 @@ public interface Archive extends AutoCloseable {
     VerifyReport verify(VerifyLevel level, OperationContext context);
 
     /**
+     * Repairs the archive from a directory that still has the data: finds every damaged or missing chunk (reading
+     * all data), writes again those the directory holds, and marks the generations that stay damaged. Stores that
+     * follow never reuse a chunk found damaged, so healing also happens by storing; this heals at once.
+     *
+     * @param source the directory holding the data, described as for a store (its node guides the chunking)
+     * @param context progress and cancellation
+     * @return the archive's state after the repair: empty damage if every generation is whole
+     * @throws org.resilient.api.ResilienceException {@code UNSUPPORTED} if this archive cannot repair itself,
+     *     {@code LOCKED} if another writer holds the lock, {@code IO_ERROR} if it cannot be written
+     */
+    default VerifyReport repair(StoreRequest source, OperationContext context) {
+        throw new org.resilient.api.ResilienceException(org.resilient.api.ErrorCode.UNSUPPORTED, getClass().getName()
+                + " cannot repair itself; restore the archive from a copy");
+    }
+
+    /**
      * Sizes of the whole archive.
      *
      * @return the stats

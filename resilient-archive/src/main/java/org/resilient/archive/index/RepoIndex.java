@@ -51,6 +51,9 @@ public final class RepoIndex {
     private final Map<String, Integer> numbers = new HashMap<>();
     private final List<PackEntries> unindexed = new ArrayList<>();
     private final List<Path> indexFiles = new ArrayList<>();
+    private final java.util.BitSet leftover = new java.util.BitSet();
+    // Copies of chunks found damaged by a verify or restore (DamagedChunks keys): never reused by a store.
+    private java.util.Set<String> damaged = new java.util.HashSet<>();
     private long uniqueBytes;
 
     private RepoIndex(int expected) {
@@ -106,6 +109,7 @@ public final class RepoIndex {
                 }
             }
             r = r.withCapacity((int) Math.min(Integer.MAX_VALUE / 8, total + 1024));
+            r.damaged = DamagedChunks.load(layout);
             // Packs present on disk are registered first so their entries win over stale index entries.
             for (List<PackEntries> l : lists) {
                 for (PackEntries p : l) {
@@ -126,6 +130,7 @@ public final class RepoIndex {
                                 + "deleted): read its {} chunks from its trailer", e.getKey(), p.count());
                         r.register(p, PackState.OK);
                         r.unindexed.add(p);
+                        r.leftover.set(r.numbers.get(p.name()));
                     } catch (PackVersionException ex) {
                         throw new ResilienceException(ErrorCode.ARCHIVE_VERSION, "pack " + file + ": "
                                 + ex.getMessage() + "; use a newer resilient");
@@ -136,6 +141,11 @@ public final class RepoIndex {
                                 ex.getMessage());
                     }
                 }
+            }
+            if (!r.problems.isEmpty() || r.indexFiles.isEmpty() && layout.hasGenerations()) {
+                // Index files lost or damaged: packs in none may be used by generations; that they were left by an
+                // interrupted store is known only when the index was read whole.
+                r.leftover.clear();
             }
             return r;
         } catch (IOException e) {
@@ -156,7 +166,9 @@ public final class RepoIndex {
         byte[] hashes = p.hashes();
         for (int i = 0; i < p.count(); i++) {
             int slot = chunks.find(hashes, i * 32);
-            if (slot >= 0 && (usable(slot) || state != PackState.OK)) {
+            // The first whole copy wins, except over a copy found damaged: a store wrote the chunk again after the
+            // damage was found, and that copy heals every generation using the chunk.
+            if (slot >= 0 && (usable(slot) && !damaged(slot) || state != PackState.OK)) {
                 continue;
             }
             if (slot < 0) {
@@ -225,6 +237,35 @@ public final class RepoIndex {
     }
 
     /**
+     * Whether the copy of the chunk in a slot was found damaged (by a verify that read it, or a restore).
+     *
+     * @param slot the slot
+     * @return true if a store must not reuse it
+     */
+    public boolean damaged(int slot) {
+        return !damaged.isEmpty()
+                && damaged.contains(DamagedChunks.key(names.get(chunks.pack(slot)), chunks.hash(slot)));
+    }
+
+    /**
+     * Forgets that the copy in a slot was damaged (it was read intact since: the pack was put back whole).
+     *
+     * @param slot the slot
+     */
+    public void undamage(int slot) {
+        damaged.remove(DamagedChunks.key(names.get(chunks.pack(slot)), chunks.hash(slot)));
+    }
+
+    /**
+     * The records of damaged copies read when the index was loaded.
+     *
+     * @return their keys
+     */
+    public java.util.Set<String> damagedKeys() {
+        return damaged;
+    }
+
+    /**
      * The chunk table.
      *
      * @return the table
@@ -282,6 +323,17 @@ public final class RepoIndex {
     }
 
     /**
+     * Whether a pack was read from its trailer because no index file lists it: left by an interrupted store (or
+     * the index files were lost), so no generation is known to use its chunks.
+     *
+     * @param pack the pack number
+     * @return true for such a pack
+     */
+    public boolean leftover(int pack) {
+        return leftover.get(pack);
+    }
+
+    /**
      * The index files read.
      *
      * @return their paths
@@ -297,68 +349,6 @@ public final class RepoIndex {
      */
     public List<String> problems() {
         return problems;
-    }
-
-    /**
-     * The slots of every pack's chunks, each pack's sorted by offset.
-     *
-     * @return per pack number, the slots
-     */
-    public int[][] slotsByPack() {
-        int[] counts = new int[names.size()];
-        for (int s = 0; s < chunks.capacity(); s++) {
-            if (chunks.occupied(s)) {
-                counts[chunks.pack(s)]++;
-            }
-        }
-        int[][] out = new int[names.size()][];
-        for (int p = 0; p < out.length; p++) {
-            out[p] = new int[counts[p]];
-            counts[p] = 0;
-        }
-        for (int s = 0; s < chunks.capacity(); s++) {
-            if (chunks.occupied(s)) {
-                int p = chunks.pack(s);
-                out[p][counts[p]++] = s;
-            }
-        }
-        for (int[] slots : out) {
-            long[] keyed = new long[slots.length];
-            for (int i = 0; i < slots.length; i++) {
-                keyed[i] = (chunks.offset(slots[i]) << 23) | i;
-            }
-            java.util.Arrays.sort(keyed);
-            int[] copy = slots.clone();
-            for (int i = 0; i < slots.length; i++) {
-                slots[i] = copy[(int) (keyed[i] & ((1 << 23) - 1))];
-            }
-        }
-        return out;
-    }
-
-    /**
-     * The entries of a pack as the index holds them (for writing a new index file).
-     *
-     * @param pack the pack number
-     * @param slots its slots, sorted by offset
-     * @return the entries
-     */
-    public PackEntries entries(int pack, int[] slots) {
-        int n = slots.length;
-        byte[] hashes = new byte[n * 32];
-        long[] offsets = new long[n];
-        int[] stored = new int[n];
-        int[] raw = new int[n];
-        byte[] flags = new byte[n];
-        for (int i = 0; i < n; i++) {
-            int s = slots[i];
-            System.arraycopy(chunks.hash(s), 0, hashes, i * 32, 32);
-            offsets[i] = chunks.offset(s);
-            stored[i] = chunks.storedLength(s);
-            raw[i] = chunks.rawLength(s);
-            flags[i] = (byte) (chunks.compressed(s) ? PackFormat.FLAG_ZSTD : 0);
-        }
-        return new PackEntries(names.get(pack), sizes.get(pack), hashes, offsets, stored, raw, flags);
     }
 
     /**

@@ -40,7 +40,9 @@ public final class PackWriter implements AutoCloseable {
         ThreadLocalRandom.current().nextBytes(id);
         this.name = Sha256.hex(id);
         this.temp = dir.resolve(".tmp-" + name + PackFormat.SUFFIX);
-        this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        this.channel = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE), org.resilient.support.fs.FileModes.fileAttribute());
+        java.nio.file.Files.setPosixFilePermissions(temp, org.resilient.support.fs.FileModes.file());
         ByteBuffer header = ByteBuffer.allocate(PackFormat.HEADER);
         header.put(PackFormat.MAGIC).put((byte) PackFormat.VERSION).flip();
         writeFully(header);

@@ -15,6 +15,7 @@ import org.resilient.api.PruneResult;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.RetentionPolicy;
 import org.resilient.archive.index.IndexFile;
+import org.resilient.archive.index.PackSlots;
 import org.resilient.archive.index.RepoIndex;
 import org.resilient.archive.pack.PackDamagedException;
 import org.resilient.archive.pack.PackEntries;
@@ -102,7 +103,7 @@ public final class Pruner {
         }
         AtomicFiles.fsyncDirectory(layout.generations());
 
-        int[][] byPack = index.slotsByPack();
+        int[][] byPack = PackSlots.byPack(index);
         List<Integer> delete = new ArrayList<>();
         List<Integer> repack = new ArrayList<>();
         List<PackEntries> keepEntries = new ArrayList<>();
@@ -120,7 +121,7 @@ public final class Pruner {
                 }
             }
             if (state != RepoIndex.PackState.OK) {
-                keepEntries.add(index.entries(p, byPack[p])); // keep damage visible and precise
+                keepEntries.add(PackSlots.entries(index, p, byPack[p])); // keep damage visible and precise
                 continue;
             }
             long size = index.packSize(p);
@@ -130,7 +131,7 @@ public final class Pruner {
             } else if (dead * 100 > (long) repackThreshold * size) {
                 repack.add(p);
             } else {
-                keepEntries.add(index.entries(p, live(byPack[p], live)));
+                keepEntries.add(PackSlots.entries(index, p, live(byPack[p], live)));
             }
         }
         long written = 0;
@@ -154,6 +155,8 @@ public final class Pruner {
             Files.delete(f);
         }
         AtomicFiles.fsyncDirectory(layout.packs());
+        // Records of damaged copies in packs now deleted (their live chunks were written again elsewhere) go too.
+        org.resilient.archive.index.DamagedChunks.forget(layout, name -> Files.exists(layout.pack(name)));
         reclaimed -= written;
         LOG.info("prune: removed {} generations, deleted {} packs, rewrote {}, reclaimed {} bytes", removed.size(),
                 delete.size(), repack.size() - failedRepack.size(), reclaimed);
@@ -211,6 +214,8 @@ public final class Pruner {
                     } catch (PackDamagedException e) {
                         LOG.warn("pack {} has a damaged chunk ({}); it is kept as it is, not rewritten",
                                 index.packName(p), e.getMessage());
+                        org.resilient.archive.index.DamagedChunks.record(layout, index.packName(p),
+                                index.chunks().hash(s), 0);
                         ok = false;
                         break;
                     }
@@ -218,7 +223,7 @@ public final class Pruner {
                 }
                 if (!ok) {
                     failed.add(p);
-                    keepEntries.add(index.entries(p, byPack[p]));
+                    keepEntries.add(PackSlots.entries(index, p, byPack[p]));
                     continue;
                 }
                 for (int i = 0; i < slots.length; i++) {

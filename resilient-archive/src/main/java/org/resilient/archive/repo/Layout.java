@@ -80,4 +80,18 @@ public record Layout(Path root) {
     public Path generation(String id) {
         return generations().resolve(id + ".gen");
     }
+
+    /**
+     * Whether any generation file is present.
+     *
+     * @return true if one is
+     * @throws java.io.IOException if the directory cannot be read
+     */
+    public boolean hasGenerations() throws java.io.IOException {
+        try (java.nio.file.DirectoryStream<Path> ds = java.nio.file.Files.newDirectoryStream(generations(), "*.gen")) {
+            return ds.iterator().hasNext();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        }
+    }
 }

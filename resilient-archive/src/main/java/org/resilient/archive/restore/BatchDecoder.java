@@ -10,6 +10,7 @@ import org.resilient.archive.index.ChunkCheck;
 import org.resilient.archive.index.ChunkIndex;
 import org.resilient.support.hash.Sha256;
 import org.resilient.archive.index.RepoIndex;
+import org.resilient.archive.index.DamagedChunks;
 import org.resilient.archive.pack.PackDamagedException;
 import org.resilient.archive.pack.PackReader;
 import org.resilient.archive.tree.TreeEntry;
@@ -110,6 +111,7 @@ final class BatchDecoder implements AutoCloseable {
                             pos, digest, checker, checker == null ? 0 : checks[k]);
                 } catch (PackDamagedException ex) {
                     md.reset();
+                    DamagedChunks.record(packs.layout(), index.packName(pack), hashes, k * 32);
                     return new Damage(id, e.path(), offset, "packs/" + index.packName(pack) + ".pack",
                             raw + " bytes unreadable at pack offset " + chunks.offset(s) + ": " + ex.getMessage());
                 }

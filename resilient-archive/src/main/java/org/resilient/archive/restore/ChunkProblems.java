@@ -40,7 +40,8 @@ public final class ChunkProblems {
         }
         RepoIndex.PackState s = index.packState(index.chunks().pack(slot));
         return switch (s) {
-            case OK, WRITING -> null;
+            case OK, WRITING -> index.damaged(slot) ? "chunk was found damaged when it was read; a store of data that "
+                    + "has it writes it again, or run 'resilient archive repair --from DIR'" : null;
             case MISSING -> "pack is missing";
             case WRONG_SIZE -> "pack has the wrong size (truncated?)";
             case UNREADABLE -> "pack is unreadable";

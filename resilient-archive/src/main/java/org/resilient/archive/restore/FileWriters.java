@@ -99,7 +99,8 @@ final class FileWriters implements AutoCloseable {
      * @return the damage found without reading data; empty if every chunk is in a whole pack
      */
     List<Damage> write(TreeEntry e, Path p) throws IOException, InterruptedException {
-        FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileChannel ch = FileChannel.open(p, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE), org.resilient.support.fs.FileModes.fileAttribute()); // its mode comes last
         FileJob job = new FileJob(e, p, ch);
         int[] lengths = e.lengths();
         int i = 0;

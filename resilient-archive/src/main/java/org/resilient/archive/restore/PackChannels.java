@@ -30,6 +30,15 @@ public final class PackChannels implements AutoCloseable {
     }
 
     /**
+     * The archive the packs belong to.
+     *
+     * @return its layout
+     */
+    public Layout layout() {
+        return layout;
+    }
+
+    /**
      * The open channel of a pack.
      *
      * @param pack the pack number

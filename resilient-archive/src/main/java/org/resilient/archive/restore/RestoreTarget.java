@@ -12,10 +12,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.resilient.api.ErrorCode;
-import org.resilient.api.ManifestEntry;
 import org.resilient.api.ResilienceException;
 import org.resilient.archive.tree.TreeEntry;
 import org.resilient.support.fs.AtomicFiles;
+import org.resilient.support.fs.FileModes;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,18 +59,49 @@ final class RestoreTarget {
     /** Creates the temporary directory beside a (checked) target. */
     static RestoreTarget create(Path target) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
+        FileModes.createDirectories(parent);
         Path temp = parent.resolve(".restoring-" + target.getFileName() + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        Files.createDirectory(temp);
+        // Private while it is written: files get their recorded modes only once written.
+        Files.createDirectory(temp, PosixFilePermissions.asFileAttribute(FileModes.directory()));
+        Files.setPosixFilePermissions(temp, FileModes.directory());
         return new RestoreTarget(target, temp);
     }
 
     /** Where an entry of the generation goes. */
     Path resolve(String path) {
-        // Paths come from a checksummed generation, but are still checked: a restore never writes outside.
-        ManifestEntry.checkPath(path);
-        return temp.resolve(path);
+        // Paths come from a checksummed generation, but are still checked: a restore never writes outside. Any
+        // other name a POSIX file system allows (backslash, control characters, 'c:', '-x') is restored as it is.
+        checkPath(path);
+        Path p = temp.resolve(path);
+        if (!p.normalize().startsWith(temp) || p.equals(temp)) {
+            throw unsafe(path);
+        }
+        return p;
+    }
+
+    /**
+     * Checks that a path of a generation is relative and stays inside the restored directory.
+     *
+     * @param path the path, {@code /}-separated
+     * @throws ResilienceException {@code ARCHIVE_CORRUPT} if it is empty, absolute, holds a NUL or a {@code .},
+     *     {@code ..} or empty segment
+     */
+    static void checkPath(String path) {
+        if (path == null || path.isEmpty() || path.startsWith("/") || path.indexOf('\0') >= 0) {
+            throw unsafe(path);
+        }
+        for (String segment : path.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                throw unsafe(path);
+            }
+        }
+    }
+
+    private static ResilienceException unsafe(String path) {
+        return new ResilienceException(ErrorCode.ARCHIVE_CORRUPT, "the generation names the path '" + path
+                + "', which would leave the restored directory; the generation is damaged or forged, restore "
+                + "another one");
     }
 
     /**

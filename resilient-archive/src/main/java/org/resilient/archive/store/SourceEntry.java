@@ -76,10 +76,16 @@ public record SourceEntry(Path file, String path, TreeEntry.Type type, int mode,
             }
             rel.append(part);
         }
+        // Any name the file system allows is kept as it is (the tree stores it as text with its length, so
+        // backslashes, control characters or a 'c:' prefix need no escaping), except bytes that are not UTF-8:
+        // Java reads them as U+FFFD, and a restore would create another name. Refused now, naming the file.
+        checkText(root, p, p.getFileName(), "name");
         int mode = ((Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS)) & 07777;
         if (a.isSymbolicLink()) {
+            Path target = Files.readSymbolicLink(p);
+            checkText(root, p, target, "link target");
             return new SourceEntry(p, rel.toString(), TreeEntry.Type.SYMLINK, mode, a.lastModifiedTime(), 0,
-                    Files.readSymbolicLink(p).toString());
+                    target.toString());
         }
         if (a.isDirectory()) {
             return new SourceEntry(p, rel.toString(), TreeEntry.Type.DIRECTORY, mode, a.lastModifiedTime(), 0, null);
@@ -89,5 +95,18 @@ public record SourceEntry(Path file, String path, TreeEntry.Type type, int mode,
         }
         throw new IOException(p + " is neither a file, a directory nor a symbolic link; a backup holds no "
                 + "special files");
+    }
+
+    /**
+     * Refuses a name (or link target) whose bytes do not survive the round trip through a Java string: bytes
+     * that are not UTF-8 (the platform's file name encoding) come back as U+FFFD, another name.
+     */
+    private static void checkText(Path root, Path p, Path text, String what) {
+        if (text != null && !text.getFileSystem().getPath(text.toString()).equals(text)) {
+            throw new ResilienceException(ErrorCode.IO_ERROR, "cannot store " + root + ": the " + what + " of '"
+                    + p + "' is not valid UTF-8 (shown with U+FFFD for the bytes that are not), so it could not be "
+                    + "restored under the same name. Rename it to UTF-8 (e.g. convmv -f latin1 -t utf8 --notest) "
+                    + "and store again; nothing was stored");
+        }
     }
 }

@@ -33,6 +33,7 @@ import org.resilient.archive.tree.GenerationFile;
 import org.resilient.archive.tree.TreeEntry;
 import org.resilient.archive.tree.TreeWriter;
 import org.resilient.support.fs.AtomicFiles;
+import org.resilient.support.fs.FileModes;
 import org.resilient.support.hash.Sha256;
 
 /**
@@ -67,6 +68,10 @@ public final class StoreRun {
     private FileScanner scanner;
     // The generation format the tree needs (written by the calling thread only): 3 once a file has chunk checksums.
     private int formatVersion = 1;
+    // A repair: only these chunks are written, and no generation (null for a store).
+    private java.util.function.Predicate<byte[]> repairOnly;
+    // Bytes of chunks found in packs an interrupted store left, used here (written by the calling thread only).
+    private long leftoverBytes;
 
     /**
      * Prepares a store.
@@ -90,6 +95,18 @@ public final class StoreRun {
         this.generations = generations;
         this.arrays = new ChunkArrays(cdc.max(), POOL_BYTES);
         request.verifiedDigests().forEach((path, hex) -> verified.put(path, Sha256.unhex(hex)));
+    }
+
+    /**
+     * Makes this run a repair: it writes only the chunks wanted (the damaged or missing ones the source has), and
+     * their index file, but no generation.
+     *
+     * @param wanted the chunks to write, by hash
+     * @return this run
+     */
+    public StoreRun repairing(java.util.function.Predicate<byte[]> wanted) {
+        this.repairOnly = wanted;
+        return this;
     }
 
     /**
@@ -135,7 +152,7 @@ public final class StoreRun {
         Path treeTemp = AtomicFiles.tempSibling(layout.generation(id));
         parent = ParentTree.open(layout, generations, request.sourceNode());
         try {
-            StoreIndex index = new StoreIndex(loadedIndex());
+            StoreIndex index = new StoreIndex(loadedIndex(), repairOnly);
             packs = new PackSink(layout.packs(), index, settings.packSize(), arrays);
             FileScanner scan = new FileScanner(cdc, parent, verified, index, arrays, compressor, window);
             scanner = scan;
@@ -144,6 +161,7 @@ public final class StoreRun {
                 scanners.execute(() -> scan.loop(files, queues, next, compressors));
             }
             long logical = 0;
+            Files.createFile(treeTemp, FileModes.fileAttribute()); // names of files: private like the rest
             try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(treeTemp), 1 << 16);
                  ZstdOutputStream z = new ZstdOutputStream(raw, 3)) {
                 TreeWriter tree = new TreeWriter(z);
@@ -188,7 +206,8 @@ public final class StoreRun {
     /** Writes the index file of the new packs, then the generation file, which makes the generation exist. */
     private Generation finish(String id, RepoIndex index, PackSink packs, Path treeTemp, int fileCount, long logical)
             throws IOException {
-        // Packs found without an index entry (left by an interrupted store) are indexed now too.
+        // Packs found without an index entry (left by an interrupted store) are indexed now too. The chunks of theirs
+        // this generation uses count as its new bytes: an interrupted store wrote them, but no generation had them.
         List<PackEntries> toIndex = packs.written();
         toIndex.addAll(index.unindexed());
         Path indexFile = layout.index().resolve(id + ".idx");
@@ -196,8 +215,11 @@ public final class StoreRun {
         index.unindexed().clear();
         long stored = packs.storedBytes() + Files.size(indexFile) + Files.size(treeTemp);
         Generation g = new Generation(id, request.backupId(), request.time(), request.sourceNode(),
-                request.epoch(), request.manifestDigest(), fileCount, logical, packs.newBytes(), stored);
-        GenerationFile.write(layout.generation(id), treeTemp, g, formatVersion);
+                request.epoch(), request.manifestDigest(), fileCount, logical, packs.newBytes() + leftoverBytes,
+                stored);
+        if (repairOnly == null) {
+            GenerationFile.write(layout.generation(id), treeTemp, g, formatVersion);
+        }
         return g;
     }
 
@@ -258,6 +280,8 @@ public final class StoreRun {
                     throw failure(e, ex.getCause());
                 }
                 packs.append(h, c, item.rawLength());
+            } else {
+                leftoverBytes += index.firstUseOfLeftover(h);
             }
         }
         Instant t = e.mtime().toInstant();

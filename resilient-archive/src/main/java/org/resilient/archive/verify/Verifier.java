@@ -22,6 +22,8 @@ import org.resilient.api.ResilienceException;
 import org.resilient.api.VerifyLevel;
 import org.resilient.api.VerifyReport;
 import org.resilient.archive.index.ChunkCheck;
+import org.resilient.archive.index.DamagedChunks;
+import org.resilient.archive.index.PackSlots;
 import org.resilient.archive.index.RepoIndex;
 import org.resilient.archive.pack.PackDamagedException;
 import org.resilient.archive.pack.PackReader;
@@ -72,6 +74,7 @@ public final class Verifier {
      * @throws IOException on a read failure of the archive's directories
      */
     public VerifyReport verify(VerifyLevel level) throws IOException {
+        DamagedChunks.recheck(layout, index);
         List<Damage> damages = new ArrayList<>();
         for (String p : index.problems()) {
             damages.add(new Damage(null, null, -1, "index", p + "; nothing is lost, the packs were read "
@@ -171,7 +174,7 @@ public final class Verifier {
     }
 
     private void readData(Map<Integer, String> bad, AtomicLong bytesRead, List<Damage> damages) throws IOException {
-        int[][] byPack = index.slotsByPack();
+        int[][] byPack = PackSlots.byPack(index);
         synchronized (index) {
             contentChecks = new int[index.chunks().capacity()];
             contentRead = new boolean[contentChecks.length];
@@ -244,6 +247,7 @@ public final class Verifier {
                 contentRead[slot] = true;
             } catch (PackDamagedException e) {
                 bad.put(slot, e.getMessage() + " (pack offset " + offset + ")");
+                DamagedChunks.record(layout, index.packName(pack), h, 0);
             }
             bytesRead.addAndGet(stored);
         }

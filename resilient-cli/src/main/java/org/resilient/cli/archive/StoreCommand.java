@@ -33,6 +33,23 @@ final class StoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        StoreRequest request = request(dir);
+        try (Archive a = repo.open(true)) {
+            Generation g = a.store(request, RepoOptions.context(dir, org.resilient.api.ProgressListener.NONE));
+            repo.commandLine().getOut().println(g.id());
+        }
+        return 0;
+    }
+
+    /**
+     * What a directory is, for storing it: a published backup (with MANIFEST and SIGNATURE) is verified first and
+     * described by its manifest; any other directory is described by this host and now.
+     *
+     * @param dir the directory
+     * @return the request
+     * @throws ResilienceException {@code NOT_FOUND} if it is not a directory, or the backup's verification failure
+     */
+    static StoreRequest request(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new ResilienceException(ErrorCode.NOT_FOUND, dir + " is not a directory");
         }
@@ -46,11 +63,7 @@ final class StoreCommand implements Callable<Integer> {
             Instant now = Instant.now();
             request = new StoreRequest(dir, BackupId.of(now, host()), now, host(), Epoch.INITIAL, "");
         }
-        try (Archive a = repo.open(true)) {
-            Generation g = a.store(request, RepoOptions.context(dir, org.resilient.api.ProgressListener.NONE));
-            repo.commandLine().getOut().println(g.id());
-        }
-        return 0;
+        return request;
     }
 
     private static String host() {

@@ -68,19 +68,29 @@ final class FilesExporter implements Exporter {
     }
 
     /**
-     * Manifests cannot list names with control characters or backslashes (legal on Linux): say which file is
-     * the problem now, rather than let the manifest refuse the backup as if it were forged.
+     * Manifests cannot list names with control characters or backslashes, or starting with a drive letter such as
+     * {@code c:} (all legal on Linux), nor names that are not UTF-8 (Java reads their bytes as U+FFFD, so the
+     * manifest would name another file): say which file is the problem now, rather than let the manifest refuse
+     * the backup as if it were forged, or an import look for a file that does not exist.
      */
     private void checkNames(Path copy) {
         try (java.util.stream.Stream<Path> s = Files.walk(copy)) {
             s.filter(p -> !p.equals(copy)).forEach(p -> {
                 String rel = copy.relativize(p).toString();
+                Path name = p.getFileName();
+                if (!name.getFileSystem().getPath(name.toString()).equals(name)) {
+                    throw new ResilienceException(ErrorCode.IO_ERROR, "cannot back up " + source.resolve(rel)
+                            + ": its name is not valid UTF-8 (shown with U+FFFD for the bytes that are not), so no "
+                            + "node could find it under the name a manifest lists; rename it to UTF-8 (e.g. convmv "
+                            + "-f latin1 -t utf8 --notest) or move it out of files.source");
+                }
                 try {
                     ManifestEntry.checkPath(rel);
                 } catch (ResilienceException e) {
                     throw new ResilienceException(ErrorCode.IO_ERROR, "cannot back up " + source.resolve(rel)
-                            + ": its name holds a control character or a backslash, which a backup manifest cannot "
-                            + "list; rename it (or move it out of files.source)");
+                            + ": its name holds a control character or a backslash, or starts with a drive letter "
+                            + "like 'c:', which a backup manifest cannot list; rename it (or move it out of "
+                            + "files.source)");
                 }
             });
         } catch (IOException e) {

@@ -33,7 +33,7 @@ final class CopyTarget {
      */
     static void prepare(Path dst, CopyPlan plan, boolean resume) throws IOException {
         if (!Files.exists(dst, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(dst.getParent());
+            org.resilient.support.fs.FileModes.createDirectories(dst.getParent());
             Files.createDirectory(dst);
             return;
         }

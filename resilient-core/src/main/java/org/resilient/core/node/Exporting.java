@@ -169,7 +169,7 @@ final class Exporting {
         }
         Path data = NodeLayout.data(staging);
         try {
-            Files.createDirectories(data);
+            org.resilient.support.fs.FileModes.createDirectories(data); // private: it holds every row
         } catch (IOException e) {
             throw AtomicFiles.ioError("create", data, e);
         }

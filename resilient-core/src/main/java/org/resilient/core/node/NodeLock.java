@@ -67,8 +67,9 @@ final class NodeLock {
             throw new ResilienceException(ErrorCode.CANCELLED, what + " was interrupted while waiting for the node lock");
         }
         try {
-            Files.createDirectories(file.getParent());
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            org.resilient.support.fs.FileModes.createDirectories(file.getParent());
+            FileChannel ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.READ), org.resilient.support.fs.FileModes.fileAttribute());
             FileLock lock = null;
             while (lock == null) {
                 try {

@@ -278,7 +278,7 @@ final class PullBackup {
 
     private OperationContext operation(Path dir, Cancellation cancellation) {
         try {
-            Files.createDirectories(ctx.layout().incoming());
+            org.resilient.support.fs.FileModes.createDirectories(ctx.layout().incoming());
         } catch (IOException e) {
             throw AtomicFiles.ioError("create", ctx.layout().incoming(), e);
         }

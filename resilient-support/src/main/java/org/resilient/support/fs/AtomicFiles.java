@@ -66,7 +66,7 @@ public final class AtomicFiles {
      */
     public static void write(Path file, byte[] content) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            FileModes.createDirectories(file.toAbsolutePath().getParent());
             writeAtomically(file, ch -> {
                 ByteBuffer buf = ByteBuffer.wrap(content);
                 while (buf.hasRemaining()) {
@@ -99,7 +99,10 @@ public final class AtomicFiles {
         Path temp = tempSibling(target.toAbsolutePath());
         boolean moved = false;
         try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            // Private from the start (0600, or 0640 when group-readable): the content may be secret.
+            try (FileChannel ch = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    FileModes.fileAttribute())) {
+                Files.setPosixFilePermissions(temp, FileModes.file());
                 content.write(ch);
                 ch.force(true);
             }

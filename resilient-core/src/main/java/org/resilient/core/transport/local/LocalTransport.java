@@ -82,8 +82,8 @@ final class LocalTransport implements Transport {
         }
         Path incoming = node.transfer(id);
         try {
-            Files.createDirectories(node.incoming());
-            Files.createDirectories(node.backups());
+            org.resilient.support.fs.FileModes.createDirectories(node.incoming());
+            org.resilient.support.fs.FileModes.createDirectories(node.backups());
         } catch (IOException e) {
             throw notWritable(to, e);
         }
@@ -182,7 +182,7 @@ final class LocalTransport implements Transport {
             }
             Path claim = taken.resolve(claimName(name));
             try {
-                Files.createDirectories(taken);
+                org.resilient.support.fs.FileModes.createDirectories(taken);
                 Files.move(f, claim, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             } catch (NoSuchFileException e) {
                 continue; // claimed by a concurrent receiver: it delivers it, not us
@@ -289,7 +289,7 @@ final class LocalTransport implements Transport {
         Path bad = self.inbox().resolve("bad");
         Path dst = bad.resolve(name);
         try {
-            Files.createDirectories(bad);
+            org.resilient.support.fs.FileModes.createDirectories(bad);
             if (Files.exists(dst, LinkOption.NOFOLLOW_LINKS)) {
                 // Never overwrite an earlier bad message: it may be the evidence someone needs.
                 dst = bad.resolve(name + "." + System.nanoTime());

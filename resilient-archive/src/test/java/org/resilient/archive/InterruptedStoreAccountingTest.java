@@ -1,0 +1,69 @@
+package org.resilient.archive;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.resilient.api.Cancellation;
+import org.resilient.api.ErrorCode;
+import org.resilient.api.Generation;
+import org.resilient.api.OperationContext;
+import org.resilient.api.ResilienceException;
+
+@DisplayName("A generation's new bytes are the same whether or not a store of it was interrupted before")
+class InterruptedStoreAccountingTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    @DisplayName("after a store interrupted half way, the next store of the same data reports all its new bytes")
+    void newBytesAfterInterruptedStore() throws Exception {
+        Path src1 = tmp.resolve("src1");
+        Path src2 = tmp.resolve("src2");
+        TestTrees.makeTree(src1, 1);
+        TestTrees.makeTree(src2, 2);
+        for (int i = 0; i < 6; i++) {
+            Files.write(src2.resolve("data/tables/big" + i + ".dat"), TestTrees.dumpText(100 + i, 40_000));
+        }
+        long expected;
+        try (DirArchive a = TestTrees.open(tmp.resolve("reference"))) {
+            a.store(TestTrees.request(src1, "b1", Instant.parse("2026-11-01T00:00:00Z")), TestTrees.ctx(src1));
+            expected = a.store(TestTrees.request(src2, "b2", Instant.parse("2026-11-02T00:00:00Z")),
+                    TestTrees.ctx(src2)).newBytes();
+        }
+        Path repo = tmp.resolve("repo");
+        try (DirArchive a = TestTrees.open(repo)) {
+            a.store(TestTrees.request(src1, "b1", Instant.parse("2026-11-01T00:00:00Z")), TestTrees.ctx(src1));
+            long packsBefore = count(repo.resolve("packs"));
+            // Interrupted once more than half the bytes are written: the packs finished so far stay, in no index.
+            Cancellation c = Cancellation.create();
+            OperationContext halfWay = OperationContext.builder(src2).cancellation(c).progress(p -> {
+                if (p.done() * 2 > p.total()) {
+                    c.cancel();
+                }
+            }).build();
+            ResilienceException e = assertThrows(ResilienceException.class,
+                    () -> a.store(TestTrees.request(src2, "b2", Instant.parse("2026-11-02T00:00:00Z")), halfWay));
+            assertEquals(ErrorCode.CANCELLED, e.code(), e.getMessage());
+            assertTrue(count(repo.resolve("packs")) > packsBefore + 2, "the interrupted store left packs");
+            assertEquals(1, a.generations().size());
+            Generation g = a.store(TestTrees.request(src2, "b2", Instant.parse("2026-11-02T00:00:00Z")),
+                    TestTrees.ctx(src2));
+            assertEquals(expected, g.newBytes(), "new bytes of " + g);
+        }
+    }
+
+    private static long count(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".pack")).count();
+        }
+    }
+}
