@@ -44,7 +44,7 @@ class HealedArchiveTest {
             for (VerifyLevel level : VerifyLevel.values()) {
                 assertFalse(a.verify(level, TestTrees.ctx(tmp)).ok(), "a missing pack is damage");
             }
-            for (String step : whileAway.split("\\+")) {
+            for (String step : whileAway.split("\\+", -1)) {
                 switch (step) {
                     case "restore" -> a.restore(g1.id(), tmp.resolve("partial"), new RestoreOptions(true),
                             TestTrees.ctx(tmp));

@@ -50,9 +50,9 @@ class PermissionsTest {
     private Path cycle(DirArchive a, Path repo) throws Exception {
         Path src = tmp.resolve("src");
         TestTrees.makeTree(src, 1);
-        Files.write(src.resolve("data/unreadable"), "secret".getBytes());
+        Files.write(src.resolve("data/unreadable"), "secret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Files.setPosixFilePermissions(src.resolve("data/unreadable"), PosixFilePermissions.fromString("---------"));
-        Generation g = a.store(TestTrees.request(src, "b1", Instant.parse("2026-11-01T00:00:00Z")), TestTrees.ctx(src));
+        a.store(TestTrees.request(src, "b1", Instant.parse("2026-11-01T00:00:00Z")), TestTrees.ctx(src));
         Path pack;
         try (Stream<Path> s = Files.list(repo.resolve("packs"))) {
             pack = s.sorted().findFirst().orElseThrow();
