@@ -30,11 +30,13 @@ import org.slf4j.LoggerFactory;
  *       load, are built (see {@link DeferredKeys}), while the other tables load (see {@link KeyBuilder});</li>
  *   <li>one atomic {@code RENAME TABLE} moves the current tables of every database aside into
  *       {@code <db>__rold} and the loaded ones in (see {@link StandbySwap});</li>
- *   <li>views, triggers, routines and events are recreated in the target databases from the backup, events
- *       {@code DISABLE ON SLAVE} so they do not run on a standby;</li>
+ *   <li>views, triggers, routines and events are recreated in the target databases from the backup, each under
+ *       the {@code sql_mode} and character sets it was created with, events {@code DISABLE ON SLAVE} so they do
+ *       not run on a standby;</li>
  *   <li>the replaced tables are dropped.</li>
  * </ol>
- * A failure or cancellation before step 4 leaves the standby exactly as it was.
+ * A failure or cancellation at any step leaves the standby exactly as it was: after the swap, a failed
+ * object undoes it (tables renamed back, the standby's own objects recreated).
  *
  * <p>The import account writes while {@code read_only} is on, so it needs SUPER (MySQL) or READ_ONLY ADMIN
  * (MariaDB 10.11), plus CREATE, DROP, ALTER, INDEX, INSERT, CREATE VIEW, TRIGGER, EVENT, CREATE ROUTINE,
@@ -108,7 +110,7 @@ final class MysqlImporter implements Importer {
                 context.cancellation().throwIfCancelled("mysql import");
                 long keyed = System.nanoTime();
                 context.progress().progress("swap", 0, 1, "swaps");
-                new StandbySwap(c, dbs).run();
+                new StandbySwap(c, dbs, layout.directory).run();
                 context.progress().progress("swap", 1, 1, "swaps");
                 LOG.info("imported {} into databases {} on {} (load and check {} s, then waited {} s for the deferred"
                         + " keys of {} table(s), swap and clean-up {} s)", context.backupId(),
