@@ -12,11 +12,14 @@ import org.resilient.api.ResilienceException;
 
 /**
  * The views, triggers, routines and events of a standby database exactly as they are ({@code SHOW CREATE}
- * with the modes each was created under), so that a failed import can put them back as they were.
+ * with the modes each was created under), and its default character set, so that a failed import can put them
+ * back as they were.
  */
 final class StandbyObjects {
     /** Kinds in the order they are created: views, then routines, then triggers (on tables), then events. */
     static final List<String> KINDS = List.of("VIEW", "FUNCTION", "PROCEDURE", "TRIGGER", "EVENT");
+    /** The kind of the definition that puts a database's default character set and collation back. */
+    static final String DATABASE = "DATABASE";
 
     /**
      * One object.
@@ -34,7 +37,7 @@ final class StandbyObjects {
     }
 
     /**
-     * Reads every view, routine, trigger and event of a database.
+     * Reads the default character set and every view, routine, trigger and event of a database.
      *
      * @param c the connection
      * @param db the database
@@ -42,6 +45,11 @@ final class StandbyObjects {
      */
     static List<Definition> save(MysqlConnection c, String db) {
         List<Definition> out = new ArrayList<>();
+        for (List<String> r : c.query("SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM"
+                + " information_schema.SCHEMATA WHERE SCHEMA_NAME = " + MysqlConnection.literal(db))) {
+            out.add(new Definition(DATABASE, db, db, "ALTER DATABASE " + q(db) + " CHARACTER SET " + r.get(0)
+                    + " COLLATE " + r.get(1), c.defaultMode()));
+        }
         for (String kind : KINDS) {
             for (String name : names(c, kind, db)) {
                 String what = q(db) + "." + q(name);

@@ -34,11 +34,22 @@ final class StandbySwap {
     private final MysqlConnection c;
     private final List<DumpLayout.Database> dbs;
     private final java.nio.file.Path dump;
+    private final java.util.function.Consumer<String> crashPoints;
 
-    StandbySwap(MysqlConnection c, List<DumpLayout.Database> dbs, java.nio.file.Path dump) {
+    /**
+     * A swap of loaded databases.
+     *
+     * @param c the connection
+     * @param dbs the databases, loaded into their {@code __rtmp} twins
+     * @param dump the dump directory (for the objects' recorded modes)
+     * @param crashPoints told each named point the swap reaches; tests throw there to simulate a crash
+     */
+    StandbySwap(MysqlConnection c, List<DumpLayout.Database> dbs, java.nio.file.Path dump,
+                java.util.function.Consumer<String> crashPoints) {
         this.c = c;
         this.dbs = dbs;
         this.dump = dump;
+        this.crashPoints = crashPoints;
     }
 
     void run() throws IOException {
@@ -60,18 +71,48 @@ final class StandbySwap {
                 renames.add(q(tmp) + "." + q(t) + " TO " + q(target) + "." + q(t));
             }
             before.put(target, StandbyObjects.save(c, target));
-            StandbyObjects.drop(c, target, List.of("TRIGGER", "VIEW"));
         }
+        // The journal first (a crash from here on is repaired by SwapJournal.recover), then the drops.
+        List<String> withJournals = new ArrayList<>(renames);
         try {
-            rename(renames);
-        } catch (SQLException e) {
+            for (var e : before.entrySet()) {
+                SwapJournal.write(c, e.getKey(), e.getValue());
+                withJournals.add(SwapJournal.renameClause(e.getKey()));
+            }
+            for (String target : before.keySet()) {
+                StandbyObjects.drop(c, target, List.of("TRIGGER", "VIEW"));
+            }
+            crashPoints.accept("before-rename");
+            rename(withJournals);
+        } catch (SQLException | RuntimeException e) {
             putBack(before, List.of());
-            throw SqlErrors.map(e, "the atomic swap (RENAME TABLE) failed on " + c.where()
-                    + "; the standby keeps its previous data", null);
+            for (String target : before.keySet()) {
+                SwapJournal.commit(c, target);
+                c.execute("DROP DATABASE IF EXISTS " + q(DatabaseNames.replaced(target)));
+            }
+            if (e instanceof SQLException sql) {
+                throw SqlErrors.map(sql, "the atomic swap (RENAME TABLE) failed on " + c.where()
+                        + "; the standby keeps its previous data", null);
+            }
+            throw (RuntimeException) e;
         }
         ObjectModes modes = ObjectModes.read(dump);
+        Map<String, String> moved = new LinkedHashMap<>();
+        for (DumpLayout.Database db : dbs) {
+            moved.put(DatabaseNames.replaced(db.name), db.name);
+        }
+        try {
+            repointForeignKeys(c, moved);
+        } catch (RuntimeException e) {
+            String why = e.getMessage();
+            rollBack(renames, before);
+            throw new ResilienceException(ErrorCode.TOOL_FAILED, "the foreign keys into the imported databases could"
+                    + " not be moved on " + c.where() + ": " + why + "; the import was undone and the standby keeps its"
+                    + " previous data", e);
+        }
         for (DumpLayout.Database db : dbs) {
             try {
+                crashPoints.accept("objects " + db.name);
                 StandbyObjects.drop(c, db.name, StandbyObjects.KINDS);
                 StandbyObjects.create(c, backupObjects(db, modes));
                 // A standby must not run the source's scheduled jobs; promote() enables them again.
@@ -88,8 +129,45 @@ final class StandbySwap {
             }
         }
         for (DumpLayout.Database db : dbs) {
+            SwapJournal.commit(c, db.name);
+        }
+        for (DumpLayout.Database db : dbs) {
             c.execute("DROP DATABASE IF EXISTS " + q(DatabaseNames.replaced(db.name)));
             c.execute("DROP DATABASE IF EXISTS " + q(DatabaseNames.loading(db.name)));
+        }
+    }
+
+    /**
+     * InnoDB moves a foreign key along with the table it references, so after the swap a foreign key of another
+     * database (or of a table loaded this time) into an imported database references the replaced table in
+     * {@code <db>__rold}, and would dangle once that is dropped. Points each such key, outside the temporary
+     * databases, back to the table of the same name in the database it should reference.
+     *
+     * @param c the connection
+     * @param moved from which database to which the references go
+     */
+    static void repointForeignKeys(MysqlConnection c, Map<String, String> moved) {
+        if (moved.isEmpty()) {
+            return;
+        }
+        String in = String.join(",", moved.keySet().stream().map(MysqlConnection::literal).toList());
+        for (List<String> r : c.query("SELECT CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, UNIQUE_CONSTRAINT_SCHEMA"
+                + " FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE UNIQUE_CONSTRAINT_SCHEMA IN (" + in + ")")) {
+            String schema = r.get(0);
+            if (schema.endsWith(DatabaseNames.LOADING) || schema.endsWith(DatabaseNames.REPLACED)) {
+                continue;
+            }
+            String table = q(schema) + "." + q(r.get(1));
+            String prefix = "CONSTRAINT " + q(r.get(2)) + " FOREIGN KEY ";
+            String definition = c.query("SHOW CREATE TABLE " + table).get(0).get(1).lines().map(String::strip)
+                    .filter(l -> l.startsWith(prefix)).findFirst().orElseThrow(() -> new ResilienceException(
+                            ErrorCode.TOOL_FAILED, "cannot find foreign key " + r.get(2) + " of " + table));
+            if (definition.endsWith(",")) {
+                definition = definition.substring(0, definition.length() - 1);
+            }
+            String fixed = definition.replace("REFERENCES " + q(r.get(3)) + ".", "REFERENCES " + q(moved.get(r.get(3))) + ".");
+            c.execute("ALTER TABLE " + table + " DROP FOREIGN KEY " + q(r.get(2)));
+            c.execute("ALTER TABLE " + table + " ADD " + fixed);
         }
     }
 
@@ -114,12 +192,18 @@ final class StandbySwap {
                 StandbyObjects.drop(c, db, StandbyObjects.KINDS);
             }
             rename(back);
+            Map<String, String> moved = new LinkedHashMap<>();
+            for (String db : before.keySet()) {
+                moved.put(DatabaseNames.loading(db), db);
+            }
+            repointForeignKeys(c, moved);
         } catch (SQLException | RuntimeException e) {
             throw new ResilienceException(ErrorCode.TOOL_FAILED, "undoing a failed import on " + c.where() + " failed: "
                     + e.getMessage() + "; the previous tables are in the " + DatabaseNames.REPLACED + " databases", e);
         }
         putBack(before, StandbyObjects.KINDS);
         for (String db : before.keySet()) {
+            SwapJournal.commit(c, db);
             c.execute("DROP DATABASE IF EXISTS " + q(DatabaseNames.replaced(db)));
         }
     }
@@ -128,7 +212,8 @@ final class StandbySwap {
     private void putBack(Map<String, List<StandbyObjects.Definition>> saved, List<String> alsoKinds) {
         for (List<StandbyObjects.Definition> defs : saved.values()) {
             List<StandbyObjects.Definition> missing = defs.stream().filter(d -> d.kind().equals("TRIGGER")
-                    || d.kind().equals("VIEW") || alsoKinds.contains(d.kind())).toList();
+                    || d.kind().equals("VIEW") || d.kind().equals(StandbyObjects.DATABASE)
+                    || alsoKinds.contains(d.kind())).toList();
             try {
                 StandbyObjects.create(c, missing);
             } catch (ResilienceException e) {
@@ -176,8 +261,7 @@ final class StandbySwap {
     }
 
     private List<String> baseTables(String db) {
-        return c.column("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + MysqlConnection.literal(db)
-                + " AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED', 'SEQUENCE') ORDER BY TABLE_NAME");
+        return SwapJournal.baseTables(c, db);
     }
 
 }
