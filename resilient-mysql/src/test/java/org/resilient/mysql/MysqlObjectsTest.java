@@ -190,4 +190,54 @@ class MysqlObjectsTest extends TwoServerTest {
         assertTrue(exported.stream().noneMatch(d -> d.equals("mysql") || d.contains("__r") || d.endsWith("_schema")), line);
         assertTrue(Files.readString(dump.resolve("imp1.t.sql"), StandardCharsets.UTF_8).contains("(1)"));
     }
+
+    /** What a kill -9 looks like to the swap: it stops at a point, without any clean-up. */
+    static final class SimulatedCrash extends Error {
+        private static final long serialVersionUID = 1L;
+
+        SimulatedCrash(String point) {
+            super("simulated crash at " + point);
+        }
+    }
+
+    @Test
+    @DisplayName("a crash before or during the swap is undone before the next import or promotion")
+    void crashDuringSwapIsRepaired() throws IOException {
+        session(source, "CREATE DATABASE crash", "USE crash",
+                "CREATE TABLE c (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB", "INSERT INTO c VALUES (1, 'a')",
+                "CREATE VIEW cv AS SELECT id FROM c",
+                "CREATE TRIGGER c_bi BEFORE INSERT ON c FOR EACH ROW SET NEW.v = UPPER(NEW.v)",
+                "SET SESSION sql_mode = 'PIPES_AS_CONCAT'",
+                "CREATE FUNCTION cf(a VARCHAR(9)) RETURNS VARCHAR(20) DETERMINISTIC RETURN a || '?'",
+                "SET SESSION sql_mode = DEFAULT",
+                "CREATE EVENT ce ON SCHEDULE EVERY 1 DAY STARTS '2030-01-01 00:00:00' DO DELETE FROM c WHERE id < 0");
+        importInto(export(TestDb.settings(source, "crash")), "crash");
+        List<String> dbs = List.of("crash");
+        Map<String, String> before = TestDb.fingerprint(standby, dbs, false);
+        Map<String, String> modesBefore = modes(standby, "crash");
+        session(source, "USE crash", "INSERT INTO c VALUES (2, 'b')", "DROP TRIGGER c_bi", "DROP FUNCTION cf",
+                "CREATE OR REPLACE VIEW cv AS SELECT id, v FROM c");
+        Path changed = export(TestDb.settings(source, "crash"));
+        for (String point : List.of("before-rename", "objects crash")) {
+            MysqlImporter crashing = new MysqlImporter(MysqlSettings.from(TestDb.settings(standby, "crash")),
+                    Long.MAX_VALUE, p -> {
+                        if (p.equals(point)) {
+                            throw new SimulatedCrash(p);
+                        }
+                    });
+            assertThrows(SimulatedCrash.class, () -> crashing.importBackup(TestDb.importContext(changed)));
+            // the crash left the standby without its triggers and views (and, during the swap, with new tables)
+            assertTrue(!before.equals(TestDb.fingerprint(standby, dbs, false)), point);
+            try (Importer i = PROVIDER.importer(TestDb.settings(standby, "crash"))) {
+                i.promote(org.resilient.api.RoleChangeContext.builder().directory(work)
+                        .epoch(new org.resilient.api.Epoch(1)).build());
+            }
+            TestDb.assertSameContent(before, TestDb.fingerprint(standby, dbs, false));
+            assertEquals(modesBefore, modes(standby, "crash"), point);
+            assertEquals("[]", TestDb.query(standby, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA"
+                    + " WHERE SCHEMA_NAME LIKE 'crash\\_\\_%'").toString(), point + ": nothing left behind");
+        }
+        importInto(changed, "crash");
+        TestDb.assertSameContent(TestDb.fingerprint(source, dbs, false), TestDb.fingerprint(standby, dbs, false));
+    }
 }
