@@ -19,6 +19,7 @@ import org.resilient.api.ResilienceException;
 final class MysqlConnection implements AutoCloseable {
     private final Connection connection;
     private final String where;
+    private String sessionMode;
 
     private MysqlConnection(Connection connection, String where) {
         this.connection = connection;
@@ -44,6 +45,7 @@ final class MysqlConnection implements AutoCloseable {
             MysqlConnection mc = new MysqlConnection(c, s.where());
             mc.execute("SET SESSION foreign_key_checks=0");
             mc.execute("SET NAMES utf8mb4");
+            mc.sessionMode = mc.column("SELECT @@SESSION.sql_mode").get(0);
             return mc;
         } catch (SQLException e) {
             throw SqlErrors.map(e, "cannot connect to MariaDB/MySQL server " + s.where(), s);
@@ -73,6 +75,41 @@ final class MysqlConnection implements AutoCloseable {
         try (Statement st = connection.createStatement()) {
             st.execute(sql);
         }
+    }
+
+    /**
+     * Runs a statement that creates a routine, trigger, event or view under the modes it was created with, then
+     * returns the session to its own.
+     *
+     * @param mode the object's {@code sql_mode}, client character set and connection collation
+     * @param sql the statement
+     * @throws SQLException as the server reported it
+     */
+    void executeUnder(ObjectModes.Mode mode, String sql) throws SQLException {
+        String client = mode.charsetClient();
+        // The driver always sends UTF-8: another client character set reads the same bytes only for ASCII text.
+        if (!client.startsWith("utf8") && !sql.chars().allMatch(ch -> ch < 128)) {
+            client = "utf8mb4";
+        }
+        executeRaw("SET SESSION sql_mode = " + literal(mode.sqlMode()) + ", character_set_client = " + literal(client)
+                + ", collation_connection = " + literal(mode.collation()));
+        try {
+            executeRaw(sql);
+        } finally {
+            executeRaw("SET SESSION sql_mode = " + literal(sessionMode));
+            executeRaw("SET NAMES utf8mb4");
+        }
+    }
+
+    /**
+     * The modes an object gets when its own are unknown (a dump written before they were recorded): the
+     * server's default {@code sql_mode}, not this session's (the driver adds its own), and UTF-8.
+     *
+     * @return the server's defaults
+     */
+    ObjectModes.Mode defaultMode() {
+        List<String> r = query("SELECT @@GLOBAL.sql_mode, @@SESSION.collation_connection").get(0);
+        return new ObjectModes.Mode(r.get(0), "utf8mb4", r.get(1));
     }
 
     /**

@@ -33,10 +33,6 @@ final class MysqlExporter implements Exporter {
      * @param settings the component's settings
      */
     public MysqlExporter(MysqlSettings settings) {
-        if (settings.databases().isEmpty()) {
-            throw new ResilienceException(ErrorCode.CONFIG_INVALID,
-                    "missing setting 'mysql.databases': name the databases to back up, comma-separated");
-        }
         this.settings = settings;
     }
 
@@ -45,8 +41,9 @@ final class MysqlExporter implements Exporter {
         Path mydumper = MysqlTools.require("mydumper", settings);
         Path out = context.directory();
         context.cancellation().throwIfCancelled("mysql export");
-        context.progress().progress("check", 0, settings.databases().size(), "databases");
-        boolean allInnoDb = onlyTransactionalTables();
+        List<String> databases = databases();
+        context.progress().progress("check", 0, databases.size(), "databases");
+        boolean allInnoDb = onlyTransactionalTables(databases);
         boolean lockWholeDump = !allInnoDb && !settings.trxConsistencyOnly().orElse(false);
         try (DefaultsFile defaults = DefaultsFile.create(settings);
              DumpWatchdog watchdog = DumpWatchdog.start(settings, settings.stallTimeout(), context.cancellation(), out)) {
@@ -56,13 +53,13 @@ final class MysqlExporter implements Exporter {
                 }
                 List<String> cmd = MysqlTools.connectionArgs(mydumper, defaults, settings);
                 cmd.addAll(List.of("--outputdir=" + out, "--threads=" + settings.threads(),
-                        "--regex=" + regex(settings.databases()), "--triggers", "--events", "--routines",
+                        "--regex=" + regex(databases), "--triggers", "--events", "--routines",
                         "--verbose=2", "--trx-consistency-only"));
                 if (settings.rowsPerFile() > 0) {
                     cmd.add("--rows=" + settings.rowsPerFile());
                 }
                 context.progress().progress("mydumper", 0, -1, "files");
-                LOG.info("exporting databases {} from {}{}", settings.databases(), settings.where(),
+                LOG.info("exporting databases {} from {}{}", databases, settings.where(),
                         lockWholeDump ? " (global read lock held for the whole dump: non-InnoDB tables)" : "");
                 MysqlTools.run(cmd, settings, watchdog.cancellation(), context.loggerName());
                 if (lock != null) {
@@ -74,7 +71,10 @@ final class MysqlExporter implements Exporter {
         }
         context.cancellation().throwIfCancelled("mysql export");
         try {
-            DumpLayout.describe(out, settings.databases(), version(mydumper));
+            DumpLayout.describe(out, databases, version(mydumper));
+            try (MysqlConnection c = MysqlConnection.open(settings)) {
+                ObjectModes.record(c, out, databases);
+            }
             restrictDump(out);
         } catch (IOException e) {
             throw new ResilienceException(ErrorCode.IO_ERROR, "cannot write " + DumpLayout.DESCRIPTION + " into " + out
@@ -88,11 +88,11 @@ final class MysqlExporter implements Exporter {
      * Fails with NOT_FOUND before dumping if a database is missing (mydumper's regex would skip it silently),
      * and tells whether every table is InnoDB (then {@code --trx-consistency-only} is fully consistent).
      */
-    private boolean onlyTransactionalTables() {
+    private boolean onlyTransactionalTables(List<String> databases) {
         try (MysqlConnection c = MysqlConnection.open(settings)) {
             List<String> existing = c.column("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA");
             List<String> missing = new ArrayList<>();
-            for (String db : settings.databases()) {
+            for (String db : databases) {
                 if (!existing.contains(db)) {
                     missing.add(db);
                 }
@@ -101,7 +101,7 @@ final class MysqlExporter implements Exporter {
                 throw new ResilienceException(ErrorCode.NOT_FOUND, "database(s) " + missing + " do not exist on "
                         + settings.where() + " (or the account cannot see them); check mysql.databases");
             }
-            String in = settings.databases().stream().map(MysqlConnection::literal).collect(Collectors.joining(","));
+            String in = databases.stream().map(MysqlConnection::literal).collect(Collectors.joining(","));
             List<String> others = c.column("SELECT CONCAT(TABLE_SCHEMA, '.', TABLE_NAME, ' (', ENGINE, ')') FROM"
                     + " information_schema.TABLES WHERE TABLE_SCHEMA IN (" + in + ") AND TABLE_TYPE = 'BASE TABLE'"
                     + " AND ENGINE <> 'InnoDB' LIMIT 5");
@@ -109,6 +109,27 @@ final class MysqlExporter implements Exporter {
                 LOG.info("non-InnoDB tables such as {}: writes wait for the whole dump (global read lock)", others);
             }
             return others.isEmpty();
+        }
+    }
+
+    /**
+     * The databases to dump: {@code mysql.databases}, or when it is empty (a promoted standby, whose import took
+     * every database of the backups it received) every database of the server but the system ones and the
+     * component's temporary ones, that is what the standby imported.
+     */
+    private List<String> databases() {
+        if (!settings.databases().isEmpty()) {
+            return settings.databases();
+        }
+        try (MysqlConnection c = MysqlConnection.open(settings)) {
+            List<String> all = c.column("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME")
+                    .stream().filter(db -> DatabaseNames.problem(db) == null).toList();
+            if (all.isEmpty()) {
+                throw new ResilienceException(ErrorCode.NOT_FOUND, "mysql.databases is empty and " + settings.where()
+                        + " holds no database to export; name the databases to back up in mysql.databases");
+            }
+            LOG.info("mysql.databases is not set: exporting every database of {}: {}", settings.where(), all);
+            return all;
         }
     }
 

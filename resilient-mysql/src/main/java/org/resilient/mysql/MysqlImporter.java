@@ -30,11 +30,13 @@ import org.slf4j.LoggerFactory;
  *       load, are built (see {@link DeferredKeys}), while the other tables load (see {@link KeyBuilder});</li>
  *   <li>one atomic {@code RENAME TABLE} moves the current tables of every database aside into
  *       {@code <db>__rold} and the loaded ones in (see {@link StandbySwap});</li>
- *   <li>views, triggers, routines and events are recreated in the target databases from the backup, events
- *       {@code DISABLE ON SLAVE} so they do not run on a standby;</li>
+ *   <li>views, triggers, routines and events are recreated in the target databases from the backup, each under
+ *       the {@code sql_mode} and character sets it was created with, events {@code DISABLE ON SLAVE} so they do
+ *       not run on a standby;</li>
  *   <li>the replaced tables are dropped.</li>
  * </ol>
- * A failure or cancellation before step 4 leaves the standby exactly as it was.
+ * A failure or cancellation at any step leaves the standby exactly as it was: after the swap, a failed
+ * object undoes it (tables renamed back, the standby's own objects recreated).
  *
  * <p>The import account writes while {@code read_only} is on, so it needs SUPER (MySQL) or READ_ONLY ADMIN
  * (MariaDB 10.11), plus CREATE, DROP, ALTER, INDEX, INSERT, CREATE VIEW, TRIGGER, EVENT, CREATE ROUTINE,
@@ -52,6 +54,7 @@ final class MysqlImporter implements Importer {
 
     private final MysqlSettings settings;
     private final long deferKeysMinBytes;
+    private final java.util.function.Consumer<String> crashPoints;
 
     /**
      * An importer for the standby the settings describe.
@@ -70,8 +73,20 @@ final class MysqlImporter implements Importer {
      * @param deferKeysMinBytes the threshold in bytes of dump data; {@link Long#MAX_VALUE} never defers
      */
     MysqlImporter(MysqlSettings settings, long deferKeysMinBytes) {
+        this(settings, deferKeysMinBytes, point -> { });
+    }
+
+    /**
+     * An importer whose swap tells each point it reaches (see {@link StandbySwap}); tests simulate crashes there.
+     *
+     * @param settings the component's settings
+     * @param deferKeysMinBytes see {@link #MysqlImporter(MysqlSettings, long)}
+     * @param crashPoints told the name of each point
+     */
+    MysqlImporter(MysqlSettings settings, long deferKeysMinBytes, java.util.function.Consumer<String> crashPoints) {
         this.settings = settings;
         this.deferKeysMinBytes = deferKeysMinBytes;
+        this.crashPoints = crashPoints;
     }
 
     @Override
@@ -85,6 +100,7 @@ final class MysqlImporter implements Importer {
         context.cancellation().throwIfCancelled("mysql import");
         try (MysqlConnection c = MysqlConnection.open(settings)) {
             c.execute("SET GLOBAL read_only=1");
+            SwapJournal.recover(c, LOG);
             Path links = Files.createTempDirectory("resilient-myloader-");
             KeyBuilder keys = new KeyBuilder(settings, context);
             try {
@@ -108,7 +124,7 @@ final class MysqlImporter implements Importer {
                 context.cancellation().throwIfCancelled("mysql import");
                 long keyed = System.nanoTime();
                 context.progress().progress("swap", 0, 1, "swaps");
-                new StandbySwap(c, dbs).run();
+                new StandbySwap(c, dbs, layout.directory, crashPoints).run();
                 context.progress().progress("swap", 1, 1, "swaps");
                 LOG.info("imported {} into databases {} on {} (load and check {} s, then waited {} s for the deferred"
                         + " keys of {} table(s), swap and clean-up {} s)", context.backupId(),
@@ -131,6 +147,8 @@ final class MysqlImporter implements Importer {
     @Override
     public void promote(RoleChangeContext context) {
         try (MysqlConnection c = MysqlConnection.open(settings)) {
+            // an interrupted swap is undone first: a standby promoted without its objects would behave differently
+            SwapJournal.recover(c, LOG);
             new ServerFence(c, LOG).lift(new TreeSet<>(settings.databases()));
             LOG.info("promoted {} in epoch {}: read_only off, events enabled", settings.where(), context.epoch());
         }
@@ -314,6 +332,11 @@ final class MysqlImporter implements Importer {
     private void dropLoading(MysqlConnection c, List<DumpLayout.Database> dbs) {
         for (DumpLayout.Database db : dbs) {
             try {
+                if (!c.column("SELECT 1 FROM information_schema.TABLES WHERE TABLE_NAME = "
+                        + MysqlConnection.literal(SwapJournal.TABLE) + " AND TABLE_SCHEMA = "
+                        + MysqlConnection.literal(DatabaseNames.loading(db.name))).isEmpty()) {
+                    continue; // a swap that could not be undone: the journal is what puts it back (next import)
+                }
                 c.execute("DROP DATABASE IF EXISTS " + DatabaseNames.q(DatabaseNames.loading(db.name)));
             } catch (ResilienceException e) {
                 LOG.warn("could not drop the temporary database {}: {}", DatabaseNames.loading(db.name), e.getMessage());

@@ -38,8 +38,10 @@ public final class MysqlSettings {
             "password of that account (passed through a temporary 0600 defaults file, never argv)").secret();
     /** The databases. */
     public static final Setting<List<String>> DATABASES = Setting.list("mysql.databases",
-            "databases to back up, comma-separated (on import defaults to every database of the backup)")
-            .requiredToExport().validate(MysqlSettings::databaseProblems,
+            "databases to back up, comma-separated. Unset: an import takes every database of the backup, and an"
+                    + " export (a promoted standby's) every database of the server that is not a system or temporary"
+                    + " one, so a promoted node exports what it imported")
+            .validate(MysqlSettings::databaseProblems,
                     "1 to 58 letters, digits, '_' or '$'; no system or temporary database");
     /** Tool threads. */
     public static final Setting<Integer> THREADS = Setting.integer("mysql.threads", 4, "mydumper/myloader threads")

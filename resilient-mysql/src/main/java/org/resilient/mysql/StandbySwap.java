@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
 import org.slf4j.Logger;
@@ -19,24 +21,40 @@ import org.slf4j.LoggerFactory;
  * are replaced or none is.
  *
  * <p>A table with triggers cannot be renamed into another database, and views cannot move between
- * databases, so the standby's current triggers and views are dropped just before the rename and
- * recreated from their saved definitions if the rename fails. After it succeeded, the backup's views,
- * triggers, routines and events are created in the target databases and the replaced tables dropped.
+ * databases, so the standby's current triggers and views are dropped just before the rename. Every view,
+ * trigger, routine and event of the standby is saved first ({@link StandbyObjects}). After the rename, the
+ * backup's objects replace the standby's, each under the {@code sql_mode} and character sets it was created
+ * with ({@link ObjectModes}), and the replaced tables are dropped. If the rename or any object fails, the
+ * swap is undone: the tables are renamed back in one statement and the saved objects recreated as they were.
  */
 final class StandbySwap {
     private static final Logger LOG = LoggerFactory.getLogger(StandbySwap.class);
+    private static final Pattern SET_CHARSET = Pattern.compile("(?i)SET\\s+(character_set_client|collation_connection)\\s*=\\s*'?(\\w+)'?");
 
     private final MysqlConnection c;
     private final List<DumpLayout.Database> dbs;
+    private final java.nio.file.Path dump;
+    private final java.util.function.Consumer<String> crashPoints;
 
-    StandbySwap(MysqlConnection c, List<DumpLayout.Database> dbs) {
+    /**
+     * A swap of loaded databases.
+     *
+     * @param c the connection
+     * @param dbs the databases, loaded into their {@code __rtmp} twins
+     * @param dump the dump directory (for the objects' recorded modes)
+     * @param crashPoints told each named point the swap reaches; tests throw there to simulate a crash
+     */
+    StandbySwap(MysqlConnection c, List<DumpLayout.Database> dbs, java.nio.file.Path dump,
+                java.util.function.Consumer<String> crashPoints) {
         this.c = c;
         this.dbs = dbs;
+        this.dump = dump;
+        this.crashPoints = crashPoints;
     }
 
     void run() throws IOException {
         List<String> renames = new ArrayList<>();
-        Map<String, List<String>> savedObjects = new LinkedHashMap<>();
+        Map<String, List<StandbyObjects.Definition>> before = new LinkedHashMap<>();
         for (DumpLayout.Database db : dbs) {
             String target = db.name;
             String old = DatabaseNames.replaced(target);
@@ -52,25 +70,66 @@ final class StandbySwap {
             for (String t : baseTables(tmp)) {
                 renames.add(q(tmp) + "." + q(t) + " TO " + q(target) + "." + q(t));
             }
-            savedObjects.put(target, saveAndDropViewsAndTriggers(target));
+            before.put(target, StandbyObjects.save(c, target));
         }
-        if (!renames.isEmpty()) {
-            try {
-                c.executeRaw("RENAME TABLE " + String.join(", ", renames));
-            } catch (SQLException e) {
-                restore(savedObjects);
-                throw SqlErrors.map(e, "the atomic swap (RENAME TABLE) failed on " + c.where()
+        // The journal first (a crash from here on is repaired by SwapJournal.recover), then the drops.
+        List<String> withJournals = new ArrayList<>(renames);
+        try {
+            for (var e : before.entrySet()) {
+                SwapJournal.write(c, e.getKey(), e.getValue());
+                withJournals.add(SwapJournal.renameClause(e.getKey()));
+            }
+            for (String target : before.keySet()) {
+                StandbyObjects.drop(c, target, List.of("TRIGGER", "VIEW"));
+            }
+            crashPoints.accept("before-rename");
+            rename(withJournals);
+        } catch (SQLException | RuntimeException e) {
+            putBack(before, List.of());
+            for (String target : before.keySet()) {
+                SwapJournal.commit(c, target);
+                c.execute("DROP DATABASE IF EXISTS " + q(DatabaseNames.replaced(target)));
+            }
+            if (e instanceof SQLException sql) {
+                throw SqlErrors.map(sql, "the atomic swap (RENAME TABLE) failed on " + c.where()
                         + "; the standby keeps its previous data", null);
             }
+            throw (RuntimeException) e;
+        }
+        ObjectModes modes = ObjectModes.read(dump);
+        Map<String, String> moved = new LinkedHashMap<>();
+        for (DumpLayout.Database db : dbs) {
+            moved.put(DatabaseNames.replaced(db.name), db.name);
+        }
+        try {
+            repointForeignKeys(c, moved);
+        } catch (RuntimeException e) {
+            String why = e.getMessage();
+            rollBack(renames, before);
+            throw new ResilienceException(ErrorCode.TOOL_FAILED, "the foreign keys into the imported databases could"
+                    + " not be moved on " + c.where() + ": " + why + "; the import was undone and the standby keeps its"
+                    + " previous data", e);
         }
         for (DumpLayout.Database db : dbs) {
             try {
-                createObjects(db);
-            } catch (ResilienceException | IOException e) {
-                throw new ResilienceException(ErrorCode.TOOL_FAILED, "the tables of " + db.name + " were replaced on "
-                        + c.where() + " but its views, triggers, routines or events could not be recreated: "
-                        + e.getMessage() + "; the next import retries them", e);
+                crashPoints.accept("objects " + db.name);
+                StandbyObjects.drop(c, db.name, StandbyObjects.KINDS);
+                StandbyObjects.create(c, backupObjects(db, modes));
+                // A standby must not run the source's scheduled jobs; promote() enables them again.
+                for (String ev : c.column("SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = "
+                        + MysqlConnection.literal(db.name) + " AND STATUS = 'ENABLED'")) {
+                    c.execute("ALTER EVENT " + q(db.name) + "." + q(ev) + " DISABLE ON SLAVE");
+                }
+            } catch (RuntimeException | IOException e) {
+                String why = e.getMessage();
+                rollBack(renames, before);
+                throw new ResilienceException(ErrorCode.TOOL_FAILED, "the views, triggers, routines or events of "
+                        + db.name + " could not be created on " + c.where() + ": " + why + "; the import was undone and"
+                        + " the standby keeps its previous data, objects included", e);
             }
+        }
+        for (DumpLayout.Database db : dbs) {
+            SwapJournal.commit(c, db.name);
         }
         for (DumpLayout.Database db : dbs) {
             c.execute("DROP DATABASE IF EXISTS " + q(DatabaseNames.replaced(db.name)));
@@ -78,95 +137,131 @@ final class StandbySwap {
         }
     }
 
-    private List<String> baseTables(String db) {
-        return c.column("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + MysqlConnection.literal(db)
-                + " AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED', 'SEQUENCE') ORDER BY TABLE_NAME");
+    /**
+     * InnoDB moves a foreign key along with the table it references, so after the swap a foreign key of another
+     * database (or of a table loaded this time) into an imported database references the replaced table in
+     * {@code <db>__rold}, and would dangle once that is dropped. Points each such key, outside the temporary
+     * databases, back to the table of the same name in the database it should reference.
+     *
+     * @param c the connection
+     * @param moved from which database to which the references go
+     */
+    static void repointForeignKeys(MysqlConnection c, Map<String, String> moved) {
+        if (moved.isEmpty()) {
+            return;
+        }
+        String in = String.join(",", moved.keySet().stream().map(MysqlConnection::literal).toList());
+        for (List<String> r : c.query("SELECT CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, UNIQUE_CONSTRAINT_SCHEMA"
+                + " FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE UNIQUE_CONSTRAINT_SCHEMA IN (" + in + ")")) {
+            String schema = r.get(0);
+            if (schema.endsWith(DatabaseNames.LOADING) || schema.endsWith(DatabaseNames.REPLACED)) {
+                continue;
+            }
+            String table = q(schema) + "." + q(r.get(1));
+            String prefix = "CONSTRAINT " + q(r.get(2)) + " FOREIGN KEY ";
+            String definition = c.query("SHOW CREATE TABLE " + table).get(0).get(1).lines().map(String::strip)
+                    .filter(l -> l.startsWith(prefix)).findFirst().orElseThrow(() -> new ResilienceException(
+                            ErrorCode.TOOL_FAILED, "cannot find foreign key " + r.get(2) + " of " + table));
+            if (definition.endsWith(",")) {
+                definition = definition.substring(0, definition.length() - 1);
+            }
+            String fixed = definition.replace("REFERENCES " + q(r.get(3)) + ".", "REFERENCES " + q(moved.get(r.get(3))) + ".");
+            c.execute("ALTER TABLE " + table + " DROP FOREIGN KEY " + q(r.get(2)));
+            c.execute("ALTER TABLE " + table + " ADD " + fixed);
+        }
     }
 
-    /** Returns statements (with a USE first) that recreate what was dropped. */
-    private List<String> saveAndDropViewsAndTriggers(String db) {
-        List<String> saved = new ArrayList<>();
-        saved.add("USE " + q(db));
-        for (String trg : c.column("SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = "
-                + MysqlConnection.literal(db))) {
-            List<List<String>> rows = c.query("SHOW CREATE TRIGGER " + q(db) + "." + q(trg));
-            saved.add(rows.get(0).get(2));
-            c.execute("DROP TRIGGER " + q(db) + "." + q(trg));
+    private void rename(List<String> renames) throws SQLException {
+        if (!renames.isEmpty()) {
+            c.executeRaw("RENAME TABLE " + String.join(", ", renames));
         }
-        for (String view : c.column("SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = "
-                + MysqlConnection.literal(db))) {
-            List<List<String>> rows = c.query("SHOW CREATE VIEW " + q(db) + "." + q(view));
-            saved.add(rows.get(0).get(1));
-            c.execute("DROP VIEW " + q(db) + "." + q(view));
-        }
-        return saved;
     }
 
-    private void restore(Map<String, List<String>> saved) {
-        for (List<String> stmts : saved.values()) {
-            for (String s : stmts) {
-                try {
-                    c.executeRaw(s);
-                } catch (SQLException e) {
-                    LOG.warn("could not restore '{}' after a failed swap: {}", MysqlConnection.abbreviate(s), e.getMessage());
-                }
+    /**
+     * Undoes a swap whose objects failed: drops what was created, moves the loaded tables back into the loading
+     * databases and the replaced ones back in place in one atomic rename, and recreates the saved objects.
+     */
+    private void rollBack(List<String> renames, Map<String, List<StandbyObjects.Definition>> before) {
+        List<String> back = new ArrayList<>();
+        for (int i = renames.size() - 1; i >= 0; i--) {
+            String[] fromTo = renames.get(i).split(" TO ", 2);
+            back.add(fromTo[1] + " TO " + fromTo[0]);
+        }
+        try {
+            for (String db : before.keySet()) {
+                StandbyObjects.drop(c, db, StandbyObjects.KINDS);
+            }
+            rename(back);
+            Map<String, String> moved = new LinkedHashMap<>();
+            for (String db : before.keySet()) {
+                moved.put(DatabaseNames.loading(db), db);
+            }
+            repointForeignKeys(c, moved);
+        } catch (SQLException | RuntimeException e) {
+            throw new ResilienceException(ErrorCode.TOOL_FAILED, "undoing a failed import on " + c.where() + " failed: "
+                    + e.getMessage() + "; the previous tables are in the " + DatabaseNames.REPLACED + " databases", e);
+        }
+        putBack(before, StandbyObjects.KINDS);
+        for (String db : before.keySet()) {
+            SwapJournal.commit(c, db);
+            c.execute("DROP DATABASE IF EXISTS " + q(DatabaseNames.replaced(db)));
+        }
+    }
+
+    /** Recreates saved objects of the given kinds that are missing (all saved triggers and views always are). */
+    private void putBack(Map<String, List<StandbyObjects.Definition>> saved, List<String> alsoKinds) {
+        for (List<StandbyObjects.Definition> defs : saved.values()) {
+            List<StandbyObjects.Definition> missing = defs.stream().filter(d -> d.kind().equals("TRIGGER")
+                    || d.kind().equals("VIEW") || d.kind().equals(StandbyObjects.DATABASE)
+                    || alsoKinds.contains(d.kind())).toList();
+            try {
+                StandbyObjects.create(c, missing);
+            } catch (ResilienceException e) {
+                LOG.warn("could not put back every object on {}: {}", c.where(), e.getMessage());
             }
         }
     }
 
-    private void createObjects(DumpLayout.Database db) throws IOException {
-        String target = db.name;
-        c.use(target);
-        for (String ev : c.column("SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = "
-                + MysqlConnection.literal(target))) {
-            c.execute("DROP EVENT " + q(target) + "." + q(ev));
-        }
-        for (List<String> r : c.query("SELECT ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = "
-                + MysqlConnection.literal(target))) {
-            c.execute("DROP " + r.get(0) + " " + q(target) + "." + q(r.get(1)));
-        }
-        createViews(db);
-        for (var f : db.triggers.values()) {
-            for (String s : ObjectScript.statements(f)) {
-                c.execute(s);
-            }
-        }
+    /**
+     * The backup's views, triggers, routines and events of a database, each with the modes it was created under:
+     * recorded by the exporter ({@link ObjectModes}), else the character sets mydumper wrote around it and the
+     * server's default {@code sql_mode} (never this session's).
+     */
+    private List<StandbyObjects.Definition> backupObjects(DumpLayout.Database db, ObjectModes modes) throws IOException {
+        List<java.nio.file.Path> files = new ArrayList<>(db.views.values());
+        files.addAll(db.triggers.values());
         if (db.post != null) {
-            for (String s : ObjectScript.statements(db.post)) {
-                c.execute(s);
+            files.add(db.post);
+        }
+        ObjectModes.Mode fallback = c.defaultMode();
+        List<StandbyObjects.Definition> out = new ArrayList<>();
+        for (java.nio.file.Path f : files) {
+            String client = fallback.charsetClient();
+            String collation = fallback.collation();
+            for (String s : ObjectScript.statements(f)) {
+                Matcher m = SET_CHARSET.matcher(s);
+                if (m.matches()) {
+                    if (m.group(1).equalsIgnoreCase("character_set_client")) {
+                        client = m.group(2);
+                    } else {
+                        collation = m.group(2);
+                    }
+                    continue;
+                }
+                var what = ObjectModes.identify(s);
+                if (what.isEmpty()) {
+                    continue; // mydumper's DROP ... IF EXISTS and SET lines: the swap drops and sets itself
+                }
+                ObjectModes.Mode mode = modes.of(db.name, s).orElse(
+                        new ObjectModes.Mode(fallback.sqlMode(), client, collation));
+                out.add(new StandbyObjects.Definition(what.get().get(0), db.name, what.get().get(1), s, mode));
             }
         }
-        // A standby must not run the source's scheduled jobs; promote() enables them again.
-        for (String ev : c.column("SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = "
-                + MysqlConnection.literal(target) + " AND STATUS = 'ENABLED'")) {
-            c.execute("ALTER EVENT " + q(target) + "." + q(ev) + " DISABLE ON SLAVE");
-        }
-        c.use("mysql");
+        return out;
     }
 
-    /** Views may select from other views; create them in rounds until no more succeed. */
-    private void createViews(DumpLayout.Database db) throws IOException {
-        Map<String, List<String>> pending = new LinkedHashMap<>();
-        for (var e : db.views.entrySet()) {
-            pending.put(e.getKey(), ObjectScript.statements(e.getValue()));
-        }
-        while (!pending.isEmpty()) {
-            Map<String, String> failures = new LinkedHashMap<>();
-            int before = pending.size();
-            for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
-                var e = it.next();
-                try {
-                    for (String s : e.getValue()) {
-                        c.executeRaw(s);
-                    }
-                    it.remove();
-                } catch (SQLException ex) {
-                    failures.put(e.getKey(), ex.getMessage());
-                }
-            }
-            if (pending.size() == before) {
-                throw new ResilienceException(ErrorCode.TOOL_FAILED, "cannot create view(s) " + failures + " in " + db.name);
-            }
-        }
+    private List<String> baseTables(String db) {
+        return SwapJournal.baseTables(c, db);
     }
+
 }
