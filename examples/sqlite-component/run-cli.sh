@@ -11,7 +11,7 @@ root="$here/../.."
 command -v sqlite3 >/dev/null || { echo "run-cli.sh: the checks need the sqlite3 command: apt-get install sqlite3" >&2; exit 2; }
 mkdir -p "$1"; dir="$(cd "$1" && pwd)"
 
-version="$(sed -n 's|^  <version>\(.*\)</version>|\1|p' "$root/pom.xml" | head -1)"
+version="$(sed -n '/^  <version>/{s|^  <version>\(.*\)</version>|\1|p;q;}' "$root/pom.xml")"
 jar="$here/target/resilient-example-sqlite-$version.jar"
 if [ ! -f "$jar" ]; then
   (cd "$root" && mvn -B -q -DskipTests package -pl resilient-dist,examples/sqlite-component -am) >&2
