@@ -232,6 +232,26 @@ class NodeCycleTest {
     }
 
     @Test
+    @DisplayName("an announced backup its leader does not have, sorting after every real one, does not wedge the pull")
+    void missingAnnouncedBackupDoesNotWedge() {
+        cycle("v1");
+        write("live0", "v2");
+        clock.advance(Duration.ofMinutes(60));
+        BackupId real = leader.exportNow();
+        // A damaged announcement (same epoch and sequence, a valid but later time) arrives after the real one.
+        BackupId bogus = new BackupId("2036" + real.value().substring(4));
+        new MemoryTransportProvider().open(db0, Settings.empty()).send(pbs,
+                new Message(Message.Type.BACKUP_PUBLISHED, db0.toString(), Epoch.INITIAL, bogus, clock.instant(), 2));
+        ResilienceException e = assertThrows(ResilienceException.class, () -> pbsNode.poll());
+        assertEquals(ErrorCode.NOT_FOUND, e.code(), e.getMessage());
+        assertNull(pbsNode.status().pending(), "the job of a backup its source does not have stays pending");
+        leader.announceLatest();
+        assertEquals(Optional.of(real), pbsNode.poll(), "the real backup, announced again, is not taken");
+        assertEquals(Optional.of(real), import1.poll());
+        assertEquals("v2", data("db1"));
+    }
+
+    @Test
     @DisplayName("a re-sent announcement is a no-op")
     void resentAnnouncementIsNoOp() {
         BackupId id = cycle("v1");
