@@ -19,6 +19,8 @@ public record BackupId(String value) implements Comparable<BackupId> {
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+    /** The form of {@link #STAMP} and its dash, D for a digit. */
+    private static final String STAMP_SHAPE = "DDDDDDDDTDDDDDD.DDDZ-";
 
     /**
      * Checks the id.
@@ -59,6 +61,29 @@ public record BackupId(String value) implements Comparable<BackupId> {
         } catch (java.time.DateTimeException e) {
             return java.util.Optional.empty();
         }
+    }
+
+    /**
+     * Whether the id has (up to one character) the form of an id made by {@link #of(Instant, String)} but holds no
+     * valid time, e.g. {@code 20260q01T163200.123Z-node0}: an id damaged in transit. Such an id would still sort
+     * among (or after) the real ones, so a receiver refuses it rather than waiting for a backup that never comes.
+     *
+     * @return true if the id looks time-stamped but its time does not parse
+     */
+    public boolean hasDamagedTime() {
+        if (value.length() < STAMP_SHAPE.length() + 1 || time().isPresent()) {
+            return false;
+        }
+        int differences = 0;
+        for (int i = 0; i < STAMP_SHAPE.length(); i++) {
+            char shape = STAMP_SHAPE.charAt(i);
+            char c = value.charAt(i);
+            boolean fits = shape == 'D' ? c >= '0' && c <= '9' : c == shape;
+            if (!fits) {
+                differences++;
+            }
+        }
+        return differences <= 1;
     }
 
     @Override

@@ -148,6 +148,10 @@ public final class MessageCodec {
         } catch (ResilienceException e) {
             throw bad(e.getMessage());
         }
+        if (backupId != null && backupId.hasDamagedTime()) {
+            // Unsigned messages have no other check: a damaged time would sort after every real backup.
+            throw bad("backup id '" + id + "' has the form of a time-stamped id but no valid time (damaged in transit?)");
+        }
         if (epoch < 0) {
             throw bad("epoch " + epoch + " is negative");
         }

@@ -49,6 +49,25 @@ class MessageCodecTest {
     }
 
     @Test
+    @DisplayName("refuses a time-stamped backup id whose time was damaged, which would sort after every real backup")
+    void refusesDamagedTimeStamp() {
+        String good = new String(MessageCodec.write(new Message(Message.Type.BACKUP_PUBLISHED, "node0", new Epoch(3),
+                new BackupId("20261125T163200.123Z-node0"), T)), StandardCharsets.UTF_8);
+        for (String damaged : List.of("20260q25T163200.123Z-node0", "20261325T163200.123Z-node0",
+                "20261125T163200.123Z_node0", "20261125T163200.123z-node0", "20261125T253200.123Z-node0")) {
+            ResilienceException e = assertThrows(ResilienceException.class, () -> MessageCodec.read(
+                    good.replace("20261125T163200.123Z-node0", damaged).getBytes(StandardCharsets.UTF_8)), damaged);
+            assertEquals(ErrorCode.MESSAGE_INVALID, e.code());
+            assertTrue(e.getMessage().contains(damaged) && e.getMessage().contains("no valid time"), e.getMessage());
+        }
+        // Ids of other forms, and valid time-stamped ones, still read.
+        for (String fine : List.of("b1", "20261125T163200.123Z-node0", "nightly-2026-11-25", "20261125")) {
+            assertEquals(fine, MessageCodec.read(good.replace("20261125T163200.123Z-node0", fine)
+                    .getBytes(StandardCharsets.UTF_8)).backupId().value());
+        }
+    }
+
+    @Test
     @DisplayName("refuses garbage, a newer version, missing or malformed keys, with a message saying why")
     void refusesGarbage() {
         String good = new String(MessageCodec.write(new Message(Message.Type.BACKUP_PUBLISHED, "node0", new Epoch(3),

@@ -2,19 +2,26 @@ package org.resilient.core;
 
 import org.resilient.api.NodeRole;
 import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.resilient.api.BackupRef;
 import org.resilient.api.Epoch;
 import org.resilient.api.ErrorCode;
+import org.resilient.api.MemberState;
 import org.resilient.api.ResilienceException;
+import org.resilient.core.election.Election;
 import org.resilient.core.node.Node;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Manual takeover: choose the import node with the newest good import (the least data lost), promote it
+ * Manual takeover: choose the import node the election would choose (the newest good import: the least data lost), promote it
  * in a new epoch (the fencing token), and tell every other node. A deposed leader that hears of the new
  * epoch demotes itself; one that does not is still fenced, because pull-backup nodes refuse its older epoch.
  */
@@ -25,18 +32,28 @@ public final class Takeover {
     }
 
     /**
-     * Chooses the import node holding the newest good import.
+     * Chooses the import node the election would choose ({@link Election#rank}): the newest good import by epoch,
+     * then sequence (never by the backup's clock time: a new leader's clock may be behind the old one's), then
+     * the higher {@code node.priority}, then the name that sorts first.
      *
      * @param candidates import nodes
      * @return the best one, if any has imported anything
      */
     public static Optional<ResilientNode> choose(List<ResilientNode> candidates) {
-        return candidates.stream()
-                .filter(n -> n.role() == NodeRole.IMPORT)
-                .filter(n -> n.status().lastImport() != null)
-                .max(Comparator.<ResilientNode, java.time.Instant>comparing(n -> n.status().lastImport().backupTime())
-                        .thenComparing(n -> n.status().lastImport().backupId())
-                        .thenComparing(ResilientNode::name, Comparator.reverseOrder()));
+        Instant now = Instant.now();
+        Map<String, ResilientNode> byName = new HashMap<>();
+        List<MemberState> states = new ArrayList<>();
+        for (ResilientNode n : candidates) {
+            ImportState last = n.status().lastImport();
+            if (n.role() != NodeRole.IMPORT || last == null) {
+                continue;
+            }
+            byName.put(n.name(), n);
+            // Healthy: the operator chose these nodes by hand; an import in progress does not matter here.
+            states.add(new MemberState(n.name(), NodeRole.IMPORT, n.epoch(), new BackupRef(last.backupId(), last.epoch(),
+                    last.sequence(), last.backupTime()), null, n.node().config().priority(), true, now));
+        }
+        return Election.withDefaults().rank(states).stream().findFirst().map(m -> byName.get(m.name()));
     }
 
     /**

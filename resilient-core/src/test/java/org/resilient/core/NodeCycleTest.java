@@ -232,6 +232,26 @@ class NodeCycleTest {
     }
 
     @Test
+    @DisplayName("an announced backup its leader does not have, sorting after every real one, does not wedge the pull")
+    void missingAnnouncedBackupDoesNotWedge() {
+        cycle("v1");
+        write("live0", "v2");
+        clock.advance(Duration.ofMinutes(60));
+        BackupId real = leader.exportNow();
+        // A damaged announcement (same epoch and sequence, a valid but later time) arrives after the real one.
+        BackupId bogus = new BackupId("2036" + real.value().substring(4));
+        new MemoryTransportProvider().open(db0, Settings.empty()).send(pbs,
+                new Message(Message.Type.BACKUP_PUBLISHED, db0.toString(), Epoch.INITIAL, bogus, clock.instant(), 2));
+        ResilienceException e = assertThrows(ResilienceException.class, () -> pbsNode.poll());
+        assertEquals(ErrorCode.NOT_FOUND, e.code(), e.getMessage());
+        assertNull(pbsNode.status().pending(), "the job of a backup its source does not have stays pending");
+        leader.announceLatest();
+        assertEquals(Optional.of(real), pbsNode.poll(), "the real backup, announced again, is not taken");
+        assertEquals(Optional.of(real), import1.poll());
+        assertEquals("v2", data("db1"));
+    }
+
+    @Test
     @DisplayName("a re-sent announcement is a no-op")
     void resentAnnouncementIsNoOp() {
         BackupId id = cycle("v1");
@@ -362,6 +382,31 @@ class NodeCycleTest {
         ResilienceException e = assertThrows(ResilienceException.class, () -> leader.exportNow());
         assertEquals(ErrorCode.WRONG_STATE, e.code());
         assertEquals(NodeRole.IMPORT, leader.status().role());
+    }
+
+    @Test
+    @DisplayName("a manual takeover ranks like the election: a newer epoch wins over a later backup time, then priority")
+    void takeoverRanksByEpochNotClock() {
+        // db1 holds the old leader's last backup; db2 one from a newer leader (epoch 1) whose clock is 2 h behind.
+        lastImport(import1, "20261125T110000.000Z-db0", Instant.parse("2026-11-25T11:00:00Z"), new Epoch(0), 7);
+        lastImport(import2, "20261125T090000.000Z-db3", Instant.parse("2026-11-25T09:00:00Z"), new Epoch(1), 1);
+        assertEquals("db2", Takeover.choose(List.of(import1, import2)).orElseThrow().name(),
+                "the standby with the newer epoch holds the newer data, whatever its backup's clock time says");
+        // Same epoch: the higher sequence wins, even with an older time.
+        lastImport(import1, "20261125T080000.000Z-db3", Instant.parse("2026-11-25T08:00:00Z"), new Epoch(1), 2);
+        assertEquals("db1", Takeover.choose(List.of(import1, import2)).orElseThrow().name());
+        // Equally new imports: node.priority decides, as in the election, before the name.
+        lastImport(import1, "20261125T090000.000Z-db3", Instant.parse("2026-11-25T09:00:00Z"), new Epoch(1), 1);
+        assertEquals("db1", Takeover.choose(List.of(import2, import1)).orElseThrow().name(), "equal: the name sorting first");
+        import2.close();
+        import2 = node("db2", NodeRole.IMPORT).set("memory.store", "db2" + suffix).set("export.notify", pbs.toString())
+                .set("node.priority", "5").build();
+        assertEquals("db2", Takeover.choose(List.of(import1, import2)).orElseThrow().name(), "the higher priority");
+    }
+
+    private static void lastImport(ResilientNode n, String id, Instant time, Epoch epoch, long sequence) {
+        new org.resilient.core.node.NodeState(n.node().layout()).setLastImport(new ImportState(new BackupId(id), time,
+                time.plusSeconds(60), "sha256:" + "0".repeat(64), epoch, sequence));
     }
 
     @Test

@@ -14,7 +14,8 @@ import org.resilient.api.ResilienceException;
 
 /**
  * The small description the exporter writes beside the dumps ({@value #FILE_NAME}): the server version,
- * and for each database its name, the directory holding its dump, its encoding and locale. Database names
+ * and for each database its name, the directory holding its dump, its encoding, locale, owner and
+ * {@link DatabaseProperties} (settings, comment, connection limit, ACL). Database names
  * may hold any character, so dump directories get safe names and this file maps them back.
  *
  * @param serverVersionNum the source server's {@code server_version_num}
@@ -37,9 +38,24 @@ record DumpMetadata(int serverVersionNum, List<Database> databases, boolean glob
      * @param collate its LC_COLLATE
      * @param ctype its LC_CTYPE
      * @param owner the role owning it on the source, or empty
+     * @param properties its settings, comment, connection limit and ACL, or null (a backup of an older version)
      */
     public record Database(String name, String directory, String encoding, String collate, String ctype,
-                           String owner) {
+                           String owner, DatabaseProperties properties) {
+
+        /**
+         * A database without recorded properties.
+         *
+         * @param name its name
+         * @param directory its dump's directory
+         * @param encoding its encoding
+         * @param collate its LC_COLLATE
+         * @param ctype its LC_CTYPE
+         * @param owner its owner, or empty
+         */
+        public Database(String name, String directory, String encoding, String collate, String ctype, String owner) {
+            this(name, directory, encoding, collate, ctype, owner, null);
+        }
     }
 
     /** Freezes the list. */
@@ -81,6 +97,14 @@ record DumpMetadata(int serverVersionNum, List<Database> databases, boolean glob
             p.setProperty("database." + i + ".collate", d.collate());
             p.setProperty("database." + i + ".ctype", d.ctype());
             p.setProperty("database." + i + ".owner", d.owner());
+            DatabaseProperties props = d.properties();
+            if (props != null) {
+                String k = "database." + i + ".";
+                p.setProperty(k + "connection-limit", Integer.toString(props.connectionLimit()));
+                p.setProperty(k + "comment", props.comment());
+                list(p, k + "setting.", props.settings());
+                list(p, k + "grant.", props.grants());
+            }
         }
         try (Writer w = Files.newBufferedWriter(dataDir.resolve(FILE_NAME), StandardCharsets.UTF_8)) {
             p.store(w, "written by resilient's postgres exporter; do not edit");
@@ -124,13 +148,44 @@ record DumpMetadata(int serverVersionNum, List<Database> databases, boolean glob
                 }
                 dbs.add(new Database(need(p, f, "database." + i + ".name"), dir,
                         need(p, f, "database." + i + ".encoding"), p.getProperty("database." + i + ".collate", ""),
-                        p.getProperty("database." + i + ".ctype", ""), p.getProperty("database." + i + ".owner", "")));
+                        p.getProperty("database." + i + ".ctype", ""), p.getProperty("database." + i + ".owner", ""),
+                        properties(p, "database." + i + ".")));
             }
             return new DumpMetadata(Integer.parseInt(need(p, f, "server.version-num")), dbs,
                     Boolean.parseBoolean(p.getProperty("globals", "false")));
         } catch (NumberFormatException e) {
             throw invalid(f, "a number is malformed: " + e.getMessage());
         }
+    }
+
+    private static void list(Properties p, String prefix, List<String> values) {
+        p.setProperty(prefix + "count", Integer.toString(values.size()));
+        for (int i = 0; i < values.size(); i++) {
+            p.setProperty(prefix + i, values.get(i));
+        }
+    }
+
+    /** The properties of a database, or null if the backup does not record them (an older version wrote it). */
+    private static DatabaseProperties properties(Properties p, String prefix) {
+        String limit = p.getProperty(prefix + "connection-limit");
+        if (limit == null) {
+            return null;
+        }
+        return new DatabaseProperties(Integer.parseInt(limit), p.getProperty(prefix + "comment", ""),
+                readList(p, prefix + "setting."), readList(p, prefix + "grant."));
+    }
+
+    private static List<String> readList(Properties p, String prefix) {
+        int n = Integer.parseInt(p.getProperty(prefix + "count", "0"));
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String v = p.getProperty(prefix + i);
+            if (v == null) {
+                throw new NumberFormatException("'" + prefix + i + "' is missing");
+            }
+            values.add(v);
+        }
+        return values;
     }
 
     private static String need(Properties p, Path f, String key) {

@@ -101,7 +101,8 @@ final class PostgresExporter implements Exporter {
         List<DumpMetadata.Database> result = new ArrayList<>();
         for (String name : names) {
             String[] r = rows.stream().filter(x -> x[0].equals(name)).findFirst().orElseThrow();
-            result.add(new DumpMetadata.Database(name, DumpMetadata.directoryFor(result.size(), name), r[1], r[2], r[3], r[4]));
+            result.add(new DumpMetadata.Database(name, DumpMetadata.directoryFor(result.size(), name), r[1], r[2], r[3], r[4],
+                    DatabaseProperties.read(pg, name)));
         }
         return result;
     }

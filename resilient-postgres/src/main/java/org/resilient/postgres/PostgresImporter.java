@@ -251,12 +251,20 @@ final class PostgresImporter implements Importer {
         cmd.add(dump.toString());
         pg.run("pg_restore of database '" + db.name() + "' into '" + tmp + "'", cmd);
         check(pg, pgRestore, dump, db, tmp);
+        if (db.properties() != null) {
+            // after pg_restore (a leader's statement_timeout or search_path must not apply to it) and before the
+            // fence, which records the connection limit (and owner) that promotion gives back
+            db.properties().apply(pg, tmp, !settings.noOwner(), log);
+        }
         // fenced before it is swapped in: ordinary roles never see the standby writable (no session can be on it
         // yet, the work name is not one a client uses)
         new DatabaseFence(pg, log).fence(tmp, false);
     }
 
-    /** Checks that every table and materialized view of the dump exists in the restored database. */
+    /**
+     * Checks that every table and materialized view of the dump exists in the restored database, and that every
+     * table holds the rows of its dump ({@link RowCounts}).
+     */
     private void check(PgSession pg, Path pgRestore, Path dump, DumpMetadata.Database db, String tmp) {
         String toc = pg.run("pg_restore -l of database '" + db.name() + "'",
                 List.of(pgRestore.toString(), "-l", dump.toString())).stdout();
@@ -267,5 +275,6 @@ final class PostgresImporter implements Importer {
                     + settings.where() + " has " + actual + " tables and materialized views but the dump of '"
                     + db.name() + "' lists " + expected + "; the standby keeps its previous state");
         }
+        RowCounts.check(pg, toc, dump, db.name(), tmp);
     }
 }

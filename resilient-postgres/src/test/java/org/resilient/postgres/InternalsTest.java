@@ -88,7 +88,10 @@ class InternalsTest {
     @DisplayName("metadata keeps database names with any characters, and bad metadata is refused")
     void metadata(@TempDir Path dir) throws Exception {
         DumpMetadata meta = new DumpMetadata(150004, List.of(new DumpMetadata.Database("Shop Ünï = 'x'",
-                DumpMetadata.directoryFor(0, "Shop Ünï = 'x'"), "UTF8", "C.UTF-8", "C.UTF-8", "Öwner")), true);
+                DumpMetadata.directoryFor(0, "Shop Ünï = 'x'"), "UTF8", "C.UTF-8", "C.UTF-8", "Öwner"),
+                new DumpMetadata.Database("b", DumpMetadata.directoryFor(1, "b"), "UTF8", "", "", "o",
+                        new DatabaseProperties(7, "line 1\nline = 2 ü", List.of("search_path=a, \"$user\"", "x.y=1"),
+                                List.of("/CONNECT/false", "r w/TEMPORARY/true")))), true);
         meta.write(dir);
         assertEquals(meta, DumpMetadata.read(dir));
         assertTrue(meta.databases().get(0).directory().matches("[A-Za-z0-9_-]+"));
