@@ -102,18 +102,6 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * As {@code builder(name, n).root(root).build()}: root is kept.
-     *
-     * @param name base name
-     * @param n data nodes
-     * @param root the directory for node directories
-     * @return the cluster
-     */
-    public static Cluster replicate(String name, int n, Path root) {
-        return builder(name, n).root(root).build();
-    }
-
-    /**
      * As {@code builder(name, n).component(component, settings).build()}.
      *
      * @param name base name
