@@ -25,8 +25,10 @@ import org.resilient.core.registry.Registry;
  * {@code db2}) of the files component, each a separate {@code resilient node} process, over https with mutual TLS
  * and keys made by the demo; three backup cycles (the first at the leader's start, the next two asked of the running
  * leader) that must reach both standbys byte for byte and the archive, the archive's history verified byte by
- * byte, then every node stopped with SIGTERM. It prints each step and ends with {@code DEMO OK} or
- * {@code DEMO FAILED}.
+ * byte; then a failover ({@code DemoFailover}: the leader killed with SIGKILL, {@code db1} taking over by itself
+ * through the embedded coordinator, two cycles under the new epoch, the old leader back as a fenced, re-seeded
+ * standby) and the archive verified again; then every node stopped with SIGTERM. It prints each step and ends with
+ * {@code DEMO OK} or {@code DEMO FAILED}.
  */
 public final class Demo {
     /** How long one step (a node starting, a backup reaching a node) may take before the demo gives up. */
