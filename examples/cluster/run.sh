@@ -8,6 +8,8 @@
 # (standby/node1, standby/node2); the pid files export.pid, pbs.pid, import1.pid, import2.pid; each node's output in
 # DIR/<role>.log (export.log, ...) and its log files in nodes/<name>/log/.
 # It returns once every node listens. Scripts outside this repository rely on these names.
+# Failover is automatic (embedded coordinator in DIR/nodes/coordination): kill -9 $(cat DIR/export.pid) and one
+# import node takes over; see examples/cluster/README.md.
 #   RESILIENT        the resilient command to run (default: ./resilient of this source tree, which builds it first)
 #   EXPORT_INTERVAL  the leader's export.interval (default 60m; it exports once at start in any case)
 set -euo pipefail
@@ -26,10 +28,13 @@ done
 mkdir -p "$dir/live" "$dir/standby"
 [ -n "$(ls -A "$dir/live")" ] || echo "hello from the leader" > "$dir/live/hello.txt"
 
-# node0 leads, node1 and node2 import, node-pbs pulls for both (one shared pull-backup node).
-"$resilient" replicate node 3 --shared-pbs --https --metrics --dir "$dir/nodes" --configs "$dir/configs" \
+# node0 leads, node1 and node2 import, node-pbs pulls for both (one shared pull-backup node). The embedded
+# coordinator (DIR/nodes/coordination, this machine only) makes failover automatic: kill -9 the leader and the best
+# standby takes over by itself within seconds; the old leader, started again, comes back as a standby.
+"$resilient" replicate node 3 --shared-pbs --https --metrics --coordinator embedded --dir "$dir/nodes" \
+  --configs "$dir/configs" \
   --set "export.interval=${EXPORT_INTERVAL:-60m}" \
-  --export-set "files.source=$dir/live" \
+  --export-set "files.source=$dir/live" --export-set "files.target=$dir/live" \
   --import-set "files.target=$dir/standby/\${node}" --import-set "files.source=$dir/standby/\${node}" >/dev/null
 mv "$dir/configs/keys" "$dir/keys"
 declare -A file=([export]=node0 [pbs]=node-pbs [import1]=node1 [import2]=node2)

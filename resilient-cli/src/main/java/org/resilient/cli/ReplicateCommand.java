@@ -49,6 +49,13 @@ final class ReplicateCommand implements Callable<Integer> {
     boolean metrics;
     @Option(names = "--shared-pbs", description = "one pull-backup node for every import")
     boolean sharedPbs;
+    @Option(names = "--coordinator", paramLabel = "NAME", description = "automatic failover: embedded (the nodes of ONE "
+            + "machine; coordination in DIR/coordination) or zookeeper (with --zookeeper-connect); default: none, "
+            + "takeover stays manual")
+    String coordinator;
+    @Option(names = "--zookeeper-connect", paramLabel = "HOST:PORT,...", description = "the ZooKeeper ensemble of "
+            + "--coordinator zookeeper")
+    String zooKeeperConnect;
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a setting of every node (${node}: its name)")
     List<String> all = new ArrayList<>();
     @Option(names = "--export-set", paramLabel = "KEY=VALUE", description = "a setting of the leader")
@@ -61,6 +68,7 @@ final class ReplicateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ClusterPlan.Builder b = Resilient.replicate(name, size).directory(dir).component(component).sharedPullBackup(sharedPbs);
+        coordinator(b);
         pairs(all).forEach(b::set);
         pairs(export).forEach((k, v) -> b.set(NodeRole.EXPORT, k, v));
         pairs(imports).forEach((k, v) -> b.set(NodeRole.IMPORT, k, v));
@@ -88,6 +96,33 @@ final class ReplicateCommand implements Callable<Integer> {
             spec.commandLine().getOut().printf("%-12s %-11s %s  %s%n", n.name(), n.role(), n.uri(), files.get(i));
         }
         return 0;
+    }
+
+    private void coordinator(ClusterPlan.Builder b) {
+        if (coordinator == null) {
+            if (zooKeeperConnect != null) {
+                throw new ResilienceException(ErrorCode.CONFIG_INVALID, "--zookeeper-connect needs --coordinator zookeeper");
+            }
+            return;
+        }
+        switch (coordinator) {
+            case "embedded" -> {
+                if (zooKeeperConnect != null) {
+                    throw new ResilienceException(ErrorCode.CONFIG_INVALID, "--zookeeper-connect is for --coordinator "
+                            + "zookeeper, not embedded");
+                }
+                b.embeddedCoordinator();
+            }
+            case "zookeeper" -> {
+                if (zooKeeperConnect == null) {
+                    throw new ResilienceException(ErrorCode.CONFIG_INVALID, "--coordinator zookeeper needs "
+                            + "--zookeeper-connect HOST:PORT[,HOST:PORT...]");
+                }
+                b.zooKeeperCoordinator(zooKeeperConnect);
+            }
+            default -> throw new ResilienceException(ErrorCode.CONFIG_INVALID, "unknown coordinator '" + coordinator
+                    + "'; use embedded (one machine) or zookeeper (with --zookeeper-connect)");
+        }
     }
 
     private static Map<String, String> pairs(List<String> items) {

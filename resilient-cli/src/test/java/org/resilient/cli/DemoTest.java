@@ -14,9 +14,18 @@ class DemoTest {
     Path dir;
 
     @Test
-    @DisplayName("the demo runs four node processes over https, every step and every check passes, and all stop")
+    @DisplayName("the demo runs four node processes over https, fails over from a killed leader, every check passes, all stop")
     void demoPasses() throws Exception {
-        CliRun r = CliRun.of("demo", "--dir", dir.toString(), "--size-mb", "2");
+        CliRun r;
+        try {
+            r = CliRun.of("demo", "--dir", dir.toString(), "--size-mb", "2");
+        } finally {
+            // The deposed db0 keeps its live directory fenced (mode 0000): open it so that @TempDir can delete it.
+            Path live = dir.resolve("live/db0");
+            if (Files.exists(live)) {
+                Files.setPosixFilePermissions(live, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            }
+        }
         assertEquals(0, r.status(), r.toString());
         assertTrue(r.out().contains("DEMO OK"), r.out());
         assertTrue(r.out().contains("0 failed"), r.out());
@@ -29,5 +38,10 @@ class DemoTest {
         }
         assertTrue(r.out().contains("3 cycles, 3 generations, one per backup") && r.out().contains("the archive verifies"),
                 r.out());
+        // The failover: db1 took over by itself, its backups reached db2 and the archive, db0 came back fenced.
+        for (String check : new String[] {"the best standby took over, alone", "the new epoch is the next one",
+            "db0's live directory is fenced (demoted)", "db2 equals db1 byte for byte", "5 cycles, 5 generations"}) {
+            assertTrue(r.out().contains("check: " + check), check + " missing in:\n" + r.out());
+        }
     }
 }

@@ -61,6 +61,46 @@ class ReplicateCommandTest {
     }
 
     @Test
+    @DisplayName("--coordinator embedded names one coordination directory on every node and re-seeds a returning leader")
+    void embeddedCoordinator() throws IOException {
+        CliRun r = CliRun.of("replicate", "db", "3", "--coordinator", "embedded", "--dir", tmp.toString(),
+                "--import-set", "files.target=" + tmp.resolve("standby/${node}"));
+        assertEquals(0, r.status(), r.toString());
+        for (String n : java.util.List.of("db0", "db1-pbs", "db1", "db2-pbs", "db2")) {
+            Properties p = read(tmp.resolve(n + ".properties"));
+            assertEquals("embedded", p.getProperty("node.coordinator"), n);
+            assertEquals(tmp.resolve("coordination").toString(), p.getProperty("embedded.dir"), n);
+        }
+        Properties db0 = read(tmp.resolve("db0.properties"));
+        Properties db1 = read(tmp.resolve("db1.properties"));
+        assertEquals(db0.getProperty("node.uri") + "," + db1.getProperty("node.uri"),
+                read(tmp.resolve("db1-pbs.properties")).getProperty("pbs.targets"));
+        assertEquals(read(tmp.resolve("db2.properties")).getProperty("node.uri"),
+                read(tmp.resolve("db2-pbs.properties")).getProperty("pbs.targets"));
+        // The configs are complete: the node opens them with its coordinator provider found.
+        CliRun status = CliRun.of("status", "-c", tmp.resolve("db1.properties").toString());
+        assertTrue(!status.toString().contains("CONFIG_INVALID"), status.toString());
+    }
+
+    @Test
+    @DisplayName("--coordinator zookeeper writes the ensemble and a subtree per cluster; a missing ensemble is refused")
+    void zooKeeperCoordinator() throws IOException {
+        CliRun r = CliRun.of("replicate", "db", "2", "--shared-pbs", "--coordinator", "zookeeper",
+                "--zookeeper-connect", "zk1:2181,zk2:2181", "--dir", tmp.toString());
+        assertEquals(0, r.status(), r.toString());
+        Properties pbs = read(tmp.resolve("db-pbs.properties"));
+        assertEquals("zookeeper", pbs.getProperty("node.coordinator"));
+        assertEquals("zk1:2181,zk2:2181", pbs.getProperty("zookeeper.connect"));
+        assertEquals("/resilient/db", pbs.getProperty("zookeeper.base-path"));
+        assertTrue(pbs.getProperty("pbs.targets").startsWith(read(tmp.resolve("db0.properties")).getProperty("node.uri")
+                + ","), pbs.toString());
+        assertEquals(2, CliRun.of("replicate", "db", "2", "--coordinator", "zookeeper", "--dir",
+                tmp.resolve("x").toString()).status());
+        assertEquals(2, CliRun.of("replicate", "db", "2", "--coordinator", "etcd", "--dir",
+                tmp.resolve("y").toString()).status());
+    }
+
+    @Test
     @DisplayName("a cluster of one node is refused with a config error")
     void refusesOne() {
         CliRun r = CliRun.of("replicate", "db", "1", "--dir", tmp.toString());

@@ -128,6 +128,8 @@ public record ClusterPlan(List<NodePlan> nodes) {
         private List<Integer> ports = List.of();
         private List<Integer> metricsPorts = List.of();
         private boolean sharedPullBackup;
+        private String coordinator;
+        private String zooKeeperConnect;
         private final Map<String, String> common = new LinkedHashMap<>();
         private final Map<NodeRole, Map<String, String>> byRole = new LinkedHashMap<>();
 
@@ -205,6 +207,38 @@ public record ClusterPlan(List<NodePlan> nodes) {
         }
 
         /**
+         * Automatic failover on ONE machine: every node gets {@code node.coordinator=embedded} and
+         * {@code embedded.dir=<directory>/coordination}, and the leader is re-seeded when it returns as a standby
+         * (see {@link #plan()}).
+         *
+         * @return this
+         */
+        public Builder embeddedCoordinator() {
+            this.coordinator = "embedded";
+            this.zooKeeperConnect = null;
+            return this;
+        }
+
+        /**
+         * Automatic failover through a ZooKeeper ensemble (nodes on several machines): every node gets
+         * {@code node.coordinator=zookeeper}, {@code zookeeper.connect} and {@code zookeeper.base-path=/resilient/<name>}
+         * (one subtree per cluster, so clusters can share an ensemble).
+         *
+         * @param connect the ensemble, {@code host:port,host:port,...}
+         * @return this
+         * @throws ResilienceException {@code CONFIG_INVALID} if {@code connect} is not a list of host:port
+         */
+        public Builder zooKeeperCoordinator(String connect) {
+            if (connect == null || !connect.trim().matches("[^,\\s:]+:\\d{1,5}(,[^,\\s:]+:\\d{1,5})*")) {
+                throw new ResilienceException(ErrorCode.CONFIG_INVALID, "the ZooKeeper connect string '" + connect
+                        + "' is not host:port[,host:port...]; e.g. zk1:2181,zk2:2181,zk3:2181");
+            }
+            this.coordinator = "zookeeper";
+            this.zooKeeperConnect = connect.trim();
+            return this;
+        }
+
+        /**
          * Sets a key on every node; {@code ${node}} in the value is replaced by the node's name.
          *
          * @param key full key
@@ -236,7 +270,9 @@ public record ClusterPlan(List<NodePlan> nodes) {
         }
 
         /**
-         * Makes the plan.
+         * Makes the plan. With a coordinator, every node names it, and the first pull-backup node also pushes to
+         * {@code name0}, so that a deposed leader that returns as a standby is re-seeded (a pull-backup node never
+         * pushes to the current leader).
          *
          * @return the settings of every node
          * @throws ResilienceException {@code CONFIG_INVALID} without a directory or with the wrong number of ports
@@ -283,10 +319,13 @@ public record ClusterPlan(List<NodePlan> nodes) {
                 }
                 if (role == NodeRole.PULL_BACKUP) {
                     s.put("pbs.source", uris.get(name + "0").toString());
-                    s.put("pbs.targets", String.join(",", (sharedPullBackup
+                    List<String> targets = new ArrayList<>(sharedPullBackup
                             ? order.stream().filter(o -> !o.endsWith("-pbs") && !o.equals(name + "0")).toList()
-                            : List.of(node.substring(0, node.length() - "-pbs".length())))
-                            .stream().map(o -> uris.get(o).toString()).toList()));
+                            : List.of(node.substring(0, node.length() - "-pbs".length())));
+                    if (coordinator != null && (sharedPullBackup || node.equals(name + "1-pbs"))) {
+                        targets.add(0, name + "0");
+                    }
+                    s.put("pbs.targets", String.join(",", targets.stream().map(o -> uris.get(o).toString()).toList()));
                     s.put("pbs.archive", "dir:" + directory.resolve(node).resolve("archive"));
                 } else {
                     s.put("node.component", component);
@@ -298,11 +337,27 @@ public record ClusterPlan(List<NodePlan> nodes) {
                     s.put("export.notify", String.join(",", order.stream().filter(o -> o.endsWith("-pbs"))
                             .map(o -> uris.get(o).toString()).toList()));
                 }
+                coordinatorSettings().forEach(s::put);
                 common.forEach((k, v) -> s.put(k, v.replace("${node}", node)));
                 byRole.getOrDefault(role, Map.of()).forEach((k, v) -> s.put(k, v.replace("${node}", node)));
                 nodes.add(new NodePlan(node, role, Settings.of(s)));
             }
             return new ClusterPlan(nodes);
+        }
+
+        /** The settings every node gets for the coordinator; none without one. */
+        private Map<String, String> coordinatorSettings() {
+            Map<String, String> s = new LinkedHashMap<>();
+            if (coordinator != null) {
+                s.put("node.coordinator", coordinator);
+            }
+            if ("embedded".equals(coordinator)) {
+                s.put("embedded.dir", directory.resolve("coordination").toString());
+            } else if ("zookeeper".equals(coordinator)) {
+                s.put("zookeeper.connect", zooKeeperConnect);
+                s.put("zookeeper.base-path", "/resilient/" + name);
+            }
+            return s;
         }
     }
 }

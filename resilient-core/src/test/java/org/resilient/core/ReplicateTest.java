@@ -82,6 +82,27 @@ class ReplicateTest {
     }
 
     @Test
+    @DisplayName("with a coordinator every node names it and the leader is a target of the first pull-backup node")
+    void coordinator() {
+        ClusterPlan embedded = db(3).embeddedCoordinator().plan();
+        for (ClusterPlan.NodePlan n : embedded.nodes()) {
+            assertEquals(Optional.of("embedded"), n.settings().get("node.coordinator"), n.name());
+            assertEquals(Optional.of(dir.resolve("nodes/coordination").toString()), n.settings().get("embedded.dir"));
+        }
+        assertEquals(embedded.node("db0").uri() + "," + embedded.node("db1").uri(),
+                embedded.node("db1-pbs").settings().get("pbs.targets").orElseThrow());
+        assertEquals(embedded.node("db2").uri().toString(), embedded.node("db2-pbs").settings().get("pbs.targets").orElseThrow());
+        // Without a coordinator the leader is nobody's target.
+        assertEquals(db(3).plan().node("db1").uri().toString(),
+                db(3).plan().node("db1-pbs").settings().get("pbs.targets").orElseThrow());
+        ClusterPlan zk = db(2).sharedPullBackup(true).zooKeeperCoordinator("zk1:2181,zk2:2181").plan();
+        assertEquals(Optional.of("zk1:2181,zk2:2181"), zk.node("db1").settings().get("zookeeper.connect"));
+        assertEquals(Optional.of("/resilient/db"), zk.node("db-pbs").settings().get("zookeeper.base-path"));
+        assertEquals(ErrorCode.CONFIG_INVALID, assertThrows(ResilienceException.class,
+                () -> db(2).zooKeeperCoordinator("zk1")).code());
+    }
+
+    @Test
     @DisplayName("a cluster of one node, a bad name or a wrong number of ports is refused")
     void refusesBadPlans() {
         assertEquals(ErrorCode.CONFIG_INVALID, assertThrows(ResilienceException.class,

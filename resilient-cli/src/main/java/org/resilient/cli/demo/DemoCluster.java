@@ -74,10 +74,14 @@ final class DemoCluster implements AutoCloseable {
         DemoCluster c = new DemoCluster(dir);
         ClusterPlan.Builder b = Resilient.replicate("db", 3).directory(dir.resolve("nodes")).component("files")
                 .sharedPullBackup(true)
+                // Failover on one machine: a leader killed with SIGKILL is replaced by the best standby by itself.
+                .embeddedCoordinator()
                 // The demo's cadence: the inbox read every 200 ms, a failed job retried after 1 s; only the demo
                 // asks for exports (the schedule's first export runs at start).
                 .set("node.poll-interval", "200ms").set("node.retry-delay", "1s").set("node.retry-max-delay", "5s")
                 .set(NodeRole.EXPORT, "files.source", live.toString())
+                // files.target = files.source: once deposed, the old leader is re-seeded into the copy it kept.
+                .set(NodeRole.EXPORT, "files.target", live.toString())
                 .set(NodeRole.IMPORT, "files.target", dir.resolve("standby") + "/${node}")
                 // files.source = files.target: once promoted, a standby exports the copy it kept.
                 .set(NodeRole.IMPORT, "files.source", dir.resolve("standby") + "/${node}")
@@ -127,6 +131,11 @@ final class DemoCluster implements AutoCloseable {
 
     Path standby(String node) {
         return dir.resolve("standby").resolve(node);
+    }
+
+    /** The copy a node keeps: the leader's live data for {@code db0}, else its standby directory. */
+    Path copy(String node) {
+        return node.equals(LEADER) ? Path.of(setting(LEADER, "files.source")) : standby(node);
     }
 
     Path log(String node) {
@@ -181,6 +190,11 @@ final class DemoCluster implements AutoCloseable {
         }
     }
 
+    /** @return true if the demo killed the node and has not started it again */
+    boolean isDown(String node) {
+        return down.contains(node);
+    }
+
     /** Waits until a node accepts connections on its https port. */
     void awaitListening(String node, Duration deadline) throws InterruptedException {
         URI u = uri(node);
@@ -223,19 +237,20 @@ final class DemoCluster implements AutoCloseable {
     }
 
     /**
-     * Asks the running leader to export now, through its control socket (what {@code resilient export -c FILE}
+     * Asks a running leader to export now, through its control socket (what {@code resilient export -c FILE}
      * does when the node runs), and waits for the result.
      *
+     * @param leader the node that leads now
      * @return the backup id
      */
-    String exportNow() {
-        Path socket = new NodeLayout(Path.of(setting(LEADER, NodeSettings.DIR.key()))).state().resolve(ControlProtocol.SOCKET);
+    String exportNow(String leader) {
+        Path socket = new NodeLayout(Path.of(setting(leader, NodeSettings.DIR.key()))).state().resolve(ControlProtocol.SOCKET);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         OptionalInt status = ControlClient.forward(socket, List.of("export"), new PrintWriter(out, true),
                 new PrintWriter(err, true));
         if (status.isEmpty() || status.getAsInt() != 0) {
-            throw new ResilienceException(ErrorCode.INTERNAL, "the running " + LEADER + " did not export ("
+            throw new ResilienceException(ErrorCode.INTERNAL, "the running " + leader + " did not export ("
                     + (status.isEmpty() ? "no control socket" : "exit status " + status.getAsInt()) + "): " + err.toString().strip());
         }
         return out.toString().strip();
