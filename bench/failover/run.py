@@ -148,13 +148,8 @@ class Cluster:
         export = h["steps"]["export"]
         took = instant(export["time"]) - t0
         self.last_backup = export["backupId"]
-        # The old leader comes back as a standby and is re-seeded by a backup of the new leader. Its export schedule
-        # is removed first: a promoted node keeps the schedule of its earlier leadership and would export only when
-        # that falls due (up to export.interval, 60 min, later; reported as a bug), not at once as a standby that
-        # never led does. Without it, every second round would measure the schedule, not the failover.
-        schedule = os.path.join(self.dir, "nodes", l, "state", "schedule")
-        if os.path.exists(schedule):
-            os.remove(schedule)
+        # The old leader comes back as a standby and is re-seeded by a backup of the new leader; when it is
+        # promoted again in a later round, its promotion resets the export plan of its earlier term.
         self.start(l)
         epoch = h["epoch"]
         wait(l + " to return as a standby in epoch %d" % epoch, 180,

@@ -385,6 +385,19 @@ class NodeCycleTest {
     }
 
     @Test
+    @DisplayName("a promoted node that led before exports at once, not when its old term's plan said")
+    void promotedFormerLeaderExportsAtOnce() throws IOException {
+        cycle("v1");
+        // db1 led in an earlier term: its schedule still holds a leader's plan, the next export an interval away.
+        Path plan = dir.resolve("db0/state/schedule");
+        assertTrue(leader.nextExportDue().orElseThrow().isAfter(clock.instant()), "the leader plans its next export");
+        Files.copy(plan, dir.resolve("db1/state/schedule"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Takeover.promote(import1, List.of(import1, import2, pbsNode), List.of(pbs));
+        assertEquals(NodeRole.EXPORT, import1.status().role());
+        assertEquals(Optional.of(Instant.EPOCH), import1.nextExportDue(), "the new leader's export is due at once");
+    }
+
+    @Test
     @DisplayName("a manual takeover ranks like the election: a newer epoch wins over a later backup time, then priority")
     void takeoverRanksByEpochNotClock() {
         // db1 holds the old leader's last backup; db2 one from a newer leader (epoch 1) whose clock is 2 h behind.

@@ -96,6 +96,9 @@ final class Importing {
                         .loggerName(ctx.loggerName("promote")).build());
             }
             ctx.state().setEpoch(epoch, ctx.uri(), org.resilient.api.NodeRole.EXPORT);
+            // A node that led before still has the plan of its old term (next export up to an interval away): the
+            // new leader's first export is due at once, so the cluster gets a backup of the new epoch right away.
+            ctx.state().setExportTimes(org.resilient.core.schedule.ExportTimes.NONE);
             log.warn("promoted to leader in epoch {}", epoch);
         });
     }
