@@ -8,6 +8,7 @@ import org.resilient.api.ErrorCode;
 import org.resilient.api.ExportContext;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Exporter;
+import org.resilient.process.ToolOutput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,7 @@ final class PostgresExporter implements Exporter {
                         PgSession.dbnameArg(settings.maintenanceDatabase())));
             }
             new DumpMetadata(versionNum, databases, pgDumpall != null).write(dir);
-            restrictDump(dir);
+            ToolOutput.makePrivate(dir);
         }
     }
 
@@ -105,22 +106,5 @@ final class PostgresExporter implements Exporter {
                     DatabaseProperties.read(pg, name)));
         }
         return result;
-    }
-
-    /**
-     * Makes the dump readable by the owner only (directories 0700, files 0600): the tools create their files by
-     * their own umask, and the dump holds every row (and, in globals.sql, password verifiers).
-     */
-    private static void restrictDump(Path dir) {
-        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                if (!java.nio.file.Files.isSymbolicLink(p)) {
-                    java.nio.file.Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions
-                            .fromString(java.nio.file.Files.isDirectory(p) ? "rwx------" : "rw-------"));
-                }
-            }
-        } catch (java.io.IOException e) {
-            throw new ResilienceException(ErrorCode.IO_ERROR, "cannot make the dump in " + dir + " private: " + e);
-        }
     }
 }
