@@ -32,6 +32,7 @@ final class DumpWatchdog implements AutoCloseable {
     private final java.util.Set<String> ignored = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private MysqlConnection connection;
     private volatile String stalled;
+    private volatile boolean waitedOnItself;
     private long outputSize = -1;
     private long outputSince = System.nanoTime();
 
@@ -175,8 +176,14 @@ final class DumpWatchdog implements AutoCloseable {
                         : "all " + sessions.size() + " of mydumper's sessions on the server are idle")
                 + ", so mydumper waits on itself (mydumper 0.10 can hang so after starting its snapshot) and was"
                 + " stopped. Export again; it is retried by itself (export.retries)";
+        waitedOnItself = true;
         LOG.error("{}", stalled);
         dump.cancel();
+    }
+
+    /** @return whether the dump was stopped because mydumper waited on itself (no session of it doing anything) */
+    boolean waitedOnItself() {
+        return waitedOnItself;
     }
 
     private static long size(java.nio.file.Path dir) {

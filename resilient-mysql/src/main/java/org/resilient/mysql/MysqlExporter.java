@@ -9,6 +9,7 @@ import org.resilient.api.ErrorCode;
 import org.resilient.api.ExportContext;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Exporter;
+import org.resilient.process.ToolOutput;
 import org.resilient.process.ProcessRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,8 @@ import org.slf4j.LoggerFactory;
  * on the databases, and for routines SELECT on {@code mysql.proc}.
  */
 final class MysqlExporter implements Exporter {
+    /** How many times a dump is tried when mydumper hangs on itself (see {@link DumpWatchdog}). */
+    private static final int SELF_HANG_ATTEMPTS = 3;
     private static final Logger LOG = LoggerFactory.getLogger(MysqlExporter.class);
 
     private final MysqlSettings settings;
@@ -45,6 +48,35 @@ final class MysqlExporter implements Exporter {
         context.progress().progress("check", 0, databases.size(), "databases");
         boolean allInnoDb = onlyTransactionalTables(databases);
         boolean lockWholeDump = !allInnoDb && !settings.trxConsistencyOnly().orElse(false);
+        for (int attempt = 1; !dumpOnce(mydumper, out, databases, lockWholeDump, context, attempt == SELF_HANG_ATTEMPTS);
+                attempt++) {
+            // mydumper 0.10 sometimes hangs right after starting its snapshot, every session idle (its cause is in
+            // mydumper, not found); the watchdog stops it, and a fresh run almost always goes through.
+            LOG.warn("mydumper waited on itself and was stopped; dumping again ({} of {})", attempt + 1, SELF_HANG_ATTEMPTS);
+            ToolOutput.clear(out);
+        }
+        context.cancellation().throwIfCancelled("mysql export");
+        try {
+            DumpLayout.describe(out, databases, version(mydumper));
+            try (MysqlConnection c = MysqlConnection.open(settings)) {
+                ObjectModes.record(c, out, databases);
+            }
+            ToolOutput.makePrivate(out);
+        } catch (IOException e) {
+            throw new ResilienceException(ErrorCode.IO_ERROR, "cannot write " + DumpLayout.DESCRIPTION + " into " + out
+                    + ": " + e.getMessage());
+        }
+        checkDump(out);
+        context.progress().progress("mydumper", 1, 1, "dumps");
+    }
+
+    /**
+     * Runs mydumper once into {@code out}.
+     *
+     * @return false if mydumper waited on itself and was stopped (and this is not the last attempt)
+     */
+    private boolean dumpOnce(Path mydumper, Path out, List<String> databases, boolean lockWholeDump, ExportContext context,
+            boolean lastAttempt) {
         try (DefaultsFile defaults = DefaultsFile.create(settings);
              DumpWatchdog watchdog = DumpWatchdog.start(settings, settings.stallTimeout(), context.cancellation(), out)) {
             try (MysqlConnection lock = lockWholeDump ? holdGlobalReadLock() : null) {
@@ -66,23 +98,15 @@ final class MysqlExporter implements Exporter {
                     lock.execute("UNLOCK TABLES");
                 }
             } catch (ResilienceException e) {
+                if (watchdog.waitedOnItself() && !lastAttempt) {
+                    return false;
+                }
                 throw watchdog.explain(e);
             }
         }
-        context.cancellation().throwIfCancelled("mysql export");
-        try {
-            DumpLayout.describe(out, databases, version(mydumper));
-            try (MysqlConnection c = MysqlConnection.open(settings)) {
-                ObjectModes.record(c, out, databases);
-            }
-            restrictDump(out);
-        } catch (IOException e) {
-            throw new ResilienceException(ErrorCode.IO_ERROR, "cannot write " + DumpLayout.DESCRIPTION + " into " + out
-                    + ": " + e.getMessage());
-        }
-        checkDump(out);
-        context.progress().progress("mydumper", 1, 1, "dumps");
+        return true;
     }
+
 
     /**
      * Fails with NOT_FOUND before dumping if a database is missing (mydumper's regex would skip it silently),
@@ -176,23 +200,6 @@ final class MysqlExporter implements Exporter {
                     .allowFailure().run().stdout().trim();
         } catch (ResilienceException e) {
             return "unknown";
-        }
-    }
-
-    /**
-     * Makes the dump readable by the owner only (directories 0700, files 0600): the tools create their files by
-     * their own umask, and the dump holds every row.
-     */
-    private static void restrictDump(Path dir) {
-        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                if (!java.nio.file.Files.isSymbolicLink(p)) {
-                    java.nio.file.Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions
-                            .fromString(java.nio.file.Files.isDirectory(p) ? "rwx------" : "rw-------"));
-                }
-            }
-        } catch (java.io.IOException e) {
-            throw new ResilienceException(ErrorCode.IO_ERROR, "cannot make the dump in " + dir + " private: " + e);
         }
     }
 }
