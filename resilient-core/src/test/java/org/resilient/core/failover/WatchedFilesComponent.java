@@ -1,22 +1,17 @@
 package org.resilient.core.failover;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.resilient.api.Capability;
 import org.resilient.api.ImportContext;
 import org.resilient.api.RoleChangeContext;
-import org.resilient.api.SettingSpec;
 import org.resilient.api.Settings;
-import org.resilient.api.spi.ComponentProvider;
-import org.resilient.api.spi.Exporter;
 import org.resilient.api.spi.Importer;
-import org.resilient.core.files.FilesComponentProvider;
+import org.resilient.core.files.FilesComponentWrapper;
 import org.resilient.core.files.FilesSettings;
 
 /**
@@ -24,12 +19,11 @@ import org.resilient.core.files.FilesSettings;
  * each copy (by {@code files.target}) was promoted and demoted, and a gate that holds an import until the test
  * opens it (an import in progress during a takeover). Demotion is counted, then passed to the files component.
  */
-public final class WatchedFilesComponent implements ComponentProvider {
+public final class WatchedFilesComponent extends FilesComponentWrapper {
     private static final Map<Path, AtomicInteger> PROMOTED = new ConcurrentHashMap<>();
     private static final Map<Path, AtomicInteger> DEMOTED = new ConcurrentHashMap<>();
     private static final Map<Path, Gate> GATES = new ConcurrentHashMap<>();
     private static final Set<Path> FAILING = ConcurrentHashMap.newKeySet();
-    private final FilesComponentProvider files = new FilesComponentProvider();
 
     /** A held import: {@link #entered} counts down when the import starts, the import waits for {@link #open}. */
     public record Gate(CountDownLatch entered, CountDownLatch open) {
@@ -74,21 +68,6 @@ public final class WatchedFilesComponent implements ComponentProvider {
     @Override
     public String description() {
         return "the files component, counting promotions and demotions (tests)";
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return files.capabilities();
-    }
-
-    @Override
-    public List<SettingSpec> settings() {
-        return files.settings();
-    }
-
-    @Override
-    public Exporter exporter(Settings settings) {
-        return files.exporter(settings);
     }
 
     @Override

@@ -3,15 +3,9 @@ package org.resilient.core.files;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
-import org.resilient.api.Capability;
 import org.resilient.api.ImportContext;
 import org.resilient.api.RoleChangeContext;
-import org.resilient.api.SettingSpec;
 import org.resilient.api.Settings;
-import org.resilient.api.spi.ComponentProvider;
-import org.resilient.api.spi.Exporter;
 import org.resilient.api.spi.Importer;
 import org.resilient.core.fs.DirectorySwap;
 import org.resilient.core.fs.TreeCopy;
@@ -21,7 +15,7 @@ import org.resilient.core.fs.TreeCopy;
  * point: the process's death is simulated by an {@link Error} (no step code catches it, so nothing after that
  * point runs, as after {@code kill -9}).
  */
-public class KillingFilesComponent implements ComponentProvider {
+public class KillingFilesComponent extends FilesComponentWrapper {
     /** Where the next import dies. */
     public enum Point {
         /** Not at all. */
@@ -44,7 +38,6 @@ public class KillingFilesComponent implements ComponentProvider {
     /** Where the next import dies; reset to NONE when it does. */
     public static volatile Point KILL_AT = Point.NONE;
 
-    private final FilesComponentProvider files = new FilesComponentProvider();
 
     @Override
     public String name() {
@@ -54,21 +47,6 @@ public class KillingFilesComponent implements ComponentProvider {
     @Override
     public String description() {
         return "the files component, killed at a chosen point of its import (tests)";
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return files.capabilities();
-    }
-
-    @Override
-    public List<SettingSpec> settings() {
-        return files.settings();
-    }
-
-    @Override
-    public Exporter exporter(Settings settings) {
-        return files.exporter(settings);
     }
 
     @Override
