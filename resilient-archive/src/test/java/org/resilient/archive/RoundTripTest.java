@@ -31,8 +31,7 @@ class RoundTripTest {
     @Test
     @DisplayName("files, modes, mtimes, empty directories and links (kept as links) survive store and restore")
     void roundTrip() throws Exception {
-        Path src = tmp.resolve("src");
-        TestTrees.makeTree(src, 1);
+        Path src = TestTrees.tree(tmp, "src", 1);
         try (DirArchive a = TestTrees.open(tmp.resolve("repo"))) {
             Instant t = Instant.parse("2026-11-25T10:00:00Z");
             Generation g = a.store(TestTrees.request(src, "b1", t), TestTrees.ctx(src));
@@ -53,10 +52,9 @@ class RoundTripTest {
     @Test
     @DisplayName("restore into an existing empty directory works; into a non-empty one is refused")
     void restoreTargets() throws Exception {
-        Path src = tmp.resolve("src");
-        TestTrees.makeTree(src, 2);
+        Path src = TestTrees.tree(tmp, "src", 2);
         try (DirArchive a = TestTrees.open(tmp.resolve("repo"))) {
-            Generation g = a.store(TestTrees.request(src, "b1", Instant.now()), TestTrees.ctx(src));
+            Generation g = TestTrees.store(a, src, "b1", Instant.now());
             Path empty = Files.createDirectory(tmp.resolve("empty"));
             a.restore(g.id(), empty, RestoreOptions.DEFAULT, TestTrees.ctx(tmp));
             TestTrees.assertSameContent(src, empty);
@@ -73,11 +71,10 @@ class RoundTripTest {
     @Test
     @DisplayName("compression 'none' stores and restores the same bytes")
     void noCompression() throws Exception {
-        Path src = tmp.resolve("src");
-        TestTrees.makeTree(src, 3);
+        Path src = TestTrees.tree(tmp, "src", 3);
         Settings s = TestTrees.smallSettings().with("archive.compression", "none");
         try (DirArchive a = DirArchive.open(tmp.resolve("repo"), ArchiveSettings.from(s), true)) {
-            Generation g = a.store(TestTrees.request(src, "b1", Instant.now()), TestTrees.ctx(src));
+            Generation g = TestTrees.store(a, src, "b1", Instant.now());
             assertTrue(g.storedBytes() >= g.logicalBytes(), "not compressed: " + g);
             a.restore(g.id(), tmp.resolve("out"), RestoreOptions.DEFAULT, TestTrees.ctx(tmp));
             TestTrees.assertSameTree(src, tmp.resolve("out"));
@@ -87,11 +84,10 @@ class RoundTripTest {
     @Test
     @DisplayName("a fast zstd level (-3) stores compressed and restores exactly; levels out of range are refused")
     void fastCompression() throws Exception {
-        Path src = tmp.resolve("src");
-        TestTrees.makeTree(src, 4);
+        Path src = TestTrees.tree(tmp, "src", 4);
         Settings s = TestTrees.smallSettings().with("archive.compression", "-3");
         try (DirArchive a = DirArchive.open(tmp.resolve("repo"), ArchiveSettings.from(s), true)) {
-            Generation g = a.store(TestTrees.request(src, "b1", Instant.now()), TestTrees.ctx(src));
+            Generation g = TestTrees.store(a, src, "b1", Instant.now());
             assertTrue(g.storedBytes() < g.logicalBytes(), "compressed: " + g);
             a.restore(g.id(), tmp.resolve("out"), RestoreOptions.DEFAULT, TestTrees.ctx(tmp));
             TestTrees.assertSameTree(src, tmp.resolve("out"));
