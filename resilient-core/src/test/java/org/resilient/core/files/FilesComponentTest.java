@@ -25,7 +25,6 @@ import org.resilient.api.Capability;
 import org.resilient.api.Epoch;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ExportContext;
-import org.resilient.api.ImportContext;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.RoleChangeContext;
 import org.resilient.api.ResilienceException;
@@ -34,7 +33,6 @@ import org.resilient.api.Settings;
 import org.resilient.api.spi.ComponentProvider;
 import org.resilient.api.spi.Importer;
 import org.resilient.core.fs.TestTrees;
-import org.resilient.core.manifest.BackupVerifier;
 import org.resilient.core.manifest.SealedBackup;
 import org.resilient.api.NodeLayout;
 import org.resilient.core.registry.Registry;
@@ -60,25 +58,15 @@ class FilesComponentTest {
 
     /** Exports the live tree into a sealed, verified backup directory, like an export node does. */
     private SealedBackup export(String id) {
-        Path backupDir = tmp.resolve("node/backup/" + id);
-        try (var exporter = files.exporter(settings())) {
-            Path data = NodeLayout.data(backupDir);
-            Files.createDirectories(data);
-            exporter.export(ExportContext.builder().directory(data).backupId(new BackupId(id)).build());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        TestTrees.seal(backupDir, id);
-        return BackupVerifier.verify(backupDir, p -> { }, Cancellation.never());
+        return TestTrees.export(files, settings(), tmp.resolve("node/backup/" + id), id);
     }
 
-    private void importInto(Importer importer, SealedBackup b, Cancellation c, ProgressListener progress) {
-        importer.importBackup(ImportContext.builder().manifest(b.manifest())
-                .directory(NodeLayout.data(b.directory())).cancellation(c).progress(progress).build());
+    private static void importInto(Importer importer, SealedBackup b, Cancellation c, ProgressListener progress) {
+        TestTrees.importInto(importer, b, c, progress);
     }
 
-    private void importInto(Importer importer, SealedBackup b) {
-        importInto(importer, b, Cancellation.never(), ProgressListener.NONE);
+    private static void importInto(Importer importer, SealedBackup b) {
+        TestTrees.importInto(importer, b, Cancellation.never(), ProgressListener.NONE);
     }
 
     private List<String> siblings() throws IOException {
