@@ -69,6 +69,22 @@ class FilesComponentTest {
         TestTrees.importInto(importer, b, Cancellation.never(), ProgressListener.NONE);
     }
 
+    /** Imports one backup with a fresh importer. */
+    private void importOnce(SealedBackup b) {
+        try (Importer importer = files.importer(settings())) {
+            importInto(importer, b);
+        }
+    }
+
+    /** Opening an importer, as a restarted node does, leaves the standby as it was and nothing beside it. */
+    @SuppressWarnings("try") // the importer is opened for the repair it makes on opening
+    private void assertRestartLeaves(String before) throws IOException {
+        try (Importer restarted = files.importer(settings())) {
+            assertEquals(before, TestTrees.fingerprint(standby));
+            assertEquals(List.of("standby"), siblings());
+        }
+    }
+
     private List<String> siblings() throws IOException {
         try (Stream<Path> s = Files.list(standby.getParent())) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
@@ -136,38 +152,24 @@ class FilesComponentTest {
 
     @Test
     @DisplayName("repairs an import interrupted between the two renames: the previous copy is put back")
-    @SuppressWarnings("try") // the resource is held for its effect
     void interruptedSwap() throws IOException {
-        SealedBackup first = export("20261125T163200.000Z-node0");
-        try (Importer importer = files.importer(settings())) {
-            importInto(importer, first);
-        }
+        importOnce(export("20261125T163200.000Z-node0"));
         String before = TestTrees.fingerprint(standby);
         // The state a crash leaves after "rename current aside" and before "rename new into place".
         Files.move(standby, standby.resolveSibling(".standby.old-20261125T163300.000Z-node0"));
         Files.createDirectories(standby.resolveSibling(".standby.new-20261125T163300.000Z-node0/half"));
         assertFalse(Files.exists(standby));
 
-        try (Importer restarted = files.importer(settings())) {
-            assertEquals(before, TestTrees.fingerprint(standby));
-            assertEquals(List.of("standby"), siblings());
-        }
+        assertRestartLeaves(before);
     }
 
     @Test
     @DisplayName("removes the old copy left by an import interrupted after the swap")
-    @SuppressWarnings("try") // the resource is held for its effect
     void leftoverOldCopy() throws IOException {
-        SealedBackup first = export("20261125T163200.000Z-node0");
-        try (Importer importer = files.importer(settings())) {
-            importInto(importer, first);
-        }
+        importOnce(export("20261125T163200.000Z-node0"));
         Files.createDirectories(standby.resolveSibling(".standby.old-20261125T163100.000Z-node0/x"));
         String before = TestTrees.fingerprint(standby);
-        try (Importer restarted = files.importer(settings())) {
-            assertEquals(before, TestTrees.fingerprint(standby));
-            assertEquals(List.of("standby"), siblings());
-        }
+        assertRestartLeaves(before);
     }
 
     @Test
