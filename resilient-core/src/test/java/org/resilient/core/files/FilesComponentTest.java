@@ -69,6 +69,16 @@ class FilesComponentTest {
         TestTrees.importInto(importer, b, Cancellation.never(), ProgressListener.NONE);
     }
 
+    /** A backup of the live tree and one made after a change to a file of it. */
+    private record TwoBackups(SealedBackup first, SealedBackup second) {
+    }
+
+    private TwoBackups twoBackups() throws IOException {
+        SealedBackup first = export("20261125T163200.000Z-node0");
+        Files.writeString(live.resolve("a/one.txt"), "changed");
+        return new TwoBackups(first, export("20261125T163300.000Z-node0"));
+    }
+
     /** Imports one backup with a fresh importer. */
     private void importOnce(SealedBackup b) {
         try (Importer importer = files.importer(settings())) {
@@ -129,16 +139,14 @@ class FilesComponentTest {
     @Test
     @DisplayName("a cancelled import leaves the previous standby whole and nothing beside it")
     void cancelled() throws IOException {
-        SealedBackup first = export("20261125T163200.000Z-node0");
-        Files.writeString(live.resolve("a/one.txt"), "changed");
-        SealedBackup second = export("20261125T163300.000Z-node0");
+        TwoBackups b = twoBackups();
         try (Importer importer = files.importer(settings())) {
-            importInto(importer, first);
+            importInto(importer, b.first());
             String before = TestTrees.fingerprint(standby);
             Cancellation c = Cancellation.create();
             AtomicInteger calls = new AtomicInteger();
             // Cancel at the second progress report: the copy has started and is not finished.
-            ResilienceException e = assertThrows(ResilienceException.class, () -> importInto(importer, second, c,
+            ResilienceException e = assertThrows(ResilienceException.class, () -> importInto(importer, b.second(), c,
                     p -> {
                         if (calls.incrementAndGet() == 2) {
                             c.cancel();
@@ -234,14 +242,13 @@ class FilesComponentTest {
         @DisplayName("a target whose parent is not writable is NOT_WRITABLE, and the standby is unchanged")
         @SuppressWarnings("try") // the resource is held for its effect
         void notWritable() throws Exception {
-            SealedBackup first = export("20261125T163200.000Z-node0");
-            Files.writeString(live.resolve("a/one.txt"), "changed");
-            SealedBackup second = export("20261125T163300.000Z-node0");
+            TwoBackups b = twoBackups();
             try (Importer importer = files.importer(settings())) {
-                importInto(importer, first);
+                importInto(importer, b.first());
                 String before = TestTrees.fingerprint(standby);
                 try (AutoCloseable ro = TestTrees.unwritable(standby.getParent())) {
-                    ResilienceException e = assertThrows(ResilienceException.class, () -> importInto(importer, second));
+                    ResilienceException e = assertThrows(ResilienceException.class,
+                            () -> importInto(importer, b.second()));
                     assertEquals(ErrorCode.NOT_WRITABLE, e.code());
                     assertTrue(e.getMessage().contains(standby.getParent().toString())
                             && e.getMessage().contains("writable"), e.getMessage());
@@ -255,14 +262,12 @@ class FilesComponentTest {
         @Test
         @DisplayName("data that does not match the manifest is VERIFICATION_FAILED, and the standby is unchanged")
         void damagedData() throws IOException {
-            SealedBackup first = export("20261125T163200.000Z-node0");
-            Files.writeString(live.resolve("a/one.txt"), "changed");
-            SealedBackup second = export("20261125T163300.000Z-node0");
-            Files.write(NodeLayout.data(second.directory()).resolve("big.bin"), new byte[10]);
+            TwoBackups b = twoBackups();
+            Files.write(NodeLayout.data(b.second().directory()).resolve("big.bin"), new byte[10]);
             try (Importer importer = files.importer(settings())) {
-                importInto(importer, first);
+                importInto(importer, b.first());
                 String before = TestTrees.fingerprint(standby);
-                ResilienceException e = assertThrows(ResilienceException.class, () -> importInto(importer, second));
+                ResilienceException e = assertThrows(ResilienceException.class, () -> importInto(importer, b.second()));
                 assertEquals(ErrorCode.VERIFICATION_FAILED, e.code());
                 assertTrue(e.getMessage().contains("big.bin has 10 bytes"), e.getMessage());
                 assertEquals(before, TestTrees.fingerprint(standby));
