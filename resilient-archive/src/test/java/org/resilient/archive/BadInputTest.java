@@ -117,7 +117,7 @@ class BadInputTest extends TwoGenerations {
             assertRestoreRefusedThenPartial(a, d);
             // A new store heals: chunks of the missing pack are written again.
             Path src = d.generationId().equals(g1.id()) ? src1 : src2;
-            a.store(TestTrees.request(src, "again", Instant.parse("2026-11-03T00:00:00Z")), TestTrees.ctx(src));
+            TestTrees.store(a, src, "again", TestTrees.november(3));
             Generation last = a.generations().get(a.generations().size() - 1);
             a.restore(last.id(), tmp.resolve("healed"), RestoreOptions.DEFAULT, TestTrees.ctx(tmp));
             TestTrees.assertSameTree(src, tmp.resolve("healed"));
@@ -137,7 +137,7 @@ class BadInputTest extends TwoGenerations {
             assertTrue(a.verify(VerifyLevel.READ_DATA, TestTrees.ctx(tmp)).ok());
             a.restore(g1.id(), tmp.resolve("o1"), RestoreOptions.DEFAULT, TestTrees.ctx(tmp));
             TestTrees.assertSameTree(src1, tmp.resolve("o1"));
-            Generation g3 = a.store(TestTrees.request(src2, "b3", Instant.now()), TestTrees.ctx(src2));
+            Generation g3 = TestTrees.store(a, src2, "b3", Instant.now());
             assertTrue(g3.newBytes() == 0, "everything deduplicated against the rebuilt index: " + g3);
             try (Stream<Path> s = Files.list(repo.resolve("index"))) {
                 assertEquals(1, s.count(), "the next store indexes the packs again");
@@ -176,8 +176,7 @@ class BadInputTest extends TwoGenerations {
         Files.write(gen, b);
         try (DirArchive a = archive()) {
             assertTrue(a.generations().stream().anyMatch(g -> g.id().equals(g2.id())), "still listed");
-            Generation g3 = a.store(TestTrees.request(src2, "b3", Instant.parse("2026-11-03T00:00:00Z")),
-                    TestTrees.ctx(src2));
+            Generation g3 = TestTrees.store(a, src2, "b3", TestTrees.november(3));
             a.restore(g3.id(), tmp.resolve("o3"), RestoreOptions.DEFAULT, TestTrees.ctx(tmp));
             TestTrees.assertSameTree(src2, tmp.resolve("o3"));
             assertEquals(0, g3.newBytes(), "the content was already stored: " + g3);
@@ -213,13 +212,13 @@ class BadInputTest extends TwoGenerations {
                     + "\nstart=" + start + "\noperation=store\ntoken=x\n");
             try (DirArchive a = archive()) {
                 ResilienceException e = assertThrows(ResilienceException.class,
-                        () -> a.store(TestTrees.request(src1, "b9", Instant.now()), TestTrees.ctx(src1)));
+                        () -> TestTrees.store(a, src1, "b9", Instant.now()));
                 assertEquals(ErrorCode.LOCKED, e.code());
                 assertTrue(e.getMessage().contains("pid " + holder.pid()), e.getMessage());
                 assertTrue(e.getMessage().contains(LockHolder.hostName()), e.getMessage());
                 assertTrue(e.getMessage().contains(start), e.getMessage());
                 holder.destroyForcibly().waitFor();
-                Generation g = a.store(TestTrees.request(src1, "b9", Instant.now()), TestTrees.ctx(src1));
+                Generation g = TestTrees.store(a, src1, "b9", Instant.now());
                 assertEquals(0, g.newBytes());
                 assertFalse(Files.exists(repo.resolve("lock")), "released after the store");
             }

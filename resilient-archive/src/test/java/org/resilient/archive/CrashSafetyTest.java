@@ -44,16 +44,11 @@ class CrashSafetyTest {
             + " the next store succeeds reusing the packs written")
     void killAtManyPoints() throws Exception {
         Path repo = tmp.resolve("repo");
-        Path src1 = tmp.resolve("src1");
-        Path src2 = tmp.resolve("src2");
-        TestTrees.makeTree(src1, 1);
-        TestTrees.makeTree(src2, 2);
-        for (int i = 0; i < 6; i++) {
-            Files.write(src2.resolve("data/tables/big" + i + ".dat"), TestTrees.dumpText(100 + i, 40_000));
-        }
+        Path src1 = TestTrees.tree(tmp, "src1", 1);
+        Path src2 = TestTrees.bigTree(tmp, "src2", 2);
         Generation g1;
         try (DirArchive a = TestTrees.open(repo)) {
-            g1 = a.store(TestTrees.request(src1, "b1", Instant.parse("2026-11-01T00:00:00Z")), TestTrees.ctx(src1));
+            g1 = TestTrees.store(a, src1, "b1", TestTrees.november(1));
         }
         long basePacks = count(repo.resolve("packs"), ".pack");
         List<String> killedAt = new ArrayList<>();
@@ -86,7 +81,7 @@ class CrashSafetyTest {
                 + " (child log: " + Files.readString(tmp.resolve("child.log")) + ")");
         try (DirArchive a = DirArchive.open(repo, ArchiveSettings.from(TestTrees.smallSettings()), false)) {
             long before = a.generations().size();
-            Generation g = a.store(TestTrees.request(src2, "b2", Instant.now()), TestTrees.ctx(src2));
+            Generation g = TestTrees.store(a, src2, "b2", Instant.now());
             assertEquals(before + 1, a.generations().size());
             assertTrue(g.newBytes() < g.logicalBytes() / 2, "the killed stores' packs are reused: " + g
                     + " killed at " + killedAt);

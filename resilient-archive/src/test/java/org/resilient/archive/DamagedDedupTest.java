@@ -58,12 +58,10 @@ class DamagedDedupTest {
     @DisplayName("damage found by a read, then a store of the same data: the new generation is whole, the old healed")
     @ValueSource(strings = {"verify", "restore"})
     void storeAfterDamage(String foundBy) throws Exception {
-        Path src = tmp.resolve("src");
-        TestTrees.makeTree(src, 1);
+        Path src = TestTrees.tree(tmp, "src", 1);
         Path repo = tmp.resolve("repo");
         try (DirArchive a = TestTrees.open(repo)) {
-            Generation g1 = a.store(TestTrees.request(src, "b1", Instant.parse("2026-11-01T00:00:00Z")),
-                    TestTrees.ctx(src));
+            Generation g1 = TestTrees.store(a, src, "b1", TestTrees.november(1));
             // A verify reads every chunk; a refused restore stops at the first damaged file.
             damagePacks(repo, foundBy.equals("verify"));
             switch (foundBy) {
@@ -74,8 +72,7 @@ class DamagedDedupTest {
             }
             VerifyReport known = a.verify(VerifyLevel.STRUCTURE, TestTrees.ctx(tmp));
             assertFalse(known.ok(), "the damage found is known without reading again");
-            Generation g2 = a.store(TestTrees.request(src, "b2", Instant.parse("2026-11-02T00:00:00Z")),
-                    TestTrees.ctx(src));
+            Generation g2 = TestTrees.store(a, src, "b2", TestTrees.november(2));
             assertTrue(g2.newBytes() > 0, "the damaged chunks were written again: " + g2);
             VerifyReport r = a.verify(VerifyLevel.READ_DATA, TestTrees.ctx(tmp));
             assertTrue(r.ok(), "no generation uses damaged bytes: " + r.damages());
@@ -90,14 +87,11 @@ class DamagedDedupTest {
     @Test
     @DisplayName("repair heals from a directory that has the data without storing a generation; without it, it marks")
     void repair() throws Exception {
-        Path src = tmp.resolve("src");
-        Path unrelated = tmp.resolve("unrelated");
-        TestTrees.makeTree(src, 1);
-        TestTrees.makeTree(unrelated, 7);
+        Path src = TestTrees.tree(tmp, "src", 1);
+        Path unrelated = TestTrees.tree(tmp, "unrelated", 7);
         Path repo = tmp.resolve("repo");
         try (DirArchive a = TestTrees.open(repo)) {
-            Generation g1 = a.store(TestTrees.request(src, "b1", Instant.parse("2026-11-01T00:00:00Z")),
-                    TestTrees.ctx(src));
+            Generation g1 = TestTrees.store(a, src, "b1", TestTrees.november(1));
             damagePacks(repo, true);
             VerifyReport missing = a.repair(TestTrees.request(unrelated, "b9", Instant.now()), TestTrees.ctx(tmp));
             assertFalse(missing.ok());

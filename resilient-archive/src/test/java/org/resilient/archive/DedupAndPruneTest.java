@@ -49,15 +49,14 @@ class DedupAndPruneTest {
     @Test
     @DisplayName("an unchanged backup adds nothing; a few scattered changes add only a few chunks")
     void dedup() throws Exception {
-        Path src = tmp.resolve("src");
-        TestTrees.makeTree(src, 1);
+        Path src = TestTrees.tree(tmp, "src", 1);
         try (DirArchive a = TestTrees.open(tmp.resolve("repo"))) {
-            Generation g1 = a.store(TestTrees.request(src, "b1", Instant.now()), TestTrees.ctx(src));
-            Generation same = a.store(TestTrees.request(src, "b2", Instant.now()), TestTrees.ctx(src));
+            Generation g1 = TestTrees.store(a, src, "b1", Instant.now());
+            Generation same = TestTrees.store(a, src, "b2", Instant.now());
             assertEquals(0, same.newBytes());
             assertTrue(same.storedBytes() < g1.storedBytes() / 20, "only metadata: " + same);
             editDump(src.resolve("data/tables/t1.dat"), 7, 5, 50);
-            Generation edited = a.store(TestTrees.request(src, "b3", Instant.now()), TestTrees.ctx(src));
+            Generation edited = TestTrees.store(a, src, "b3", Instant.now());
             // 6 edit sites, each costing at most ~2 chunks of up to 32 KiB with these settings
             assertTrue(edited.newBytes() > 0 && edited.newBytes() < 6 * 2 * 32768, "few new bytes: " + edited);
             ArchiveStats st = a.stats();

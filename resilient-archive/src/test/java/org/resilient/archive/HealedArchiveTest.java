@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,18 +26,12 @@ class HealedArchiveTest {
     @DisplayName("pack moved away, then, while it is away:")
     @ValueSource(strings = {"verify", "restore", "store", "prune", "store+prune"})
     void putBack(String whileAway) throws Exception {
-        Path src1 = tmp.resolve("src1");
-        Path src2 = tmp.resolve("src2");
-        TestTrees.makeTree(src1, 1);
-        TestTrees.makeTree(src2, 2);
+        Path src1 = TestTrees.tree(tmp, "src1", 1);
+        Path src2 = TestTrees.tree(tmp, "src2", 2);
         Path repo = tmp.resolve("repo");
         try (DirArchive a = TestTrees.open(repo)) {
-            Generation g1 = a.store(TestTrees.request(src1, "b1", Instant.parse("2026-11-01T00:00:00Z")),
-                    TestTrees.ctx(src1));
-            Path pack;
-            try (Stream<Path> s = Files.list(repo.resolve("packs"))) {
-                pack = s.filter(p -> p.toString().endsWith(".pack")).sorted().findFirst().orElseThrow();
-            }
+            Generation g1 = TestTrees.store(a, src1, "b1", TestTrees.november(1));
+            Path pack = TestTrees.firstPack(repo);
             Path away = Files.move(pack, tmp.resolve("away.pack"));
             for (VerifyLevel level : VerifyLevel.values()) {
                 assertFalse(a.verify(level, TestTrees.ctx(tmp)).ok(), "a missing pack is damage");
@@ -48,8 +40,7 @@ class HealedArchiveTest {
                 switch (step) {
                     case "restore" -> a.restore(g1.id(), tmp.resolve("partial"), new RestoreOptions(true),
                             TestTrees.ctx(tmp));
-                    case "store" -> a.store(TestTrees.request(src2, "b2", Instant.parse("2026-11-02T00:00:00Z")),
-                            TestTrees.ctx(src2));
+                    case "store" -> TestTrees.store(a, src2, "b2", TestTrees.november(2));
                     case "prune" -> a.prune(new RetentionPolicy(5, java.time.Duration.ZERO, 0, 0, 0),
                             TestTrees.ctx(tmp));
                     default -> a.verify(VerifyLevel.READ_DATA, TestTrees.ctx(tmp));
@@ -71,16 +62,11 @@ class HealedArchiveTest {
     @Test
     @DisplayName("a pack found damaged by a read, then put back whole from a copy: every level reports it whole")
     void damagedPackPutBack() throws Exception {
-        Path src = tmp.resolve("src");
-        TestTrees.makeTree(src, 1);
+        Path src = TestTrees.tree(tmp, "src", 1);
         Path repo = tmp.resolve("repo");
         try (DirArchive a = TestTrees.open(repo)) {
-            Generation g1 = a.store(TestTrees.request(src, "b1", Instant.parse("2026-11-01T00:00:00Z")),
-                    TestTrees.ctx(src));
-            Path pack;
-            try (Stream<Path> s = Files.list(repo.resolve("packs"))) {
-                pack = s.filter(p -> p.toString().endsWith(".pack")).sorted().findFirst().orElseThrow();
-            }
+            Generation g1 = TestTrees.store(a, src, "b1", TestTrees.november(1));
+            Path pack = TestTrees.firstPack(repo);
             byte[] whole = Files.readAllBytes(pack);
             byte[] flipped = whole.clone();
             flipped[org.resilient.archive.pack.PackFormat.HEADER + 40] ^= 0x40;

@@ -26,22 +26,16 @@ class InterruptedStoreAccountingTest {
     @Test
     @DisplayName("after a store interrupted half way, the next store of the same data reports all its new bytes")
     void newBytesAfterInterruptedStore() throws Exception {
-        Path src1 = tmp.resolve("src1");
-        Path src2 = tmp.resolve("src2");
-        TestTrees.makeTree(src1, 1);
-        TestTrees.makeTree(src2, 2);
-        for (int i = 0; i < 6; i++) {
-            Files.write(src2.resolve("data/tables/big" + i + ".dat"), TestTrees.dumpText(100 + i, 40_000));
-        }
+        Path src1 = TestTrees.tree(tmp, "src1", 1);
+        Path src2 = TestTrees.bigTree(tmp, "src2", 2);
         long expected;
         try (DirArchive a = TestTrees.open(tmp.resolve("reference"))) {
-            a.store(TestTrees.request(src1, "b1", Instant.parse("2026-11-01T00:00:00Z")), TestTrees.ctx(src1));
-            expected = a.store(TestTrees.request(src2, "b2", Instant.parse("2026-11-02T00:00:00Z")),
-                    TestTrees.ctx(src2)).newBytes();
+            TestTrees.store(a, src1, "b1", TestTrees.november(1));
+            expected = TestTrees.store(a, src2, "b2", TestTrees.november(2)).newBytes();
         }
         Path repo = tmp.resolve("repo");
         try (DirArchive a = TestTrees.open(repo)) {
-            a.store(TestTrees.request(src1, "b1", Instant.parse("2026-11-01T00:00:00Z")), TestTrees.ctx(src1));
+            TestTrees.store(a, src1, "b1", TestTrees.november(1));
             long packsBefore = count(repo.resolve("packs"));
             // Interrupted once more than half the bytes are written: the packs finished so far stay, in no index.
             Cancellation c = Cancellation.create();
@@ -55,8 +49,7 @@ class InterruptedStoreAccountingTest {
             assertEquals(ErrorCode.CANCELLED, e.code(), e.getMessage());
             assertTrue(count(repo.resolve("packs")) > packsBefore + 2, "the interrupted store left packs");
             assertEquals(1, a.generations().size());
-            Generation g = a.store(TestTrees.request(src2, "b2", Instant.parse("2026-11-02T00:00:00Z")),
-                    TestTrees.ctx(src2));
+            Generation g = TestTrees.store(a, src2, "b2", TestTrees.november(2));
             assertEquals(expected, g.newBytes(), "new bytes of " + g);
         }
     }

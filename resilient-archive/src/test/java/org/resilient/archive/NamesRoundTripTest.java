@@ -70,7 +70,7 @@ class NamesRoundTripTest {
             }
         }
         try (DirArchive a = TestTrees.open(tmp.resolve("repo"))) {
-            Generation g = a.store(TestTrees.request(src, "b1", Instant.now()), TestTrees.ctx(src));
+            Generation g = TestTrees.store(a, src, "b1", Instant.now());
             Path out = tmp.resolve("out");
             assertTrue(a.restore(g.id(), out, RestoreOptions.DEFAULT, TestTrees.ctx(tmp)).isEmpty());
             assertEquals(List.of(), differences(TestTrees.describe(src), TestTrees.describe(out)));

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.resilient.api.Generation;
 import org.resilient.api.RestoreOptions;
 import org.resilient.api.RetentionPolicy;
 import org.resilient.api.Settings;
@@ -48,11 +46,10 @@ class PermissionsTest {
 
     /** A full cycle: store (a mode-000 file among the data), verify finding damage, store again, prune, restore. */
     private Path cycle(DirArchive a, Path repo) throws Exception {
-        Path src = tmp.resolve("src");
-        TestTrees.makeTree(src, 1);
+        Path src = TestTrees.tree(tmp, "src", 1);
         Files.write(src.resolve("data/unreadable"), "secret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Files.setPosixFilePermissions(src.resolve("data/unreadable"), PosixFilePermissions.fromString("---------"));
-        a.store(TestTrees.request(src, "b1", Instant.parse("2026-11-01T00:00:00Z")), TestTrees.ctx(src));
+        TestTrees.store(a, src, "b1", TestTrees.november(1));
         Path pack;
         try (Stream<Path> s = Files.list(repo.resolve("packs"))) {
             pack = s.sorted().findFirst().orElseThrow();
@@ -61,7 +58,7 @@ class PermissionsTest {
         b[org.resilient.archive.pack.PackFormat.HEADER + 40] ^= 1;
         Files.write(pack, b); // found damaged: the archive records it
         assertFalse(a.verify(VerifyLevel.READ_DATA, TestTrees.ctx(tmp)).ok());
-        a.store(TestTrees.request(src, "b2", Instant.parse("2026-11-02T00:00:00Z")), TestTrees.ctx(src));
+        TestTrees.store(a, src, "b2", TestTrees.november(2));
         a.prune(new RetentionPolicy(1, java.time.Duration.ZERO, 0, 0, 0), TestTrees.ctx(tmp));
         assertTrue(Files.isDirectory(repo.resolve("damaged")), "the damage found is recorded");
         Path out = tmp.resolve("restored");

@@ -31,8 +31,7 @@ class RoundTripTest {
     @Test
     @DisplayName("files, modes, mtimes, empty directories and links (kept as links) survive store and restore")
     void roundTrip() throws Exception {
-        Path src = tmp.resolve("src");
-        TestTrees.makeTree(src, 1);
+        Path src = TestTrees.tree(tmp, "src", 1);
         try (DirArchive a = TestTrees.open(tmp.resolve("repo"))) {
             Instant t = Instant.parse("2026-11-25T10:00:00Z");
             Generation g = a.store(TestTrees.request(src, "b1", t), TestTrees.ctx(src));
@@ -53,10 +52,9 @@ class RoundTripTest {
     @Test
     @DisplayName("restore into an existing empty directory works; into a non-empty one is refused")
     void restoreTargets() throws Exception {
-        Path src = tmp.resolve("src");
-        TestTrees.makeTree(src, 2);
+        Path src = TestTrees.tree(tmp, "src", 2);
         try (DirArchive a = TestTrees.open(tmp.resolve("repo"))) {
-            Generation g = a.store(TestTrees.request(src, "b1", Instant.now()), TestTrees.ctx(src));
+            Generation g = TestTrees.store(a, src, "b1", Instant.now());
             Path empty = Files.createDirectory(tmp.resolve("empty"));
             a.restore(g.id(), empty, RestoreOptions.DEFAULT, TestTrees.ctx(tmp));
             TestTrees.assertSameContent(src, empty);
@@ -73,30 +71,15 @@ class RoundTripTest {
     @Test
     @DisplayName("compression 'none' stores and restores the same bytes")
     void noCompression() throws Exception {
-        Path src = tmp.resolve("src");
-        TestTrees.makeTree(src, 3);
-        Settings s = TestTrees.smallSettings().with("archive.compression", "none");
-        try (DirArchive a = DirArchive.open(tmp.resolve("repo"), ArchiveSettings.from(s), true)) {
-            Generation g = a.store(TestTrees.request(src, "b1", Instant.now()), TestTrees.ctx(src));
-            assertTrue(g.storedBytes() >= g.logicalBytes(), "not compressed: " + g);
-            a.restore(g.id(), tmp.resolve("out"), RestoreOptions.DEFAULT, TestTrees.ctx(tmp));
-            TestTrees.assertSameTree(src, tmp.resolve("out"));
-        }
+        Generation g = roundTrip("none", 3);
+        assertTrue(g.storedBytes() >= g.logicalBytes(), "not compressed: " + g);
     }
 
     @Test
     @DisplayName("a fast zstd level (-3) stores compressed and restores exactly; levels out of range are refused")
     void fastCompression() throws Exception {
-        Path src = tmp.resolve("src");
-        TestTrees.makeTree(src, 4);
-        Settings s = TestTrees.smallSettings().with("archive.compression", "-3");
-        try (DirArchive a = DirArchive.open(tmp.resolve("repo"), ArchiveSettings.from(s), true)) {
-            Generation g = a.store(TestTrees.request(src, "b1", Instant.now()), TestTrees.ctx(src));
-            assertTrue(g.storedBytes() < g.logicalBytes(), "compressed: " + g);
-            a.restore(g.id(), tmp.resolve("out"), RestoreOptions.DEFAULT, TestTrees.ctx(tmp));
-            TestTrees.assertSameTree(src, tmp.resolve("out"));
-            assertTrue(a.verify(VerifyLevel.READ_DATA, TestTrees.ctx(tmp)).ok());
-        }
+        Generation g = roundTrip("-3", 4);
+        assertTrue(g.storedBytes() < g.logicalBytes(), "compressed: " + g);
         for (String bad : new String[] {"-8", "0", "20"}) {
             ResilienceException e = assertThrows(ResilienceException.class, () ->
                     ArchiveSettings.from(TestTrees.smallSettings().with("archive.compression", bad)));
@@ -125,5 +108,22 @@ class RoundTripTest {
                 () -> p.open(repo.toUri(), Settings.of(Map.of("archive.compression", "fast")), false));
         assertEquals(ErrorCode.CONFIG_INVALID, bad.code());
         assertTrue(bad.getMessage().contains("archive.compression"), bad.getMessage());
+    }
+
+    /**
+     * Stores a tree with a compression setting, restores it and checks the restored tree and every stored byte.
+     *
+     * @return the stored generation
+     */
+    private Generation roundTrip(String compression, long seed) throws Exception {
+        Path src = TestTrees.tree(tmp, "src", seed);
+        Settings s = TestTrees.smallSettings().with("archive.compression", compression);
+        try (DirArchive a = DirArchive.open(tmp.resolve("repo"), ArchiveSettings.from(s), true)) {
+            Generation g = TestTrees.store(a, src, "b1", Instant.now());
+            a.restore(g.id(), tmp.resolve("out"), RestoreOptions.DEFAULT, TestTrees.ctx(tmp));
+            TestTrees.assertSameTree(src, tmp.resolve("out"));
+            assertTrue(a.verify(VerifyLevel.READ_DATA, TestTrees.ctx(tmp)).ok());
+            return g;
+        }
     }
 }

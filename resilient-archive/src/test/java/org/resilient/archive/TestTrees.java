@@ -18,9 +18,11 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.resilient.api.BackupId;
 import org.resilient.api.Epoch;
+import org.resilient.api.Generation;
 import org.resilient.api.OperationContext;
 import org.resilient.api.Settings;
 import org.resilient.api.StoreRequest;
+import org.resilient.api.spi.Archive;
 import org.resilient.support.hash.Sha256;
 
 /** Builds test source trees and compares restored trees with them (content, type, mode, mtime, link). */
@@ -44,6 +46,39 @@ final class TestTrees {
 
     static StoreRequest request(Path dir, String id, Instant time) {
         return new StoreRequest(dir, new BackupId(id), time, "node0", new Epoch(3), "ab".repeat(32));
+    }
+
+    /** Stores a tree as backup {@code id} made at {@code time}, as a node does. */
+    static Generation store(Archive a, Path dir, String id, Instant time) {
+        return a.store(request(dir, id, time), ctx(dir));
+    }
+
+    /** Midnight UTC of a day of November 2026, the time of the tests' backup number {@code day}. */
+    static Instant november(int day) {
+        return Instant.parse(String.format("2026-11-%02dT00:00:00Z", day));
+    }
+
+    /** A tree of {@link #makeTree} at {@code dir/name}. */
+    static Path tree(Path dir, String name, long seed) throws IOException {
+        Path root = dir.resolve(name);
+        makeTree(root, seed);
+        return root;
+    }
+
+    /** A tree of {@link #makeTree} plus six table dumps of 40,000 rows, enough for many packs. */
+    static Path bigTree(Path dir, String name, long seed) throws IOException {
+        Path root = tree(dir, name, seed);
+        for (int i = 0; i < 6; i++) {
+            Files.write(root.resolve("data/tables/big" + i + ".dat"), dumpText(100 + i, 40_000));
+        }
+        return root;
+    }
+
+    /** The first pack of a repository, by name. */
+    static Path firstPack(Path repo) throws IOException {
+        try (Stream<Path> s = Files.list(repo.resolve("packs"))) {
+            return s.filter(p -> p.toString().endsWith(".pack")).sorted().findFirst().orElseThrow();
+        }
     }
 
     /** Text like a table dump: deterministic rows. */

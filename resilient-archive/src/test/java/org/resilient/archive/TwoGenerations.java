@@ -3,7 +3,6 @@ package org.resilient.archive;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,8 +27,8 @@ abstract class TwoGenerations {
         TestTrees.makeTree(src1, 1);
         TestTrees.makeTree(src2, 2);
         try (DirArchive a = TestTrees.open(repo)) {
-            g1 = a.store(TestTrees.request(src1, "b1", Instant.parse("2026-11-01T00:00:00Z")), TestTrees.ctx(src1));
-            g2 = a.store(TestTrees.request(src2, "b2", Instant.parse("2026-11-02T00:00:00Z")), TestTrees.ctx(src2));
+            g1 = TestTrees.store(a, src1, "b1", TestTrees.november(1));
+            g2 = TestTrees.store(a, src2, "b2", TestTrees.november(2));
         }
     }
 

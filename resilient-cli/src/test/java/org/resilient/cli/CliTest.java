@@ -22,42 +22,24 @@ class CliTest {
     Path dir;
     Path live;
     Path standby;
-    Path leaderConf;
-    Path pbsConf;
-    Path importConf;
+    FilesClusterConfigs cluster;
 
     @BeforeEach
     void nodes() throws IOException {
-        live = Files.createDirectories(dir.resolve("live"));
-        Files.writeString(live.resolve("table.tsv"), "1\tone\n2\ttwo\n");
+        cluster = FilesClusterConfigs.write(dir);
+        live = cluster.live();
         Files.createDirectories(live.resolve("empty"));
-        standby = dir.resolve("standby");
-        leaderConf = conf("db0.properties", "node.name=db0", "node.role=export", "node.dir=" + dir.resolve("db0"),
-                "files.source=" + live, "export.notify=file:" + dir.resolve("pbs1"));
-        pbsConf = conf("pbs1.properties", "node.name=pbs1", "node.role=pull-backup", "node.dir=" + dir.resolve("pbs1"),
-                "pbs.source=file:" + dir.resolve("db0"), "pbs.targets=file:" + dir.resolve("db1"),
-                "pbs.archive=copy:" + dir.resolve("pbs1/archive"));
-        importConf = conf("db1.properties", "node.name=db1", "node.role=import", "node.dir=" + dir.resolve("db1"),
-                "files.target=" + standby, "files.source=" + standby, "export.notify=file:" + dir.resolve("pbs1"));
-        // Opening a node creates its directories (its inbox among them), as a running node would have.
-        for (Path c : List.of(leaderConf, pbsConf, importConf)) {
-            CliRun s = CliRun.of("status", "-c", c.toString());
-            assertEquals(0, s.status(), s.toString());
-        }
-    }
-
-    private Path conf(String name, String... lines) throws IOException {
-        return Files.writeString(dir.resolve(name), String.join("\n", lines) + "\n");
+        standby = cluster.standby();
     }
 
     private String cycle() {
-        CliRun export = CliRun.of("export", "-c", leaderConf.toString());
+        CliRun export = CliRun.of("export", "-c", cluster.leader().toString());
         assertEquals(0, export.status(), export.toString());
         String id = export.out().trim();
-        CliRun pull = CliRun.of("pull", "-c", pbsConf.toString());
+        CliRun pull = CliRun.of("pull", "-c", cluster.pullBackup().toString());
         assertEquals(0, pull.status(), pull.toString());
         assertTrue(pull.out().contains(id), pull.toString());
-        CliRun imp = CliRun.of("import", "-c", importConf.toString());
+        CliRun imp = CliRun.of("import", "-c", cluster.importer().toString());
         assertEquals(0, imp.status(), imp.toString());
         return id;
     }
@@ -95,13 +77,13 @@ class CliTest {
     void unreachablePullBackupNode() throws IOException {
         Path moved = dir.resolve("pbs1-away");
         Files.move(dir.resolve("pbs1"), moved);
-        CliRun export = CliRun.of("export", "-c", leaderConf.toString());
+        CliRun export = CliRun.of("export", "-c", cluster.leader().toString());
         assertEquals(8, export.status(), export.toString());
         assertTrue(export.err().contains("was published but could not be announced"), export.err());
         Files.move(moved, dir.resolve("pbs1"));
-        CliRun again = CliRun.of("export", "--announce-only", "-c", leaderConf.toString());
+        CliRun again = CliRun.of("export", "--announce-only", "-c", cluster.leader().toString());
         assertEquals(0, again.status(), again.toString());
-        CliRun pull = CliRun.of("pull", "-c", pbsConf.toString());
+        CliRun pull = CliRun.of("pull", "-c", cluster.pullBackup().toString());
         assertEquals(0, pull.status(), pull.toString());
         assertTrue(pull.out().contains(again.out().trim()), pull.toString());
     }
@@ -130,7 +112,7 @@ class CliTest {
             String id = cycle();
             assertEquals("1\tone\n2\ttwo\n", Files.readString(standby.resolve("table.tsv")));
             assertTrue(Files.isDirectory(standby.resolve("empty")));
-            CliRun status = CliRun.of("status", "-c", importConf.toString(), "--json");
+            CliRun status = CliRun.of("status", "-c", cluster.importer().toString(), "--json");
             assertEquals(0, status.status(), status.toString());
             JsonNode st = JsonDocument.parse(status.out());
             assertEquals(id, st.path("lastImport").path("backupId").asText(), status.out());
@@ -159,7 +141,7 @@ class CliTest {
         @DisplayName("a second pull without a new announcement does nothing and succeeds")
         void idempotentPull() {
             cycle();
-            CliRun again = CliRun.of("pull", "-c", pbsConf.toString());
+            CliRun again = CliRun.of("pull", "-c", cluster.pullBackup().toString());
             assertEquals(0, again.status(), again.toString());
             assertTrue(again.out().contains("nothing to do"), again.out());
         }
@@ -171,7 +153,8 @@ class CliTest {
         @Test
         @DisplayName("an unknown component names what exists and fails with status 2")
         void unknownComponent() throws IOException {
-            Path c = conf("x.properties", "node.name=x", "node.role=export", "node.dir=" + dir.resolve("x"),
+            Path c = FilesClusterConfigs.conf(dir, "x.properties",
+                    "node.name=x", "node.role=export", "node.dir=" + dir.resolve("x"),
                     "node.component=oracle");
             CliRun r = CliRun.of("export", "-c", c.toString());
             assertEquals(2, r.status(), r.toString());
@@ -181,7 +164,8 @@ class CliTest {
         @Test
         @DisplayName("an unknown transport scheme is a clear error")
         void unknownTransport() throws IOException {
-            Path c = conf("x.properties", "node.name=x", "node.role=export", "node.dir=" + dir.resolve("x"),
+            Path c = FilesClusterConfigs.conf(dir, "x.properties",
+                    "node.name=x", "node.role=export", "node.dir=" + dir.resolve("x"),
                     "node.uri=carrier-pigeon:/x", "files.source=" + live);
             CliRun r = CliRun.of("export", "-c", c.toString());
             assertEquals(2, r.status(), r.toString());
@@ -191,13 +175,15 @@ class CliTest {
         @Test
         @DisplayName("a config with missing and mistyped keys reports every problem at once")
         void badConfig() throws IOException {
-            Path c = conf("x.properties", "node.name=x", "node.role=export", "node.dir=" + dir.resolve("x"),
+            Path c = FilesClusterConfigs.conf(dir, "x.properties",
+                    "node.name=x", "node.role=export", "node.dir=" + dir.resolve("x"),
                     "files.sorce=" + live, "export.retries=lots");
             CliRun r = CliRun.of("export", "-c", c.toString());
             assertEquals(2, r.status(), r.toString());
             assertTrue(r.err().contains("did you mean 'files.source'"), r.err());
             assertTrue(r.err().contains("export.retries"), r.err());
-            Path several = conf("y.properties", "node.name=y", "node.role=export", "node.dir=" + dir.resolve("y"),
+            Path several = FilesClusterConfigs.conf(dir, "y.properties",
+                    "node.name=y", "node.role=export", "node.dir=" + dir.resolve("y"),
                     "export.notify=file:relative", "export.interval=banana", "export.retries=-1", "node.poll-interval=0s");
             CliRun all = CliRun.of("export", "-c", several.toString());
             assertEquals(2, all.status(), all.toString());
@@ -216,17 +202,17 @@ class CliTest {
         void tamperedBackup() throws IOException {
             cycle();
             Files.writeString(live.resolve("table.tsv"), "1\tone\n2\ttwo\n3\tthree\n");
-            CliRun export = CliRun.of("export", "-c", leaderConf.toString());
+            CliRun export = CliRun.of("export", "-c", cluster.leader().toString());
             assertEquals(0, export.status(), export.toString());
             Path published = dir.resolve("db0/backup").resolve(export.out().trim());
             Files.writeString(published.resolve("data/table.tsv"), "1\tone\n2\ttwo\n3\tTHREE\n");
-            CliRun pull = CliRun.of("pull", "-c", pbsConf.toString());
+            CliRun pull = CliRun.of("pull", "-c", cluster.pullBackup().toString());
             assertEquals(3, pull.status(), pull.toString());
             assertTrue(pull.err().contains("data/table.tsv was changed"), pull.err());
-            CliRun status = CliRun.of("status", "-c", pbsConf.toString());
+            CliRun status = CliRun.of("status", "-c", cluster.pullBackup().toString());
             assertEquals(1, status.status(), "an unhealthy node's status exits 1: " + status);
             assertTrue(status.out().contains("ERROR"), status.out());
-            CliRun imp = CliRun.of("import", "-c", importConf.toString());
+            CliRun imp = CliRun.of("import", "-c", cluster.importer().toString());
             assertEquals(0, imp.status(), imp.toString());
             assertEquals("1\tone\n2\ttwo\n", Files.readString(standby.resolve("table.tsv")));
         }
@@ -236,16 +222,16 @@ class CliTest {
         void standbyNotWritable() throws Exception {
             cycle();
             Files.writeString(live.resolve("table.tsv"), "changed\n");
-            assertEquals(0, CliRun.of("export", "-c", leaderConf.toString()).status());
-            assertEquals(0, CliRun.of("pull", "-c", pbsConf.toString()).status());
+            assertEquals(0, CliRun.of("export", "-c", cluster.leader().toString()).status());
+            assertEquals(0, CliRun.of("pull", "-c", cluster.pullBackup().toString()).status());
             CliRun imp;
             try (ReadOnly ro = new ReadOnly(dir)) {
-                imp = CliRun.of("import", "-c", importConf.toString());
+                imp = CliRun.of("import", "-c", cluster.importer().toString());
             }
             assertEquals(5, imp.status(), imp.toString());
             assertTrue(imp.err().contains("NOT_WRITABLE"), imp.err());
             assertEquals("1\tone\n2\ttwo\n", Files.readString(standby.resolve("table.tsv")));
-            CliRun retry = CliRun.of("import", "-c", importConf.toString());
+            CliRun retry = CliRun.of("import", "-c", cluster.importer().toString());
             assertEquals(0, retry.status(), "the failed import is retried: " + retry);
             assertEquals("changed\n", Files.readString(standby.resolve("table.tsv")));
         }
@@ -253,7 +239,7 @@ class CliTest {
         @Test
         @DisplayName("an export node that is not the leader refuses to export")
         void notLeader() {
-            CliRun r = CliRun.of("export", "-c", importConf.toString());
+            CliRun r = CliRun.of("export", "-c", cluster.importer().toString());
             assertEquals(4, r.status(), r.toString());
             assertTrue(r.err().contains("not the leader"), r.err());
         }
@@ -263,14 +249,14 @@ class CliTest {
     @DisplayName("promote makes the standby the leader in a new epoch; the old leader is then fenced")
     void promote() {
         cycle();
-        CliRun p = CliRun.of("promote", "-c", importConf.toString(), "--tell", "file:" + dir.resolve("db0"));
+        CliRun p = CliRun.of("promote", "-c", cluster.importer().toString(), "--tell", "file:" + dir.resolve("db0"));
         assertEquals(0, p.status(), p.toString());
         assertTrue(p.out().contains("leader in epoch 1"), p.out());
-        CliRun old = CliRun.of("export", "-c", leaderConf.toString());
+        CliRun old = CliRun.of("export", "-c", cluster.leader().toString());
         assertEquals(4, old.status(), old.toString());
-        CliRun fresh = CliRun.of("export", "-c", importConf.toString());
+        CliRun fresh = CliRun.of("export", "-c", cluster.importer().toString());
         assertEquals(0, fresh.status(), fresh.toString());
-        CliRun pull = CliRun.of("pull", "-c", pbsConf.toString());
+        CliRun pull = CliRun.of("pull", "-c", cluster.pullBackup().toString());
         assertEquals(0, pull.status(), pull.toString());
         assertTrue(pull.out().contains(fresh.out().trim()), pull.toString());
     }
@@ -279,9 +265,9 @@ class CliTest {
     @DisplayName("a deposed leader's status says so as soon as the news is in its inbox, before it runs anything")
     void deposedLeaderStatus() {
         cycle();
-        CliRun p = CliRun.of("promote", "-c", importConf.toString(), "--tell", "file:" + dir.resolve("db0"));
+        CliRun p = CliRun.of("promote", "-c", cluster.importer().toString(), "--tell", "file:" + dir.resolve("db0"));
         assertEquals(0, p.status(), p.toString());
-        CliRun status = CliRun.of("status", "-c", leaderConf.toString());
+        CliRun status = CliRun.of("status", "-c", cluster.leader().toString());
         assertTrue(status.out().contains("role      import") && status.out().contains("epoch     1"), status.toString());
         assertTrue(status.out().contains("leader    file:" + dir.resolve("db1")), status.toString());
     }

@@ -25,34 +25,16 @@ class StatusCommandTest {
 
     @TempDir
     Path dir;
-    Path leaderConf;
-    Path pbsConf;
-    Path importConf;
+    FilesClusterConfigs cluster;
 
     @BeforeEach
     void nodes() throws IOException {
-        Path live = Files.createDirectories(dir.resolve("live"));
-        Files.writeString(live.resolve("table.tsv"), "1\tone\n2\ttwo\n");
-        Path standby = dir.resolve("standby");
-        leaderConf = conf("db0.properties", "node.name=db0", "node.role=export", "node.dir=" + dir.resolve("db0"),
-                "files.source=" + live, "export.notify=file:" + dir.resolve("pbs1"));
-        pbsConf = conf("pbs1.properties", "node.name=pbs1", "node.role=pull-backup", "node.dir=" + dir.resolve("pbs1"),
-                "pbs.source=file:" + dir.resolve("db0"), "pbs.targets=file:" + dir.resolve("db1"),
-                "pbs.archive=copy:" + dir.resolve("pbs1/archive"));
-        importConf = conf("db1.properties", "node.name=db1", "node.role=import", "node.dir=" + dir.resolve("db1"),
-                "files.target=" + standby, "files.source=" + standby, "export.notify=file:" + dir.resolve("pbs1"));
-        for (Path c : List.of(leaderConf, pbsConf, importConf)) {
-            assertEquals(0, CliRun.of("status", "-c", c.toString()).status());
-        }
-    }
-
-    private Path conf(String name, String... lines) throws IOException {
-        return Files.writeString(dir.resolve(name), String.join("\n", lines) + "\n");
+        cluster = FilesClusterConfigs.write(dir);
     }
 
     private void cycle() {
-        for (String[] cmd : new String[][] {{"export", leaderConf.toString()}, {"pull", pbsConf.toString()},
-                {"import", importConf.toString()}}) {
+        for (String[] cmd : new String[][] {{"export", cluster.leader().toString()}, {"pull", cluster.pullBackup().toString()},
+                {"import", cluster.importer().toString()}}) {
             CliRun r = CliRun.of(cmd[0], "-c", cmd[1]);
             assertEquals(0, r.status(), r.toString());
         }
@@ -62,7 +44,7 @@ class StatusCommandTest {
     @DisplayName("--json prints one document with freshness, lag, interrupted steps, failures and bytes")
     void json() throws IOException {
         cycle();
-        CliRun r = CliRun.of("status", "-c", importConf.toString(), "--json");
+        CliRun r = CliRun.of("status", "-c", cluster.importer().toString(), "--json");
         assertEquals(0, r.status(), r.toString());
         JsonNode s = JSON.readTree(r.out());
         assertTrue(s.get("healthy").asBoolean());
@@ -86,8 +68,8 @@ class StatusCommandTest {
     void unhealthyJson() throws IOException {
         Files.delete(dir.resolve("live/table.tsv"));
         Files.delete(dir.resolve("live"));
-        assertFalse(CliRun.of("export", "-c", leaderConf.toString()).status() == 0);
-        CliRun r = CliRun.of("status", "-c", leaderConf.toString(), "--json");
+        assertFalse(CliRun.of("export", "-c", cluster.leader().toString()).status() == 0);
+        CliRun r = CliRun.of("status", "-c", cluster.leader().toString(), "--json");
         assertEquals(1, r.status(), r.toString());
         JsonNode s = JSON.readTree(r.out());
         assertFalse(s.get("healthy").asBoolean());
@@ -99,7 +81,7 @@ class StatusCommandTest {
     @DisplayName("--cluster asks every peer the node knows and prints one table")
     void cluster() {
         cycle();
-        CliRun r = CliRun.of("status", "--cluster", "-c", pbsConf.toString());
+        CliRun r = CliRun.of("status", "--cluster", "-c", cluster.pullBackup().toString());
         assertEquals(0, r.status(), r.toString());
         List<String> lines = r.out().lines().toList();
         assertTrue(lines.get(0).matches("NODE +ROLE +EPOCH +EXPORT +PULL +IMPORT +HEALTHY"), r.out());
@@ -113,9 +95,10 @@ class StatusCommandTest {
     @DisplayName("--cluster asks a non-file peer's /health (node.peer-health) and marks an unreachable one")
     void clusterOverHttp() throws Exception {
         cycle();
-        try (ResilientNode db1 = open(importConf);
+        try (ResilientNode db1 = open(cluster.importer());
              ObservabilityServer health = ObservabilityServer.listen(db1, "0")) {
-            Path conf = conf("pbs-http.properties", Files.readString(pbsConf).replace("pbs.targets=file:" + dir.resolve("db1"),
+            Path conf = FilesClusterConfigs.conf(dir, "pbs-http.properties",
+                    Files.readString(cluster.pullBackup()).replace("pbs.targets=file:" + dir.resolve("db1"),
                     "pbs.targets=https://127.0.0.1:7443,https://127.0.0.1:7444")
                     + "node.peer-health=https://127.0.0.1:7443=http://127.0.0.1:" + health.port() + "/health");
             CliRun r = CliRun.of("status", "--cluster", "--json", "-c", conf.toString());

@@ -67,7 +67,7 @@ final class PostgresImporter implements Importer {
             }
             Path pgRestore = pg.tool("pg_restore");
             List<String> names = databases.stream().map(DumpMetadata.Database::name).toList();
-            new StandbySwap(pg, log).repair(names);
+            new PgStandbySwap(pg, log).repair(names);
             if (meta.globals() && settings.globals()) {
                 applyGlobals(pg, dir.resolve(DumpMetadata.GLOBALS_FILE));
             }
@@ -84,13 +84,13 @@ final class PostgresImporter implements Importer {
                 context.cancellation().throwIfCancelled("import into " + settings.where());
                 // the swap is short and must not be killed between its COMMIT and psql's exit, which would
                 // report a failure for a swap that happened
-                replaced = new StandbySwap(pg.uncancellable(), log).swap(names);
+                replaced = new PgStandbySwap(pg.uncancellable(), log).swap(names);
                 context.progress().progress("pg_restore", databases.size(), databases.size(), "databases");
             } catch (RuntimeException e) {
-                new StandbySwap(pg.uncancellable(), log).dropQuietly(restored);
+                new PgStandbySwap(pg.uncancellable(), log).dropQuietly(restored);
                 throw e;
             }
-            new StandbySwap(pg.uncancellable(), log).dropQuietly(replaced.stream().map(WorkNames::old).toList());
+            new PgStandbySwap(pg.uncancellable(), log).dropQuietly(replaced.stream().map(WorkNames::old).toList());
         }
     }
 

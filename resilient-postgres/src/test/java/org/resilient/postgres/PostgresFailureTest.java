@@ -12,10 +12,12 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -25,6 +27,7 @@ import org.resilient.api.ErrorCode;
 import org.resilient.api.ImportContext;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.Settings;
+import org.resilient.api.spi.Exporter;
 import org.resilient.testservers.PostgresServer;
 
 /** Bad input and failures: each gives a clear error with the right code and leaves the standby as it was. */
@@ -36,14 +39,12 @@ class PostgresFailureTest extends TwoServerTest {
     @DisplayName("a wrong password fails with AUTHENTICATION_FAILED, and the password appears nowhere in the message")
     void wrongPassword() throws IOException {
         String db = SOURCE.createDatabase();
-        Path out = Files.createDirectory(tmp.resolve("out"));
         String secret = "Wr0ng-S3cret:with\\odd";
-        ResilienceException e = assertThrows(ResilienceException.class, () -> provider.exporter(
-                TestBackups.settings(SOURCE, db).with("postgres.password", secret)).export(TestBackups.exportContext(out)));
+        ResilienceException e = exportFails(() -> provider.exporter(
+                TestBackups.settings(SOURCE, db).with("postgres.password", secret)));
         assertEquals(ErrorCode.AUTHENTICATION_FAILED, e.code(), e.getMessage());
         assertTrue(e.getMessage().contains("password authentication failed"), e.getMessage());
         assertFalse(e.getMessage().contains(secret), "the password must not leak into the message");
-        assertEmpty(out);
         assertNoPgpassLeft();
     }
 
@@ -54,25 +55,20 @@ class PostgresFailureTest extends TwoServerTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
-        Path out = Files.createDirectory(tmp.resolve("out"));
-        ResilienceException e = assertThrows(ResilienceException.class, () -> provider.exporter(
-                TestBackups.settings(SOURCE, "x").with("postgres.port", Integer.toString(closedPort)))
-                .export(TestBackups.exportContext(out)));
+        ResilienceException e = exportFails(() -> provider.exporter(
+                TestBackups.settings(SOURCE, "x").with("postgres.port", Integer.toString(closedPort))));
         assertEquals(ErrorCode.UNREACHABLE, e.code(), e.getMessage());
         assertTrue(e.getMessage().contains("127.0.0.1:" + closedPort), e.getMessage());
-        assertEmpty(out);
     }
 
     @Test
     @DisplayName("a database that does not exist fails with NOT_FOUND naming it, before anything is dumped")
     void unknownDatabase() throws IOException {
         String db = SOURCE.createDatabase();
-        Path out = Files.createDirectory(tmp.resolve("out"));
-        ResilienceException e = assertThrows(ResilienceException.class, () -> provider.exporter(
-                TestBackups.settings(SOURCE, db, "no_such_db")).export(TestBackups.exportContext(out)));
+        ResilienceException e = exportFails(() -> provider.exporter(
+                TestBackups.settings(SOURCE, db, "no_such_db")));
         assertEquals(ErrorCode.NOT_FOUND, e.code(), e.getMessage());
         assertTrue(e.getMessage().contains("no_such_db"), e.getMessage());
-        assertEmpty(out);
     }
 
     @Test
@@ -81,14 +77,12 @@ class PostgresFailureTest extends TwoServerTest {
         String db = SOURCE.createDatabase();
         Path onlyPsql = Files.createDirectory(tmp.resolve("bin"));
         Files.createSymbolicLink(onlyPsql.resolve("psql"), SOURCE.binDirectory().resolve("psql"));
-        Path out = Files.createDirectory(tmp.resolve("out"));
         PgTools noPgDump = new PgTools(null, tmp.resolve("no-debian"), List.of(onlyPsql));
-        ResilienceException e = assertThrows(ResilienceException.class, () -> new PostgresExporter(
-                PostgresSettings.from(TestBackups.settings(SOURCE, db)), noPgDump).export(TestBackups.exportContext(out)));
+        ResilienceException e = exportFails(() -> new PostgresExporter(
+                PostgresSettings.from(TestBackups.settings(SOURCE, db)), noPgDump));
         assertEquals(ErrorCode.TOOL_MISSING, e.code(), e.getMessage());
         assertTrue(e.getMessage().contains("pg_dump not found") && e.getMessage().contains("postgresql-client"),
                 e.getMessage());
-        assertEmpty(out);
     }
 
     @Test
@@ -99,23 +93,18 @@ class PostgresFailureTest extends TwoServerTest {
         Path fake = bin.resolve("pg_dump");
         Files.writeString(fake, "#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n");
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path out = Files.createDirectory(tmp.resolve("out"));
-        ResilienceException e = assertThrows(ResilienceException.class, () -> provider.exporter(
-                TestBackups.settings(SOURCE, db).with("postgres.tool-dir", bin.toString()))
-                .export(TestBackups.exportContext(out)));
+        ResilienceException e = exportFails(() -> provider.exporter(
+                TestBackups.settings(SOURCE, db).with("postgres.tool-dir", bin.toString())));
         assertEquals(ErrorCode.TOOL_MISSING, e.code(), e.getMessage());
         assertTrue(e.getMessage().contains("version 9") && e.getMessage().contains("older than the server (15)"),
                 e.getMessage());
-        assertEmpty(out);
     }
 
     @Test
     @DisplayName("a dump truncated in transit is refused before restore; the standby keeps its state")
     void truncatedDump() throws Exception {
         String db = seededDatabase(20_000);
-        Path b1 = export(db, "b1");
-        importInto(b1);
-        TreeMap<String, String> before = DatabaseFingerprint.of(STANDBY, db);
+        TreeMap<String, String> before = importedOnce(db);
         SOURCE.psql(db, "DELETE FROM t WHERE i % 2 = 0");
         Path b2 = export(db, "b2");
         ImportContext ctx = TestBackups.importContext(b2); // the manifest is made before the damage
@@ -127,17 +116,14 @@ class PostgresFailureTest extends TwoServerTest {
                 () -> provider.importer(TestBackups.settings(STANDBY)).importBackup(ctx));
         assertEquals(ErrorCode.VERIFICATION_FAILED, e.code(), e.getMessage());
         assertTrue(e.getMessage().contains(b2.relativize(dat).toString()), e.getMessage());
-        assertEquals(before, DatabaseFingerprint.of(STANDBY, db));
-        assertNoWorkDatabases();
+        assertStandbyKept(db, before);
     }
 
     @Test
     @DisplayName("a standby that goes down during the import: reported as UNREACHABLE, the next import succeeds")
     void standbyDownDuringImport() throws Exception {
         String db = seededDatabase(20_000);
-        Path b1 = export(db, "b1");
-        importInto(b1);
-        TreeMap<String, String> before = DatabaseFingerprint.of(STANDBY, db);
+        TreeMap<String, String> before = importedOnce(db);
         SOURCE.psql(db, "INSERT INTO t SELECT g, 'later' FROM generate_series(100001, 100100) g");
         Path b2 = export(db, "b2");
         ImportContext ctx = ImportContext.builder().directory(b2).manifest(TestBackups.manifestOf(b2))
@@ -165,9 +151,7 @@ class PostgresFailureTest extends TwoServerTest {
     @DisplayName("a restore that fails half-way (a role missing on the standby) leaves the standby whole")
     void failedRestoreKeepsStandby() throws Exception {
         String db = seededDatabase(1_000);
-        Path b1 = export(db, "b1");
-        importInto(b1);
-        TreeMap<String, String> before = DatabaseFingerprint.of(STANDBY, db);
+        TreeMap<String, String> before = importedOnce(db);
         String role = "owner_" + db;
         SOURCE.psql("postgres", "CREATE ROLE " + role);
         SOURCE.psql(db, "CREATE TABLE owned(x int); ALTER TABLE owned OWNER TO " + role);
@@ -175,8 +159,7 @@ class PostgresFailureTest extends TwoServerTest {
         ResilienceException e = assertThrows(ResilienceException.class, () -> importInto(b2));
         assertEquals(ErrorCode.TOOL_FAILED, e.code(), e.getMessage());
         assertTrue(e.getMessage().contains("pg_restore") && e.getMessage().contains(role), e.getMessage());
-        assertEquals(before, DatabaseFingerprint.of(STANDBY, db));
-        assertNoWorkDatabases();
+        assertStandbyKept(db, before);
         // with postgres.no-owner the same backup imports
         provider.importer(TestBackups.settings(STANDBY).with("postgres.no-owner", "true"))
                 .importBackup(TestBackups.importContext(b2));
@@ -187,9 +170,7 @@ class PostgresFailureTest extends TwoServerTest {
     @DisplayName("cancelling an import kills pg_restore, drops the half-restored database and keeps the standby")
     void cancelledImport() throws Exception {
         String db = seededDatabase(300_000);
-        Path b1 = export(db, "b1");
-        importInto(b1);
-        TreeMap<String, String> before = DatabaseFingerprint.of(STANDBY, db);
+        TreeMap<String, String> before = importedOnce(db);
         SOURCE.psql(db, "UPDATE t SET s = 'changed' WHERE i < 10");
         Path b2 = export(db, "b2");
         Cancellation cancel = Cancellation.create();
@@ -213,8 +194,7 @@ class PostgresFailureTest extends TwoServerTest {
         assertEquals(ErrorCode.CANCELLED, e.code(), e.getMessage());
         assertTrue(ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("")
                 .contains(b2.toString())), "no pg_restore process left");
-        assertEquals(before, DatabaseFingerprint.of(STANDBY, db));
-        assertNoWorkDatabases();
+        assertStandbyKept(db, before);
     }
 
     @Test
@@ -249,9 +229,7 @@ class PostgresFailureTest extends TwoServerTest {
     @DisplayName("a standby database renamed away by an interrupted swap is put back by the next import")
     void repairsInterruptedSwap() throws Exception {
         String db = seededDatabase(1_000);
-        Path b1 = export(db, "b1");
-        importInto(b1);
-        TreeMap<String, String> before = DatabaseFingerprint.of(STANDBY, db);
+        TreeMap<String, String> before = importedOnce(db);
         STANDBY.psql("postgres", "ALTER DATABASE " + PostgresServer.quoteIdentifier(db) + " RENAME TO "
                 + PostgresServer.quoteIdentifier(db + "__resilient_old"));
         // a backup that fails its check: the repair must have happened anyway
@@ -259,8 +237,7 @@ class PostgresFailureTest extends TwoServerTest {
         Files.writeString(bad.resolve("resilient-postgres.properties"), "format=1\nserver.version-num=150000\n"
                 + "databases=1\ndatabase.0.name=" + db + "\ndatabase.0.directory=db-00-x\ndatabase.0.encoding=UTF8\n");
         assertThrows(ResilienceException.class, () -> importInto(bad));
-        assertEquals(before, DatabaseFingerprint.of(STANDBY, db));
-        assertNoWorkDatabases();
+        assertStandbyKept(db, before);
     }
 
     @Test
@@ -305,6 +282,27 @@ class PostgresFailureTest extends TwoServerTest {
         Path dir = Files.createDirectory(tmp.resolve(name));
         provider.exporter(TestBackups.settings(SOURCE, db)).export(TestBackups.exportContext(dir));
         return dir;
+    }
+
+    /** Exports a database as b1 and imports it: the standby's last good state, returned as its fingerprint. */
+    private TreeMap<String, String> importedOnce(String db) throws IOException, SQLException {
+        importInto(export(db, "b1"));
+        return DatabaseFingerprint.of(STANDBY, db);
+    }
+
+    /** The standby kept its last good state and no work database is left. */
+    private static void assertStandbyKept(String db, TreeMap<String, String> before) throws SQLException {
+        assertEquals(before, DatabaseFingerprint.of(STANDBY, db), "the standby kept its last good state");
+        assertNoWorkDatabases();
+    }
+
+    /** An export that must fail: it gets an empty directory and writes nothing into it. */
+    private ResilienceException exportFails(Supplier<Exporter> exporter) throws IOException {
+        Path out = Files.createDirectory(tmp.resolve("out"));
+        ResilienceException e = assertThrows(ResilienceException.class,
+                () -> exporter.get().export(TestBackups.exportContext(out)));
+        assertEmpty(out);
+        return e;
     }
 
     private void importInto(Path dir) {

@@ -64,10 +64,9 @@ class ProcessRunnerTest {
         Path pids = dir.resolve("pids");
         Cancellation cancel = Cancellation.create();
         // the shell starts two sleeps (one in the background) and writes their pids
-        CompletableFuture<ResilienceException> run = CompletableFuture.supplyAsync(() -> assertThrows(
-                ResilienceException.class, () -> ProcessRunner.command("sh", "-c",
-                        "sleep 100 & echo $! > " + pids + ".tmp; sleep 100 & echo $! >> " + pids + ".tmp; mv "
-                                + pids + ".tmp " + pids + "; wait").cancellation(cancel).run()));
+        CompletableFuture<ResilienceException> run = cancelledLater(cancel,
+                "sleep 100 & echo $! > " + pids + ".tmp; sleep 100 & echo $! >> " + pids + ".tmp; mv "
+                        + pids + ".tmp " + pids + "; wait");
         List<Long> children = waitForPids(pids, 2);
         assertTrue(children.stream().allMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)));
         cancel.cancel();
@@ -83,9 +82,8 @@ class ProcessRunnerTest {
     void cancellationKillsRespawningChildren(@TempDir Path dir) throws Exception {
         Path marker = dir.resolve("marker");
         Cancellation cancel = Cancellation.create();
-        CompletableFuture<ResilienceException> run = CompletableFuture.supplyAsync(() -> assertThrows(
-                ResilienceException.class, () -> ProcessRunner.command("sh", "-c",
-                        "while true; do sleep 0.05; echo $$ > " + marker + "; done").cancellation(cancel).run()));
+        CompletableFuture<ResilienceException> run = cancelledLater(cancel,
+                "while true; do sleep 0.05; echo $$ > " + marker + "; done");
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!Files.exists(marker) && System.nanoTime() < deadline) {
             Thread.onSpinWait();
@@ -169,5 +167,11 @@ class ProcessRunnerTest {
             Thread.onSpinWait();
         }
         return false;
+    }
+
+    /** Runs a shell script in the background until the test cancels it; completes with the run's failure. */
+    private static CompletableFuture<ResilienceException> cancelledLater(Cancellation cancel, String script) {
+        return CompletableFuture.supplyAsync(() -> assertThrows(ResilienceException.class,
+                () -> ProcessRunner.command("sh", "-c", script).cancellation(cancel).run()));
     }
 }

@@ -23,9 +23,6 @@ import org.resilient.api.ManifestCodec;
 import org.resilient.api.ManifestEntry;
 import org.resilient.api.NodeLayout;
 import org.resilient.api.ResilienceException;
-import org.resilient.support.fs.AtomicFiles;
-import org.resilient.support.fs.PosixModes;
-import org.resilient.support.hash.Sha256;
 
 /**
  * Writes and checks the MANIFEST and SIGNATURE of a backup directory in the public formats ({@link ManifestCodec};
@@ -49,7 +46,7 @@ final class BackupSeal {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes a) throws IOException {
                     if (!dir.equals(root)) {
-                        out.add(ManifestEntry.directory(rel(root, dir), PosixModes.mode(dir), a.lastModifiedTime().toInstant()));
+                        out.add(ManifestEntry.directory(rel(root, dir), KitFiles.mode(dir), a.lastModifiedTime().toInstant()));
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -60,7 +57,7 @@ final class BackupSeal {
                     if (a.isSymbolicLink()) {
                         out.add(ManifestEntry.symlink(rel(root, f), time, Files.readSymbolicLink(f).toString()));
                     } else if (a.isRegularFile()) {
-                        out.add(ManifestEntry.file(rel(root, f), a.size(), PosixModes.mode(f), time, Sha256.of(f)));
+                        out.add(ManifestEntry.file(rel(root, f), a.size(), KitFiles.mode(f), time, KitFiles.sha256(f)));
                     } else {
                         throw new IOException(f + " is not a regular file, directory or symbolic link");
                     }
@@ -68,7 +65,7 @@ final class BackupSeal {
                 }
             });
         } catch (IOException e) {
-            throw AtomicFiles.ioError("read", root, e);
+            throw KitFiles.ioError("read", root, e);
         }
         out.sort(null);
         return out;
@@ -88,15 +85,15 @@ final class BackupSeal {
     static BackupDir seal(Path backupDir, BackupId id, String component, String node, Epoch epoch, Instant created) {
         Manifest manifest = new Manifest(id, component, node, epoch, created, scan(NodeLayout.data(backupDir)), 0);
         byte[] bytes = ManifestCodec.write(manifest);
-        String digest = Sha256.of(bytes);
-        AtomicFiles.write(NodeLayout.manifest(backupDir), bytes);
+        String digest = KitFiles.sha256(bytes);
+        KitFiles.write(NodeLayout.manifest(backupDir), bytes);
         StringBuilder sig = new StringBuilder(digest + "  " + NodeLayout.MANIFEST + "\n");
         for (ManifestEntry e : manifest.entries()) {
             if (e.type() == ManifestEntry.Type.FILE) {
                 sig.append(e.sha256()).append("  ").append(NodeLayout.DATA).append('/').append(e.path()).append('\n');
             }
         }
-        AtomicFiles.write(NodeLayout.signature(backupDir), sig.toString().getBytes(StandardCharsets.UTF_8));
+        KitFiles.write(NodeLayout.signature(backupDir), sig.toString().getBytes(StandardCharsets.UTF_8));
         return new BackupDir(backupDir, manifest, digest);
     }
 
@@ -115,7 +112,7 @@ final class BackupSeal {
             throw failed(backupDir, problems);
         }
         Map<String, String> signature = parseSignature(backupDir, signatureBytes);
-        String digest = Sha256.of(manifestBytes);
+        String digest = KitFiles.sha256(manifestBytes);
         if (!digest.equals(signature.get(NodeLayout.MANIFEST))) {
             throw failed(backupDir, List.of("MANIFEST does not match its digest in SIGNATURE"));
         }
@@ -125,7 +122,7 @@ final class BackupSeal {
                     .filter(n -> !Set.of(NodeLayout.MANIFEST, NodeLayout.SIGNATURE, NodeLayout.DATA).contains(n))
                     .sorted().forEach(n -> problems.add(n + " was added (not part of a backup)"));
         } catch (IOException e) {
-            throw AtomicFiles.ioError("list", backupDir, e);
+            throw KitFiles.ioError("list", backupDir, e);
         }
         Map<String, String> signedFiles = new LinkedHashMap<>(signature);
         signedFiles.remove(NodeLayout.MANIFEST);
@@ -188,7 +185,7 @@ final class BackupSeal {
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw AtomicFiles.ioError("read", file, e);
+            throw KitFiles.ioError("read", file, e);
         }
     }
 

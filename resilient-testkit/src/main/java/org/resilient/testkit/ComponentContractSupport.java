@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -27,7 +28,6 @@ import org.resilient.api.spi.ComponentProvider;
 import org.resilient.api.spi.Exporter;
 import org.resilient.api.spi.Importer;
 import org.resilient.api.NodeLayout;
-import org.resilient.support.fs.AtomicFiles;
 
 /**
  * What {@link ExporterContract} and {@link ImporterContract} share: one {@link ComponentFixture} per test,
@@ -103,7 +103,7 @@ public abstract class ComponentContractSupport implements Requires.Declarations 
             } finally {
                 if (scratch != null) {
                     TestBackups.makeWritable(scratch);
-                    AtomicFiles.deleteTree(scratch);
+                    KitFiles.deleteTree(scratch);
                 }
             }
         });
@@ -172,7 +172,7 @@ public abstract class ComponentContractSupport implements Requires.Declarations 
         BackupSeal.seal(staged, id, provider().name(), NODE, Epoch.INITIAL, Instant.now());
         Path published = exportNode.backup(id);
         try {
-            AtomicFiles.move(staged, published);
+            Files.move(staged, published, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

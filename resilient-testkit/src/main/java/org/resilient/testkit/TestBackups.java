@@ -25,7 +25,6 @@ import org.resilient.api.OperationContext;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.StoreRequest;
 import org.resilient.api.NodeLayout;
-import org.resilient.support.fs.PosixModes;
 
 /**
  * Sample trees and sealed backups for tests of transports, archives and nodes. Everything is deterministic
@@ -278,8 +277,8 @@ public final class TestBackups {
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 if (!Files.isSymbolicLink(p)) {
-                    int mode = PosixModes.mode(p);
-                    Files.setPosixFilePermissions(p, PosixModes.permissions(mode | 0700));
+                    int mode = KitFiles.mode(p);
+                    Files.setPosixFilePermissions(p, KitFiles.permissions(mode | 0700));
                 }
             }
         } catch (IOException e) {
@@ -302,7 +301,7 @@ public final class TestBackups {
 
     private static void write(Path file, byte[] content, int mode) throws IOException {
         Files.write(file, content);
-        Files.setPosixFilePermissions(file, PosixModes.permissions(mode));
+        Files.setPosixFilePermissions(file, KitFiles.permissions(mode));
     }
 
     /**

@@ -1,20 +1,16 @@
 package org.resilient.zookeeper;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
 import org.apache.zookeeper.ZooKeeper;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.Coordinator;
 import org.resilient.testkit.coordination.CoordinatorContract;
@@ -26,39 +22,18 @@ import org.resilient.testkit.coordination.CoordinatorContract;
  */
 class ZooKeeperCoordinatorContractTest extends CoordinatorContract {
     private static final AtomicInteger CLUSTERS = new AtomicInteger();
-    private static TestingCluster ensemble;
+    @RegisterExtension
+    static final ZooKeeperEnsemble ENSEMBLE = new ZooKeeperEnsemble();
 
     private final String basePath = "/contract" + CLUSTERS.incrementAndGet();
     private final Map<Coordinator, List<TcpProxy>> proxies = new ConcurrentHashMap<>();
     private final List<InstanceSpec> killed = new ArrayList<>();
 
-    @BeforeAll
-    static void startEnsemble() throws Exception {
-        List<InstanceSpec> specs = new ArrayList<>();
-        for (int id = 1; id <= 3; id++) {
-            specs.add(new InstanceSpec(null, -1, -1, -1, true, id, 200, -1));
-        }
-        ensemble = new TestingCluster(specs);
-        ensemble.start();
-    }
-
-    @AfterAll
-    static void stopEnsemble() throws Exception {
-        ensemble.close();
-    }
-
     @Override
     protected Coordinator openCoordinator(String node) {
-        List<TcpProxy> mine = new ArrayList<>();
-        try {
-            for (InstanceSpec spec : ensemble.getInstances()) {
-                mine.add(new TcpProxy(new InetSocketAddress(InetAddress.getLoopbackAddress(), spec.getPort())));
-            }
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        List<TcpProxy> mine = ENSEMBLE.proxies();
         Coordinator c = new ZooKeeperCoordinatorProvider().open(Settings.of(Map.of("node.name", node,
-                "zookeeper.connect", mine.stream().map(TcpProxy::address).collect(Collectors.joining(",")),
+                "zookeeper.connect", ZooKeeperEnsemble.connectString(mine),
                 "zookeeper.base-path", basePath, "zookeeper.session-timeout", "2s",
                 "zookeeper.connection-timeout", "2s")), Clock.systemUTC());
         proxies.put(c, mine);
@@ -102,14 +77,14 @@ class ZooKeeperCoordinatorContractTest extends CoordinatorContract {
         cutOff(c);
         try {
             ZooKeeper zk = ((ZooKeeperCoordinator) c).client().getZookeeperClient().getZooKeeper();
-            ZooKeeper twin = new ZooKeeper(ensemble.getConnectString(), 2000, e -> { }, zk.getSessionId(),
+            ZooKeeper twin = new ZooKeeper(ENSEMBLE.cluster().getConnectString(), 2000, e -> { }, zk.getSessionId(),
                     zk.getSessionPasswd());
             try {
                 await("a second handle on the session to connect", () -> twin.getState().isConnected());
             } finally {
                 twin.close();
             }
-            ZooKeeper observer = new ZooKeeper(ensemble.getConnectString(), 2000, e -> { });
+            ZooKeeper observer = new ZooKeeper(ENSEMBLE.cluster().getConnectString(), 2000, e -> { });
             try {
                 String member = basePath + ZooKeeperCoordinator.MEMBERS + "/" + c.self();
                 await(c.self() + "'s session to end on the servers", () -> {
@@ -132,10 +107,10 @@ class ZooKeeperCoordinatorContractTest extends CoordinatorContract {
     protected void killServerOf(Coordinator c) {
         TcpProxy through = proxies.get(c).stream().filter(TcpProxy::connected).findFirst()
                 .orElseThrow(() -> new AssertionError(c.self() + " is connected to no server"));
-        InstanceSpec spec = ensemble.getInstances().stream().filter(s -> s.getPort() == through.targetPort())
+        InstanceSpec spec = ENSEMBLE.cluster().getInstances().stream().filter(s -> s.getPort() == through.targetPort())
                 .findFirst().orElseThrow();
         try {
-            ensemble.killServer(spec);
+            ENSEMBLE.cluster().killServer(spec);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -149,7 +124,7 @@ class ZooKeeperCoordinatorContractTest extends CoordinatorContract {
         proxies.values().forEach(list -> list.forEach(TcpProxy::close));
         for (InstanceSpec spec : killed) {
             try {
-                ensemble.restartServer(spec);
+                ENSEMBLE.cluster().restartServer(spec);
             } catch (Exception e) {
                 throw new IllegalStateException("could not restart ZooKeeper server " + spec.getServerId(), e);
             }

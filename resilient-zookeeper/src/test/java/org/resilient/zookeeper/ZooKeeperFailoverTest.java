@@ -4,25 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
-import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.resilient.api.Epoch;
 import org.resilient.api.Generation;
@@ -43,28 +37,14 @@ import org.resilient.core.archive.copy.CopyArchiveProvider;
 class ZooKeeperFailoverTest {
     private static final AtomicInteger CLUSTERS = new AtomicInteger();
     private static final Duration DEADLINE = Duration.ofSeconds(40);
-    private static TestingCluster ensemble;
+    @RegisterExtension
+    static final ZooKeeperEnsemble ENSEMBLE = new ZooKeeperEnsemble();
 
     @TempDir
     Path dir;
     private final String basePath = "/failover" + CLUSTERS.incrementAndGet();
     private final Map<String, List<TcpProxy>> proxies = new HashMap<>();
     private final Map<String, ResilientNode> nodes = new HashMap<>();
-
-    @BeforeAll
-    static void startEnsemble() throws Exception {
-        List<InstanceSpec> specs = new ArrayList<>();
-        for (int id = 1; id <= 3; id++) {
-            specs.add(new InstanceSpec(null, -1, -1, -1, true, id, 200, -1));
-        }
-        ensemble = new TestingCluster(specs);
-        ensemble.start();
-    }
-
-    @AfterAll
-    static void stopEnsemble() throws Exception {
-        ensemble.close();
-    }
 
     @AfterEach
     void stop() {
@@ -77,14 +57,11 @@ class ZooKeeperFailoverTest {
     }
 
     private ResilientNode start(String name, NodeRole role) throws IOException {
-        List<TcpProxy> mine = new ArrayList<>();
-        for (InstanceSpec spec : ensemble.getInstances()) {
-            mine.add(new TcpProxy(new InetSocketAddress(InetAddress.getLoopbackAddress(), spec.getPort())));
-        }
+        List<TcpProxy> mine = ENSEMBLE.proxies();
         proxies.put(name, mine);
         Resilient.Builder b = Resilient.node(name, role).directory(dir.resolve("nodes").resolve(name))
                 .environment(Map.of()).set("node.coordinator", "zookeeper")
-                .set("zookeeper.connect", mine.stream().map(TcpProxy::address).collect(Collectors.joining(",")))
+                .set("zookeeper.connect", ZooKeeperEnsemble.connectString(mine))
                 .set("zookeeper.base-path", basePath).set("zookeeper.session-timeout", "2s")
                 .set("zookeeper.connection-timeout", "2s").set("node.poll-interval", "200ms")
                 .set("export.jitter", "0s").set("export.retries", "0").set("node.retry-delay", "1s");

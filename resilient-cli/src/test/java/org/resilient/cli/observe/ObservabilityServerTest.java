@@ -91,6 +91,13 @@ class ObservabilityServerTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Asks /health, expects a status and returns the answer's JSON document. */
+    private JsonNode health(ObservabilityServer server, int expectedStatus) throws Exception {
+        HttpResponse<String> r = get(server, "/health");
+        assertEquals(expectedStatus, r.statusCode(), r.body());
+        return JSON.readTree(r.body());
+    }
+
     /** Parses the Prometheus text format: "name{labels}" to value; every non-comment line must be a sample. */
     private Map<String, Double> scrape(ObservabilityServer server) throws Exception {
         HttpResponse<String> r = get(server, "/metrics");
@@ -158,22 +165,18 @@ class ObservabilityServerTest {
     void healthFollowsFailures() throws Exception {
         cycle();
         try (ObservabilityServer a = ObservabilityServer.listen(leader, "0")) {
-            assertEquals(200, get(a, "/health").statusCode());
+            health(a, 200);
             Path moved = dir.resolve("moved");
             Files.move(live, moved);
             assertThrows(ResilienceException.class, leader::exportNow);
-            HttpResponse<String> bad = get(a, "/health");
-            assertEquals(503, bad.statusCode(), bad.body());
-            JsonNode body = JSON.readTree(bad.body());
-            assertFalse(body.get("healthy").asBoolean());
-            assertTrue(body.get("problems").get(0).asText().startsWith("export failed"), bad.body());
+            JsonNode bad = health(a, 503);
+            assertFalse(bad.get("healthy").asBoolean());
+            assertTrue(bad.get("problems").get(0).asText().startsWith("export failed"), bad.toString());
             assertEquals(1.0, scrape(a).get("resilient_step_failures_total{step=\"export\"}"));
 
             Files.move(moved, live);
             leader.exportNow();
-            HttpResponse<String> good = get(a, "/health");
-            assertEquals(200, good.statusCode(), good.body());
-            assertTrue(JSON.readTree(good.body()).get("healthy").asBoolean());
+            assertTrue(health(a, 200).get("healthy").asBoolean());
             assertEquals(1.0, scrape(a).get("resilient_step_failures_total{step=\"export\"}"), "the count only grows");
         }
     }
@@ -183,17 +186,15 @@ class ObservabilityServerTest {
     void healthSeesStaleness() throws Exception {
         cycle();
         try (ObservabilityServer c = ObservabilityServer.listen(db1, "0")) {
-            assertEquals(200, get(c, "/health").statusCode());
+            health(c, 200);
             clock.advance(Duration.ofMinutes(131));
-            HttpResponse<String> stale = get(c, "/health");
-            assertEquals(503, stale.statusCode(), stale.body());
-            JsonNode f = JSON.readTree(stale.body()).get("freshness").get("import");
-            assertTrue(f.get("stale").asBoolean(), stale.body());
+            JsonNode f = health(c, 503).get("freshness").get("import");
+            assertTrue(f.get("stale").asBoolean(), f.toString());
             assertEquals(131 * 60.0, f.get("ageSeconds").asDouble());
             assertEquals(1.0, scrape(c).get("resilient_step_stale{step=\"import\"}"));
             assertEquals(0.0, scrape(c).get("resilient_healthy"));
             cycle();
-            assertEquals(200, get(c, "/health").statusCode());
+            health(c, 200);
         }
     }
 

@@ -58,12 +58,13 @@ class ConfigTest {
         String m = e.getMessage();
         assertEquals(ErrorCode.CONFIG_INVALID, e.code());
         assertTrue(m.startsWith("6 problems in test.properties"), m);
-        assertTrue(m.contains("missing required key 'files.source'"), m);
-        assertTrue(m.contains("unknown key 'files.sorce'; did you mean 'files.source'?"), m);
-        assertTrue(m.contains("'export.retries' = 'three': expected an integer"), m);
-        assertTrue(m.contains("'export.interval' = 'soon': expected a duration"), m);
-        assertTrue(m.contains("unknown key 'foo.bar'; this node reads no keys starting with 'foo.'"), m);
-        assertTrue(m.contains("key 'db.password': expected an integer"), m);
+        Problems.assertNamesEvery(m,
+                "missing required key 'files.source'",
+                "unknown key 'files.sorce'; did you mean 'files.source'?",
+                "'export.retries' = 'three': expected an integer",
+                "'export.interval' = 'soon': expected a duration",
+                "unknown key 'foo.bar'; this node reads no keys starting with 'foo.'",
+                "key 'db.password': expected an integer");
         assertTrue(!m.contains("hunter2"), "secret value leaked: " + m);
     }
 

@@ -46,13 +46,15 @@ class NodeConfigTest {
                 .set("export.notify", "file:relative").set("export.interval", "banana").set("export.retries", "-1")
                 .set("node.poll-interval", "0s").set("files.sorce", "/x").set("pbs.keep-last", "0")).getMessage();
         assertTrue(m.startsWith("7 problems in the settings of node db0"), m);
-        assertTrue(m.contains("key 'export.notify' = 'file:relative': expected file: URIs with an absolute path"), m);
-        assertTrue(m.contains("key 'export.interval' = 'banana': expected a duration"), m);
-        assertTrue(m.contains("key 'export.retries' = '-1': expected 0-100"), m);
-        assertTrue(m.contains("key 'node.poll-interval' = '0s': expected a duration greater than 0"), m);
-        assertTrue(m.contains("key 'pbs.keep-last' = '0': expected 1 or more"), m);
-        assertTrue(m.contains("missing required key 'files.source'") && m.contains("needed to export"), m);
-        assertTrue(m.contains("unknown key 'files.sorce'; did you mean 'files.source'?"), m);
+        Problems.assertNamesEvery(m,
+                "key 'export.notify' = 'file:relative': expected file: URIs with an absolute path",
+                "key 'export.interval' = 'banana': expected a duration",
+                "key 'export.retries' = '-1': expected 0-100",
+                "key 'node.poll-interval' = '0s': expected a duration greater than 0",
+                "key 'pbs.keep-last' = '0': expected 1 or more",
+                "missing required key 'files.source'",
+                "needed to export",
+                "unknown key 'files.sorce'; did you mean 'files.source'?");
     }
 
     static Stream<Arguments> badNodeValues() {

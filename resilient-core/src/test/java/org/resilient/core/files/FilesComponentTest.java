@@ -25,7 +25,6 @@ import org.resilient.api.Capability;
 import org.resilient.api.Epoch;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ExportContext;
-import org.resilient.api.ImportContext;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.RoleChangeContext;
 import org.resilient.api.ResilienceException;
@@ -34,7 +33,6 @@ import org.resilient.api.Settings;
 import org.resilient.api.spi.ComponentProvider;
 import org.resilient.api.spi.Importer;
 import org.resilient.core.fs.TestTrees;
-import org.resilient.core.manifest.BackupVerifier;
 import org.resilient.core.manifest.SealedBackup;
 import org.resilient.api.NodeLayout;
 import org.resilient.core.registry.Registry;
@@ -60,25 +58,41 @@ class FilesComponentTest {
 
     /** Exports the live tree into a sealed, verified backup directory, like an export node does. */
     private SealedBackup export(String id) {
-        Path backupDir = tmp.resolve("node/backup/" + id);
-        try (var exporter = files.exporter(settings())) {
-            Path data = NodeLayout.data(backupDir);
-            Files.createDirectories(data);
-            exporter.export(ExportContext.builder().directory(data).backupId(new BackupId(id)).build());
-        } catch (IOException e) {
-            throw new AssertionError(e);
+        return TestTrees.export(files, settings(), tmp.resolve("node/backup/" + id), id);
+    }
+
+    private static void importInto(Importer importer, SealedBackup b, Cancellation c, ProgressListener progress) {
+        TestTrees.importInto(importer, b, c, progress);
+    }
+
+    private static void importInto(Importer importer, SealedBackup b) {
+        TestTrees.importInto(importer, b, Cancellation.never(), ProgressListener.NONE);
+    }
+
+    /** A backup of the live tree and one made after a change to a file of it. */
+    private record TwoBackups(SealedBackup first, SealedBackup second) {
+    }
+
+    private TwoBackups twoBackups() throws IOException {
+        SealedBackup first = export("20261125T163200.000Z-node0");
+        Files.writeString(live.resolve("a/one.txt"), "changed");
+        return new TwoBackups(first, export("20261125T163300.000Z-node0"));
+    }
+
+    /** Imports one backup with a fresh importer. */
+    private void importOnce(SealedBackup b) {
+        try (Importer importer = files.importer(settings())) {
+            importInto(importer, b);
         }
-        TestTrees.seal(backupDir, id);
-        return BackupVerifier.verify(backupDir, p -> { }, Cancellation.never());
     }
 
-    private void importInto(Importer importer, SealedBackup b, Cancellation c, ProgressListener progress) {
-        importer.importBackup(ImportContext.builder().manifest(b.manifest())
-                .directory(NodeLayout.data(b.directory())).cancellation(c).progress(progress).build());
-    }
-
-    private void importInto(Importer importer, SealedBackup b) {
-        importInto(importer, b, Cancellation.never(), ProgressListener.NONE);
+    /** Opening an importer, as a restarted node does, leaves the standby as it was and nothing beside it. */
+    @SuppressWarnings("try") // the importer is opened for the repair it makes on opening
+    private void assertRestartLeaves(String before) throws IOException {
+        try (Importer restarted = files.importer(settings())) {
+            assertEquals(before, TestTrees.fingerprint(standby));
+            assertEquals(List.of("standby"), siblings());
+        }
     }
 
     private List<String> siblings() throws IOException {
@@ -125,16 +139,14 @@ class FilesComponentTest {
     @Test
     @DisplayName("a cancelled import leaves the previous standby whole and nothing beside it")
     void cancelled() throws IOException {
-        SealedBackup first = export("20261125T163200.000Z-node0");
-        Files.writeString(live.resolve("a/one.txt"), "changed");
-        SealedBackup second = export("20261125T163300.000Z-node0");
+        TwoBackups b = twoBackups();
         try (Importer importer = files.importer(settings())) {
-            importInto(importer, first);
+            importInto(importer, b.first());
             String before = TestTrees.fingerprint(standby);
             Cancellation c = Cancellation.create();
             AtomicInteger calls = new AtomicInteger();
             // Cancel at the second progress report: the copy has started and is not finished.
-            ResilienceException e = assertThrows(ResilienceException.class, () -> importInto(importer, second, c,
+            ResilienceException e = assertThrows(ResilienceException.class, () -> importInto(importer, b.second(), c,
                     p -> {
                         if (calls.incrementAndGet() == 2) {
                             c.cancel();
@@ -148,38 +160,24 @@ class FilesComponentTest {
 
     @Test
     @DisplayName("repairs an import interrupted between the two renames: the previous copy is put back")
-    @SuppressWarnings("try") // the resource is held for its effect
     void interruptedSwap() throws IOException {
-        SealedBackup first = export("20261125T163200.000Z-node0");
-        try (Importer importer = files.importer(settings())) {
-            importInto(importer, first);
-        }
+        importOnce(export("20261125T163200.000Z-node0"));
         String before = TestTrees.fingerprint(standby);
         // The state a crash leaves after "rename current aside" and before "rename new into place".
         Files.move(standby, standby.resolveSibling(".standby.old-20261125T163300.000Z-node0"));
         Files.createDirectories(standby.resolveSibling(".standby.new-20261125T163300.000Z-node0/half"));
         assertFalse(Files.exists(standby));
 
-        try (Importer restarted = files.importer(settings())) {
-            assertEquals(before, TestTrees.fingerprint(standby));
-            assertEquals(List.of("standby"), siblings());
-        }
+        assertRestartLeaves(before);
     }
 
     @Test
     @DisplayName("removes the old copy left by an import interrupted after the swap")
-    @SuppressWarnings("try") // the resource is held for its effect
     void leftoverOldCopy() throws IOException {
-        SealedBackup first = export("20261125T163200.000Z-node0");
-        try (Importer importer = files.importer(settings())) {
-            importInto(importer, first);
-        }
+        importOnce(export("20261125T163200.000Z-node0"));
         Files.createDirectories(standby.resolveSibling(".standby.old-20261125T163100.000Z-node0/x"));
         String before = TestTrees.fingerprint(standby);
-        try (Importer restarted = files.importer(settings())) {
-            assertEquals(before, TestTrees.fingerprint(standby));
-            assertEquals(List.of("standby"), siblings());
-        }
+        assertRestartLeaves(before);
     }
 
     @Test
@@ -244,14 +242,13 @@ class FilesComponentTest {
         @DisplayName("a target whose parent is not writable is NOT_WRITABLE, and the standby is unchanged")
         @SuppressWarnings("try") // the resource is held for its effect
         void notWritable() throws Exception {
-            SealedBackup first = export("20261125T163200.000Z-node0");
-            Files.writeString(live.resolve("a/one.txt"), "changed");
-            SealedBackup second = export("20261125T163300.000Z-node0");
+            TwoBackups b = twoBackups();
             try (Importer importer = files.importer(settings())) {
-                importInto(importer, first);
+                importInto(importer, b.first());
                 String before = TestTrees.fingerprint(standby);
                 try (AutoCloseable ro = TestTrees.unwritable(standby.getParent())) {
-                    ResilienceException e = assertThrows(ResilienceException.class, () -> importInto(importer, second));
+                    ResilienceException e = assertThrows(ResilienceException.class,
+                            () -> importInto(importer, b.second()));
                     assertEquals(ErrorCode.NOT_WRITABLE, e.code());
                     assertTrue(e.getMessage().contains(standby.getParent().toString())
                             && e.getMessage().contains("writable"), e.getMessage());
@@ -265,14 +262,12 @@ class FilesComponentTest {
         @Test
         @DisplayName("data that does not match the manifest is VERIFICATION_FAILED, and the standby is unchanged")
         void damagedData() throws IOException {
-            SealedBackup first = export("20261125T163200.000Z-node0");
-            Files.writeString(live.resolve("a/one.txt"), "changed");
-            SealedBackup second = export("20261125T163300.000Z-node0");
-            Files.write(NodeLayout.data(second.directory()).resolve("big.bin"), new byte[10]);
+            TwoBackups b = twoBackups();
+            Files.write(NodeLayout.data(b.second().directory()).resolve("big.bin"), new byte[10]);
             try (Importer importer = files.importer(settings())) {
-                importInto(importer, first);
+                importInto(importer, b.first());
                 String before = TestTrees.fingerprint(standby);
-                ResilienceException e = assertThrows(ResilienceException.class, () -> importInto(importer, second));
+                ResilienceException e = assertThrows(ResilienceException.class, () -> importInto(importer, b.second()));
                 assertEquals(ErrorCode.VERIFICATION_FAILED, e.code());
                 assertTrue(e.getMessage().contains("big.bin has 10 bytes"), e.getMessage());
                 assertEquals(before, TestTrees.fingerprint(standby));

@@ -15,17 +15,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.resilient.api.BackupId;
 import org.resilient.api.Cancellation;
 import org.resilient.api.Epoch;
-import org.resilient.api.ExportContext;
-import org.resilient.api.ImportContext;
-import org.resilient.api.NodeLayout;
 import org.resilient.api.RoleChangeContext;
+import org.resilient.api.ProgressListener;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.Importer;
 import org.resilient.core.fs.TestTrees;
-import org.resilient.core.manifest.BackupVerifier;
 import org.resilient.core.manifest.SealedBackup;
 import org.resilient.core.manifest.TreeScanner;
 
@@ -143,21 +139,12 @@ class FilesDemoteTest {
     }
 
     private SealedBackup export(String id) {
-        Path backupDir = tmp.resolve("node/backup/" + id);
-        try (var exporter = files.exporter(Settings.empty().with("files.source", live.toString()))) {
-            Path data = NodeLayout.data(backupDir);
-            Files.createDirectories(data);
-            exporter.export(ExportContext.builder().directory(data).backupId(new BackupId(id)).build());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        TestTrees.seal(backupDir, id);
-        return BackupVerifier.verify(backupDir, p -> { }, Cancellation.never());
+        return TestTrees.export(files, Settings.empty().with("files.source", live.toString()),
+                tmp.resolve("node/backup/" + id), id);
     }
 
     private static void importInto(Importer importer, SealedBackup b) {
-        importer.importBackup(ImportContext.builder().manifest(b.manifest())
-                .directory(NodeLayout.data(b.directory())).build());
+        TestTrees.importInto(importer, b, Cancellation.never(), ProgressListener.NONE);
     }
 
     /**

@@ -3,6 +3,7 @@ package org.resilient.core.fs;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -16,8 +17,15 @@ import java.util.stream.Collectors;
 import org.resilient.api.BackupId;
 import org.resilient.api.Cancellation;
 import org.resilient.api.Epoch;
+import org.resilient.api.ExportContext;
+import org.resilient.api.ImportContext;
 import org.resilient.api.ManifestEntry;
 import org.resilient.api.ProgressListener;
+import org.resilient.api.Settings;
+import org.resilient.api.spi.ComponentProvider;
+import org.resilient.api.spi.Exporter;
+import org.resilient.api.spi.Importer;
+import org.resilient.core.manifest.BackupVerifier;
 import org.resilient.core.manifest.BackupSealer;
 import org.resilient.core.manifest.SealedBackup;
 import org.resilient.core.manifest.TreeScanner;
@@ -120,6 +128,42 @@ public final class TestTrees {
     public static SealedBackup seal(Path backupDir, String id) {
         return BackupSealer.seal(backupDir, new BackupId(id), "files", "node0", Epoch.INITIAL, PAST,
                 ProgressListener.NONE, Cancellation.never());
+    }
+
+    /**
+     * Exports into {@code backupDir/data} and seals the backup, as an export node does, then verifies it, as an
+     * import node does before importing it.
+     *
+     * @param component the component
+     * @param settings its export settings
+     * @param backupDir the backup directory to create
+     * @param id the backup id
+     * @return the verified backup
+     */
+    public static SealedBackup export(ComponentProvider component, Settings settings, Path backupDir, String id) {
+        Path data = NodeLayout.data(backupDir);
+        try (Exporter exporter = component.exporter(settings)) {
+            Files.createDirectories(data);
+            exporter.export(ExportContext.builder().directory(data).backupId(new BackupId(id)).build());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        seal(backupDir, id);
+        return BackupVerifier.verify(backupDir, ProgressListener.NONE, Cancellation.never());
+    }
+
+    /**
+     * Imports a verified backup, as an import node does.
+     *
+     * @param importer the importer
+     * @param backup the backup
+     * @param cancellation the cancellation signal
+     * @param progress the progress listener
+     */
+    public static void importInto(Importer importer, SealedBackup backup, Cancellation cancellation,
+            ProgressListener progress) {
+        importer.importBackup(ImportContext.builder().manifest(backup.manifest())
+                .directory(NodeLayout.data(backup.directory())).cancellation(cancellation).progress(progress).build());
     }
 
     /**

@@ -22,9 +22,8 @@ import org.resilient.api.ErrorCode;
 import org.resilient.api.ManifestEntry;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
-import org.resilient.support.fs.AtomicFiles;
-import org.resilient.support.fs.PosixModes;
-import org.resilient.support.hash.Sha256;
+import org.resilient.testkit.KitFiles;
+import org.resilient.testkit.TestBackups;
 
 /**
  * A directory tree held in memory: regular files with their bytes, directories and symbolic links, each with
@@ -87,7 +86,7 @@ public final class ByteTree {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes a) throws IOException {
                     if (!dir.equals(root)) {
-                        out.add(new Node(rel(root, dir), ManifestEntry.Type.DIRECTORY, PosixModes.mode(dir),
+                        out.add(new Node(rel(root, dir), ManifestEntry.Type.DIRECTORY, KitFiles.mode(dir),
                                 a.lastModifiedTime().toInstant(), null, null, null));
                     }
                     return FileVisitResult.CONTINUE;
@@ -101,8 +100,8 @@ public final class ByteTree {
                                 null, null, Files.readSymbolicLink(f).toString()));
                     } else if (a.isRegularFile()) {
                         byte[] content = Files.readAllBytes(f);
-                        out.add(new Node(rel(root, f), ManifestEntry.Type.FILE, PosixModes.mode(f),
-                                a.lastModifiedTime().toInstant(), content, Sha256.of(content), null));
+                        out.add(new Node(rel(root, f), ManifestEntry.Type.FILE, KitFiles.mode(f),
+                                a.lastModifiedTime().toInstant(), content, KitFiles.sha256(content), null));
                         progress.progress("read", out.size(), -1, "entries");
                     } else {
                         throw new ResilienceException(ErrorCode.IO_ERROR, "cannot copy " + f
@@ -112,7 +111,7 @@ public final class ByteTree {
                 }
             });
         } catch (IOException e) {
-            throw AtomicFiles.ioError("read", root, e);
+            throw KitFiles.ioError("read", root, e);
         }
         return new ByteTree(out);
     }
@@ -169,7 +168,6 @@ public final class ByteTree {
                     case SYMLINK -> Files.createSymbolicLink(p, Path.of(n.linkTarget()));
                     case FILE -> {
                         Files.write(p, n.content());
-                        AtomicFiles.fsync(p);
                         done += n.size();
                         progress.progress("write", done, total, "bytes");
                     }
@@ -182,7 +180,7 @@ public final class ByteTree {
             for (Node n : bottomUp) {
                 Path p = temp.resolve(n.path());
                 if (n.type() != ManifestEntry.Type.SYMLINK) {
-                    Files.setPosixFilePermissions(p, PosixModes.permissions(n.mode()));
+                    Files.setPosixFilePermissions(p, KitFiles.permissions(n.mode()));
                 }
                 Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                         .setTimes(FileTime.from(n.modified()), null, null);
@@ -190,10 +188,9 @@ public final class ByteTree {
             cancellation.throwIfCancelled("writing " + target);
             // rename(2) replaces an empty directory; a non-empty one makes it fail, as it should.
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            AtomicFiles.fsyncDirectory(parent);
         } catch (IOException e) {
             deleteQuietly(temp);
-            throw AtomicFiles.ioError("write", target, e);
+            throw KitFiles.ioError("write", target, e);
         } catch (RuntimeException e) {
             deleteQuietly(temp);
             throw e;
@@ -202,25 +199,10 @@ public final class ByteTree {
 
     private static void deleteQuietly(Path temp) {
         try {
-            makeOwnerWritable(temp);
-            AtomicFiles.deleteTree(temp);
+            TestBackups.makeWritable(temp);
+            KitFiles.deleteTree(temp);
         } catch (RuntimeException ignored) {
             // Cleanup must not hide the first failure; a leftover hidden partial is never read as a backup.
-        }
-    }
-
-    private static void makeOwnerWritable(Path root) {
-        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (var s = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.setPosixFilePermissions(p, PosixModes.permissions(PosixModes.mode(p) | 0700));
-                }
-            }
-        } catch (IOException ignored) {
-            // best effort
         }
     }
 

@@ -25,7 +25,7 @@ import org.resilient.api.StoreRequest;
 import org.resilient.api.VerifyLevel;
 import org.resilient.api.VerifyReport;
 import org.resilient.api.spi.Archive;
-import org.resilient.support.hash.Sha256;
+import org.resilient.testkit.KitFiles;
 
 /**
  * An {@link Archive} in memory: each generation is a {@link ByteTree} of the whole backup directory; equal
@@ -104,7 +104,7 @@ final class MemoryArchive implements Archive {
         List<Damage> damages = new ArrayList<>();
         List<ByteTree.Node> intact = new ArrayList<>();
         for (ByteTree.Node n : s.tree().nodes()) {
-            if (n.content() != null && !Sha256.of(n.content()).equals(n.sha256())) {
+            if (n.content() != null && !KitFiles.sha256(n.content()).equals(n.sha256())) {
                 damages.add(new Damage(generationId, n.path(), 0, "mem:" + state.name,
                         "content does not match its SHA-256; restore another generation"));
             } else {
@@ -158,7 +158,7 @@ final class MemoryArchive implements Archive {
                 for (ByteTree.Node n : s.tree().nodes()) {
                     if (n.content() != null) {
                         read += n.size();
-                        if (!Sha256.of(n.content()).equals(n.sha256())) {
+                        if (!KitFiles.sha256(n.content()).equals(n.sha256())) {
                             damages.add(new Damage(s.generation().id(), n.path(), 0, null, "content does not match its SHA-256"));
                         }
                     }

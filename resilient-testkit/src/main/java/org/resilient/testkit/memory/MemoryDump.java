@@ -14,8 +14,7 @@ import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
-import org.resilient.support.fs.AtomicFiles;
-import org.resilient.support.hash.Sha256;
+import org.resilient.testkit.KitFiles;
 
 /**
  * The dump format of the {@code memory} component: the entries in parts of {@value #PART_SIZE} lines
@@ -43,12 +42,12 @@ final class MemoryDump {
             }
             byte[] bytes = s.toString().getBytes(StandardCharsets.UTF_8);
             String name = String.format("part-%04d.tsv", part);
-            AtomicFiles.write(dir.resolve(name), bytes);
-            index.append(Sha256.of(bytes)).append(' ').append(slice.size()).append(' ').append(name).append('\n');
+            KitFiles.write(dir.resolve(name), bytes);
+            index.append(KitFiles.sha256(bytes)).append(' ').append(slice.size()).append(' ').append(name).append('\n');
             progress.progress("dump", from + slice.size(), entries.size(), "entries");
         }
         index.append("end\n");
-        AtomicFiles.write(dir.resolve(INDEX), index.toString().getBytes(StandardCharsets.UTF_8));
+        KitFiles.write(dir.resolve(INDEX), index.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     static SortedMap<String, String> read(Path dir, ProgressListener progress, Cancellation cancellation) {
@@ -71,7 +70,7 @@ final class MemoryDump {
             }
             Path part = dir.resolve(f[2]);
             byte[] bytes = readBytes(dir, part);
-            if (!Sha256.of(bytes).equals(f[0])) {
+            if (!KitFiles.sha256(bytes).equals(f[0])) {
                 throw bad(dir, f[2] + " does not match its SHA-256 in the index (changed or truncated)");
             }
             String[] rows = new String(bytes, StandardCharsets.UTF_8).lines().toArray(String[]::new);
@@ -111,7 +110,7 @@ final class MemoryDump {
         } catch (java.nio.file.NoSuchFileException e) {
             throw bad(dir, file.getFileName() + " is missing");
         } catch (IOException e) {
-            throw AtomicFiles.ioError("read", file, e);
+            throw KitFiles.ioError("read", file, e);
         }
     }
 

@@ -16,7 +16,7 @@ import org.resilient.api.ErrorCode;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.NodeLayout;
-import org.resilient.support.fs.AtomicFiles;
+import org.resilient.testkit.KitFiles;
 
 /**
  * One node of the {@link MemoryNetwork}: its published backups and its inbox of encoded messages. Tests use
@@ -232,7 +232,7 @@ public final class MemoryNode {
         } catch (java.nio.file.NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {
-            throw AtomicFiles.ioError("list", l.backups(), e);
+            throw KitFiles.ioError("list", l.backups(), e);
         }
         ids.sort(null);
         return ids;

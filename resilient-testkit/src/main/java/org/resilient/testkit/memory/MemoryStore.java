@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.resilient.api.Epoch;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
-import org.resilient.support.hash.Sha256;
+import org.resilient.testkit.KitFiles;
 
 /**
  * A key-value store held in this process, the "database" of the {@code memory} component. Stores are named
@@ -157,7 +157,7 @@ public final class MemoryStore {
         }
         StringBuilder s = new StringBuilder();
         data.forEach((k, v) -> s.append(k.length()).append(':').append(k).append(v.length()).append(':').append(v));
-        return Sha256.of(s.toString().getBytes(StandardCharsets.UTF_8));
+        return KitFiles.sha256(s.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -1,20 +1,15 @@
 package org.resilient.testkit.memory;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
-import org.junit.platform.launcher.core.LauncherFactory;
-import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.resilient.api.Capability;
 import org.resilient.api.ImportContext;
 import org.resilient.api.RoleChangeContext;
@@ -86,31 +81,15 @@ class KitSeesFakeDemoteTest {
     static final class FakeDemoteKit extends ImporterContract {
         @Override
         protected ComponentFixture createFixture(Path tempDir) {
-            MemoryComponentFixture memory = new MemoryComponentFixture();
-            FakeDemoteProvider provider = new FakeDemoteProvider();
-            return (ComponentFixture) Proxy.newProxyInstance(ComponentFixture.class.getClassLoader(),
-                    new Class<?>[] {ComponentFixture.class}, (proxy, method, args) -> {
-                        if (method.getName().equals("provider")) {
-                            return provider;
-                        }
-                        try {
-                            return method.invoke(memory, args);
-                        } catch (InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
+            return LaunchedKit.memoryFixture(new FakeDemoteProvider(), new MemoryComponentFixture(), Map.of());
         }
     }
 
     @Test
     @DisplayName("fails a component that declares DEMOTE but leaves its demoted copy writable")
     void seesFakeDemote() {
-        SummaryGeneratingListener listener = new SummaryGeneratingListener();
-        LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectClass(FakeDemoteKit.class))
-                .configurationParameter(KitSeesMistakesTest.OnlyWhenLaunched.KEY, "true").build(), listener);
-        List<String> failed = listener.getSummary().getFailures().stream()
-                .map(f -> f.getTestIdentifier().getDisplayName() + ": " + f.getException().getMessage()).toList();
+        List<String> failed = LaunchedKit.failures(FakeDemoteKit.class).entrySet().stream()
+                .map(f -> f.getKey() + ": " + f.getValue()).toList();
         assertTrue(failed.stream().anyMatch(f -> f.startsWith("makes a promoted live copy refuse ordinary writes")
                         && f.contains("declares Capability.DEMOTE")),
                 () -> "the kit did not catch the demotion that fences nothing; failures: " + failed);

@@ -1,13 +1,11 @@
 package org.resilient.testkit.memory;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -17,10 +15,6 @@ import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
-import org.junit.platform.launcher.core.LauncherFactory;
-import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
-import org.junit.platform.launcher.listeners.TestExecutionSummary;
 import org.resilient.api.Capability;
 import org.resilient.api.ImportContext;
 import org.resilient.api.RoleChangeContext;
@@ -111,32 +105,15 @@ class KitSeesMistakesTest {
     static final class InPlaceImporterKit extends ImporterContract {
         @Override
         protected ComponentFixture createFixture(Path tempDir) {
-            MemoryComponentFixture memory = new MemoryComponentFixture();
-            InPlaceProvider provider = new InPlaceProvider();
-            return (ComponentFixture) Proxy.newProxyInstance(ComponentFixture.class.getClassLoader(),
-                    new Class<?>[] {ComponentFixture.class}, (proxy, method, args) -> {
-                        if (method.getName().equals("provider")) {
-                            return provider;
-                        }
-                        try {
-                            return method.invoke(memory, args);
-                        } catch (InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
+            return LaunchedKit.memoryFixture(new InPlaceProvider(), new MemoryComponentFixture(), Map.of());
         }
     }
 
     @Test
     @DisplayName("fails a component that declares ATOMIC_IMPORT but writes the standby in place")
     void seesInPlaceImport() {
-        SummaryGeneratingListener listener = new SummaryGeneratingListener();
-        LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectClass(InPlaceImporterKit.class))
-                .configurationParameter(OnlyWhenLaunched.KEY, "true").build(), listener);
-        TestExecutionSummary summary = listener.getSummary();
-        List<String> failed = summary.getFailures().stream()
-                .map(f -> f.getTestIdentifier().getDisplayName() + ": " + f.getException().getMessage()).toList();
+        List<String> failed = LaunchedKit.failures(InPlaceImporterKit.class).entrySet().stream()
+                .map(f -> f.getKey() + ": " + f.getValue()).toList();
         assertTrue(failed.stream().anyMatch(f -> f.startsWith("is never seen half done")
                         && f.contains("declares Capability.ATOMIC_IMPORT")),
                 () -> "the kit did not catch the in-place import; failures: " + failed);

@@ -1,10 +1,7 @@
 package org.resilient.testkit.memory;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +10,6 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
-import org.junit.platform.launcher.core.LauncherFactory;
-import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.resilient.api.Capability;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
@@ -94,38 +88,21 @@ class RobustnessKitSeesMistakesTest {
         @Override
         protected ComponentFixture createFixture(Path tempDir) {
             MemoryComponentFixture memory = new MemoryComponentFixture();
-            CarelessProvider provider = new CarelessProvider();
-            return (ComponentFixture) Proxy.newProxyInstance(ComponentFixture.class.getClassLoader(),
-                    new Class<?>[] {ComponentFixture.class}, (proxy, method, args) -> {
-                        if (method.getName().equals("provider")) {
-                            return provider;
-                        }
-                        if (method.getName().equals("seedLarge")) {
-                            TreeMap<String, String> big = new TreeMap<>();
-                            for (int i = 0; i < (int) ((long) args[0] >> 16); i++) {
-                                big.put(String.format("key-%06d", i), "v".repeat(1 << 16));
-                            }
-                            memory.liveStore().putAll(big);
-                            return true;
-                        }
-                        try {
-                            return method.invoke(memory, args);
-                        } catch (InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
+            return LaunchedKit.memoryFixture(new CarelessProvider(), memory, Map.of("seedLarge", args -> {
+                TreeMap<String, String> big = new TreeMap<>();
+                for (int i = 0; i < (int) ((long) args[0] >> 16); i++) {
+                    big.put(String.format("key-%06d", i), "v".repeat(1 << 16));
+                }
+                memory.liveStore().putAll(big);
+                return true;
+            }));
         }
     }
 
     @Test
     @DisplayName("fails a component that buffers a whole dump, reports one bad setting at a time, and shows its password")
     void seesMistakes() {
-        SummaryGeneratingListener listener = new SummaryGeneratingListener();
-        LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(CarelessKit.class))
-                .configurationParameter(KitSeesMistakesTest.OnlyWhenLaunched.KEY, "true").build(), listener);
-        Map<String, String> failed = new TreeMap<>();
-        listener.getSummary().getFailures().forEach(f -> failed.put(f.getTestIdentifier().getDisplayName(),
-                String.valueOf(f.getException().getMessage())));
+        Map<String, String> failed = LaunchedKit.failures(CarelessKit.class);
         assertTrue(failed.getOrDefault("is imported without being held in the heap", "").contains("holds the data in memory"),
                 () -> "the kit did not see the import buffering the whole dump; failures: " + failed);
         assertTrue(failed.getOrDefault("are all reported at once, by the exporter and by the importer, with CONFIG_INVALID", "")

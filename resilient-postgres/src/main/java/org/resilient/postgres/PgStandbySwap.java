@@ -14,7 +14,7 @@ import org.slf4j.Logger;
  * swapping restored {@code <db>__resilient_tmp} databases into place in one transaction, and dropping work
  * databases. Every statement runs from the maintenance database.
  */
-final class StandbySwap {
+final class PgStandbySwap {
     private final PgSession pg;
     private final String maintenanceDb;
     private final Logger log;
@@ -25,7 +25,7 @@ final class StandbySwap {
      * @param pg the session to the standby server
      * @param log where to log
      */
-    public StandbySwap(PgSession pg, Logger log) {
+    public PgStandbySwap(PgSession pg, Logger log) {
         this.pg = pg;
         this.maintenanceDb = pg.settings().maintenanceDatabase();
         this.log = log;
