@@ -45,7 +45,9 @@ class FilesCacheTest {
     }
 
     private static Generation store(DirArchive a, Path src, String id, OperationContext ctx) {
-        return a.store(TestTrees.request(src, id, Instant.parse("2026-11-25T10:00:00Z")), ctx);
+        // b1, b2, ... one hour apart: the newest is the parent of the next
+        Instant time = Instant.parse("2026-11-25T10:00:00Z").plusSeconds(3600L * Integer.parseInt(id.substring(1)));
+        return a.store(TestTrees.request(src, id, time), ctx);
     }
 
     private void assertRestores(DirArchive a, Generation g, Path src) throws IOException {
