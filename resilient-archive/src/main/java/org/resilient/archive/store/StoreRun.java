@@ -297,6 +297,11 @@ public final class StoreRun {
         if (t instanceof ResilienceException r) {
             return r;
         }
+        if (t instanceof OutOfMemoryError oom) {
+            // A scanner's OutOfMemoryError stays one (not an INTERNAL failure), for the caller to say what to set;
+            // the store's finally blocks still remove what it half-wrote.
+            throw oom;
+        }
         if (t instanceof IOException io) {
             return new ResilienceException(ErrorCode.IO_ERROR, "cannot read " + e.file() + " while storing it: "
                     + io.getMessage(), io);
