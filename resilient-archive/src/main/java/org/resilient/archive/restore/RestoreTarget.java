@@ -134,20 +134,24 @@ final class RestoreTarget {
                 + "another one");
     }
 
+    /** Where the restore keeps its directories for the end: a file beside the temporary directory, if needed. */
+    DirectorySpill directories() {
+        return new DirectorySpill(temp.resolveSibling(temp.getFileName() + ".dirs"));
+    }
+
     /**
      * Gives the directories their modes and times, then renames the whole into place.
      *
      * @param dirs the directories, in tree order
      */
-    void publish(List<TreeEntry> dirs) throws IOException {
+    void publish(DirectorySpill dirs) throws IOException {
         // Directories last, deepest first: their mtimes change while children are created, and a
         // read-only directory mode would stop the children being written.
-        for (int i = dirs.size() - 1; i >= 0; i--) {
-            TreeEntry d = dirs.get(i);
+        dirs.forEachReversed(d -> {
             Path p = resolve(d.path());
             Files.setAttribute(p, "unix:mode", d.mode(), LinkOption.NOFOLLOW_LINKS);
-            setTime(p, d);
-        }
+            setTime(p, d.mtimeSeconds(), d.mtimeNanos());
+        });
         if (Files.isDirectory(target)) {
             Files.delete(target); // checked empty above; rename cannot replace it portably
         }
@@ -165,7 +169,11 @@ final class RestoreTarget {
 
     /** Sets an entry's modification time, on the entry itself (a link is not followed). */
     static void setTime(Path p, TreeEntry e) throws IOException {
-        FileTime t = FileTime.from(Instant.ofEpochSecond(e.mtimeSeconds(), e.mtimeNanos()));
+        setTime(p, e.mtimeSeconds(), e.mtimeNanos());
+    }
+
+    private static void setTime(Path p, long seconds, int nanos) throws IOException {
+        FileTime t = FileTime.from(Instant.ofEpochSecond(seconds, nanos));
         Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, null, null);
     }
 }
