@@ -54,7 +54,8 @@ public final class StoreRun {
     private static final long POOL_BYTES = 24L << 20;
     // A file changed this recently when walked gets no inode and change time in the tree (so the next store reads
     // it): a second change within the file system's timestamp granularity (a clock tick, or seconds on some file
-    // systems) could keep the same times, and the files cache would miss it.
+    // systems) could keep the same times, and the files cache would miss it. Compared with the real clock, which
+    // sets the file system's times, not the operation's (a test's manual clock may be anywhere).
     private static final long RACY_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final Layout layout;
@@ -141,7 +142,7 @@ public final class StoreRun {
         int threads = settings.threads();
         // The directory is walked as the store goes (EntryFeed), one directory at a time: nothing here holds the
         // whole tree, so a store of millions of files needs no more memory than one of thousands.
-        EntryFeed feed = new EntryFeed(new SourceWalk(root, RACY_NANOS, context.clock()), threads, QUEUE_BYTES,
+        EntryFeed feed = new EntryFeed(new SourceWalk(root, RACY_NANOS, java.time.Clock.systemUTC()), threads, QUEUE_BYTES,
                 QUEUE_COUNT);
         ExecutorService compressors = Executors.newFixedThreadPool(threads, new DaemonThreads("archive-compress"));
         ExecutorService scanners = Executors.newFixedThreadPool(threads, new DaemonThreads("archive-scan"));
