@@ -20,9 +20,11 @@ import org.resilient.api.Settings;
  * @param repackThreshold percent of dead bytes above which prune rewrites a pack
  * @param groupReadable whether what the archive creates is readable by the owner's group (0750/0640), not only by
  *                      the owner (0700/0600)
+ * @param forceRead whether a store reads every file, instead of taking a file whose size, modification time, change
+ *                  time and inode are unchanged from the previous generation (the files cache)
  */
 public record ArchiveSettings(int compressionLevel, int chunkMin, int chunkAvg, int chunkMax, long packSize,
-                              int threads, int repackThreshold, boolean groupReadable) {
+                              int threads, int repackThreshold, boolean groupReadable, boolean forceRead) {
 
     /** The zstd level of new chunks; 0 for none. */
     public static final Setting<Integer> COMPRESSION = Setting.of("archive.compression", SettingSpec.Type.STRING, "1",
@@ -56,9 +58,15 @@ public record ArchiveSettings(int compressionLevel, int chunkMin, int chunkAvg, 
             "make what the archive creates readable by the owner's group: directories 0700 become 0750 "
                     + "and files 0600 become 0640; never readable by other users");
 
+    /** Whether a store reads every file, ignoring the files cache. */
+    public static final Setting<Boolean> FORCE_READ = Setting.bool("archive.force-read", false,
+            "read every file on store; by default a file whose size, modification time, change time and inode are "
+                    + "those of the previous generation is taken from it without being read, which misses a change "
+                    + "that keeps all four (e.g. content rewritten and the times set back by a tool)");
+
     /** Declarations of every setting. */
     public static final List<SettingSpec> SPECS = Stream.of(COMPRESSION, CHUNK_MIN, CHUNK_AVG, CHUNK_MAX, PACK_SIZE,
-            THREADS, REPACK_THRESHOLD, GROUP_READABLE).map(Setting::spec).toList();
+            THREADS, REPACK_THRESHOLD, GROUP_READABLE, FORCE_READ).map(Setting::spec).toList();
 
     /**
      * Reads and checks the settings.
@@ -72,7 +80,7 @@ public record ArchiveSettings(int compressionLevel, int chunkMin, int chunkAvg, 
         int threads = THREADS.get(s);
         return new ArchiveSettings(COMPRESSION.get(s), CHUNK_MIN.get(s), CHUNK_AVG.get(s), CHUNK_MAX.get(s),
                 PACK_SIZE.get(s), threads == 0 ? Runtime.getRuntime().availableProcessors() : threads,
-                REPACK_THRESHOLD.get(s), GROUP_READABLE.get(s));
+                REPACK_THRESHOLD.get(s), GROUP_READABLE.get(s), FORCE_READ.get(s));
     }
 
     private static int compressionLevel(String text) {

@@ -72,6 +72,8 @@ public final class DirArchive implements Archive {
     private final Layout layout;
     private final ArchiveSettings settings;
     private final RepoConfig config;
+    // The last store's run, for its statistics (tests read what it took without reading).
+    private volatile StoreRun lastStore;
 
     private DirArchive(Layout layout, ArchiveSettings settings, RepoConfig config) {
         this.layout = layout;
@@ -161,11 +163,13 @@ public final class DirArchive implements Archive {
             List<Generation> gens = generations();
             StoreRun run = new StoreRun(layout, index, settings, cdc, request, context, gens);
             Generation g = run.run(id);
+            lastStore = run;
             LOG.info("stored {} as generation {}: {} files, {} bytes, {} new, {} stored, {} found by following "
-                    + "generation {}, {} taken from it by verified digest without reading, in {} ms",
+                    + "generation {}, {} taken from it without reading (by verified digest, or {} unchanged files by "
+                    + "size, times and inode), in {} ms",
                     request.directory(), id, g.fileCount(), g.logicalBytes(),
                     g.newBytes(), g.storedBytes(), run.guidedBytes(), run.parentId(), run.unreadBytes(),
-                    (System.nanoTime() - t0) / 1_000_000);
+                    run.unchangedFiles(), (System.nanoTime() - t0) / 1_000_000);
             return g;
         } catch (IOException e) {
             throw new ResilienceException(ErrorCode.IO_ERROR, "storing " + request.directory() + " in the archive "
@@ -174,6 +178,11 @@ public final class DirArchive implements Archive {
             Thread.currentThread().interrupt();
             throw new ResilienceException(ErrorCode.CANCELLED, "store of " + request.directory() + " was interrupted");
         }
+    }
+
+    /** The last store's run of this instance, or null: what it took from the parent without reading. */
+    StoreRun lastStore() {
+        return lastStore;
     }
 
     private String newId(StoreRequest request) {

@@ -9,14 +9,21 @@ import org.resilient.api.Settings;
 /**
  * A store in a JVM of its own, for tests that kill it: {@code java -cp <test class path>
  * org.resilient.archive.StoreProcess REPO SRC [archive.KEY=VALUE ...]} stores SRC as a new generation of REPO
- * (created if missing) and prints its id. The {@code resilient archive store} command cannot serve here: the CLI
- * depends on this module, not the other way round.
+ * (created if missing) and prints its id; {@code --restore REPO ID TARGET} restores a generation. The {@code
+ * resilient archive store} command cannot serve here: the CLI depends on this module, not the other way round.
  */
 final class StoreProcess {
     private StoreProcess() {
     }
 
     public static void main(String[] args) {
+        if (args[0].equals("--restore")) {
+            try (DirArchive a = DirArchive.open(Path.of(args[1]), ArchiveSettings.from(Settings.of(Map.of())), false)) {
+                System.out.println(a.restore(args[2], Path.of(args[3]), org.resilient.api.RestoreOptions.DEFAULT,
+                        TestTrees.ctx(Path.of(args[3]))));
+            }
+            return;
+        }
         Map<String, String> settings = new LinkedHashMap<>();
         for (int i = 2; i < args.length; i++) {
             int eq = args[i].indexOf('=');

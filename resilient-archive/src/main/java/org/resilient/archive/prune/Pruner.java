@@ -164,8 +164,8 @@ public final class Pruner {
     }
 
     private void mark(String id, BitSet live) throws IOException {
-        try {
-            TreeReader tree = GenerationFile.openTree(layout.generation(id));
+        // Closed at once: each open tree holds a native zstd decompressor until then.
+        try (TreeReader tree = GenerationFile.openTree(layout.generation(id))) {
             for (TreeEntry e = tree.next(); e != null; e = tree.next()) {
                 for (int i = 0; i < e.chunkCount(); i++) {
                     int slot = index.chunks().find(e.hash(i));

@@ -56,16 +56,46 @@ final class RestoreTarget {
         }
     }
 
-    /** Creates the temporary directory beside a (checked) target. */
+    /**
+     * Creates the temporary directory beside a (checked) target, named with this process's pid; first removes the
+     * ones of this target that a process no longer running left (killed, or ended by an OutOfMemoryError with
+     * {@code -XX:+ExitOnOutOfMemoryError}, where no cleanup runs), so such an end leaves nothing for long.
+     */
     static RestoreTarget create(Path target) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         FileModes.createDirectories(parent);
-        Path temp = parent.resolve(".restoring-" + target.getFileName() + "-"
+        removeLeftovers(parent, target.getFileName().toString());
+        Path temp = parent.resolve(prefix(target.getFileName().toString()) + ProcessHandle.current().pid() + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         // Private while it is written: files get their recorded modes only once written.
         Files.createDirectory(temp, PosixFilePermissions.asFileAttribute(FileModes.directory()));
         Files.setPosixFilePermissions(temp, FileModes.directory());
         return new RestoreTarget(target, temp);
+    }
+
+    private static String prefix(String name) {
+        return ".restoring-" + name + "-";
+    }
+
+    /** Removes the temporary directories of restores of this target by processes that are gone. */
+    private static void removeLeftovers(Path parent, String name) throws IOException {
+        String prefix = prefix(name);
+        List<Path> gone = new java.util.ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent, p -> p.getFileName().toString()
+                .startsWith(prefix))) {
+            for (Path p : ds) {
+                String[] rest = p.getFileName().toString().substring(prefix.length()).split("-", -1);
+                // pid-random; an older name without a pid (random only) is left alone: its process is unknown
+                if (rest.length == 2 && rest[0].matches("[0-9]{1,18}")
+                        && ProcessHandle.of(Long.parseLong(rest[0])).isEmpty()) {
+                    gone.add(p);
+                }
+            }
+        }
+        for (Path p : gone) {
+            LOG.warn("removing {}, left by a restore that ended without cleaning up (killed or out of memory)", p);
+            new RestoreTarget(null, p).discard();
+        }
     }
 
     /** Where an entry of the generation goes. */
@@ -104,20 +134,24 @@ final class RestoreTarget {
                 + "another one");
     }
 
+    /** Where the restore keeps its directories for the end: a file beside the temporary directory, if needed. */
+    DirectorySpill directories() {
+        return new DirectorySpill(temp.resolveSibling(temp.getFileName() + ".dirs"));
+    }
+
     /**
      * Gives the directories their modes and times, then renames the whole into place.
      *
      * @param dirs the directories, in tree order
      */
-    void publish(List<TreeEntry> dirs) throws IOException {
+    void publish(DirectorySpill dirs) throws IOException {
         // Directories last, deepest first: their mtimes change while children are created, and a
         // read-only directory mode would stop the children being written.
-        for (int i = dirs.size() - 1; i >= 0; i--) {
-            TreeEntry d = dirs.get(i);
+        dirs.forEachReversed(d -> {
             Path p = resolve(d.path());
             Files.setAttribute(p, "unix:mode", d.mode(), LinkOption.NOFOLLOW_LINKS);
-            setTime(p, d);
-        }
+            setTime(p, d.mtimeSeconds(), d.mtimeNanos());
+        });
         if (Files.isDirectory(target)) {
             Files.delete(target); // checked empty above; rename cannot replace it portably
         }
@@ -135,7 +169,11 @@ final class RestoreTarget {
 
     /** Sets an entry's modification time, on the entry itself (a link is not followed). */
     static void setTime(Path p, TreeEntry e) throws IOException {
-        FileTime t = FileTime.from(Instant.ofEpochSecond(e.mtimeSeconds(), e.mtimeNanos()));
+        setTime(p, e.mtimeSeconds(), e.mtimeNanos());
+    }
+
+    private static void setTime(Path p, long seconds, int nanos) throws IOException {
+        FileTime t = FileTime.from(Instant.ofEpochSecond(seconds, nanos));
         Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, null, null);
     }
 }

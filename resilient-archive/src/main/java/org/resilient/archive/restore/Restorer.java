@@ -75,8 +75,8 @@ public final class Restorer {
         Supplier<TreeReader> trees = open(genFile, id);
         RestoreTarget out = RestoreTarget.create(target);
         boolean success = false;
-        List<TreeEntry> dirs = new ArrayList<>();
-        try (PackChannels packs = new PackChannels(layout, index); TreeReader tree = trees.get();
+        try (DirectorySpill dirs = out.directories(); PackChannels packs = new PackChannels(layout, index);
+             TreeReader tree = trees.get();
              FileWriters files = new FileWriters(index, id, packs, threads)) {
             boolean refused = false;
             for (TreeEntry e = next(tree, id); e != null; e = next(tree, id)) {

@@ -4,11 +4,9 @@ import java.io.FileInputStream;
 import java.io.InputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
@@ -23,7 +21,9 @@ import org.resilient.support.hash.Sha256;
  * The scanners of a store: each takes the next file in order, reads it, cuts it into chunks (guided by the
  * file's chunks in the parent generation), hashes them, hands the new ones to the compressor pool, and puts
  * every chunk into the file's queue for the writer. A file whose content the caller verified under the digest
- * the parent recorded is taken whole from the parent, without reading it.
+ * the parent recorded is taken whole from the parent, without reading it; so is a file without a verified digest
+ * whose size, modification time, change time and inode are those the parent recorded (the files cache), unless
+ * the store must read every file.
  */
 final class FileScanner {
     private final FastCdc cdc;
@@ -32,40 +32,46 @@ final class FileScanner {
     private final StoreIndex index;
     private final ChunkArrays arrays;
     private final ChunkCompressor compressor;
-    private final ScanWindow window;
+    private final EntryFeed feed;
+    private final boolean filesCache;
     private final AtomicLong guidedBytes = new AtomicLong();
     private final AtomicLong unreadBytes = new AtomicLong();
+    private final AtomicLong unchangedFiles = new AtomicLong();
 
     FileScanner(FastCdc cdc, ParentTree parent, Map<String, byte[]> verified, StoreIndex index, ChunkArrays arrays,
-                ChunkCompressor compressor, ScanWindow window) {
+                ChunkCompressor compressor, EntryFeed feed, boolean filesCache) {
         this.cdc = cdc;
         this.parent = parent;
         this.verified = verified;
         this.index = index;
         this.arrays = arrays;
         this.compressor = compressor;
-        this.window = window;
+        this.feed = feed;
+        this.filesCache = filesCache;
     }
 
     /**
-     * One scanner thread's work: files in order, taken from a shared counter, until none is left or the store is
-     * aborted. A failure goes into the file's queue, for the writer to report.
+     * One scanner thread's work: files in order, taken from the feed, until none is left or the store is aborted. A
+     * failure goes into the file's queue, for the writer to report.
      */
-    void loop(List<SourceEntry> files, FileQueue[] queues, AtomicInteger next, ExecutorService compressors) {
+    void loop(ExecutorService compressors) {
         FileChunker chunker = new FileChunker(cdc, compressors);
         ChunkCheck check = new ChunkCheck();
-        while (!window.aborted()) {
-            int j = next.getAndIncrement();
-            if (j >= files.size()) {
+        while (true) {
+            EntryFeed.Slot s;
+            try {
+                s = feed.claim();
+            } catch (InterruptedException e) {
+                return; // the store is over: shut down
+            }
+            if (s == null) {
                 return;
             }
-            FileQueue q = queues[j];
             try {
-                window.awaitTurn(j);
-                scan(files.get(j), q, chunker, check, compressors);
-                q.close(null);
+                scan(s.entry(), s.queue(), chunker, check, compressors);
+                s.queue().close(null);
             } catch (Throwable t) {
-                q.close(t);
+                s.queue().close(t);
             }
         }
     }
@@ -77,11 +83,15 @@ final class FileScanner {
         if (digest != null && sameContent(before, e, digest)) {
             // Verified by the caller to have the content the parent recorded under this digest: taken whole
             // from the parent, without reading it again.
-            boolean checked = before.hasChecks();
-            for (int i = 0; i < before.chunkCount(); i++) {
-                q.put(new FileQueue.Item(before.hash(i), before.lengths()[i], null, null, false, checked,
-                        checked ? before.checks()[i] : 0));
-            }
+            take(before, q);
+            unreadBytes.addAndGet(before.size());
+            return;
+        }
+        if (digest == null && filesCache && unchanged(before, e)) {
+            // The files cache: same size, times and inode as when the parent read it, so taken from the parent
+            // for the cost of the walk's lstat. A change that keeps all four is missed (see the README).
+            take(before, q);
+            unchangedFiles.incrementAndGet();
             unreadBytes.addAndGet(before.size());
             return;
         }
@@ -96,7 +106,7 @@ final class FileScanner {
         InputStream file = new FileInputStream(e.file().toFile());
         try (InputStream in = whole == null ? file : new DigestInputStream(file, whole)) {
             chunker.chunk(in, previous, (buf, off, len, h) -> {
-                if (window.aborted()) {
+                if (feed.aborted()) {
                     throw new InterruptedException("store aborted");
                 }
                 Future<FileQueue.Compressed> f = null;
@@ -118,6 +128,40 @@ final class FileScanner {
         }
     }
 
+    /** Puts the parent's chunk list of a file into its queue, as if the file had been read. */
+    private static void take(TreeEntry before, FileQueue q) throws InterruptedException {
+        boolean checked = before.hasChecks();
+        for (int i = 0; i < before.chunkCount(); i++) {
+            q.put(new FileQueue.Item(before.hash(i), before.lengths()[i], null, null, false, checked,
+                    checked ? before.checks()[i] : 0));
+        }
+    }
+
+    /**
+     * Whether the files cache takes a file as unchanged since the parent: the parent recorded its inode and change
+     * time, and they, the size and the modification time are the same, and every chunk is still in the archive (a
+     * damaged one is not: reading the file again heals it).
+     */
+    private boolean unchanged(TreeEntry before, SourceEntry e) {
+        if (before == null || before.stat() == null || !before.stat().equals(e.stat()) || before.size() != e.size()) {
+            return false;
+        }
+        java.time.Instant t = e.mtime().toInstant();
+        if (before.mtimeSeconds() != t.getEpochSecond() || before.mtimeNanos() != t.getNano()) {
+            return false;
+        }
+        return allHeld(before);
+    }
+
+    private boolean allHeld(TreeEntry before) {
+        for (int i = 0; i < before.chunkCount(); i++) {
+            if (!index.holds(before.hash(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Whether the parent's entry holds the content the caller verified: same digest, same size, and every chunk
      * still in the archive.
@@ -127,12 +171,7 @@ final class FileScanner {
                 || !MessageDigest.isEqual(before.digest(), digest)) {
             return false;
         }
-        for (int i = 0; i < before.chunkCount(); i++) {
-            if (!index.holds(before.hash(i))) {
-                return false;
-            }
-        }
-        return true;
+        return allHeld(before);
     }
 
     /** Bytes whose chunks were found by following the parent generation's chunk lists. */
@@ -140,7 +179,12 @@ final class FileScanner {
         return guidedBytes.get();
     }
 
-    /** Bytes of files taken from the parent generation by their verified digest, without reading them. */
+    /** Files taken from the parent generation by the files cache, without reading them. */
+    long unchangedFiles() {
+        return unchangedFiles.get();
+    }
+
+    /** Bytes of files taken from the parent generation (by verified digest or files cache), without reading them. */
     long unreadBytes() {
         return unreadBytes.get();
     }

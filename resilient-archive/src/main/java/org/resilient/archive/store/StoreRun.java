@@ -17,7 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.Generation;
 import org.resilient.api.OperationContext;
@@ -53,6 +52,11 @@ public final class StoreRun {
     // Free chunk arrays kept for reuse: the raw and compressed chunks in flight stay under this (QUEUE_BYTES per
     // file queue, a few queues at a time, rounded up to powers of two).
     private static final long POOL_BYTES = 24L << 20;
+    // A file changed this recently when walked gets no inode and change time in the tree (so the next store reads
+    // it): a second change within the file system's timestamp granularity (a clock tick, or seconds on some file
+    // systems) could keep the same times, and the files cache would miss it. Compared with the real clock, which
+    // sets the file system's times, not the operation's (a test's manual clock may be anywhere).
+    private static final long RACY_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final Layout layout;
     private final Future<RepoIndex> indexLoad;
@@ -135,46 +139,41 @@ public final class StoreRun {
         if (!Files.isDirectory(root)) {
             throw new ResilienceException(ErrorCode.NOT_FOUND, "cannot store " + root + ": not a directory");
         }
-        List<SourceEntry> entries = SourceEntry.walk(root);
-        List<SourceEntry> files = entries.stream().filter(e -> e.type() == TreeEntry.Type.FILE).toList();
-        long total = files.stream().mapToLong(SourceEntry::size).sum();
-        FileQueue[] queues = new FileQueue[files.size()];
-        for (int i = 0; i < queues.length; i++) {
-            queues[i] = new FileQueue(QUEUE_BYTES, QUEUE_COUNT);
-        }
         int threads = settings.threads();
+        // The directory is walked as the store goes (EntryFeed), one directory at a time: nothing here holds the
+        // whole tree, so a store of millions of files needs no more memory than one of thousands.
+        EntryFeed feed = new EntryFeed(new SourceWalk(root, RACY_NANOS, java.time.Clock.systemUTC()), threads, QUEUE_BYTES,
+                QUEUE_COUNT);
         ExecutorService compressors = Executors.newFixedThreadPool(threads, new DaemonThreads("archive-compress"));
-        ExecutorService scanners = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, files.size())),
-                new DaemonThreads("archive-scan"));
+        ExecutorService scanners = Executors.newFixedThreadPool(threads, new DaemonThreads("archive-scan"));
         ChunkCompressor compressor = new ChunkCompressor(arrays, settings.compressionLevel());
-        ScanWindow window = new ScanWindow(threads);
         PackSink packs = null;
         Path treeTemp = AtomicFiles.tempSibling(layout.generation(id));
         parent = ParentTree.open(layout, generations, request.sourceNode());
         try {
             StoreIndex index = new StoreIndex(loadedIndex(), repairOnly);
             packs = new PackSink(layout.packs(), index, settings.packSize(), arrays);
-            FileScanner scan = new FileScanner(cdc, parent, verified, index, arrays, compressor, window);
+            // A repair reads its source whole: the damaged chunks it looks for are in files that look unchanged.
+            FileScanner scan = new FileScanner(cdc, parent, verified, index, arrays, compressor, feed,
+                    !settings.forceRead() && repairOnly == null);
             scanner = scan;
-            AtomicInteger next = new AtomicInteger();
-            for (int t = 0; t < Math.min(threads, files.size()); t++) {
-                scanners.execute(() -> scan.loop(files, queues, next, compressors));
+            for (int t = 0; t < threads; t++) {
+                scanners.execute(() -> scan.loop(compressors));
             }
             long logical = 0;
             Files.createFile(treeTemp, FileModes.fileAttribute()); // names of files: private like the rest
             try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(treeTemp), 1 << 16);
                  ZstdOutputStream z = new ZstdOutputStream(raw, 3)) {
                 TreeWriter tree = new TreeWriter(z);
-                int fileNo = -1;
-                for (SourceEntry e : entries) {
+                for (EntryFeed.Slot s = feed.take(); s != null; s = feed.take()) {
                     context.cancellation().throwIfCancelled("storing " + root);
+                    SourceEntry e = s.entry();
                     if (e.type() == TreeEntry.Type.FILE) {
-                        fileNo++;
-                        window.writerAt(fileNo);
-                        TreeEntry te = consume(e, queues[fileNo], index, packs);
+                        TreeEntry te = consume(e, s.queue(), index, packs);
                         tree.write(te);
                         logical += te.size();
-                        context.progress().progress("store", logical, total, "bytes");
+                        // The total is not known before the walk ends: it is not walked twice.
+                        context.progress().progress("store", logical, -1, "bytes");
                     } else {
                         Instant t = e.mtime().toInstant();
                         tree.write(new TreeEntry(e.path(), e.type(), e.mode(), t.getEpochSecond(), t.getNano(), 0,
@@ -185,9 +184,9 @@ public final class StoreRun {
                 tree.finish();
             }
             packs.awaitPacks();
-            return finish(id, index.index(), packs, treeTemp, files.size(), logical);
+            return finish(id, index.index(), packs, treeTemp, feed.files(), logical);
         } finally {
-            window.abort();
+            feed.abort();
             scanners.shutdownNow();
             compressors.shutdownNow();
             parent.close();
@@ -289,14 +288,20 @@ public final class StoreRun {
         byte[] digest = verified.getOrDefault(e.path(), new byte[0]);
         TreeEntry entry = new TreeEntry(e.path(), TreeEntry.Type.FILE, e.mode(), t.getEpochSecond(), t.getNano(), size,
                 null, hashes.toByteArray(), Arrays.copyOf(lengths, n), digest,
-                checked ? Arrays.copyOf(checks, n) : new long[0]);
-        formatVersion = Math.max(formatVersion, entry.hasChecks() ? 3 : entry.hasDigest() ? 2 : 1);
+                checked ? Arrays.copyOf(checks, n) : new long[0], e.stat());
+        formatVersion = Math.max(formatVersion, entry.stat() != null ? 4 : entry.hasChecks() ? 3
+                : entry.hasDigest() ? 2 : 1);
         return entry;
     }
 
     private static ResilienceException failure(SourceEntry e, Throwable t) {
         if (t instanceof ResilienceException r) {
             return r;
+        }
+        if (t instanceof OutOfMemoryError oom) {
+            // A scanner's OutOfMemoryError stays one (not an INTERNAL failure), for the caller to say what to set;
+            // the store's finally blocks still remove what it half-wrote.
+            throw oom;
         }
         if (t instanceof IOException io) {
             return new ResilienceException(ErrorCode.IO_ERROR, "cannot read " + e.file() + " while storing it: "
@@ -315,8 +320,18 @@ public final class StoreRun {
     }
 
     /**
-     * Bytes of files taken from the parent generation by their verified digest, without reading them (after
-     * {@link #run}).
+     * Files taken from the parent generation by the files cache (same size, times and inode), without reading them
+     * (after {@link #run}).
+     *
+     * @return the count
+     */
+    public long unchangedFiles() {
+        return scanner == null ? 0 : scanner.unchangedFiles();
+    }
+
+    /**
+     * Bytes of files taken from the parent generation by their verified digest or by the files cache, without
+     * reading them (after {@link #run}).
      *
      * @return the count
      */

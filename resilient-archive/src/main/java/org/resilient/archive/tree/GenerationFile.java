@@ -40,10 +40,11 @@ import org.resilient.archive.repo.PropertiesText;
 public final class GenerationFile {
     /**
      * The newest format version this build reads. Version 2 trees may hold files with whole-file digests, version 3
-     * trees files with chunk checksums; a generation without either is still written as version 1 (and one with
-     * digests only as 2), so older builds keep reading such archives.
+     * trees files with chunk checksums, version 4 trees files with their inode and change time (the files cache); a
+     * generation without any of these is still written as version 1 (and one with digests only as 2, with checksums
+     * as 3), so older builds keep reading such archives.
      */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
     private static final byte[] MAGIC = "RSGEN".getBytes(StandardCharsets.US_ASCII);
     private static final int TAIL = 4 + 32;
 
@@ -56,7 +57,8 @@ public final class GenerationFile {
      * @param file the target
      * @param tree the finished compressed tree
      * @param g the generation
-     * @param version the format version the tree needs: 1, 2 with whole-file digests, 3 with chunk checksums
+     * @param version the format version the tree needs: 1, 2 with whole-file digests, 3 with chunk
+     *                checksums, 4 with inodes and change times
      * @throws IOException on failure
      */
     public static void write(Path file, Path tree, Generation g, int version) throws IOException {

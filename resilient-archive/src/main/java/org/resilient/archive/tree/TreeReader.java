@@ -32,11 +32,17 @@ public final class TreeReader implements AutoCloseable {
             if (t == 0) {
                 return null;
             }
-            if (t > TreeWriter.FILE_WITH_CHECKS_AND_DIGEST) {
+            if (t > TreeWriter.FILE_WITH_STAT) {
                 throw new PackDamagedException("generation tree is malformed (entry type " + t + ")");
             }
-            boolean withDigest = t == TreeWriter.FILE_WITH_DIGEST || t == TreeWriter.FILE_WITH_CHECKS_AND_DIGEST;
-            boolean withChecks = t >= TreeWriter.FILE_WITH_CHECKS;
+            boolean withStat = t == TreeWriter.FILE_WITH_STAT;
+            int flags = withStat ? in.readUnsignedByte() : 0;
+            if ((flags & ~(TreeWriter.HAS_DIGEST | TreeWriter.HAS_CHECKS)) != 0) {
+                throw new PackDamagedException("generation tree is malformed (entry flags " + flags + ")");
+            }
+            boolean withDigest = withStat ? (flags & TreeWriter.HAS_DIGEST) != 0
+                    : t == TreeWriter.FILE_WITH_DIGEST || t == TreeWriter.FILE_WITH_CHECKS_AND_DIGEST;
+            boolean withChecks = withStat ? (flags & TreeWriter.HAS_CHECKS) != 0 : t >= TreeWriter.FILE_WITH_CHECKS;
             TreeEntry.Type type = t >= TreeWriter.FILE_WITH_DIGEST ? TreeEntry.Type.FILE : TreeWriter.type(t);
             String path = in.readUTF();
             int mode = in.readInt();
@@ -66,7 +72,8 @@ public final class TreeReader implements AutoCloseable {
                 }
                 byte[] digest = new byte[withDigest ? 32 : 0];
                 in.readFully(digest);
-                return new TreeEntry(path, type, mode, sec, nanos, size, null, hashes, lengths, digest, checks);
+                TreeEntry.Stat stat = withStat ? new TreeEntry.Stat(in.readLong(), in.readLong()) : null;
+                return new TreeEntry(path, type, mode, sec, nanos, size, null, hashes, lengths, digest, checks, stat);
             }
             String target = type == TreeEntry.Type.SYMLINK ? in.readUTF() : null;
             return new TreeEntry(path, type, mode, sec, nanos, 0, target, new byte[0], new int[0]);

@@ -16,6 +16,13 @@ public final class TreeWriter {
     static final int FILE_WITH_CHECKS = 5;
     /** The entry type code of a file with chunk checksums and a whole-file digest (generation format 3). */
     static final int FILE_WITH_CHECKS_AND_DIGEST = 6;
+    /**
+     * The entry type code of a file with its inode and change time (generation format 4): a flags byte follows the
+     * code ({@link #HAS_DIGEST}, {@link #HAS_CHECKS}), and the inode and change time follow everything else.
+     */
+    static final int FILE_WITH_STAT = 7;
+    static final int HAS_DIGEST = 1;
+    static final int HAS_CHECKS = 2;
     private final DataOutputStream out;
 
     /**
@@ -39,8 +46,14 @@ public final class TreeWriter {
         boolean file = e.type() == TreeEntry.Type.FILE;
         boolean digest = file && e.hasDigest();
         boolean checks = file && e.hasChecks();
-        out.writeByte(checks ? (digest ? FILE_WITH_CHECKS_AND_DIGEST : FILE_WITH_CHECKS)
-                : digest ? FILE_WITH_DIGEST : code(e.type()));
+        boolean stat = file && e.stat() != null;
+        if (stat) {
+            out.writeByte(FILE_WITH_STAT);
+            out.writeByte((digest ? HAS_DIGEST : 0) | (checks ? HAS_CHECKS : 0));
+        } else {
+            out.writeByte(checks ? (digest ? FILE_WITH_CHECKS_AND_DIGEST : FILE_WITH_CHECKS)
+                    : digest ? FILE_WITH_DIGEST : code(e.type()));
+        }
         out.writeUTF(e.path());
         out.writeInt(e.mode());
         out.writeLong(e.mtimeSeconds());
@@ -60,6 +73,10 @@ public final class TreeWriter {
                 }
                 if (digest) {
                     out.write(e.digest());
+                }
+                if (stat) {
+                    out.writeLong(e.stat().inode());
+                    out.writeLong(e.stat().ctimeNanos());
                 }
             }
             case SYMLINK -> out.writeUTF(e.linkTarget());

@@ -115,17 +115,19 @@ public final class Verifier {
             checked++;
             try {
                 GenerationFile.readMetadata(f);
-                TreeReader tree = GenerationFile.openTree(f);
-                for (TreeEntry e = tree.next(); e != null; e = tree.next()) {
-                    if (e.type() == TreeEntry.Type.FILE) {
-                        damages.addAll(ChunkProblems.scan(id, e, index, slot -> {
-                            if (slot >= 0) {
-                                referenced.set(slot);
-                            }
-                            String s = ChunkProblems.structural(index, slot);
-                            return s != null ? s : bad.get(slot);
-                        }));
-                        damages.addAll(recordedChecks(id, loc, e));
+                // Closed at once: each open tree holds a native zstd decompressor until then.
+                try (TreeReader tree = GenerationFile.openTree(f)) {
+                    for (TreeEntry e = tree.next(); e != null; e = tree.next()) {
+                        if (e.type() == TreeEntry.Type.FILE) {
+                            damages.addAll(ChunkProblems.scan(id, e, index, slot -> {
+                                if (slot >= 0) {
+                                    referenced.set(slot);
+                                }
+                                String s = ChunkProblems.structural(index, slot);
+                                return s != null ? s : bad.get(slot);
+                            }));
+                            damages.addAll(recordedChecks(id, loc, e));
+                        }
                     }
                 }
             } catch (PackDamagedException e) {

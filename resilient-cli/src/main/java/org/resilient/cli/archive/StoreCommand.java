@@ -18,6 +18,7 @@ import org.resilient.core.manifest.SealedBackup;
 import org.resilient.api.NodeLayout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code resilient archive store DIR}. */
@@ -30,9 +31,16 @@ final class StoreCommand implements Callable<Integer> {
     RepoOptions repo;
     @Parameters(index = "0", paramLabel = "DIR", description = "The directory to store.")
     Path dir;
+    @Option(names = "--force-read", description = "Read every file, even one whose size, modification time, change "
+            + "time and inode are those the previous generation recorded (taken from it without reading by default)."
+            + " The same as --set archive.force-read=true.")
+    boolean forceRead;
 
     @Override
     public Integer call() {
+        if (forceRead) {
+            repo.settings.put("archive.force-read", "true");
+        }
         StoreRequest request = request(dir);
         try (Archive a = repo.open(true)) {
             Generation g = a.store(request, RepoOptions.context(dir, org.resilient.api.ProgressListener.NONE));
