@@ -52,7 +52,11 @@ final class Puller {
     private final String what;
     /** How many files are fetched at a time (each on its own connection). */
     static final int PARALLEL = 3;
+    /** Received bytes of a file that start a background force ({@link Flusher}). */
+    static final long FLUSH_EVERY = 16L << 20;
     private volatile boolean aborted;
+    /** Runs the background forces of the files being received. */
+    private ExecutorService flushing;
     private long done;
     private long total;
 
@@ -163,6 +167,11 @@ final class Puller {
             t.setDaemon(true);
             return t;
         });
+        flushing = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "https-pull-flush");
+            t.setDaemon(true);
+            return t;
+        });
         try {
             List<Future<?>> running = new ArrayList<>();
             for (ManifestEntry e : order) {
@@ -212,6 +221,7 @@ final class Puller {
             }
         } finally {
             pool.shutdownNow();
+            flushing.shutdown(); // a force in flight ends by itself
         }
     }
 
@@ -270,13 +280,14 @@ final class Puller {
             try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS)) {
                 long end;
+                Flusher flusher = new Flusher(ch, flushing, FLUSH_EVERY);
                 try {
-                    end = client.body(b.build(), info -> sink(info, ch, e, from, digest), what).body();
+                    end = client.body(b.build(), info -> sink(info, ch, e, from, digest, flusher), what).body();
                 } catch (ResilienceException x) {
                     ctx.cancellation().throwIfCancelled("the pull of " + id);
                     throw x;
                 }
-                ch.force(true);
+                flusher.finish();
                 if (end != e.size()) {
                     throw new ResilienceException(ErrorCode.UNREACHABLE, what + ": the connection ended after " + end
                             + " of " + e.size() + " bytes of " + e.path() + "; pull again to resume");
@@ -288,7 +299,7 @@ final class Puller {
 
     /** Where the answer to a file request goes: the file, from the byte the answer starts at; or an error. */
     private HttpResponse.BodySubscriber<Long> sink(HttpResponse.ResponseInfo info, FileChannel ch, ManifestEntry e,
-                                                   long from, MessageDigest digest) {
+                                                   long from, MessageDigest digest, Flusher flusher) {
         long start = from;
         if (info.statusCode() == Replies.OK && from > 0) {
             start = 0; // the server sent the whole file after all
@@ -304,7 +315,10 @@ final class Puller {
                 throw Replies.refused(info.statusCode(), what, text.length() > 4096 ? text.substring(0, 4096) : text);
             });
         }
-        return new FileSink(ch, start, e.size(), digest, this::progress, this::checkCancelled, "node " + this.from
+        return new FileSink(ch, start, e.size(), digest, n -> {
+            flusher.written(n);
+            progress(n);
+        }, this::checkCancelled, "node " + this.from
                 + " sent more than the " + e.size() + " bytes of " + e.path() + " in backup " + id
                 + "; nothing was published");
     }
