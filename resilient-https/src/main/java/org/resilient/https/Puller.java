@@ -24,6 +24,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import org.resilient.api.BackupId;
 import org.resilient.api.ErrorCode;
@@ -58,6 +60,10 @@ final class Puller {
     /** Runs the background forces of the files being received. */
     private ExecutorService flushing;
     private long done;
+    /** Bytes of the pulled files that an earlier attempt had kept in the partial copy (not sent again). */
+    private final AtomicLong kept = new AtomicLong();
+    /** Bytes received from the serving node in this attempt. */
+    private final AtomicLong fetched = new AtomicLong();
     private long total;
 
     Puller(PeerClient client, URI from, BackupId id, OperationContext ctx) {
@@ -101,7 +107,8 @@ final class Puller {
         } catch (IOException e) {
             throw Fs.ioError("pull " + id + " into", partial, e);
         }
-        LOG.info("pulled backup {} from {} into {} ({} bytes)", id, from, dst, total);
+        LOG.info("pulled backup {} from {} into {} ({} bytes: {} kept from an earlier attempt, {} fetched)", id, from,
+                dst, total, kept.get(), fetched.get());
     }
 
     private Manifest listing() {
@@ -245,6 +252,7 @@ final class Puller {
             Fs.hashPrefix(p, have, digest);
         }
         if (exists && have == e.size() && hex(digest).equals(e.sha256())) {
+            kept.addAndGet(e.size());
             progress(e.size());
             return; // whole from an earlier attempt
         }
@@ -271,6 +279,7 @@ final class Puller {
 
     /** Copies bytes {@code from..size} of a file, hashing them; true if the whole file then matches. */
     private boolean fetch(Path p, ManifestEntry e, long from, MessageDigest digest) throws IOException {
+        AtomicLong got = new AtomicLong();
         if (from < e.size() || e.size() == 0) {
             HttpRequest.Builder b = client.request(client.uri(this.from, "/backup/" + UrlPath.encode(id.value()) + "/"
                     + UrlPath.encode(e.path()), null)).GET();
@@ -282,7 +291,10 @@ final class Puller {
                 long end;
                 Flusher flusher = new Flusher(ch, flushing, FLUSH_EVERY);
                 try {
-                    end = client.body(b.build(), info -> sink(info, ch, e, from, digest, flusher), what).body();
+                    end = client.body(b.build(), info -> sink(info, ch, e, from, digest, n -> {
+                        got.addAndGet(n);
+                        flusher.written(n);
+                    }), what).body();
                 } catch (ResilienceException x) {
                     ctx.cancellation().throwIfCancelled("the pull of " + id);
                     throw x;
@@ -294,12 +306,17 @@ final class Puller {
                 }
             }
         }
-        return hex(digest).equals(e.sha256());
+        fetched.addAndGet(got.get());
+        boolean whole = hex(digest).equals(e.sha256());
+        if (whole) {
+            kept.addAndGet(e.size() - got.get());
+        }
+        return whole;
     }
 
     /** Where the answer to a file request goes: the file, from the byte the answer starts at; or an error. */
     private HttpResponse.BodySubscriber<Long> sink(HttpResponse.ResponseInfo info, FileChannel ch, ManifestEntry e,
-                                                   long from, MessageDigest digest, Flusher flusher) {
+                                                   long from, MessageDigest digest, LongConsumer written) {
         long start = from;
         if (info.statusCode() == Replies.OK && from > 0) {
             start = 0; // the server sent the whole file after all
@@ -316,7 +333,7 @@ final class Puller {
             });
         }
         return new FileSink(ch, start, e.size(), digest, n -> {
-            flusher.written(n);
+            written.accept(n);
             progress(n);
         }, this::checkCancelled, "node " + this.from
                 + " sent more than the " + e.size() + " bytes of " + e.path() + " in backup " + id
