@@ -33,6 +33,7 @@ import org.resilient.api.Manifest;
 import org.resilient.api.ManifestCodec;
 import org.resilient.api.ManifestEntry;
 import org.resilient.api.OperationContext;
+import org.resilient.api.Progress;
 import org.resilient.api.ResilienceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,6 +110,9 @@ final class Puller {
         }
         LOG.info("pulled backup {} from {} into {} ({} bytes: {} kept from an earlier attempt, {} fetched)", id, from,
                 dst, total, kept.get(), fetched.get());
+        if (kept.get() > 0) {
+            ctx.progress().progress(Progress.PULL_REUSED, kept.get(), total, "bytes");
+        }
     }
 
     private Manifest listing() {
