@@ -28,8 +28,10 @@ import org.resilient.https.HttpsTransportProvider;
 
 /**
  * Pulls one backup between two https nodes on loopback, the way a pull-backup node pulls from the leader, and
- * prints machine-readable lines for run.sh: "ready <round>" (then it waits for a line on stdin while run.sh runs
- * scp), "pull <round> <seconds>", and "resume <seconds>" for a pull resumed after one cancelled at half.
+ * prints machine-readable lines for run.sh: "warmup <seconds>" for the one untimed pull that warms the JVM up (see
+ * the README: the first pull of a fresh JVM pays the JIT compilation of the TLS, AES-GCM and SHA-256 paths, which a
+ * node daemon pays once in its life), "ready <round>" (then it waits for a line on stdin while run.sh runs scp),
+ * "pull <round> <seconds>", and "resume <seconds>" for a pull resumed after one cancelled at half.
  * Usage: TransferBench DIR SIZE_MB FILES ROUNDS
  */
 public final class TransferBench {
@@ -60,9 +62,17 @@ public final class TransferBench {
         }
         BackupSealer.seal(backup, id, "files", "bench", Epoch.INITIAL, Instant.now(), ProgressListener.NONE,
                 Cancellation.never());
+        // The 1 GB just written is still dirty in the page cache: write it out now, so that the kernel's write-back
+        // of the generator's data does not compete with the first rounds (of scp and of the pull alike).
+        new ProcessBuilder("sync").inheritIO().start().waitFor();
         System.out.println("backup " + backup);
         BufferedReader go = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         try (AutoCloseable server = provider.serve(a, sa); Transport client = provider.open(b, sb)) {
+            Path warm = dir.resolve("b/incoming/warmup");
+            long w0 = System.nanoTime();
+            client.pull(a, id, warm, OperationContext.builder(Files.createDirectories(dir.resolve("b/scratch"))).build());
+            System.out.printf("warmup %.3f%n", (System.nanoTime() - w0) / 1e9);
+            delete(warm);
             for (int r = 0; r < rounds; r++) {
                 // scp runs here, in the same round, alternating with the pull (run.sh reads this line)
                 System.out.println("ready " + r);

@@ -9,6 +9,12 @@ package org.resilient.api;
  * @param unit what is counted, e.g. {@code "bytes"}, {@code "files"}, {@code "tables"}
  */
 public record Progress(String phase, long done, long total, String unit) {
+    /**
+     * The phase a transport reports once when a pull has succeeded: {@code done} is how many of the backup's
+     * {@code total} bytes it kept from an earlier, interrupted attempt instead of fetching them again. A node shows it
+     * in the outcome of its pull step; a transport that does not resume need not report it.
+     */
+    public static final String PULL_REUSED = "pull-reused";
 
     /**
      * The fraction done, when the total is known.

@@ -21,6 +21,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -32,8 +33,11 @@ import org.resilient.https.ClusterKeys;
 /**
  * One cluster of four {@code resilient node} processes (export, pull-backup, two imports) of the distribution, over
  * https with mutual TLS on loopback, driven as a user would: through the files on disk, the CLI and {@code /health}.
- * The nodes start once for the class (each start is a JVM); the tests run in order on the same cluster and each
- * waits for its own backup ids, so a later test does not depend on timing of an earlier one.
+ * The nodes start once for the class (each start is a JVM, and a cluster per test would start 16); the tests run in
+ * order on the same cluster, but none relies on an earlier one having passed: before each test the cluster is
+ * brought back to its precondition ({@link #restorePrecondition()}: every node running and listening, the leader's
+ * last backup delivered everywhere, nothing pending, every node healthy), so a test that failed half-way (say with
+ * an import node still killed) fails alone, and each test waits for its own backup ids.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
@@ -56,6 +60,22 @@ class ClusterIT {
         Files.setPosixFilePermissions(live.resolve("app.conf"), PosixFilePermissions.fromString("rw-------"));
         Files.createSymbolicLink(live.resolve("current"), Path.of("tables/orders.tsv"));
         cluster.startAll();
+    }
+
+    /**
+     * Restores what every test starts from: every node running and listening (one a failed test left killed is
+     * started again), the leader's last backup imported by both imports and archived, nothing pending, all healthy.
+     */
+    @BeforeEach
+    void restorePrecondition() throws Exception {
+        List<String> restarted = cluster.ensureRunning();
+        if (!restarted.isEmpty()) {
+            cluster.trace("restarted " + restarted + ", left stopped by an earlier test");
+        }
+        cluster.await("the leader's first export (at start)", DEADLINE, () -> cluster.lastGood("export", "export") != null);
+        awaitDelivered(cluster.lastGood("export", "export"), "import1", "import2");
+        cluster.await("every node idle and healthy", DEADLINE, () -> NodeCluster.ROLES.stream().map(cluster::health)
+                .allMatch(h -> h.path("healthy").asBoolean() && h.path("pending").isNull()));
     }
 
     @AfterAll

@@ -125,6 +125,27 @@ final class NodeCluster implements AutoCloseable {
         awaitListening("export");
     }
 
+    /**
+     * Starts again every node that is not running (killed by a test that failed half-way, or that died) and waits
+     * until every node listens: the precondition a test of a shared cluster restores before it starts.
+     *
+     * @return the roles that had to be started
+     */
+    List<String> ensureRunning() throws IOException, InterruptedException {
+        List<String> started = new ArrayList<>();
+        for (String role : ROLES) {
+            Process p = processes.get(role);
+            if (p == null || !p.isAlive()) {
+                start(role);
+                started.add(role);
+            }
+        }
+        for (String role : ROLES) {
+            awaitListening(role);
+        }
+        return started;
+    }
+
     /** Starts a role's node as its own process ({@code bin/resilient node -c FILE}), output appended to its log. */
     void start(String role) throws IOException {
         Process old = processes.get(role);

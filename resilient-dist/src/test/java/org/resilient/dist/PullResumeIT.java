@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,14 +32,9 @@ class PullResumeIT {
     @TempDir
     Path dir;
 
-    /**
-     * The bytes the process has written to files and sockets so far ({@code wchar} of {@code /proc/PID/io}): for the
-     * leader, once its export is written, that is what it served to the pull-backup node.
-     */
-    private static long written(long pid) throws IOException {
-        return Files.readAllLines(Path.of("/proc/" + pid + "/io")).stream().filter(l -> l.startsWith("wchar:"))
-                .mapToLong(l -> Long.parseLong(l.substring(6).strip())).findFirst().orElseThrow();
-    }
+    /** What a pull says it reused and fetched: "(TOTAL bytes: KEPT kept from an earlier attempt, FETCHED fetched)". */
+    private static final Pattern PULLED = Pattern.compile("pulled backup (\\S+) from .* \\((\\d+) bytes: (\\d+) kept from an"
+            + " earlier attempt, (\\d+) fetched\\)");
 
     /** Incompressible data, so neither TLS nor the archive can make the transfer small. */
     private static void randomFile(Path f, long seed) throws IOException {
@@ -68,8 +65,6 @@ class PullResumeIT {
             }
             cluster.await("the leader's first export", DEADLINE, () -> cluster.lastGood("export", "export") != null);
             String id = cluster.lastGood("export", "export");
-            long leader = cluster.pid("export");
-            long before = written(leader);
 
             cluster.start("pbs");
             Path partial = cluster.nodeDir("pbs").resolve("incoming").resolve(id + ".partial");
@@ -85,11 +80,19 @@ class PullResumeIT {
                 List<String> diffs = Trees.differences(cluster.live(), cluster.standby(role));
                 assertTrue(diffs.isEmpty(), role + " differs from the leader: " + diffs);
             }
-            long served = written(leader) - before;
-            // Resumed: about the backup once (plus TLS framing and what was in flight at the kill). From zero it
-            // would be the backup plus all that the killed pull had kept.
-            assertTrue(served >= TOTAL * 99 / 100 && served < TOTAL + kept / 2, "the leader served " + served
-                    + " bytes for a backup of " + TOTAL + " of which the killed pull had kept " + kept);
+            // Resumed: the restarted pull says it reused what the killed one kept and fetched only the rest.
+            List<Matcher> pulls = cluster.logText("pbs").lines().map(PULLED::matcher).filter(Matcher::find).toList();
+            assertEquals(1, pulls.size(), "one pull of " + id + " finished:\n" + cluster.logTail("pbs"));
+            Matcher pull = pulls.get(0);
+            long reused = Long.parseLong(pull.group(3));
+            long fetched = Long.parseLong(pull.group(4));
+            assertEquals(id, pull.group(1));
+            assertTrue(reused >= kept * 99 / 100 && reused <= kept, "the resumed pull reused " + reused + " bytes of the "
+                    + kept + " the killed one had kept");
+            assertEquals(Long.parseLong(pull.group(2)) - reused, fetched, "fetched more than what was missing");
+            // And in its status (GET /health, resilient status --json), without reading its log.
+            String summary = cluster.health("pbs").path("steps").path("pull").path("message").asText();
+            assertTrue(summary.contains("resumed: " + reused + " of " + pull.group(2) + " bytes kept"), summary);
 
             var generations = new ObjectMapper().readTree(cluster.cli(0, "archive", "list", "--json", "--repo",
                     cluster.setting("pbs", "pbs.archive")));
@@ -100,8 +103,8 @@ class PullResumeIT {
                 assertEquals(1, cluster.logCount(role, "imported backup " + id), role + " imported it once");
             }
             assertEquals(2, cluster.logCount("pbs", "pushed " + id + " to"), "pushed once to each import node");
-            System.out.printf("pull resumed: %d of %d bytes kept at the kill; the leader served %d bytes in all%n", kept,
-                    TOTAL, served);
+            System.out.printf("pull resumed: %d of %d bytes kept at the kill; the resumed pull reused %d and fetched %d%n",
+                    kept, TOTAL, reused, fetched);
         }
     }
 }

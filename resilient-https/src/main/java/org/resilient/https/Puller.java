@@ -24,6 +24,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import org.resilient.api.BackupId;
 import org.resilient.api.ErrorCode;
@@ -31,6 +33,7 @@ import org.resilient.api.Manifest;
 import org.resilient.api.ManifestCodec;
 import org.resilient.api.ManifestEntry;
 import org.resilient.api.OperationContext;
+import org.resilient.api.Progress;
 import org.resilient.api.ResilienceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,8 +55,16 @@ final class Puller {
     private final String what;
     /** How many files are fetched at a time (each on its own connection). */
     static final int PARALLEL = 3;
+    /** Received bytes of a file that start a background force ({@link Flusher}). */
+    static final long FLUSH_EVERY = 16L << 20;
     private volatile boolean aborted;
+    /** Runs the background forces of the files being received. */
+    private ExecutorService flushing;
     private long done;
+    /** Bytes of the pulled files that an earlier attempt had kept in the partial copy (not sent again). */
+    private final AtomicLong kept = new AtomicLong();
+    /** Bytes received from the serving node in this attempt. */
+    private final AtomicLong fetched = new AtomicLong();
     private long total;
 
     Puller(PeerClient client, URI from, BackupId id, OperationContext ctx) {
@@ -97,7 +108,11 @@ final class Puller {
         } catch (IOException e) {
             throw Fs.ioError("pull " + id + " into", partial, e);
         }
-        LOG.info("pulled backup {} from {} into {} ({} bytes)", id, from, dst, total);
+        LOG.info("pulled backup {} from {} into {} ({} bytes: {} kept from an earlier attempt, {} fetched)", id, from,
+                dst, total, kept.get(), fetched.get());
+        if (kept.get() > 0) {
+            ctx.progress().progress(Progress.PULL_REUSED, kept.get(), total, "bytes");
+        }
     }
 
     private Manifest listing() {
@@ -163,6 +178,11 @@ final class Puller {
             t.setDaemon(true);
             return t;
         });
+        flushing = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "https-pull-flush");
+            t.setDaemon(true);
+            return t;
+        });
         try {
             List<Future<?>> running = new ArrayList<>();
             for (ManifestEntry e : order) {
@@ -212,6 +232,7 @@ final class Puller {
             }
         } finally {
             pool.shutdownNow();
+            flushing.shutdown(); // a force in flight ends by itself
         }
     }
 
@@ -235,6 +256,7 @@ final class Puller {
             Fs.hashPrefix(p, have, digest);
         }
         if (exists && have == e.size() && hex(digest).equals(e.sha256())) {
+            kept.addAndGet(e.size());
             progress(e.size());
             return; // whole from an earlier attempt
         }
@@ -261,6 +283,7 @@ final class Puller {
 
     /** Copies bytes {@code from..size} of a file, hashing them; true if the whole file then matches. */
     private boolean fetch(Path p, ManifestEntry e, long from, MessageDigest digest) throws IOException {
+        AtomicLong got = new AtomicLong();
         if (from < e.size() || e.size() == 0) {
             HttpRequest.Builder b = client.request(client.uri(this.from, "/backup/" + UrlPath.encode(id.value()) + "/"
                     + UrlPath.encode(e.path()), null)).GET();
@@ -270,25 +293,34 @@ final class Puller {
             try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS)) {
                 long end;
+                Flusher flusher = new Flusher(ch, flushing, FLUSH_EVERY);
                 try {
-                    end = client.body(b.build(), info -> sink(info, ch, e, from, digest), what).body();
+                    end = client.body(b.build(), info -> sink(info, ch, e, from, digest, n -> {
+                        got.addAndGet(n);
+                        flusher.written(n);
+                    }), what).body();
                 } catch (ResilienceException x) {
                     ctx.cancellation().throwIfCancelled("the pull of " + id);
                     throw x;
                 }
-                ch.force(true);
+                flusher.finish();
                 if (end != e.size()) {
                     throw new ResilienceException(ErrorCode.UNREACHABLE, what + ": the connection ended after " + end
                             + " of " + e.size() + " bytes of " + e.path() + "; pull again to resume");
                 }
             }
         }
-        return hex(digest).equals(e.sha256());
+        fetched.addAndGet(got.get());
+        boolean whole = hex(digest).equals(e.sha256());
+        if (whole) {
+            kept.addAndGet(e.size() - got.get());
+        }
+        return whole;
     }
 
     /** Where the answer to a file request goes: the file, from the byte the answer starts at; or an error. */
     private HttpResponse.BodySubscriber<Long> sink(HttpResponse.ResponseInfo info, FileChannel ch, ManifestEntry e,
-                                                   long from, MessageDigest digest) {
+                                                   long from, MessageDigest digest, LongConsumer written) {
         long start = from;
         if (info.statusCode() == Replies.OK && from > 0) {
             start = 0; // the server sent the whole file after all
@@ -304,7 +336,10 @@ final class Puller {
                 throw Replies.refused(info.statusCode(), what, text.length() > 4096 ? text.substring(0, 4096) : text);
             });
         }
-        return new FileSink(ch, start, e.size(), digest, this::progress, this::checkCancelled, "node " + this.from
+        return new FileSink(ch, start, e.size(), digest, n -> {
+            written.accept(n);
+            progress(n);
+        }, this::checkCancelled, "node " + this.from
                 + " sent more than the " + e.size() + " bytes of " + e.path() + " in backup " + id
                 + "; nothing was published");
     }

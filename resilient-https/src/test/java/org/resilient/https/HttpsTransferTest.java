@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,6 +27,7 @@ import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.NodeLayout;
 import org.resilient.api.OperationContext;
+import org.resilient.api.Progress;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Transport;
 import org.resilient.testkit.TestBackups;
@@ -99,8 +102,16 @@ class HttpsTransferTest {
         assertTrue(kept >= total / 2 && kept < total, "kept " + kept + " of " + total + " bytes");
 
         long resumeStart = server.bytesServed();
-        atB.pull(a, id, target, TestBackups.context(tmp));
+        List<Progress> reused = new CopyOnWriteArrayList<>();
+        atB.pull(a, id, target, OperationContext.builder(tmp).progress(p -> {
+            if (Progress.PULL_REUSED.equals(p.phase())) {
+                reused.add(p);
+            }
+        }).build());
         long resumeServed = server.bytesServed() - resumeStart;
+        // The pull says what it reused (a node shows it in its pull step's outcome): exactly what the first one kept.
+        assertEquals(1, reused.size(), "one report of the bytes reused: " + reused);
+        assertEquals(kept, reused.get(0).done(), "bytes reported as kept");
         TestBackups.verify(target);
         assertEquals(TestBackups.entries(made), TestBackups.entries(target));
         // The resume is sent what was missing, plus the listing (a few KiB), never the half it kept.

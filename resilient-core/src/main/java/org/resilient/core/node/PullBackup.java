@@ -9,11 +9,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicReference;
 import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.Generation;
 import org.resilient.api.Message;
 import org.resilient.api.OperationContext;
+import org.resilient.api.Progress;
+import org.resilient.api.ProgressListener;
 import org.resilient.api.PruneResult;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.StoreRequest;
@@ -49,7 +52,9 @@ final class PullBackup {
             sealed = Steps.run(ctx, "pull", job.backupId(), () -> authentic(job, published,
                     BackupVerifier.verify(published, ctx.progress(), cancellation)), PullBackup::size);
         } else {
-            sealed = Steps.run(ctx, "pull", job.backupId(), () -> pullAndVerify(job, incoming, cancellation), PullBackup::size);
+            AtomicReference<String> summary = new AtomicReference<>("ok");
+            sealed = Steps.run(ctx, "pull", job.backupId(), () -> pullAndVerify(job, incoming, cancellation, summary),
+                    PullBackup::size, summary::get);
         }
         Path local = publishLocally(sealed, published);
         SealedBackup verified = new SealedBackup(local, sealed.manifest(), sealed.manifestDigest());
@@ -129,7 +134,9 @@ final class PullBackup {
         }
     }
 
-    private SealedBackup pullAndVerify(JobQueue.Job job, Path incoming, Cancellation cancellation) {
+    /** Pulls and verifies; a resumed pull's transport report of the bytes it kept becomes the step's summary. */
+    private SealedBackup pullAndVerify(JobQueue.Job job, Path incoming, Cancellation cancellation,
+                                       AtomicReference<String> summary) {
         AtomicFiles.deleteTree(incoming);
         // Pulls run one at a time under the node lock: any other pull in incoming/ was superseded or killed.
         for (Path p : Transfers.removeTransfersBut(ctx.layout(), job.backupId())) {
@@ -137,7 +144,15 @@ final class PullBackup {
         }
         log.info("pulling {} from {}", job.backupId(), job.from());
         try {
-            ctx.transport().pull(job.from(), job.backupId(), incoming, operation(incoming, cancellation));
+            ProgressListener reused = p -> {
+                if (Progress.PULL_REUSED.equals(p.phase())) {
+                    summary.set("ok; resumed: " + p.done() + " of " + p.total() + " bytes kept from an interrupted pull,"
+                            + " the rest fetched");
+                } else {
+                    ctx.progress().progress(p);
+                }
+            };
+            ctx.transport().pull(job.from(), job.backupId(), incoming, operation(incoming, cancellation, reused));
         } catch (ResilienceException e) {
             if (e.code() != ErrorCode.NOT_FOUND) {
                 throw e;
@@ -277,12 +292,16 @@ final class PullBackup {
     }
 
     private OperationContext operation(Path dir, Cancellation cancellation) {
+        return operation(dir, cancellation, ctx.progress());
+    }
+
+    private OperationContext operation(Path dir, Cancellation cancellation, ProgressListener progress) {
         try {
             org.resilient.support.fs.FileModes.createDirectories(ctx.layout().incoming());
         } catch (IOException e) {
             throw AtomicFiles.ioError("create", ctx.layout().incoming(), e);
         }
-        return OperationContext.builder(dir).settings(ctx.settings()).progress(ctx.progress())
+        return OperationContext.builder(dir).settings(ctx.settings()).progress(progress)
                 .cancellation(cancellation).clock(ctx.clock()).loggerName(ctx.loggerName("pull-backup")).build();
     }
 }

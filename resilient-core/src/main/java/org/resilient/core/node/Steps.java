@@ -28,19 +28,30 @@ final class Steps {
      * @param bytes the size of what the step handled, from its result (recorded for monitoring)
      */
     static <T> T run(NodeContext ctx, String step, BackupId id, Supplier<T> body, ToLongFunction<? super T> bytes) {
+        return run(ctx, step, id, body, bytes, () -> "ok");
+    }
+
+    /**
+     * Runs a step whose success says more than "ok".
+     *
+     * @param bytes the size of what the step handled, from its result (recorded for monitoring)
+     * @param summary the message of a success, asked once the body returned
+     */
+    static <T> T run(NodeContext ctx, String step, BackupId id, Supplier<T> body, ToLongFunction<? super T> bytes,
+                     Supplier<String> summary) {
         try (BackupMdc.Scope mdc = BackupMdc.of(id)) {
-            return runLogged(ctx, step, id, body, bytes);
+            return runLogged(ctx, step, id, body, bytes, summary);
         }
     }
 
     private static <T> T runLogged(NodeContext ctx, String step, BackupId id, Supplier<T> body,
-                                   ToLongFunction<? super T> bytes) {
+                                   ToLongFunction<? super T> bytes, Supplier<String> summary) {
         Instant start = ctx.clock().instant();
         RunningSteps running = new RunningSteps(ctx.layout().state());
         running.begin(step, id, start);
         try {
             T result = body.get();
-            ctx.state().record(new StepOutcome(step, true, ctx.clock().instant(), id, "ok",
+            ctx.state().record(new StepOutcome(step, true, ctx.clock().instant(), id, summary.get(),
                     Duration.between(start, ctx.clock().instant()), result == null ? 0 : bytes.applyAsLong(result)));
             running.end(step);
             return result;
