@@ -11,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -25,6 +26,7 @@ import org.resilient.api.ManifestCodec;
 import org.resilient.api.ManifestEntry;
 import org.resilient.api.NodeLayout;
 import org.resilient.api.ResilienceException;
+import org.resilient.support.fs.Deliveries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,15 +64,45 @@ final class PushHandler extends Handler {
         // One push of a backup at a time: a second pusher of the same id waits, then finds it published.
         synchronized (locks.computeIfAbsent(id, k -> new Object())) {
             if (slash < 0 && ex.getRequestMethod().equals("POST") && query.equals("begin")) {
-                begin(ex, id);
+                recorded(id, peer, () -> begin(ex, id));
             } else if (slash < 0 && ex.getRequestMethod().equals("POST") && query.equals("commit")) {
-                commit(ex, id, peer);
+                recorded(id, peer, () -> commit(ex, id, peer));
             } else if (slash > 0 && ex.getRequestMethod().equals("PUT") && query.startsWith("offset=")) {
-                receive(ex, id, rest.substring(slash + 1), query.substring("offset=".length()));
+                recorded(id, peer, () -> receive(ex, id, rest.substring(slash + 1), query.substring("offset=".length())));
             } else {
                 throw badMethod(ex);
             }
         }
+    }
+
+    /** One step of a push. */
+    private interface PushStep {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs a step of a push and records a failure on this node ({@link Deliveries}), so that its own status says at
+     * once that deliveries to it fail: disk full while receiving, a refused listing or commit, a broken transfer.
+     */
+    private void recorded(BackupId id, URI peer, PushStep step) throws IOException {
+        try {
+            step.run();
+        } catch (ResilienceException e) {
+            recordFailure(id, peer, "[" + e.code() + "] " + e.getMessage());
+            throw e;
+        } catch (IOException e) {
+            recordFailure(id, peer, "the transfer broke off: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    private void recordFailure(BackupId id, URI peer, String reason) {
+        if (published(id)) {
+            return; // published meanwhile (only its answer failed): the delivery succeeded
+        }
+        String from = peer == null ? "" : peer.toString();
+        Deliveries.failed(layout, id, from, Instant.now(), "a push of " + id + (peer == null ? "" : " by " + peer)
+                + " failed on " + self + ": " + reason).ifPresent(why -> LOG.warn("{}", why));
     }
 
     private void begin(HttpExchange ex, BackupId id) throws IOException {
@@ -130,12 +162,19 @@ final class PushHandler extends Handler {
             Replies.text(ex, Replies.CONFLICT, "have " + have + " bytes of " + rel + ", cannot write at " + offset);
             return;
         }
+        boolean reading = false;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS); InputStream in = ex.getRequestBody()) {
             ch.truncate(offset);
             long pos = offset;
             byte[] buf = new byte[256 * 1024];
-            for (int n; (n = in.read(buf)) > 0; ) {
+            while (true) {
+                reading = true;
+                int n = in.read(buf);
+                reading = false;
+                if (n <= 0) {
+                    break;
+                }
                 if (pos + n > entry.size()) {
                     ch.truncate(offset);
                     throw new ResilienceException(ErrorCode.VERIFICATION_FAILED, rel + " is longer than the "
@@ -145,6 +184,13 @@ final class PushHandler extends Handler {
                 pos += n;
             }
             ch.force(true);
+        } catch (IOException e) {
+            if (reading) {
+                throw e; // the pusher went away: a broken transfer, which it resumes
+            }
+            // This node's side failed (disk full, most likely): an I/O error the pusher reports as such.
+            throw new ResilienceException(ErrorCode.IO_ERROR, "cannot write " + rel + " of the push of " + id + " on "
+                    + self + ": " + e.getMessage() + "; free space there (the push resumes where it stopped)", e);
         }
         ex.sendResponseHeaders(Replies.NO_CONTENT, -1);
     }
@@ -154,6 +200,8 @@ final class PushHandler extends Handler {
         if (published(id)) {
             Fs.deleteTree(dir);
             Files.deleteIfExists(listingFile(id));
+            Deliveries.succeeded(layout, id, peer == null ? "" : peer.toString(), Instant.now())
+                    .ifPresent(why -> LOG.warn("{}", why));
             Replies.text(ex, Replies.OK, "published\n");
             return;
         }
@@ -178,6 +226,8 @@ final class PushHandler extends Handler {
             Fs.deleteTree(dir); // published by someone else meanwhile: what we wanted
         }
         Files.deleteIfExists(listingFile(id));
+        Deliveries.succeeded(layout, id, peer == null ? "" : peer.toString(), Instant.now())
+                .ifPresent(why -> LOG.warn("{}", why));
         LOG.info("received backup {} pushed by {}", id, peer == null ? "an unauthenticated peer (test mode)" : peer);
         Replies.text(ex, Replies.OK, "published\n");
     }
