@@ -162,35 +162,43 @@ final class PushHandler extends Handler {
             Replies.text(ex, Replies.CONFLICT, "have " + have + " bytes of " + rel + ", cannot write at " + offset);
             return;
         }
-        boolean reading = false;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS); InputStream in = ex.getRequestBody()) {
-            ch.truncate(offset);
-            long pos = offset;
-            byte[] buf = new byte[256 * 1024];
-            while (true) {
-                reading = true;
-                int n = in.read(buf);
-                reading = false;
-                if (n <= 0) {
-                    break;
+        IOException writeFailed = null;
+        try (InputStream in = ex.getRequestBody()) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS)) {
+                ch.truncate(offset);
+                long pos = offset;
+                byte[] buf = new byte[256 * 1024];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    if (pos + n > entry.size()) {
+                        ch.truncate(offset);
+                        throw new ResilienceException(ErrorCode.VERIFICATION_FAILED, rel + " is longer than the "
+                                + entry.size() + " bytes its listing says");
+                    }
+                    try {
+                        ch.write(ByteBuffer.wrap(buf, 0, n), pos);
+                    } catch (IOException e) {
+                        writeFailed = e;
+                        break;
+                    }
+                    pos += n;
                 }
-                if (pos + n > entry.size()) {
-                    ch.truncate(offset);
-                    throw new ResilienceException(ErrorCode.VERIFICATION_FAILED, rel + " is longer than the "
-                            + entry.size() + " bytes its listing says");
+                if (writeFailed == null) {
+                    ch.force(true);
                 }
-                ch.write(ByteBuffer.wrap(buf, 0, n), pos);
-                pos += n;
+            } catch (IOException e) {
+                writeFailed = e; // opening, truncating or forcing the file failed: this node's side
             }
-            ch.force(true);
-        } catch (IOException e) {
-            if (reading) {
-                throw e; // the pusher went away: a broken transfer, which it resumes
+            if (writeFailed != null) {
+                // Read the rest of the body, so that the pusher gets this answer and not a broken connection.
+                in.transferTo(java.io.OutputStream.nullOutputStream());
             }
+        }
+        if (writeFailed != null) {
             // This node's side failed (disk full, most likely): an I/O error the pusher reports as such.
             throw new ResilienceException(ErrorCode.IO_ERROR, "cannot write " + rel + " of the push of " + id + " on "
-                    + self + ": " + e.getMessage() + "; free space there (the push resumes where it stopped)", e);
+                    + self + ": " + writeFailed.getMessage() + "; free space there (the push resumes where it stopped)",
+                    writeFailed);
         }
         ex.sendResponseHeaders(Replies.NO_CONTENT, -1);
     }
