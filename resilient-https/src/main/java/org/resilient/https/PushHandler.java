@@ -91,7 +91,7 @@ final class PushHandler extends Handler {
             recordFailure(id, peer, "[" + e.code() + "] " + e.getMessage());
             throw e;
         } catch (IOException e) {
-            recordFailure(id, peer, "the transfer broke off: " + e.getMessage());
+            recordFailure(id, peer, "the transfer broke off (" + e + ")");
             throw e;
         }
     }
@@ -130,11 +130,17 @@ final class PushHandler extends Handler {
             // An earlier push of another backup under this id: its files are no use to this one.
             Fs.deleteTree(dir);
         }
-        org.resilient.support.fs.FileModes.createDirectories(dir);
-        Fs.makeWritable(dir);
-        Path tmp = layout.incoming().resolve("." + id.value() + ".listing.tmp");
-        Files.write(tmp, body);
-        Files.move(tmp, listingFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            org.resilient.support.fs.FileModes.createDirectories(dir);
+            Fs.makeWritable(dir);
+            Path tmp = layout.incoming().resolve("." + id.value() + ".listing.tmp");
+            Files.write(tmp, body);
+            Files.move(tmp, listingFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // This node's side (disk full, not writable): answered as an I/O error, not taken for a peer gone.
+            throw new ResilienceException(ErrorCode.IO_ERROR, "cannot begin the push of " + id + " on " + self + ": "
+                    + e + "; free space there or make " + layout.incoming() + " writable", e);
+        }
         StringBuilder have = new StringBuilder("receiving\n");
         for (ManifestEntry e : listing.entries()) {
             Path f = dir.resolve(e.path());
