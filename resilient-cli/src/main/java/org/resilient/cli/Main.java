@@ -4,6 +4,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import org.resilient.api.ResilienceException;
+import org.resilient.process.SecretFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -90,6 +91,9 @@ public final class Main implements Runnable {
      * @return the exit status
      */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        // Secret files (pgpass, MySQL defaults) of this user's processes killed by kill -9 go when any command starts,
+        // a node included, not only when the next secret is written.
+        SecretFile.removeOrphansAtStart();
         CommandLine named = named(Main.class, new Main(), args, 0);
         return configure(named != null ? named : new CommandLine(new Main()), out, err).execute(args);
     }

@@ -11,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -25,6 +26,7 @@ import org.resilient.api.ManifestCodec;
 import org.resilient.api.ManifestEntry;
 import org.resilient.api.NodeLayout;
 import org.resilient.api.ResilienceException;
+import org.resilient.support.fs.Deliveries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,15 +64,45 @@ final class PushHandler extends Handler {
         // One push of a backup at a time: a second pusher of the same id waits, then finds it published.
         synchronized (locks.computeIfAbsent(id, k -> new Object())) {
             if (slash < 0 && ex.getRequestMethod().equals("POST") && query.equals("begin")) {
-                begin(ex, id);
+                recorded(id, peer, () -> begin(ex, id));
             } else if (slash < 0 && ex.getRequestMethod().equals("POST") && query.equals("commit")) {
-                commit(ex, id, peer);
+                recorded(id, peer, () -> commit(ex, id, peer));
             } else if (slash > 0 && ex.getRequestMethod().equals("PUT") && query.startsWith("offset=")) {
-                receive(ex, id, rest.substring(slash + 1), query.substring("offset=".length()));
+                recorded(id, peer, () -> receive(ex, id, rest.substring(slash + 1), query.substring("offset=".length())));
             } else {
                 throw badMethod(ex);
             }
         }
+    }
+
+    /** One step of a push. */
+    private interface PushStep {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs a step of a push and records a failure on this node ({@link Deliveries}), so that its own status says at
+     * once that deliveries to it fail: disk full while receiving, a refused listing or commit, a broken transfer.
+     */
+    private void recorded(BackupId id, URI peer, PushStep step) throws IOException {
+        try {
+            step.run();
+        } catch (ResilienceException e) {
+            recordFailure(id, peer, "[" + e.code() + "] " + e.getMessage());
+            throw e;
+        } catch (IOException e) {
+            recordFailure(id, peer, "the transfer broke off (" + e + ")");
+            throw e;
+        }
+    }
+
+    private void recordFailure(BackupId id, URI peer, String reason) {
+        if (published(id)) {
+            return; // published meanwhile (only its answer failed): the delivery succeeded
+        }
+        String from = peer == null ? "" : peer.toString();
+        Deliveries.failed(layout, id, from, Instant.now(), "a push of " + id + (peer == null ? "" : " by " + peer)
+                + " failed on " + self + ": " + reason).ifPresent(why -> LOG.warn("{}", why));
     }
 
     private void begin(HttpExchange ex, BackupId id) throws IOException {
@@ -98,11 +130,17 @@ final class PushHandler extends Handler {
             // An earlier push of another backup under this id: its files are no use to this one.
             Fs.deleteTree(dir);
         }
-        org.resilient.support.fs.FileModes.createDirectories(dir);
-        Fs.makeWritable(dir);
-        Path tmp = layout.incoming().resolve("." + id.value() + ".listing.tmp");
-        Files.write(tmp, body);
-        Files.move(tmp, listingFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            org.resilient.support.fs.FileModes.createDirectories(dir);
+            Fs.makeWritable(dir);
+            Path tmp = layout.incoming().resolve("." + id.value() + ".listing.tmp");
+            Files.write(tmp, body);
+            Files.move(tmp, listingFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // This node's side (disk full, not writable): answered as an I/O error, not taken for a peer gone.
+            throw new ResilienceException(ErrorCode.IO_ERROR, "cannot begin the push of " + id + " on " + self + ": "
+                    + e + "; free space there or make " + layout.incoming() + " writable", e);
+        }
         StringBuilder have = new StringBuilder("receiving\n");
         for (ManifestEntry e : listing.entries()) {
             Path f = dir.resolve(e.path());
@@ -130,21 +168,43 @@ final class PushHandler extends Handler {
             Replies.text(ex, Replies.CONFLICT, "have " + have + " bytes of " + rel + ", cannot write at " + offset);
             return;
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS); InputStream in = ex.getRequestBody()) {
-            ch.truncate(offset);
-            long pos = offset;
-            byte[] buf = new byte[256 * 1024];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                if (pos + n > entry.size()) {
-                    ch.truncate(offset);
-                    throw new ResilienceException(ErrorCode.VERIFICATION_FAILED, rel + " is longer than the "
-                            + entry.size() + " bytes its listing says");
+        IOException writeFailed = null;
+        try (InputStream in = ex.getRequestBody()) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS)) {
+                ch.truncate(offset);
+                long pos = offset;
+                byte[] buf = new byte[256 * 1024];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    if (pos + n > entry.size()) {
+                        ch.truncate(offset);
+                        throw new ResilienceException(ErrorCode.VERIFICATION_FAILED, rel + " is longer than the "
+                                + entry.size() + " bytes its listing says");
+                    }
+                    try {
+                        ch.write(ByteBuffer.wrap(buf, 0, n), pos);
+                    } catch (IOException e) {
+                        writeFailed = e;
+                        break;
+                    }
+                    pos += n;
                 }
-                ch.write(ByteBuffer.wrap(buf, 0, n), pos);
-                pos += n;
+                if (writeFailed == null) {
+                    ch.force(true);
+                }
+            } catch (IOException e) {
+                writeFailed = e; // opening, truncating or forcing the file failed: this node's side
             }
-            ch.force(true);
+            if (writeFailed != null) {
+                // Read the rest of the body, so that the pusher gets this answer and not a broken connection.
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+            }
+        }
+        if (writeFailed != null) {
+            // This node's side failed (disk full, most likely): an I/O error the pusher reports as such.
+            throw new ResilienceException(ErrorCode.IO_ERROR, "cannot write " + rel + " of the push of " + id + " on "
+                    + self + ": " + writeFailed.getMessage() + "; free space there (the push resumes where it stopped)",
+                    writeFailed);
         }
         ex.sendResponseHeaders(Replies.NO_CONTENT, -1);
     }
@@ -154,6 +214,8 @@ final class PushHandler extends Handler {
         if (published(id)) {
             Fs.deleteTree(dir);
             Files.deleteIfExists(listingFile(id));
+            Deliveries.succeeded(layout, id, peer == null ? "" : peer.toString(), Instant.now())
+                    .ifPresent(why -> LOG.warn("{}", why));
             Replies.text(ex, Replies.OK, "published\n");
             return;
         }
@@ -178,6 +240,8 @@ final class PushHandler extends Handler {
             Fs.deleteTree(dir); // published by someone else meanwhile: what we wanted
         }
         Files.deleteIfExists(listingFile(id));
+        Deliveries.succeeded(layout, id, peer == null ? "" : peer.toString(), Instant.now())
+                .ifPresent(why -> LOG.warn("{}", why));
         LOG.info("received backup {} pushed by {}", id, peer == null ? "an unauthenticated peer (test mode)" : peer);
         Replies.text(ex, Replies.OK, "published\n");
     }

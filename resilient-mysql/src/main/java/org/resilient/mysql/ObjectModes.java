@@ -105,6 +105,26 @@ final class ObjectModes {
     }
 
     /**
+     * The modes to recreate a view under. A view keeps no {@code sql_mode}: the server stores its definition
+     * canonical ({@code a || b} under {@code PIPES_AS_CONCAT} becomes {@code concat(a,b)}, {@code "c"} under
+     * {@code ANSI_QUOTES} becomes {@code `c`}), with string literals always backslash-escaped ({@code 'it\'s'}),
+     * and {@code SHOW CREATE VIEW} quotes names with {@code "} only when the session showing it has
+     * {@code ANSI_QUOTES}. So the text parses to the same view exactly under an empty {@code sql_mode}, plus
+     * {@code ANSI_QUOTES} if its names are quoted that way; under the standby server's default mode it would not if
+     * that has {@code NO_BACKSLASH_ESCAPES} ({@code 'a\\b'} would silently become four characters) or lacks the
+     * quoting the text uses.
+     *
+     * @param statement the view's {@code CREATE} statement, as {@code SHOW CREATE VIEW} gave it
+     * @param charsets the character set and collation to create it with
+     * @return the modes
+     */
+    static Mode forView(String statement, Mode charsets) {
+        Matcher m = CREATE.matcher(statement);
+        boolean ansiQuoted = m.find() && m.group(2).startsWith("\"");
+        return new Mode(ansiQuoted ? "ANSI_QUOTES" : "", charsets.charsetClient(), charsets.collation());
+    }
+
+    /**
      * What a {@code CREATE} statement creates.
      *
      * @param statement the statement

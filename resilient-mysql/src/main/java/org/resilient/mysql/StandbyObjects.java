@@ -55,8 +55,8 @@ final class StandbyObjects {
                 String what = q(db) + "." + q(name);
                 List<String> r = c.query("SHOW CREATE " + kind + " " + what).get(0);
                 out.add(switch (kind) {
-                    case "VIEW" -> new Definition(kind, db, name, r.get(1), new ObjectModes.Mode(
-                            c.defaultMode().sqlMode(), r.get(2), r.get(3)));
+                    case "VIEW" -> new Definition(kind, db, name, r.get(1), ObjectModes.forView(r.get(1),
+                            new ObjectModes.Mode("", r.get(2), r.get(3))));
                     case "EVENT" -> new Definition(kind, db, name, r.get(3), new ObjectModes.Mode(r.get(1), r.get(4), r.get(5)));
                     default -> new Definition(kind, db, name, r.get(2), new ObjectModes.Mode(r.get(1), r.get(3), r.get(4)));
                 });

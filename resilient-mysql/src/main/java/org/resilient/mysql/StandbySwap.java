@@ -131,10 +131,12 @@ final class StandbySwap {
         for (DumpLayout.Database db : dbs) {
             SwapJournal.commit(c, db.name);
         }
+        crashPoints.accept("committed");
         for (DumpLayout.Database db : dbs) {
             c.execute("DROP DATABASE IF EXISTS " + q(DatabaseNames.replaced(db.name)));
             c.execute("DROP DATABASE IF EXISTS " + q(DatabaseNames.loading(db.name)));
         }
+        crashPoints.accept("swapped");
     }
 
     /**
@@ -254,6 +256,9 @@ final class StandbySwap {
                 }
                 ObjectModes.Mode mode = modes.of(db.name, s).orElse(
                         new ObjectModes.Mode(fallback.sqlMode(), client, collation));
+                if (what.get().get(0).equals("VIEW")) {
+                    mode = ObjectModes.forView(s, mode); // views keep no sql_mode: see forView
+                }
                 out.add(new StandbyObjects.Definition(what.get().get(0), db.name, what.get().get(1), s, mode));
             }
         }

@@ -80,6 +80,7 @@ final class SwapJournal {
                 journals.put(schema.substring(0, schema.length() - DatabaseNames.LOADING.length()), schema);
             }
         }
+        dropFinished(c, journals.keySet(), log);
         if (journals.isEmpty()) {
             return;
         }
@@ -119,6 +120,26 @@ final class SwapJournal {
             c.execute("DROP DATABASE IF EXISTS " + q(DatabaseNames.loading(db)));
             log.warn("an import into {} on {} was interrupted {} the swap; the database is back as it was before that"
                     + " import (tables, views, triggers, routines, events)", db, c.where(), renamed ? "during" : "before");
+        }
+    }
+
+    /**
+     * Drops the temporary databases of a swap that was committed (its journal dropped) but killed before it dropped
+     * them: a {@code <db>__rold} without a journal next to a {@code <db>__rtmp} that is missing or holds no table.
+     * Only such a pair is a finished swap's; a swap still under way has its loaded tables in {@code __rtmp} or
+     * its journal in one of the two.
+     */
+    private static void dropFinished(MysqlConnection c, java.util.Set<String> journaled, Logger log) {
+        for (String schema : c.column("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE "
+                + MysqlConnection.literal("%" + DatabaseNames.REPLACED.replace("_", "\\_")))) {
+            String db = schema.substring(0, schema.length() - DatabaseNames.REPLACED.length());
+            if (journaled.contains(db) || !baseTables(c, DatabaseNames.loading(db)).isEmpty()) {
+                continue;
+            }
+            c.execute("DROP DATABASE IF EXISTS " + q(schema));
+            c.execute("DROP DATABASE IF EXISTS " + q(DatabaseNames.loading(db)));
+            log.warn("an import into {} on {} was interrupted after its swap was done; its temporary databases {} and"
+                    + " {} were dropped", db, c.where(), schema, DatabaseNames.loading(db));
         }
     }
 

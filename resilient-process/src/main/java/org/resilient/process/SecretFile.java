@@ -25,7 +25,8 @@ import org.resilient.api.ResilienceException;
  * appears in argv, the environment or the logs. It is created 0600 from the start in a directory of this user only
  * ({@code <tmp>/resilient-secrets-<user>}, 0700), removed when closed, and never outlives the process that wrote it:
  * removed at exit, and if the process was killed ({@code kill -9} runs no clean-up), removed by the next process of
- * this user that writes a secret file or calls {@link #removeOrphans()} (its name holds the writer's pid and start
+ * this user that starts (the {@code resilient} command calls {@link #removeOrphansAtStart()}), writes a secret
+ * file or calls {@link #removeOrphans()} (its name holds the writer's pid and start
  * time, so a file whose writer is gone is known as an orphan).
  */
 public final class SecretFile implements AutoCloseable {
@@ -90,6 +91,24 @@ public final class SecretFile implements AutoCloseable {
         return removeOrphans(directory());
     }
 
+    /**
+     * Removes the orphans of this user's killed processes when a process starts (a node, a one-shot command), so
+     * that a secret left by {@code kill -9} does not wait for the next secret to be written. Never fails: a
+     * directory that is missing or not this user's alone is left alone (writing a secret there is refused).
+     *
+     * @return what was removed
+     */
+    public static List<Path> removeOrphansAtStart() {
+        if (!Files.isDirectory(location(), LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        try {
+            return removeOrphans(directory());
+        } catch (ResilienceException e) {
+            return List.of();
+        }
+    }
+
     private static List<Path> removeOrphans(Path dir) {
         List<Path> removed = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
@@ -133,8 +152,7 @@ public final class SecretFile implements AutoCloseable {
 
     /** The directory of this user's secret files, created 0700; refused if someone else owns it. */
     static Path directory() {
-        String user = System.getProperty("user.name", "unknown").replaceAll("[^A-Za-z0-9._-]", "_");
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "resilient-secrets-" + user);
+        Path dir = location();
         try {
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 try {
@@ -154,6 +172,11 @@ public final class SecretFile implements AutoCloseable {
             throw new ResilienceException(ErrorCode.IO_ERROR, "cannot create the secret files' directory " + dir + ": "
                     + e.getMessage() + "; check that the temporary directory is writable");
         }
+    }
+
+    private static Path location() {
+        String user = System.getProperty("user.name", "unknown").replaceAll("[^A-Za-z0-9._-]", "_");
+        return Path.of(System.getProperty("java.io.tmpdir"), "resilient-secrets-" + user);
     }
 
     private static void delete(Path f) {

@@ -23,7 +23,10 @@ public final class ChildJvm {
                     + " && exec sleep 300").run();
         } else {
             SecretFile f = SecretFile.create("test-secret", "password");
-            Files.writeString(report, f.path().toString());
+            // Written whole, then renamed: the test polls for the report and must never read it half-written.
+            Path tmp = Path.of(report + ".tmp");
+            Files.writeString(tmp, f.path().toString());
+            Files.move(tmp, report, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             Thread.sleep(300_000);
         }
     }

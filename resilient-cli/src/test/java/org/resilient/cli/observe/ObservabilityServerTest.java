@@ -182,6 +182,30 @@ class ObservabilityServerTest {
     }
 
     @Test
+    @DisplayName("an import node's /health answers 503 at once when a push to it fails on its side, 200 after the next")
+    void healthSeesFailedDeliveries() throws Exception {
+        cycle();
+        try (ObservabilityServer c = ObservabilityServer.listen(db1, "0")) {
+            assertEquals(200, get(c, "/health").statusCode());
+            clock.advance(Duration.ofMinutes(60));
+            BackupId id = leader.exportNow();
+            // Where the push must write, a file that is in the way: the delivery fails on db1's side.
+            Path blocker = dir.resolve("db1/incoming").resolve(id.value());
+            Files.createDirectories(blocker.getParent());
+            Files.writeString(blocker, "in the way");
+            assertThrows(ResilienceException.class, pbs::poll);
+            HttpResponse<String> bad = get(c, "/health");
+            assertEquals(503, bad.statusCode(), bad.body());
+            assertTrue(bad.body().contains("receive failed") && bad.body().contains(id.value()), bad.body());
+
+            Files.delete(blocker);
+            cycle();
+            HttpResponse<String> good = get(c, "/health");
+            assertEquals(200, good.statusCode(), good.body());
+        }
+    }
+
+    @Test
     @DisplayName("/health turns 503 when the scheduled step is older than two intervals plus slack (injected clock)")
     void healthSeesStaleness() throws Exception {
         cycle();

@@ -17,12 +17,15 @@ import org.resilient.core.NodeStatus;
 import org.resilient.api.NodeRole;
 import org.resilient.core.StepFreshness;
 import org.resilient.core.StepOutcome;
+import org.resilient.support.fs.Deliveries;
 
 /**
  * Builds a node's {@link NodeStatus} from its state: the recorded outcomes, the freshness of the step its role runs
  * on schedule, the lag behind the leader and the steps left interrupted.
  */
 final class StatusReport {
+    /** The step name under which deliveries to an import node are reported. */
+    static final String RECEIVE = "receive";
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'");
 
     private StatusReport() {
@@ -31,7 +34,7 @@ final class StatusReport {
     static NodeStatus of(NodeContext ctx, NodeRole role, JobQueue queue) {
         NodeState state = ctx.state();
         Instant now = ctx.clock().instant();
-        Map<String, StepOutcome> runs = state.lastRuns();
+        Map<String, StepOutcome> runs = withDelivery(ctx, role, state.lastRuns());
         Map<String, StepOutcome> successes = state.lastSuccesses();
         ImportState lastImport = state.lastImport().orElse(null);
         BackupId pending = queue.pending().map(JobQueue.Job::backupId).orElse(null);
@@ -42,6 +45,26 @@ final class StatusReport {
                 lag(role, lastImport, successes, pending, queue, now),
                 new RunningSteps(ctx.layout().state()).interrupted(runs), state.failures(),
                 ctx.config().coordinator().isPresent() ? state.failover().orElse(null) : null);
+    }
+
+    /**
+     * Adds the last delivery to an import node as its {@code receive} step: deliveries are written into this node's
+     * {@code incoming/} by others (the pull-backup node through {@code file:}, this node's server through
+     * {@code https:}), and a failure on this node's side (disk full, a refused or broken transfer) must make its own
+     * status unhealthy at once, not only when its imports go stale.
+     */
+    private static Map<String, StepOutcome> withDelivery(NodeContext ctx, NodeRole role, Map<String, StepOutcome> runs) {
+        if (role != NodeRole.IMPORT) {
+            return runs;
+        }
+        Optional<Deliveries.Delivery> last = Deliveries.last(ctx.layout());
+        if (last.isEmpty()) {
+            return runs;
+        }
+        Deliveries.Delivery d = last.get();
+        Map<String, StepOutcome> out = new java.util.HashMap<>(runs);
+        out.put(RECEIVE, new StepOutcome(RECEIVE, d.ok(), d.time(), d.backupId(), d.message(), Duration.ZERO));
+        return out;
     }
 
     /** The step a node of this role must run successfully once per export interval. */

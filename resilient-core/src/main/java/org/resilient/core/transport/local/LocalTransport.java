@@ -22,6 +22,7 @@ import org.resilient.api.OperationContext;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Transport;
 import org.resilient.support.fs.AtomicFiles;
+import org.resilient.support.fs.Deliveries;
 import org.resilient.support.fs.Transfers;
 import org.resilient.core.fs.TreeCopy;
 import org.resilient.api.NodeLayout;
@@ -75,6 +76,23 @@ final class LocalTransport implements Transport {
     @Override
     public void push(Path source, BackupId id, URI to, OperationContext context) {
         NodeLayout node = reachable(to);
+        String from = self.root().toUri().toString();
+        try {
+            pushInto(node, source, id, to, context);
+        } catch (RuntimeException e) {
+            ErrorCode code = e instanceof ResilienceException r ? r.code() : ErrorCode.INTERNAL;
+            if (code != ErrorCode.CANCELLED) {
+                // The receiving node's own status must say at once that deliveries to it fail on its side.
+                Deliveries.failed(node, id, from, context.clock().instant(), "a push of " + id + " by " + from
+                        + " failed [" + code + "]: " + e.getMessage())
+                        .ifPresent(why -> LOG.warn("{}", why));
+            }
+            throw e;
+        }
+        Deliveries.succeeded(node, id, from, context.clock().instant()).ifPresent(why -> LOG.warn("{}", why));
+    }
+
+    private void pushInto(NodeLayout node, Path source, BackupId id, URI to, OperationContext context) {
         Path published = node.backup(id);
         if (Files.isDirectory(published, LinkOption.NOFOLLOW_LINKS)) {
             LOG.info("backup {} is already published on {}; nothing to push", id, to);

@@ -1,0 +1,174 @@
+package org.resilient.mysql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.resilient.api.Epoch;
+import org.resilient.api.RoleChangeContext;
+import org.resilient.api.spi.Exporter;
+import org.resilient.api.spi.Importer;
+
+/**
+ * Issue 16.8 and 16.11 with a real kill: a JVM of its own ({@link KillableImport}) imports a changed backup into a
+ * standby holding the previous one and is killed with {@code kill -9} (SIGKILL, no clean-up of any kind) at a
+ * chosen point of the swap. The next start of the importer (here its promotion, which like every import first
+ * repairs an interrupted swap) must find the standby exactly as the old backup or exactly as the new one (tables,
+ * rows, views, routines, triggers, events and their sql_mode compared), with nothing left behind, and the next import
+ * must then bring it exactly to the new backup.
+ */
+@DisplayName("mysql: the standby after kill -9 of the importing JVM at chosen points of the swap")
+class MysqlKillTest extends TwoServerTest {
+    private static final List<String> DBS = List.of("killed");
+    private static Path oldDump;
+    private static Path newDump;
+    private static Map<String, String> oldState;
+    private static Map<String, String> newState;
+
+    private static void session(String... sql) {
+        try (Connection c = TestDb.connect(source); Statement st = c.createStatement()) {
+            for (String s : sql) {
+                st.execute(s);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path export(String name) throws IOException {
+        Path dir = TestDb.freshDir(work, name);
+        try (Exporter e = MysqlObjectsTest.PROVIDER.exporter(TestDb.settings(source, "killed"))) {
+            e.export(TestDb.exportContext(dir));
+        }
+        return dir;
+    }
+
+    private static void importInto(Path dump) {
+        try (Importer i = MysqlObjectsTest.PROVIDER.importer(TestDb.settings(standby, "killed"))) {
+            i.importBackup(TestDb.importContext(dump));
+        }
+    }
+
+    private static Map<String, String> standbyState() {
+        Map<String, String> f = TestDb.fingerprint(standby, DBS, false);
+        f.putAll(modes());
+        return f;
+    }
+
+    /** The sql_mode and character sets of every routine, trigger and event: SHOW CREATE does not show them all. */
+    private static Map<String, String> modes() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (String q : List.of(
+                "SELECT CONCAT('mode routine ', ROUTINE_NAME), CONCAT_WS('|', SQL_MODE, CHARACTER_SET_CLIENT,"
+                        + " COLLATION_CONNECTION) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = 'killed'",
+                "SELECT CONCAT('mode trigger ', TRIGGER_NAME), CONCAT_WS('|', SQL_MODE, CHARACTER_SET_CLIENT,"
+                        + " COLLATION_CONNECTION) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = 'killed'",
+                "SELECT CONCAT('mode event ', EVENT_NAME), CONCAT_WS('|', SQL_MODE, CHARACTER_SET_CLIENT,"
+                        + " COLLATION_CONNECTION) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = 'killed'")) {
+            for (List<String> r : TestDb.query(standby, q)) {
+                out.put(r.get(0), r.get(1));
+            }
+        }
+        return out;
+    }
+
+    /** The old and the new backup of the source, and what each looks like on the standby, made once. */
+    private static synchronized void backups() throws IOException {
+        if (oldDump != null) {
+            return;
+        }
+        session("DROP DATABASE IF EXISTS killed", "CREATE DATABASE killed", "USE killed",
+                "CREATE TABLE k (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB",
+                "CREATE TABLE gone (id INT PRIMARY KEY) ENGINE=InnoDB", "INSERT INTO gone VALUES (7)",
+                "INSERT INTO k VALUES (1, 'a'), (2, 'b')",
+                "CREATE VIEW kv AS SELECT id FROM k",
+                "CREATE TRIGGER k_bi BEFORE INSERT ON k FOR EACH ROW SET NEW.v = UPPER(NEW.v)",
+                "SET SESSION sql_mode = 'PIPES_AS_CONCAT'",
+                "CREATE FUNCTION kf(a VARCHAR(9)) RETURNS VARCHAR(20) DETERMINISTIC RETURN a || '?'",
+                "SET SESSION sql_mode = 'ANSI_QUOTES'",
+                "CREATE PROCEDURE \"kp\"() SELECT COUNT(*) FROM \"k\"",
+                "SET SESSION sql_mode = DEFAULT",
+                "CREATE EVENT ke ON SCHEDULE EVERY 1 DAY STARTS '2030-01-01 00:00:00' DO DELETE FROM k WHERE id < 0");
+        oldDump = export("kill-old");
+        session("USE killed", "INSERT INTO k VALUES (3, 'c')", "UPDATE k SET v = 'z' WHERE id = 1", "DROP TABLE gone",
+                "CREATE TABLE added (id INT PRIMARY KEY, n INT) ENGINE=InnoDB", "INSERT INTO added VALUES (1, 10)",
+                "DROP TRIGGER k_bi", "CREATE TRIGGER added_bi BEFORE INSERT ON added FOR EACH ROW SET NEW.n = NEW.n * 2",
+                "DROP FUNCTION kf", "SET SESSION sql_mode = 'PIPES_AS_CONCAT'",
+                "CREATE FUNCTION kf(a VARCHAR(9)) RETURNS VARCHAR(20) DETERMINISTIC RETURN a || '!'",
+                "SET SESSION sql_mode = DEFAULT", "CREATE OR REPLACE VIEW kv AS SELECT id, v FROM k",
+                "CREATE VIEW av AS SELECT n FROM added", "DROP EVENT ke",
+                "CREATE EVENT ke2 ON SCHEDULE EVERY 2 DAY STARTS '2030-01-01 00:00:00' DO DELETE FROM added WHERE id < 0");
+        newDump = export("kill-new");
+        importInto(newDump);
+        newState = standbyState();
+        importInto(oldDump);
+        oldState = standbyState();
+        assertNotEquals(oldState, newState);
+    }
+
+    @ParameterizedTest(name = "killed at {0} ({1}): the standby is the {2} backup")
+    @CsvSource({
+            "before-rename, wait, old", // the standby's triggers and views dropped, the rename not run
+            "before-rename, race, either", // killed while the RENAME TABLE is sent: it ran or it did not
+            "objects killed, wait, old", // renamed, before the backup's objects replaced the standby's
+            "committed, wait, new", // the journal dropped, the temporary databases not yet
+            "swapped, wait, new"}) // the swap done, before the importer returned (and the node recorded it)
+    @Timeout(600)
+    void killedAt(String point, String mode, String expected) throws Exception {
+        backups();
+        importInto(oldDump);
+        assertEquals(oldState, standbyState(), "the standby does not start from the old backup");
+
+        Path log = work.resolve("child-" + point.replace(' ', '-') + "-" + mode + ".log");
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), KillableImport.class.getName(), standby.host(),
+                Integer.toString(standby.port()), "killed", newDump.toString(), point, mode)
+                .redirectError(log.toFile()).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.startsWith("AT ") && !line.equals("DONE")) {
+                // the child's other output (if any)
+            }
+            assertEquals("AT " + point, line, "the importing JVM did not reach " + point + "; its log: "
+                    + (Files.exists(log) ? Files.readString(log) : "none"));
+            child.destroyForcibly(); // SIGKILL
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the killed JVM did not end");
+        } finally {
+            child.destroyForcibly();
+        }
+        assertEquals(137, child.exitValue(), "the JVM was not killed by SIGKILL");
+
+        // The restarted node's first operation on the standby repairs an interrupted swap first.
+        try (Importer i = MysqlObjectsTest.PROVIDER.importer(TestDb.settings(standby, "killed"))) {
+            i.promote(RoleChangeContext.builder().directory(work).epoch(new Epoch(1)).build());
+        }
+        Map<String, String> after = standbyState();
+        switch (expected) {
+            case "old" -> assertEquals(oldState, after, point + ": the standby is not exactly the old backup");
+            case "new" -> assertEquals(newState, after, point + ": the standby is not exactly the new backup");
+            default -> assertTrue(after.equals(oldState) || after.equals(newState),
+                    point + ": the standby is neither exactly the old nor exactly the new backup: " + after);
+        }
+        assertEquals("[]", TestDb.query(standby, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA"
+                + " WHERE SCHEMA_NAME LIKE 'killed\\_\\_%'").toString(), point + ": temporary databases left behind");
+
+        importInto(newDump);
+        assertEquals(newState, standbyState(), point + ": the next import did not bring the new backup");
+    }
+}
