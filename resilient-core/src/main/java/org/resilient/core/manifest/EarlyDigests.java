@@ -1,0 +1,172 @@
+package org.resilient.core.manifest;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.resilient.support.hash.Sha256;
+
+/**
+ * Hashes an export's files while the exporter is still writing others, so that sealing reads each byte once: a
+ * background thread walks the data directory again and again and hashes every file that has been at rest (not
+ * modified) for {@link #AT_REST} (a {@code pg_dump -Fd} writes one file per table and closes it). The seal then
+ * takes a digest from here only if the file provably did not change since it was hashed, and hashes it itself
+ * otherwise.
+ *
+ * <p>Why a digest taken early is safe to reuse: it is used only if the file's size, mtime, ctime and inode are the
+ * same at the seal as before and after hashing, and its mtime was at least {@link #AT_REST} older than the moment
+ * hashing began. Any write after that moment sets mtime (and ctime, which no program can set back) to a later
+ * time, so the stat differs and the file is hashed again (the rule git uses against "racily clean" files). And if
+ * it were ever wrong, nothing would be damaged: the pull-backup node and the import node verify every byte against
+ * the MANIFEST, and a backup whose MANIFEST does not match its bytes is refused there.
+ */
+public final class EarlyDigests implements AutoCloseable {
+    /** How long a file must have been unmodified before it is hashed early. */
+    static final Duration AT_REST = Duration.ofSeconds(1);
+    private static final Duration PAUSE = Duration.ofMillis(200);
+
+    private final Path root;
+    private final Map<Path, Hashed> hashed = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile boolean stopped;
+    private final java.util.concurrent.atomic.AtomicInteger walks = new java.util.concurrent.atomic.AtomicInteger();
+
+    private EarlyDigests(Path root) {
+        this.root = root;
+        this.thread = new Thread(this::run, "early-digests");
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Starts hashing the files of a directory in the background as they come to rest.
+     *
+     * @param root the directory an exporter is filling
+     * @return the running hasher; close it (or {@link #stop()}) when the exporter ends
+     */
+    public static EarlyDigests start(Path root) {
+        EarlyDigests d = new EarlyDigests(root);
+        d.thread.start();
+        return d;
+    }
+
+    /**
+     * Stops hashing (a file being hashed is finished or abandoned first) and returns what was hashed.
+     *
+     * @return the digests, each usable for a file only while it stays as it was
+     */
+    public KnownDigests stop() {
+        stopped = true;
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return this::lookup;
+    }
+
+    /** @return how many files are hashed so far (for tests, which wait for the background thread) */
+    int hashedCount() {
+        return hashed.size();
+    }
+
+    /** @return how many walks of the whole tree have ended (for tests) */
+    int walks() {
+        return walks.get();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private Optional<String> lookup(Path file) {
+        Hashed h = hashed.get(file);
+        if (h == null) {
+            return Optional.empty();
+        }
+        Stat now = Stat.of(file);
+        return now != null && now.equals(h.stat()) ? Optional.of(h.sha256()) : Optional.empty();
+    }
+
+    private void run() {
+        while (!stopped) {
+            try {
+                Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                        if (stopped) {
+                            return FileVisitResult.TERMINATE;
+                        }
+                        if (attrs.isRegularFile()) {
+                            hashIfAtRest(file);
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException exc) {
+                        return FileVisitResult.CONTINUE; // removed or renamed meanwhile: the seal looks at it
+                    }
+                });
+                walks.incrementAndGet();
+                Thread.sleep(PAUSE.toMillis()); // between walks: a walk of a directory that did not change finds nothing
+            } catch (IOException e) {
+                // the directory is not there yet or went away: the seal hashes whatever this missed
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void hashIfAtRest(Path file) {
+        Instant start = Instant.now();
+        Stat before = Stat.of(file);
+        Hashed known = hashed.get(file);
+        if (before == null || known != null && known.stat().equals(before)
+                || before.mtime().toInstant().isAfter(start.minus(AT_REST))) {
+            return; // gone, hashed already, or written to too recently
+        }
+        try {
+            String sha = Sha256.of(file);
+            if (before.equals(Stat.of(file))) {
+                hashed.put(file, new Hashed(before, sha));
+            }
+        } catch (IOException e) {
+            // removed meanwhile: nothing known
+        }
+    }
+
+    /** What a digest is valid for: the file as it was when hashed. */
+    private record Hashed(Stat stat, String sha256) {
+    }
+
+    /** The attributes that change with every write of a file (ctime cannot be set by a program). */
+    private record Stat(long size, FileTime mtime, Object ctime, Object fileKey) {
+        static Stat of(Path file) {
+            try {
+                Map<String, Object> a = Files.readAttributes(file, "unix:size,lastModifiedTime,ctime,ino,dev",
+                        LinkOption.NOFOLLOW_LINKS);
+                return new Stat((Long) a.get("size"), (FileTime) a.get("lastModifiedTime"),
+                        Objects.requireNonNull(a.get("ctime")), a.get("ino") + ":" + a.get("dev"));
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException | NullPointerException e) {
+                return null; // gone, or no ctime on this platform: never reused
+            }
+        }
+    }
+}
