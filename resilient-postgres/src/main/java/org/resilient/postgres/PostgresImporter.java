@@ -22,11 +22,12 @@ import org.slf4j.LoggerFactory;
  * each database is restored ({@code pg_restore -j N}) into {@code <db>__resilient_tmp}, checked, fenced
  * against ordinary clients ({@link DatabaseFence}), and only when every database of the backup restored and checked are they all swapped in by
  * renames in one transaction (the previous ones kept as {@code <db>__resilient_old} until the swap
- * committed, then dropped). Connections see the old databases or the new ones, never a mix.
+ * committed, then dropped in the background after the import returned: {@link ReplacedCopies}). Connections see
+ * the old databases or the new ones, never a mix.
  *
  * <p>An import interrupted at any point is repaired by the next one: leftover {@code __resilient_tmp}
- * databases are dropped, and a standby database missing beside its {@code __resilient_old} copy is renamed
- * back before anything else happens.
+ * databases are dropped, a standby database missing beside its {@code __resilient_old} copy is renamed
+ * back before anything else happens, and leftover {@code __resilient_old} copies are dropped in the background.
  */
 final class PostgresImporter implements Importer {
     private static final Pattern TOC_TABLE = Pattern.compile("^\\d+; 1259 \\d+ (TABLE|MATERIALIZED VIEW) .*");
@@ -67,7 +68,8 @@ final class PostgresImporter implements Importer {
             }
             Path pgRestore = pg.tool("pg_restore");
             List<String> names = databases.stream().map(DumpMetadata.Database::name).toList();
-            new StandbySwap(pg, log).repair(names);
+            // leftover replaced copies are dropped while this import restores, not before
+            ReplacedCopies.dropLater(settings, tools, context.loggerName(), new StandbySwap(pg, log).repair(names));
             if (meta.globals() && settings.globals()) {
                 applyGlobals(pg, dir.resolve(DumpMetadata.GLOBALS_FILE));
             }
@@ -82,6 +84,8 @@ final class PostgresImporter implements Importer {
                     restore(pg, pgRestore, dir, db, log);
                 }
                 context.cancellation().throwIfCancelled("import into " + settings.where());
+                // the swap renames the live databases to their old names: earlier copies of those must be gone
+                ReplacedCopies.awaitDropped(settings, names.stream().map(WorkNames::old).toList(), context.cancellation());
                 // the swap is short and must not be killed between its COMMIT and psql's exit, which would
                 // report a failure for a swap that happened
                 replaced = new StandbySwap(pg.uncancellable(), log).swap(names);
@@ -90,7 +94,8 @@ final class PostgresImporter implements Importer {
                 new StandbySwap(pg.uncancellable(), log).dropQuietly(restored);
                 throw e;
             }
-            new StandbySwap(pg.uncancellable(), log).dropQuietly(replaced.stream().map(WorkNames::old).toList());
+            // the import is done: what it replaced is dropped after it returns, in the background (see ReplacedCopies)
+            ReplacedCopies.dropLater(settings, tools, context.loggerName(), replaced.stream().map(WorkNames::old).toList());
         }
     }
 
