@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.regex.Pattern;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ImportContext;
@@ -254,8 +257,18 @@ final class PostgresImporter implements Importer {
             cmd.addAll(List.of("--no-owner", "--no-privileges"));
         }
         cmd.add(dump.toString());
-        pg.run("pg_restore of database '" + db.name() + "' into '" + tmp + "'", cmd);
-        check(pg, pgRestore, dump, db, tmp);
+        // the dump's rows are counted while pg_restore reads the same files (and the server, not this process,
+        // is busy): the check after the restore then only asks the server
+        FutureTask<Map<String, Long>> counting = new FutureTask<>(() -> RowCounts.count(dump));
+        Thread counter = new Thread(counting, "postgres-count-rows-" + db.directory());
+        counter.setDaemon(true);
+        counter.start();
+        try {
+            pg.run("pg_restore of database '" + db.name() + "' into '" + tmp + "'", cmd);
+            check(pg, pgRestore, dump, db, tmp, rowsOf(counting));
+        } finally {
+            counting.cancel(true);
+        }
         if (db.properties() != null) {
             // after pg_restore (a leader's statement_timeout or search_path must not apply to it) and before the
             // fence, which records the connection limit (and owner) that promotion gives back
@@ -270,7 +283,8 @@ final class PostgresImporter implements Importer {
      * Checks that every table and materialized view of the dump exists in the restored database, and that every
      * table holds the rows of its dump ({@link RowCounts}).
      */
-    private void check(PgSession pg, Path pgRestore, Path dump, DumpMetadata.Database db, String tmp) {
+    private void check(PgSession pg, Path pgRestore, Path dump, DumpMetadata.Database db, String tmp,
+                       Map<String, Long> rows) {
         String toc = pg.run("pg_restore -l of database '" + db.name() + "'",
                 List.of(pgRestore.toString(), "-l", dump.toString())).stdout();
         long expected = toc.lines().filter(l -> TOC_TABLE.matcher(l).matches()).count();
@@ -280,6 +294,22 @@ final class PostgresImporter implements Importer {
                     + settings.where() + " has " + actual + " tables and materialized views but the dump of '"
                     + db.name() + "' lists " + expected + "; the standby keeps its previous state");
         }
-        RowCounts.check(pg, toc, dump, db.name(), tmp);
+        RowCounts.check(pg, toc, dump, rows, db.name(), tmp);
+    }
+
+    /** The rows counted beside pg_restore, waited for; the counting's own failure as it was thrown. */
+    private static Map<String, Long> rowsOf(FutureTask<Map<String, Long>> counting) {
+        try {
+            return counting.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ResilienceException(ErrorCode.CANCELLED, "interrupted while counting the dump's rows");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new ResilienceException(ErrorCode.INTERNAL, "counting the dump's rows failed: " + e.getCause(),
+                    e.getCause());
+        }
     }
 }
