@@ -34,11 +34,18 @@ public final class EarlyDigests implements AutoCloseable {
     /** How long a file must have been unmodified before it is hashed early. */
     static final Duration AT_REST = Duration.ofSeconds(1);
     private static final Duration PAUSE = Duration.ofMillis(200);
+    /**
+     * At most this many digests are kept (about 200 bytes each): a tree of more files is hashed early only in part,
+     * and the seal hashes the rest, so memory stays bounded whatever the tree.
+     */
+    static final int MAX_FILES = 50_000;
 
     private final Path root;
     private final Map<Path, Hashed> hashed = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean stopped;
+    /** Time spent hashing in the current walk (only the background thread uses it). */
+    private long hashingNanos;
     private final java.util.concurrent.atomic.AtomicInteger walks = new java.util.concurrent.atomic.AtomicInteger();
 
     private EarlyDigests(Path root) {
@@ -66,6 +73,7 @@ public final class EarlyDigests implements AutoCloseable {
      */
     public KnownDigests stop() {
         stopped = true;
+        thread.interrupt(); // ends its pause between walks at once
         boolean interrupted = false;
         while (thread.isAlive()) {
             try {
@@ -105,12 +113,14 @@ public final class EarlyDigests implements AutoCloseable {
     }
 
     private void run() {
-        while (!stopped) {
+        while (!stopped && hashed.size() < MAX_FILES) {
+            long walkStart = System.nanoTime();
+            hashingNanos = 0;
             try {
                 Files.walkFileTree(root, new SimpleFileVisitor<>() {
                     @Override
                     public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                        if (stopped) {
+                        if (stopped || hashed.size() >= MAX_FILES) {
                             return FileVisitResult.TERMINATE;
                         }
                         if (attrs.isRegularFile()) {
@@ -125,11 +135,16 @@ public final class EarlyDigests implements AutoCloseable {
                     }
                 });
                 walks.incrementAndGet();
-                Thread.sleep(PAUSE.toMillis()); // between walks: a walk of a directory that did not change finds nothing
             } catch (IOException e) {
                 // the directory is not there yet or went away: the seal hashes whatever this missed
+            }
+            // between walks: at least as long as listing the tree took (hashing not counted), so that walking a
+            // big tree again and again costs at most half a core
+            long listing = System.nanoTime() - walkStart - hashingNanos;
+            try {
+                Thread.sleep(Math.max(PAUSE.toMillis(), listing / 1_000_000));
             } catch (InterruptedException e) {
-                return;
+                return; // stopped
             }
         }
     }
@@ -142,6 +157,7 @@ public final class EarlyDigests implements AutoCloseable {
                 || before.mtime().toInstant().isAfter(start.minus(AT_REST))) {
             return; // gone, hashed already, or written to too recently
         }
+        long hashStart = System.nanoTime();
         try {
             String sha = Sha256.of(file);
             if (before.equals(Stat.of(file))) {
@@ -149,6 +165,8 @@ public final class EarlyDigests implements AutoCloseable {
             }
         } catch (IOException e) {
             // removed meanwhile: nothing known
+        } finally {
+            hashingNanos += System.nanoTime() - hashStart;
         }
     }
 
