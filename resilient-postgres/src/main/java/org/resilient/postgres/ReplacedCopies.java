@@ -17,15 +17,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drops the replaced copies of a standby's databases ({@code <db>__resilient_old}) in the background, after the
- * import that swapped the new ones in has returned: the import is done when its swap commits, and what it
- * replaced is no longer needed by anybody.
+ * Drops the replaced copies of a standby's databases ({@code <db>__resilient_old}) in the background: the import
+ * queues them once its swap has committed (it is done then, and nobody needs what it replaced) and returns
+ * without waiting for them.
  *
  * <p>Why in the background: PostgreSQL 15's {@code DROP DATABASE} always requests an immediate checkpoint (and
  * waits for it: {@code dropdb} in {@code dbcommands.c}, so that the checkpointer forgets the dropped files' fsync
  * requests), and it cannot run in a transaction block, so drops can neither be batched nor made cheaper. The
  * first drop after a restore writes out everything the restore left dirty; later ones cost a checkpoint record
- * each. Done inline this cost seconds per import (about 10 s for 50 databases); here it costs the import nothing.
+ * each. Done inline this cost seconds per import (about 10 s for 50 databases); here the import does not wait
+ * for it (the checkpoint's writes still share the disk with whatever runs next).
  *
  * <p>Drops run one at a time per server on a daemon thread, each with its own session. A process that dies
  * before they end leaves {@code __resilient_old} databases beside their live ones: the next import hands them to
