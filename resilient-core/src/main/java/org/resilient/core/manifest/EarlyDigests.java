@@ -1,6 +1,8 @@
 package org.resilient.core.manifest;
 
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -8,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -159,8 +162,8 @@ public final class EarlyDigests implements AutoCloseable {
         }
         long hashStart = System.nanoTime();
         try {
-            String sha = Sha256.of(file);
-            if (before.equals(Stat.of(file))) {
+            String sha = hash(file);
+            if (sha != null && before.equals(Stat.of(file))) {
                 hashed.put(file, new Hashed(before, sha));
             }
         } catch (IOException e) {
@@ -168,6 +171,23 @@ public final class EarlyDigests implements AutoCloseable {
         } finally {
             hashingNanos += System.nanoTime() - hashStart;
         }
+    }
+
+    /** The file's SHA-256, or null if stopped meanwhile (a stop does not wait for a big file to be read). */
+    private String hash(Path file) throws IOException {
+        MessageDigest md = Sha256.newDigest();
+        byte[] buf = new byte[1 << 20];
+        // FileInputStream reads straight into the array (see Sha256.of)
+        try (InputStream in = new FileInputStream(file.toFile())) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                if (stopped) {
+                    return null;
+                }
+                md.update(buf, 0, n);
+            }
+        }
+        return Sha256.hex(md.digest());
     }
 
     /** What a digest is valid for: the file as it was when hashed. */
