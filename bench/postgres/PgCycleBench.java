@@ -142,14 +142,14 @@ public class PgCycleBench {
             throw new IllegalStateException("the pull-backup node found no announced backup");
         }
         add(times, PULL_BACKUP, secs(t));
+        for (String step : List.of("pull", "archive", "push")) {
+            add(times, "  (of which " + step + ")", took(pbs, step));
+        }
         t = System.nanoTime();
         if (standby.poll().isEmpty()) {
             throw new IllegalStateException("the standby found no delivered backup");
         }
         add(times, RESTORE, secs(t));
-        for (String step : List.of("pull", "archive", "push")) {
-            add(times, "  (of which " + step + ")", took(pbs, step));
-        }
         t = System.nanoTime();
         awaitCleanUp(target);
         add(times, CLEAN_UP, secs(t));

@@ -22,4 +22,9 @@ cp="$root/resilient-postgres/target/classes:$(cat "$root/resilient-postgres/targ
 cp="$cp:$(cat "$root/resilient-archive/target/bench-classpath.txt"):$(cat "$root/resilient-core/target/bench-classpath.txt")"
 # the reactor's own modules resolve to their target/classes only inside maven: put them in explicitly
 for m in api support process core archive testkit testservers; do cp="$root/resilient-$m/target/classes:$cp"; done
-exec java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" "$here/PgCycleBench.java" "$scale" "$rounds"
+# the nodes' own step logs, with times, on stderr: they split export into dump and seal (exporting / published),
+# import into verify and restore (importing), and the import into pg_restore, checks and swap
+logs="-Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"
+for l in pg0.export pg1-pbs.pull-backup pg1.import; do logs="$logs -Dorg.slf4j.simpleLogger.log.org.resilient.node.$l=info"; done
+# shellcheck disable=SC2086
+exec java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn $logs -cp "$cp" "$here/PgCycleBench.java" "$scale" "$rounds"

@@ -91,7 +91,9 @@ final class PostgresImporter implements Importer {
                 ReplacedCopies.awaitDropped(settings, names.stream().map(WorkNames::old).toList(), context.cancellation());
                 // the swap is short and must not be killed between its COMMIT and psql's exit, which would
                 // report a failure for a swap that happened
+                long swapStart = System.nanoTime();
                 replaced = new StandbySwap(pg.uncancellable(), log).swap(names);
+                log.info("swap on {} took {} ms", settings.where(), (System.nanoTime() - swapStart) / 1_000_000);
                 context.progress().progress("pg_restore", databases.size(), databases.size(), "databases");
             } catch (RuntimeException e) {
                 new StandbySwap(pg.uncancellable(), log).dropQuietly(restored);
@@ -264,8 +266,13 @@ final class PostgresImporter implements Importer {
         counter.setDaemon(true);
         counter.start();
         try {
+            long start = System.nanoTime();
             pg.run("pg_restore of database '" + db.name() + "' into '" + tmp + "'", cmd);
+            long restored = System.nanoTime();
             check(pg, pgRestore, dump, db, tmp, rowsOf(counting));
+            // where an import's time goes, beside the raw pg_restore's (issue 18)
+            log.info("restored database '{}' on {}: pg_restore {} ms, checks (tables, rows) {} ms", db.name(),
+                    settings.where(), (restored - start) / 1_000_000, (System.nanoTime() - restored) / 1_000_000);
         } finally {
             counting.cancel(true);
         }
