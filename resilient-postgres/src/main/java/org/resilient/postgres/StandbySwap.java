@@ -75,8 +75,9 @@ final class StandbySwap {
     public List<String> swap(List<String> databases) {
         Set<String> existing = existing();
         for (String db : databases) {
-            if (existing.contains(WorkNames.old(db))) {
-                // a replaced copy whose background drop failed: its name is needed now
+            if (existing.contains(WorkNames.old(db)) && existing.contains(db)) {
+                // a replaced copy whose background drop failed: its name is needed now (one without its live
+                // database beside it is a last good state, which repair renames back; it is never dropped here)
                 log.info("dropping the replaced copy '{}' on {} before the swap", WorkNames.old(db), where());
                 pg.execute(maintenanceDb, "DROP DATABASE IF EXISTS " + PgSession.ident(WorkNames.old(db)) + " WITH (FORCE)");
             }
