@@ -26,5 +26,16 @@ for m in api support process core archive testkit testservers; do cp="$root/resi
 # import into verify and restore (importing), and the import into pg_restore, checks and swap
 logs="-Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"
 for l in pg0.export pg1-pbs.pull-backup pg1.import; do logs="$logs -Dorg.slf4j.simpleLogger.log.org.resilient.node.$l=info"; done
+# BENCH_CPU_LOAD=n: n busy processes (nice 0, one shell loop each) run during the whole bench, for the issue's
+# "under a parallel CPU load" figures; they are stopped when the bench ends, however it ends
+spinners=""
+trap 'for p in $spinners; do kill "$p" 2>/dev/null || true; done' EXIT INT TERM
+i=0
+while [ "$i" -lt "${BENCH_CPU_LOAD:-0}" ]; do
+    sh -c 'while :; do :; done' &
+    spinners="$spinners $!"
+    i=$((i + 1))
+done
+[ -n "$spinners" ] && echo "parallel CPU load: ${BENCH_CPU_LOAD} busy processes" >&2
 # shellcheck disable=SC2086
-exec java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn $logs -cp "$cp" "$here/PgCycleBench.java" "$scale" "$rounds"
+java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn $logs -cp "$cp" "$here/PgCycleBench.java" "$scale" "$rounds"
