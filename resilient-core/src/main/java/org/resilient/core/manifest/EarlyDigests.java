@@ -14,7 +14,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.resilient.support.hash.Sha256;
@@ -26,12 +25,14 @@ import org.resilient.support.hash.Sha256;
  * takes a digest from here only if the file provably did not change since it was hashed, and hashes it itself
  * otherwise.
  *
- * <p>Why a digest taken early is safe to reuse: it is used only if the file's size, mtime, ctime and inode are the
- * same at the seal as before and after hashing, and its mtime was at least {@link #AT_REST} older than the moment
- * hashing began. Any write after that moment sets mtime (and ctime, which no program can set back) to a later
- * time, so the stat differs and the file is hashed again (the rule git uses against "racily clean" files). And if
- * it were ever wrong, nothing would be damaged: the pull-backup node and the import node verify every byte against
- * the MANIFEST, and a backup whose MANIFEST does not match its bytes is refused there.
+ * <p>Why a digest taken early is safe to reuse: it is used only if the file's size, mtime (to the nanosecond the
+ * file system keeps) and inode are the same at the seal as before and after hashing, and its mtime was at least
+ * {@link #AT_REST} older than the moment hashing began. Any write after that moment sets mtime to a later time, so
+ * the stat differs and the file is hashed again (the rule git uses against "racily clean" files). Only a program
+ * that rewrites a file in place, keeps its size and then sets its mtime back to the same instant would get past
+ * this; then nothing is damaged either: the pull-backup node and the import node verify every byte against the
+ * MANIFEST and refuse such a backup. (ctime would catch even that, but exporters make their output private with a
+ * chmod after writing it, which changes every file's ctime: compared, it would leave nothing to reuse.)
  */
 public final class EarlyDigests implements AutoCloseable {
     /** How long a file must have been unmodified before it is hashed early. */
@@ -194,16 +195,14 @@ public final class EarlyDigests implements AutoCloseable {
     private record Hashed(Stat stat, String sha256) {
     }
 
-    /** The attributes that change with every write of a file (ctime cannot be set by a program). */
-    private record Stat(long size, FileTime mtime, Object ctime, Object fileKey) {
+    /** The attributes that change with every write of a file (a chmod does not matter: it changes no byte). */
+    private record Stat(long size, FileTime mtime, Object fileKey) {
         static Stat of(Path file) {
             try {
-                Map<String, Object> a = Files.readAttributes(file, "unix:size,lastModifiedTime,ctime,ino,dev",
-                        LinkOption.NOFOLLOW_LINKS);
-                return new Stat((Long) a.get("size"), (FileTime) a.get("lastModifiedTime"),
-                        Objects.requireNonNull(a.get("ctime")), a.get("ino") + ":" + a.get("dev"));
-            } catch (IOException | UnsupportedOperationException | IllegalArgumentException | NullPointerException e) {
-                return null; // gone, or no ctime on this platform: never reused
+                BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                return a.fileKey() == null ? null : new Stat(a.size(), a.lastModifiedTime(), a.fileKey());
+            } catch (IOException e) {
+                return null; // gone (or no file key on this platform): never reused
             }
         }
     }
