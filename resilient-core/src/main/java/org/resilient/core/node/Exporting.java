@@ -182,6 +182,7 @@ final class Exporting {
                     .progress(ctx.progress()).cancellation(cancellation).clock(ctx.clock())
                     .loggerName(ctx.loggerName("export")).build());
             cancellation.throwIfCancelled("export " + id);
+            log.info("sealing {}: the {} exporter ended", id, ctx.component().name()); // dump and seal times apart
             SealedBackup sealed = BackupSealer.seal(staging, id, ctx.component().name(), ctx.uri().toString(), epoch,
                     sequence, created, early.stop(), ctx.progress(), cancellation);
             ctx.auth().signManifest(staging);
