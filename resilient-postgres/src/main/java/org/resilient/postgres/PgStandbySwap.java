@@ -32,14 +32,18 @@ final class PgStandbySwap {
     }
 
     /**
-     * Undoes what an interrupted import left: drops leftover {@code __resilient_tmp} and
-     * {@code __resilient_old} databases, and renames an old copy back if its database is missing.
+     * Undoes what an interrupted import left: drops leftover {@code __resilient_tmp} databases (their names are
+     * needed at once), renames an old copy back if its database is missing, and returns the leftover
+     * {@code __resilient_old} copies of live databases, for the caller to drop in the background
+     * ({@link ReplacedCopies}) while it restores.
      *
      * @param databases the standby databases the import is about
+     * @return the leftover replaced copies still to drop
      */
-    public void repair(List<String> databases) {
+    public List<String> repair(List<String> databases) {
         Set<String> existing = existing();
         List<String> toDrop = new ArrayList<>();
+        List<String> replaced = new ArrayList<>();
         for (String db : databases) {
             String old = WorkNames.old(db);
             if (existing.contains(old) && !existing.contains(db)) {
@@ -48,7 +52,7 @@ final class PgStandbySwap {
                 log.warn("database '{}' missing beside '{}' on {}: renaming it back", db, old, where());
                 pg.execute(maintenanceDb, "ALTER DATABASE " + PgSession.ident(old) + " RENAME TO " + PgSession.ident(db));
             } else if (existing.contains(old)) {
-                toDrop.add(old);
+                replaced.add(old);
             }
             if (existing.contains(WorkNames.tmp(db))) {
                 toDrop.add(WorkNames.tmp(db));
@@ -58,6 +62,7 @@ final class PgStandbySwap {
             log.info("dropping leftover work database '{}' on {}", name, where());
             pg.execute(maintenanceDb, "DROP DATABASE IF EXISTS " + PgSession.ident(name) + " WITH (FORCE)");
         }
+        return replaced;
     }
 
     /**
@@ -69,6 +74,14 @@ final class PgStandbySwap {
      */
     public List<String> swap(List<String> databases) {
         Set<String> existing = existing();
+        for (String db : databases) {
+            if (existing.contains(WorkNames.old(db)) && existing.contains(db)) {
+                // a replaced copy whose background drop failed: its name is needed now (one without its live
+                // database beside it is a last good state, which repair renames back; it is never dropped here)
+                log.info("dropping the replaced copy '{}' on {} before the swap", WorkNames.old(db), where());
+                pg.execute(maintenanceDb, "DROP DATABASE IF EXISTS " + PgSession.ident(WorkNames.old(db)) + " WITH (FORCE)");
+            }
+        }
         List<String> live = databases.stream().filter(existing::contains).toList();
         StringBuilder sql = new StringBuilder("BEGIN;\n");
         if (!live.isEmpty()) {

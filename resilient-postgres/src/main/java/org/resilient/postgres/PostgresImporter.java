@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.regex.Pattern;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ImportContext;
@@ -22,11 +25,12 @@ import org.slf4j.LoggerFactory;
  * each database is restored ({@code pg_restore -j N}) into {@code <db>__resilient_tmp}, checked, fenced
  * against ordinary clients ({@link DatabaseFence}), and only when every database of the backup restored and checked are they all swapped in by
  * renames in one transaction (the previous ones kept as {@code <db>__resilient_old} until the swap
- * committed, then dropped). Connections see the old databases or the new ones, never a mix.
+ * committed, then dropped in the background after the import returned: {@link ReplacedCopies}). Connections see
+ * the old databases or the new ones, never a mix.
  *
  * <p>An import interrupted at any point is repaired by the next one: leftover {@code __resilient_tmp}
- * databases are dropped, and a standby database missing beside its {@code __resilient_old} copy is renamed
- * back before anything else happens.
+ * databases are dropped, a standby database missing beside its {@code __resilient_old} copy is renamed
+ * back before anything else happens, and leftover {@code __resilient_old} copies are dropped in the background.
  */
 final class PostgresImporter implements Importer {
     private static final Pattern TOC_TABLE = Pattern.compile("^\\d+; 1259 \\d+ (TABLE|MATERIALIZED VIEW) .*");
@@ -67,7 +71,8 @@ final class PostgresImporter implements Importer {
             }
             Path pgRestore = pg.tool("pg_restore");
             List<String> names = databases.stream().map(DumpMetadata.Database::name).toList();
-            new PgStandbySwap(pg, log).repair(names);
+            // leftover replaced copies are dropped while this import restores, not before
+            ReplacedCopies.dropLater(settings, tools, context.loggerName(), new PgStandbySwap(pg, log).repair(names));
             if (meta.globals() && settings.globals()) {
                 applyGlobals(pg, dir.resolve(DumpMetadata.GLOBALS_FILE));
             }
@@ -82,15 +87,20 @@ final class PostgresImporter implements Importer {
                     restore(pg, pgRestore, dir, db, log);
                 }
                 context.cancellation().throwIfCancelled("import into " + settings.where());
+                // the swap renames the live databases to their old names: earlier copies of those must be gone
+                ReplacedCopies.awaitDropped(settings, names.stream().map(WorkNames::old).toList(), context.cancellation());
                 // the swap is short and must not be killed between its COMMIT and psql's exit, which would
                 // report a failure for a swap that happened
+                long swapStart = System.nanoTime();
                 replaced = new PgStandbySwap(pg.uncancellable(), log).swap(names);
+                log.info("swap on {} took {} ms", settings.where(), (System.nanoTime() - swapStart) / 1_000_000);
                 context.progress().progress("pg_restore", databases.size(), databases.size(), "databases");
             } catch (RuntimeException e) {
                 new PgStandbySwap(pg.uncancellable(), log).dropQuietly(restored);
                 throw e;
             }
-            new PgStandbySwap(pg.uncancellable(), log).dropQuietly(replaced.stream().map(WorkNames::old).toList());
+            // the import is done: what it replaced is dropped after it returns, in the background (see ReplacedCopies)
+            ReplacedCopies.dropLater(settings, tools, context.loggerName(), replaced.stream().map(WorkNames::old).toList());
         }
     }
 
@@ -249,8 +259,23 @@ final class PostgresImporter implements Importer {
             cmd.addAll(List.of("--no-owner", "--no-privileges"));
         }
         cmd.add(dump.toString());
-        pg.run("pg_restore of database '" + db.name() + "' into '" + tmp + "'", cmd);
-        check(pg, pgRestore, dump, db, tmp);
+        // the dump's rows are counted while pg_restore reads the same files (and the server, not this process,
+        // is busy): the check after the restore then only asks the server
+        FutureTask<Map<String, Long>> counting = new FutureTask<>(() -> RowCounts.count(dump));
+        Thread counter = new Thread(counting, "postgres-count-rows-" + db.directory());
+        counter.setDaemon(true);
+        counter.start();
+        try {
+            long start = System.nanoTime();
+            pg.run("pg_restore of database '" + db.name() + "' into '" + tmp + "'", cmd);
+            long restored = System.nanoTime();
+            check(pg, pgRestore, dump, db, tmp, rowsOf(counting));
+            // where an import's time goes, beside the raw pg_restore's (issue 18)
+            log.info("restored database '{}' on {}: pg_restore {} ms, checks (tables, rows) {} ms", db.name(),
+                    settings.where(), (restored - start) / 1_000_000, (System.nanoTime() - restored) / 1_000_000);
+        } finally {
+            counting.cancel(true);
+        }
         if (db.properties() != null) {
             // after pg_restore (a leader's statement_timeout or search_path must not apply to it) and before the
             // fence, which records the connection limit (and owner) that promotion gives back
@@ -265,7 +290,8 @@ final class PostgresImporter implements Importer {
      * Checks that every table and materialized view of the dump exists in the restored database, and that every
      * table holds the rows of its dump ({@link RowCounts}).
      */
-    private void check(PgSession pg, Path pgRestore, Path dump, DumpMetadata.Database db, String tmp) {
+    private void check(PgSession pg, Path pgRestore, Path dump, DumpMetadata.Database db, String tmp,
+                       Map<String, Long> rows) {
         String toc = pg.run("pg_restore -l of database '" + db.name() + "'",
                 List.of(pgRestore.toString(), "-l", dump.toString())).stdout();
         long expected = toc.lines().filter(l -> TOC_TABLE.matcher(l).matches()).count();
@@ -275,6 +301,22 @@ final class PostgresImporter implements Importer {
                     + settings.where() + " has " + actual + " tables and materialized views but the dump of '"
                     + db.name() + "' lists " + expected + "; the standby keeps its previous state");
         }
-        RowCounts.check(pg, toc, dump, db.name(), tmp);
+        RowCounts.check(pg, toc, dump, rows, db.name(), tmp);
+    }
+
+    /** The rows counted beside pg_restore, waited for; the counting's own failure as it was thrown. */
+    private static Map<String, Long> rowsOf(FutureTask<Map<String, Long>> counting) {
+        try {
+            return counting.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ResilienceException(ErrorCode.CANCELLED, "interrupted while counting the dump's rows");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new ResilienceException(ErrorCode.INTERNAL, "counting the dump's rows failed: " + e.getCause(),
+                    e.getCause());
+        }
     }
 }

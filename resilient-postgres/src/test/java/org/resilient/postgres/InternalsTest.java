@@ -35,6 +35,20 @@ class InternalsTest {
     }
 
     @Test
+    @DisplayName("rows of a COPY file: lines up to the end marker, escaped backslashes are rows, blocks do not matter")
+    void rowCounts(@TempDir Path dir) throws Exception {
+        assertEquals(3, RowCounts.rows(Files.writeString(dir.resolve("1.dat"), "a\tb\n\\\\.\nc\n\\.\n\n")));
+        assertEquals(2, RowCounts.rows(Files.writeString(dir.resolve("2.dat"), "a\nb")));
+        assertEquals(0, RowCounts.rows(Files.writeString(dir.resolve("3.dat"), "\\.\n\n")));
+        assertEquals(1, RowCounts.rows(Files.writeString(dir.resolve("4.dat"), "\\\\.\n")));
+        // the end marker right across the 1 MB block boundary
+        String big = "x".repeat((1 << 20) - 2) + "\n\\.\n";
+        assertEquals(1, RowCounts.rows(Files.writeString(dir.resolve("5.dat"), big)));
+        assertEquals(java.util.Map.of("1.dat", 3L, "2.dat", 2L, "3.dat", 0L, "4.dat", 1L, "5.dat", 1L),
+                RowCounts.count(dir));
+    }
+
+    @Test
     @DisplayName("work database names stay distinct and within PostgreSQL's 63 bytes")
     void workNames() {
         assertEquals("shop__resilient_tmp", WorkNames.tmp("shop"));

@@ -55,9 +55,31 @@ public final class BackupSealer {
      */
     public static SealedBackup seal(Path backupDir, BackupId id, String component, String node, Epoch epoch,
                                     long sequence, Instant created, ProgressListener progress, Cancellation cancellation) {
+        return seal(backupDir, id, component, node, epoch, sequence, created, KnownDigests.NONE, progress, cancellation);
+    }
+
+    /**
+     * Seals like {@link #seal(Path, BackupId, String, String, Epoch, long, Instant, ProgressListener, Cancellation)},
+     * reading again only the files whose digest is not known from while they were written ({@link EarlyDigests}).
+     *
+     * @param backupDir the backup directory (holding {@code data/})
+     * @param id the backup id
+     * @param component the component name
+     * @param node the exporting node
+     * @param epoch the epoch
+     * @param sequence the exporting leader's sequence number of this backup
+     * @param created when the export started
+     * @param known digests taken while the exporter wrote (each used only for a file unchanged since)
+     * @param progress gets hashing progress
+     * @param cancellation checked between files
+     * @return the sealed backup
+     */
+    public static SealedBackup seal(Path backupDir, BackupId id, String component, String node, Epoch epoch,
+                                    long sequence, Instant created, KnownDigests known, ProgressListener progress,
+                                    Cancellation cancellation) {
         Path data = NodeLayout.data(backupDir);
         Manifest manifest = new Manifest(id, component, node, epoch, created,
-                TreeScanner.scan(data, true, progress, cancellation), sequence);
+                TreeScanner.scan(data, true, known, progress, cancellation), sequence);
         byte[] manifestBytes = ManifestCodec.write(manifest);
         String digest = Sha256.of(manifestBytes);
         AtomicFiles.write(backupDir.resolve(NodeLayout.MANIFEST), manifestBytes);

@@ -44,6 +44,22 @@ public final class TreeScanner {
      */
     public static List<ManifestEntry> scan(Path root, boolean hash, ProgressListener progress,
                                            Cancellation cancellation) {
+        return scan(root, hash, KnownDigests.NONE, progress, cancellation);
+    }
+
+    /**
+     * Scans a tree, taking the digests of files that did not change since they were hashed from {@code known}.
+     *
+     * @param root the directory to list (its own entry is not listed)
+     * @param hash whether to compute SHA-256 of files (false leaves a placeholder digest of zeros)
+     * @param known digests already taken (used only for files unchanged since)
+     * @param progress gets {@code hash} progress in bytes
+     * @param cancellation checked between files
+     * @return the entries, sorted by path
+     * @throws ResilienceException {@code IO_ERROR} if the tree cannot be read
+     */
+    public static List<ManifestEntry> scan(Path root, boolean hash, KnownDigests known, ProgressListener progress,
+                                           Cancellation cancellation) {
         List<Path> files = new ArrayList<>();
         List<ManifestEntry> others = new ArrayList<>();
         AtomicLong total = new AtomicLong();
@@ -85,7 +101,10 @@ public final class TreeScanner {
                 cancellation.throwIfCancelled("scanning " + root);
                 try {
                     PosixFileAttributes a = Files.readAttributes(f, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    String sha = hash ? Sha256.of(f) : "0".repeat(64);
+                    String sha = hash ? known.digest(f).orElse(null) : "0".repeat(64);
+                    if (sha == null) {
+                        sha = Sha256.of(f);
+                    }
                     hashed.put(f, ManifestEntry.file(rel(root, f), a.size(), PosixModes.bits(a.permissions()),
                             a.lastModifiedTime().toInstant(), sha));
                     progress.progress("hash", done.addAndGet(a.size()), total.get(), "bytes");

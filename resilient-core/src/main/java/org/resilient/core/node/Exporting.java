@@ -20,6 +20,7 @@ import org.resilient.support.fs.AtomicFiles;
 import java.util.Optional;
 import org.resilient.core.manifest.BackupSealer;
 import org.resilient.core.manifest.BackupVerifier;
+import org.resilient.core.manifest.EarlyDigests;
 import org.resilient.core.schedule.ExportPlanner;
 import org.resilient.core.schedule.ExportTimes;
 import org.resilient.core.manifest.SealedBackup;
@@ -174,14 +175,16 @@ final class Exporting {
             throw AtomicFiles.ioError("create", data, e);
         }
         Instant created = ctx.clock().instant();
-        try (Exporter exporter = ctx.component().exporter(ctx.settings())) {
+        // files the exporter has finished are hashed while it writes the others: the seal reads only the rest
+        try (Exporter exporter = ctx.component().exporter(ctx.settings()); EarlyDigests early = EarlyDigests.start(data)) {
             log.info("exporting {} ({} component) in epoch {}", id, ctx.component().name(), epoch);
             exporter.export(ExportContext.builder().directory(data).backupId(id).epoch(epoch).settings(ctx.settings())
                     .progress(ctx.progress()).cancellation(cancellation).clock(ctx.clock())
                     .loggerName(ctx.loggerName("export")).build());
             cancellation.throwIfCancelled("export " + id);
+            log.info("sealing {}: the {} exporter ended", id, ctx.component().name()); // dump and seal times apart
             SealedBackup sealed = BackupSealer.seal(staging, id, ctx.component().name(), ctx.uri().toString(), epoch,
-                    sequence, created, ctx.progress(), cancellation);
+                    sequence, created, early.stop(), ctx.progress(), cancellation);
             ctx.auth().signManifest(staging);
             Path published = ctx.layout().backup(id);
             // Recorded before the rename: a node killed between publishing and announcing announces it at its next start.

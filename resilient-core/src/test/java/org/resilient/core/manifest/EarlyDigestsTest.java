@@ -1,0 +1,105 @@
+package org.resilient.core.manifest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.resilient.api.BackupId;
+import org.resilient.api.Cancellation;
+import org.resilient.api.Epoch;
+import org.resilient.api.ManifestEntry;
+import org.resilient.api.ProgressListener;
+import org.resilient.support.hash.Sha256;
+
+/** Digests taken while an exporter writes: reused only for files provably unchanged since. */
+class EarlyDigestsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    @DisplayName("a file at rest is hashed in the background, and the seal takes that digest")
+    void reusesAtRest() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("b/data"));
+        Path f = atRest(data.resolve("1.dat"), "rows\n");
+        KnownDigests known = hashedWhileWaiting(data, 1);
+        assertEquals(Optional.of(Sha256.of(f)), known.digest(f));
+        SealedBackup sealed = BackupSealer.seal(dir.resolve("b"), BackupId.of(Instant.now(), "n"), "files", "n",
+                Epoch.INITIAL, 0, Instant.now(), known, ProgressListener.NONE, Cancellation.never());
+        assertEquals(Sha256.of(f), sealed.manifest().entries().stream().filter(e -> e.type() == ManifestEntry.Type.FILE)
+                .findFirst().orElseThrow().sha256());
+        BackupVerifier.verify(dir.resolve("b"), ProgressListener.NONE, Cancellation.never());
+    }
+
+    @Test
+    @DisplayName("a file written after it was hashed is hashed again, even with the same size")
+    void rehashesChanged() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("b/data"));
+        Path f = atRest(data.resolve("1.dat"), "rows\n");
+        KnownDigests known = hashedWhileWaiting(data, 1);
+        Files.writeString(f, "ROWS\n");
+        assertEquals(Optional.empty(), known.digest(f));
+        SealedBackup sealed = BackupSealer.seal(dir.resolve("b"), BackupId.of(Instant.now(), "n"), "files", "n",
+                Epoch.INITIAL, 0, Instant.now(), known, ProgressListener.NONE, Cancellation.never());
+        assertEquals(Sha256.of(f), sealed.manifest().entries().stream().filter(e -> e.type() == ManifestEntry.Type.FILE)
+                .findFirst().orElseThrow().sha256());
+    }
+
+    @Test
+    @DisplayName("a file only made private after it was hashed (chmod, as exporters do at the end) keeps its digest")
+    void chmodKeepsDigest() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("b/data"));
+        Path f = atRest(data.resolve("1.dat"), "rows\n");
+        KnownDigests known = hashedWhileWaiting(data, 1);
+        Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertEquals(Optional.of(Sha256.of(f)), known.digest(f));
+    }
+
+    @Test
+    @DisplayName("a file replaced by another (a new inode) with the same size and mtime is hashed again")
+    void rehashesReplaced() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("b/data"));
+        Path f = atRest(data.resolve("1.dat"), "rows\n");
+        FileTime old = Files.getLastModifiedTime(f);
+        KnownDigests known = hashedWhileWaiting(data, 1);
+        Path other = Files.writeString(dir.resolve("other"), "ROWS\n");
+        Files.setLastModifiedTime(other, old);
+        Files.move(other, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(Optional.empty(), known.digest(f));
+    }
+
+    @Test
+    @DisplayName("a file written just now is not hashed early")
+    void skipsRecent() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("b/data"));
+        atRest(data.resolve("old.dat"), "old\n");
+        Path fresh = Files.writeString(data.resolve("fresh.dat"), "new\n");
+        Files.setLastModifiedTime(fresh, FileTime.from(Instant.now().plusSeconds(3600))); // always "just written"
+        KnownDigests known = hashedWhileWaiting(data, 1);
+        assertEquals(Optional.empty(), known.digest(fresh));
+    }
+
+    private static Path atRest(Path f, String text) throws Exception {
+        Files.writeString(f, text);
+        Files.setLastModifiedTime(f, FileTime.from(Instant.now().minusSeconds(60)));
+        return f;
+    }
+
+    /** Starts hashing, waits (with a deadline) until {@code n} files are hashed and two whole walks ended, and stops. */
+    private static KnownDigests hashedWhileWaiting(Path data, int n) {
+        EarlyDigests early = EarlyDigests.start(data);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (early.hashedCount() < n || early.walks() < 2) {
+            assertTrue(System.nanoTime() < deadline, "the background thread hashed nothing in 30 s");
+            Thread.onSpinWait();
+        }
+        return early.stop();
+    }
+}
