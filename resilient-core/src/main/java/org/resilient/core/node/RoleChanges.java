@@ -8,6 +8,7 @@ import org.resilient.api.Epoch;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.NodeRole;
 import org.resilient.api.ResilienceException;
+import org.resilient.core.FailoverStatus;
 import org.slf4j.Logger;
 
 /**
@@ -80,9 +81,18 @@ final class RoleChanges {
         log.warn("epoch {} has a new leader ({}; learned from {}): this node was leader, stops exporting and demotes"
                 + " itself; it imports again once the next backup re-seeds it", newer,
                 leader == null ? "not known yet" : leader, source);
+        Epoch old = ctx.state().epoch();
         ctx.state().setDemotePending(newer);
         ctx.state().clearLastImport();
         ctx.state().setEpoch(newer, leader, NodeRole.IMPORT);
+        if (ctx.state().failover().isPresent()) {
+            // What status shows must change with the role: else it says this node leads in the old epoch until the
+            // next failover round, which may be a whole step away (a deposition read from the inbox by status).
+            ctx.state().setFailover(new FailoverStatus(ctx.name() + " was deposed: it led in epoch " + old + ", and epoch "
+                    + newer + " has a new leader (" + (leader == null ? "not known yet" : leader) + ", learned from "
+                    + source + "); it stops exporting, demotes its component and imports again once re-seeded",
+                    false, ctx.clock().instant()));
+        }
         return true;
     }
 
