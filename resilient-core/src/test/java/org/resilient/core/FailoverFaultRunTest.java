@@ -1,14 +1,10 @@
 package org.resilient.core;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +14,8 @@ import org.resilient.core.failover.WatchedFilesComponent;
 
 /**
  * A randomized fault run: 200 trials, each one fault (a crash, a pause, a restart of a stopped node, lost messages, a
- * node cut off from the coordinator, an export asked of whoever thinks it leads) followed by a few rounds, on four
+ * node cut off from the coordinator, a node partitioned (coordinator and incoming messages), an export asked of
+ * whoever thinks it leads) followed by a few rounds, on four
  * clusters of a leader, a pull-backup node and two import nodes with the embedded coordinator, every node driven
  * round by round on a manual clock. The seed is fixed, so a failure is replayed exactly.
  *
@@ -27,10 +24,13 @@ import org.resilient.core.failover.WatchedFilesComponent;
  * exported: two exporters at once), the imports the components did (never an older epoch after a newer one) and the
  * archive (one exporter per epoch, no older epoch stored after a newer one).
  *
- * <p>Checked to fail: with the leader's lease check switched off (the node's {@code ExportGuard} always allowing and
- * the work loop's {@code mayExport} test removed, locally), the run fails at trial 5 or so: a leader cut off from the
- * coordinator, whose lease had ended, exported in epoch 0 after the new leader had exported in epoch 1 (every receiver
- * refused it, so the archive and the imports alone never showed it).
+ * <p>Checked to fail (2026-12-03, this seed): with the leader's lease check before export switched off locally (the
+ * node's {@code ExportGuard} set to {@code ALWAYS} in {@code Failover}), the run fails at trial 6: db0, partitioned
+ * while it led, had lost its lease and db1 had taken over and exported in epoch 1; asked to export, db0 exported in
+ * epoch 0 after that ("two exporters at once"). The pull-backup node refused db0's backup (EPOCH_REFUSED), so the
+ * archive and the imports alone never showed it: only the record of what the components were asked does. The
+ * partition fault (the coordinator and the node's incoming messages both cut) is what makes such a window likely; a
+ * node cut from the coordinator only learns of the new leader from its message within a round.
  */
 class FailoverFaultRunTest {
     private static final long SEED = 20261203L;
@@ -59,7 +59,7 @@ class FailoverFaultRunTest {
                 }
                 for (String n : NODES) {
                     c.resume(n); // end with everyone up: the cluster must settle on one leader
-                    c.member(n).coordinator.cut(false);
+                    c.partition(n, false);
                 }
                 c.runUntil("one leader", () -> c.leaders().size() == 1, 60);
                 takeovers += (int) c.node(c.leaders().get(0)).epoch().value();
@@ -73,7 +73,7 @@ class FailoverFaultRunTest {
 
     private static String fault(FailoverCluster c, Random random) {
         String n = NODES[random.nextInt(NODES.length)];
-        switch (random.nextInt(6)) {
+        switch (random.nextInt(7)) {
             case 0 -> {
                 c.crash(n);
                 return "crash " + n;
@@ -91,13 +91,22 @@ class FailoverFaultRunTest {
                 return "resume " + n;
             }
             case 3 -> {
-                dropMessages(c, n);
+                c.dropInbox(n);
                 return "messages to " + n + " lost";
             }
             case 4 -> {
                 boolean cut = random.nextBoolean();
                 c.member(n).coordinator.cut(cut);
-                return (cut ? "cut " : "reconnect ") + n;
+                return (cut ? "cut from the coordinator " : "reconnect to the coordinator ") + n;
+            }
+            case 5 -> {
+                // A partition is aimed at a node that leads (or thinks so) half of the time: the dangerous case, a
+                // leader that goes on running cut off while another takes over, would be too rare otherwise.
+                List<String> leaders = c.leaders();
+                String p = !leaders.isEmpty() && random.nextBoolean() ? leaders.get(random.nextInt(leaders.size())) : n;
+                boolean cut = !c.member(p).partitioned;
+                c.partition(p, cut);
+                return (cut ? "partition " : "heal partition of ") + p;
             }
             default -> {
                 for (String l : c.leaders()) {
@@ -110,21 +119,6 @@ class FailoverFaultRunTest {
                 }
                 return "export";
             }
-        }
-    }
-
-    /** Deletes the messages waiting in a node's inbox, as if the network lost them. */
-    private static void dropMessages(FailoverCluster c, String node) {
-        Path inbox = c.dir.resolve("nodes").resolve(node).resolve("inbox");
-        if (!Files.isDirectory(inbox)) {
-            return;
-        }
-        try (Stream<Path> files = Files.list(inbox)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Files.deleteIfExists(f);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
