@@ -60,6 +60,7 @@ public final class ResilientNode implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.error("node {}: could not repair an interrupted step: {}", node.name(), e.getMessage());
             }
+            node.demoteAgainAtStart();
             failover = Failover.open(node).orElse(null);
             if (failover != null) {
                 // Heartbeats on a thread of their own: a long export or import must not let the lease or membership lapse.

@@ -51,6 +51,8 @@ final class FailoverCluster implements AutoCloseable {
         boolean alive = true;
         /** Its work loop is busy on another thread (an import held by the test): only heartbeats run. */
         boolean busy;
+        /** Cut off from the network: from its coordinator, and every message sent to it is lost. */
+        boolean partitioned;
 
         Member(ResilientNode node, Failover failover, CuttableCoordinator coordinator) {
             this.node = node;
@@ -128,6 +130,11 @@ final class FailoverCluster implements AutoCloseable {
         return m;
     }
 
+    /** @return the settings a node starts with */
+    Map<String, String> config(String name) {
+        return Map.copyOf(configs.get(name));
+    }
+
     Member member(String name) {
         return members.get(name);
     }
@@ -150,6 +157,31 @@ final class FailoverCluster implements AutoCloseable {
         members.get(name).alive = true;
     }
 
+    /**
+     * Cuts a node off from the network, or ends it: its coordinator cannot be reached and every message sent to it
+     * meanwhile is lost (what it sends still arrives: the receivers' epoch check is what must refuse it).
+     */
+    void partition(String name, boolean cut) {
+        Member m = members.get(name);
+        m.partitioned = cut;
+        m.coordinator.cut(cut);
+    }
+
+    /** Deletes the messages waiting in a node's inbox, as if the network lost them. */
+    void dropInbox(String node) {
+        Path inbox = dir.resolve("nodes").resolve(node).resolve("inbox");
+        if (!Files.isDirectory(inbox)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(inbox)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     boolean alive(String name) {
         return members.get(name).alive;
     }
@@ -157,7 +189,11 @@ final class FailoverCluster implements AutoCloseable {
     /** Moves the clock one round and runs a round of every live node, in name order. */
     void step() {
         clock.advance(ROUND);
-        for (Member m : members.values()) {
+        for (Map.Entry<String, Member> e : members.entrySet()) {
+            Member m = e.getValue();
+            if (m.alive && m.partitioned) {
+                dropInbox(e.getKey());
+            }
             if (m.alive && m.busy) {
                 m.failover.heartbeat();
             } else if (m.alive) {

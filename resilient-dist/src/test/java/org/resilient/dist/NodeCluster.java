@@ -55,6 +55,18 @@ final class NodeCluster implements AutoCloseable {
      * @param settings more {@code KEY=VALUE} settings of every node
      */
     static NodeCluster create(Path dir, String... settings) throws IOException, InterruptedException {
+        return create(dir, List.of(), settings);
+    }
+
+    /**
+     * Writes the configs and keys of a cluster in {@code dir} (nothing runs yet).
+     *
+     * @param dir an empty directory
+     * @param options more options of {@code resilient replicate}, e.g. {@code --coordinator embedded}
+     * @param settings more {@code KEY=VALUE} settings of every node
+     */
+    static NodeCluster create(Path dir, List<String> options, String... settings) throws IOException,
+            InterruptedException {
         NodeCluster c = new NodeCluster(dir);
         Files.createDirectories(dir.resolve("live"));
         Files.createDirectories(dir.resolve("standby"));
@@ -66,6 +78,7 @@ final class NodeCluster implements AutoCloseable {
                 "--export-set", "files.source=" + dir.resolve("live"),
                 "--import-set", "files.target=" + dir.resolve("standby") + "/${node}",
                 "--import-set", "files.source=" + dir.resolve("standby") + "/${node}"));
+        args.addAll(options);
         for (String s : settings) {
             args.addAll(List.of("--set", s));
         }

@@ -303,6 +303,16 @@ public final class Node implements AutoCloseable {
     }
 
     /**
+     * At a start of the node: demotes its component again if its copy was demoted before and not promoted since
+     * (see {@link RoleChanges#demoteAgainAtStart}); never throws.
+     *
+     * @return the epoch it was demoted for again, if it was
+     */
+    public Optional<Epoch> demoteAgainAtStart() {
+        return roles.demoteAgainAtStart();
+    }
+
+    /**
      * Sets what the leader asks before every export and announcement (the failover's lease check).
      *
      * @param g the guard

@@ -123,6 +123,21 @@ public final class NodeState {
                 .map(v -> new Epoch(Long.parseLong(v)));
     }
 
+    /**
+     * Records that the component's live copy was demoted (this node was deposed), until it is promoted again.
+     *
+     * @param epoch the epoch of the leader it was demoted for, or null once promoted
+     */
+    public synchronized void setDemoted(Epoch epoch) {
+        StateFiles.write(dir.resolve("demoted"), epoch == null ? Map.of() : Map.of("epoch", epoch.toString()));
+    }
+
+    /** @return the epoch of the leader this node's copy was demoted for, unless it was promoted since */
+    public synchronized Optional<Epoch> demoted() {
+        return Optional.ofNullable(StateFiles.read(dir.resolve("demoted")).get("epoch"))
+                .map(v -> new Epoch(Long.parseLong(v)));
+    }
+
     /** @return what the running node last saw of failover, if it runs with a coordinator */
     public synchronized Optional<org.resilient.core.FailoverStatus> failover() {
         return Optional.ofNullable(org.resilient.core.FailoverStatus.fromMap(StateFiles.read(dir.resolve("failover"))));

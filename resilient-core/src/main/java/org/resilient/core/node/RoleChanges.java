@@ -4,10 +4,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.resilient.api.Capability;
 import org.resilient.api.Epoch;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.NodeRole;
 import org.resilient.api.ResilienceException;
+import org.resilient.core.FailoverStatus;
 import org.slf4j.Logger;
 
 /**
@@ -58,6 +60,7 @@ final class RoleChanges {
                         + " has never imported a backup; promoting it would lose all data");
             }
             jobs.promote(epoch);
+            ctx.state().setDemoted(null);
         }
     }
 
@@ -80,9 +83,18 @@ final class RoleChanges {
         log.warn("epoch {} has a new leader ({}; learned from {}): this node was leader, stops exporting and demotes"
                 + " itself; it imports again once the next backup re-seeds it", newer,
                 leader == null ? "not known yet" : leader, source);
+        Epoch old = ctx.state().epoch();
         ctx.state().setDemotePending(newer);
         ctx.state().clearLastImport();
         ctx.state().setEpoch(newer, leader, NodeRole.IMPORT);
+        if (ctx.state().failover().isPresent()) {
+            // What status shows must change with the role: else it says this node leads in the old epoch until the
+            // next failover round, which may be a whole step away (a deposition read from the inbox by status).
+            ctx.state().setFailover(new FailoverStatus(ctx.name() + " was deposed: it led in epoch " + old + ", and epoch "
+                    + newer + " has a new leader (" + (leader == null ? "not known yet" : leader) + ", learned from "
+                    + source + "); it stops exporting, demotes its component and imports again once re-seeded",
+                    false, ctx.clock().instant()));
+        }
         return true;
     }
 
@@ -101,6 +113,7 @@ final class RoleChanges {
         }
         try (NodeLock.Held held = lock.acquire("demote", DEMOTE_WAIT)) {
             jobs.demote(pending.get());
+            ctx.state().setDemoted(pending.get());
         } catch (ResilienceException e) {
             if (e.code() != ErrorCode.UNSUPPORTED) {
                 demoteNotBefore = now.plus(ctx.config().retryBackoff().delay(1, () -> 0.5));
@@ -116,5 +129,33 @@ final class RoleChanges {
         }
         ctx.state().setDemotePending(null);
         return pending;
+    }
+
+    /**
+     * At the start of a node: demotes its component again if its copy was demoted before (a deposed leader not
+     * promoted since) and the component can demote. A fence does not always outlive a restart: MariaDB's
+     * {@code read_only} is gone when its server restarts, and a files directory's mode can be set back by hand; the
+     * node cannot tell, so it fences again (demotion is idempotent). A failure is logged as an ERROR and the node
+     * starts anyway: the cluster refuses its backups by their epoch whatever the state of its copy.
+     *
+     * @return the epoch it was demoted for again, if it was
+     */
+    Optional<Epoch> demoteAgainAtStart() {
+        Optional<Epoch> demoted = ctx.state().demoted();
+        if (demoted.isEmpty() || role() == NodeRole.EXPORT || ctx.state().demotePending().isPresent()
+                || !ctx.component().capabilities().contains(Capability.DEMOTE)) {
+            return Optional.empty(); // a pending demotion runs in the first round anyway
+        }
+        try (NodeLock.Held held = lock.acquire("demote", DEMOTE_WAIT)) {
+            jobs.demote(demoted.get());
+            log.info("demoted the {} component again at start: its copy was demoted when epoch {} took over, and a"
+                    + " fence may not survive a restart of the component's server", ctx.component().name(), demoted.get());
+            return demoted;
+        } catch (ResilienceException e) {
+            log.error("could not demote the {} component again at start (it was demoted when epoch {} took over): {}."
+                    + " Until it is, stop the clients writing to this node's copy by hand", ctx.component().name(),
+                    demoted.get(), e.getMessage());
+            return Optional.empty();
+        }
     }
 }
