@@ -13,12 +13,14 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.resilient.api.BackupId;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.Archive;
+import org.resilient.core.ManualLoop;
 import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
 import org.resilient.api.NodeRole;
@@ -56,11 +58,16 @@ public final class Cluster implements AutoCloseable {
     private static final int MAX_ROUNDS = 50;
     /** How far {@link #cycle()} moves the clock before exporting, so that backup ids differ. */
     private static final Duration CYCLE_STEP = Duration.ofMinutes(1);
+    /** One round of {@link #run}: a node's default poll interval. */
+    private static final Duration ROUND = Duration.ofSeconds(1);
 
     private final String id = "cluster-" + UUID.randomUUID().toString().substring(0, 8);
     private final Path root;
     private final boolean ownRoot;
     private final Map<String, ResilientNode> nodes = new LinkedHashMap<>();
+    private final Map<String, ManualLoop> loops = new LinkedHashMap<>();
+    /** The loops of crashed nodes: never closed while the cluster runs (a crash releases no lease). */
+    private final List<ManualLoop> abandoned = new ArrayList<>();
     private final Map<String, NodeRole> roles = new LinkedHashMap<>();
     private final Map<String, Consumer<Resilient.Builder>> configs = new LinkedHashMap<>();
     private final Set<String> paused = new HashSet<>();
@@ -68,10 +75,12 @@ public final class Cluster implements AutoCloseable {
     private final Function<String, Map<String, String>> componentSettings;
     private final ManualClock clock;
     private final Faults faults;
+    private final boolean automaticFailover;
 
     Cluster(Path root, boolean ownRoot, String component, Function<String, Map<String, String>> componentSettings,
-                    long seed, Instant start) {
+                    long seed, Instant start, boolean automaticFailover) {
         this.root = root;
+        this.automaticFailover = automaticFailover;
         this.ownRoot = ownRoot;
         this.component = component;
         this.componentSettings = componentSettings;
@@ -122,7 +131,11 @@ public final class Cluster implements AutoCloseable {
 
     private void build(String nodeName, NodeRole role) {
         Resilient.Builder b = Resilient.node(nodeName, role).clock(clock)
-                .directory(root.resolve(nodeName)).set("node.uri", uri(nodeName).toString());
+                .directory(root.resolve(nodeName)).set("node.uri", uri(nodeName).toString())
+                .progress(faults.progress(nodeName));
+        if (automaticFailover) {
+            b.set("node.coordinator", "embedded").set("embedded.dir", root.resolve("coordination").toString());
+        }
         if (component == null) {
             b.component(MemoryComponentProvider.NAME).set(MemoryComponentProvider.STORE, storeName(nodeName));
         } else {
@@ -130,8 +143,10 @@ public final class Cluster implements AutoCloseable {
             componentSettings.apply(nodeName).forEach(b::set);
         }
         configs.get(nodeName).accept(b);
-        nodes.put(nodeName, b.build());
+        ResilientNode node = b.build();
+        nodes.put(nodeName, node);
         faults.install(nodeName);
+        loops.put(nodeName, ManualLoop.of(node));
     }
 
     private String storeName(String nodeName) {
@@ -217,17 +232,41 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * One backup cycle: the clock moves on a minute, the leader exports, then every node runs its pending work
+     * One backup cycle: the clock moves on a minute (with automatic failover: one round of {@link #run}), the
+     * leader exports, then every node runs its pending work
      * (pull, verify, archive, push; import) until nothing is left.
      *
      * @return the id of the exported backup
      * @throws ResilienceException the first failure of any step
      */
     public BackupId cycle() {
-        clock.advance(CYCLE_STEP);
-        BackupId exported = leader().exportNow();
+        if (automaticFailover) {
+            run(ROUND); // time moves in rounds, with heartbeats, so that the leader keeps its lease
+        } else {
+            clock.advance(CYCLE_STEP);
+        }
+        String leader = leader().name();
+        BackupId exported = step(leader, () -> loops.get(leader).exportNow(org.resilient.api.Cancellation.never()));
         settle();
+        if (exported == null) {
+            throw new ResilienceException(ErrorCode.CANCELLED, "the leader " + leader + " crashed during its export (a"
+                    + " crash point of the test); restart it, or let another node take over");
+        }
         return exported;
+    }
+
+    /**
+     * Runs one node's step; a {@link NodeCrash} in it takes the node down, as {@link #crash} does.
+     *
+     * @return the step's result, or null if the node crashed
+     */
+    private <T> T step(String nodeName, Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (NodeCrash crash) {
+            crash(nodeName);
+            return null;
+        }
     }
 
     /**
@@ -245,12 +284,19 @@ public final class Cluster implements AutoCloseable {
             List<String> order = new ArrayList<>(pullBackupNodes());
             order.addAll(nodes.keySet().stream().filter(n -> !order.contains(n)).toList());
             order.removeAll(paused);
+            for (String name : automaticFailover ? order : List.<String>of()) {
+                step(name, () -> {
+                    loops.get(name).failoverRound();
+                    return null;
+                });
+            }
             for (String name : order) {
-                if (nodes.get(name).poll().isPresent()) {
+                if (nodes.containsKey(name) && Boolean.TRUE.equals(step(name, () -> nodes.get(name).poll().isPresent()))) {
                     ran++;
                 }
             }
             total += ran;
+            order.retainAll(nodes.keySet());
             boolean idle = ran == 0 && order.stream().allMatch(n -> nodes.get(n).status().pending() == null);
             if (idle && faults.release(true) == 0) {
                 return total;
@@ -269,6 +315,47 @@ public final class Cluster implements AutoCloseable {
         faults.release(false);
     }
 
+    /**
+     * Lets time pass with every node at work, as started nodes would: in rounds of one second (a node's default
+     * poll interval) the clock moves on and the cluster {@link #settle settles}, with every node's failover round
+     * when failover is automatic (heartbeats, the leader's lease, elections, promotion, deposition). A step that
+     * fails is tried again the next round, as a node's work loop does.
+     *
+     * @param d how long, in whole seconds
+     */
+    public void run(Duration d) {
+        for (long i = 0; i < d.dividedBy(ROUND); i++) {
+            advance(ROUND);
+            try {
+                settle();
+            } catch (ResilienceException e) {
+                // A started node logs a failed step and retries it later; so does the next round here.
+            }
+        }
+    }
+
+    /**
+     * Runs rounds ({@link #run}) until a running node leads and, with automatic failover, holds the leader lease.
+     *
+     * @param max how long at most
+     * @return the leader
+     * @throws ResilienceException {@code TIMEOUT} naming what every node sees, if none leads by then
+     */
+    public ResilientNode awaitLeader(Duration max) {
+        for (long i = 0; i <= max.dividedBy(ROUND); i++) {
+            for (Map.Entry<String, ManualLoop> e : loops.entrySet()) {
+                if (!paused.contains(e.getKey()) && e.getValue().leads()) {
+                    return nodes.get(e.getKey());
+                }
+            }
+            run(ROUND);
+        }
+        StringBuilder seen = new StringBuilder();
+        nodes.forEach((n, node) -> seen.append("\n  ").append(n).append(": ").append(node.role()).append(" in epoch ")
+                .append(node.epoch()).append(node.status().failover() == null ? "" : "; " + node.status().failover().summary()));
+        throw new ResilienceException(ErrorCode.TIMEOUT, "no node of the cluster leads after " + max + ":" + seen);
+    }
+
     /** The clock every node reads; only {@link #cycle()} and {@link #advance(Duration)} move it. @return the clock */
     public ManualClock clock() {
         return clock;
@@ -285,7 +372,14 @@ public final class Cluster implements AutoCloseable {
      * @param nodeName the node
      */
     public void stop(String nodeName) {
+        node(nodeName);
+        loops.get(nodeName).close(); // leaves the coordinator cleanly: its lease is free at once
+        down(nodeName);
+    }
+
+    private void down(String nodeName) {
         ResilientNode n = node(nodeName);
+        abandoned.add(loops.remove(nodeName));
         nodes.remove(nodeName);
         paused.remove(nodeName);
         n.close();
@@ -293,14 +387,14 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Crashes a node: it is gone at once, with what was in its inbox; its directory stays, as on a disk after a
-     * power cut. (In one JVM the node's last step has finished; a crash inside a step is injected through the
-     * component or transport hooks, e.g. {@code MemoryNode.onPush}.)
+     * Crashes a node between two steps: it is gone at once, with what was in its inbox; its directory stays, as on a
+     * disk after a power cut, and with automatic failover its lease and membership stay until they expire. A crash
+     * in the middle of a step is armed with {@link Faults#crashAt}.
      *
      * @param nodeName the node
      */
     public void crash(String nodeName) {
-        stop(nodeName);
+        down(nodeName);
     }
 
     /**
@@ -379,13 +473,17 @@ public final class Cluster implements AutoCloseable {
     /** Closes every node and forgets the cluster's stores, archives and network nodes. */
     @Override
     public void close() {
-        for (Map.Entry<String, ResilientNode> e : nodes.entrySet()) {
+        List<AutoCloseable> all = new ArrayList<>(loops.values());
+        all.addAll(nodes.values());
+        all.addAll(abandoned);
+        for (AutoCloseable c : all) {
             try {
-                e.getValue().close();
-            } catch (RuntimeException ignored) {
+                c.close();
+            } catch (Exception ignored) {
                 // Close the others anyway.
             }
         }
+        loops.clear();
         for (String name : roles.keySet()) {
             MemoryNetwork.remove(MemoryNetwork.name(uri(name)));
             MemoryStore.drop(storeName(name));
