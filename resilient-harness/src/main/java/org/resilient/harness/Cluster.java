@@ -5,22 +5,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.resilient.api.BackupId;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.Archive;
-import org.resilient.core.ManualLoop;
 import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
 import org.resilient.api.NodeRole;
@@ -64,13 +61,10 @@ public final class Cluster implements AutoCloseable {
     private final String id = "cluster-" + UUID.randomUUID().toString().substring(0, 8);
     private final Path root;
     private final boolean ownRoot;
-    private final Map<String, ResilientNode> nodes = new LinkedHashMap<>();
-    private final Map<String, ManualLoop> loops = new LinkedHashMap<>();
-    /** The loops of crashed nodes: never closed while the cluster runs (a crash releases no lease). */
-    private final List<ManualLoop> abandoned = new ArrayList<>();
+    private final Members members;
+    private final Map<String, ResilientNode> nodes;
     private final Map<String, NodeRole> roles = new LinkedHashMap<>();
     private final Map<String, Consumer<Resilient.Builder>> configs = new LinkedHashMap<>();
-    private final Set<String> paused = new HashSet<>();
     private final String component;
     private final Function<String, Map<String, String>> componentSettings;
     private final ManualClock clock;
@@ -81,6 +75,8 @@ public final class Cluster implements AutoCloseable {
                     long seed, Instant start, boolean automaticFailover) {
         this.root = root;
         this.automaticFailover = automaticFailover;
+        this.members = new Members(automaticFailover, name -> MemoryNetwork.remove(MemoryNetwork.name(uri(name))));
+        this.nodes = members.nodes;
         this.ownRoot = ownRoot;
         this.component = component;
         this.componentSettings = componentSettings;
@@ -143,10 +139,8 @@ public final class Cluster implements AutoCloseable {
             componentSettings.apply(nodeName).forEach(b::set);
         }
         configs.get(nodeName).accept(b);
-        ResilientNode node = b.build();
-        nodes.put(nodeName, node);
+        members.add(nodeName, b.build());
         faults.install(nodeName);
-        loops.put(nodeName, ManualLoop.of(node));
     }
 
     private String storeName(String nodeName) {
@@ -246,27 +240,13 @@ public final class Cluster implements AutoCloseable {
             clock.advance(CYCLE_STEP);
         }
         String leader = leader().name();
-        BackupId exported = step(leader, () -> loops.get(leader).exportNow(org.resilient.api.Cancellation.never()));
+        BackupId exported = members.step(leader, () -> members.loops.get(leader).exportNow(org.resilient.api.Cancellation.never()));
         settle();
         if (exported == null) {
             throw new ResilienceException(ErrorCode.CANCELLED, "the leader " + leader + " crashed during its export (a"
                     + " crash point of the test); restart it, or let another node take over");
         }
         return exported;
-    }
-
-    /**
-     * Runs one node's step; a {@link NodeCrash} in it takes the node down, as {@link #crash} does.
-     *
-     * @return the step's result, or null if the node crashed
-     */
-    private <T> T step(String nodeName, Supplier<T> work) {
-        try {
-            return work.get();
-        } catch (NodeCrash crash) {
-            crash(nodeName);
-            return null;
-        }
     }
 
     /**
@@ -283,21 +263,10 @@ public final class Cluster implements AutoCloseable {
             int ran = faults.release(false);
             List<String> order = new ArrayList<>(pullBackupNodes());
             order.addAll(nodes.keySet().stream().filter(n -> !order.contains(n)).toList());
-            order.removeAll(paused);
-            for (String name : automaticFailover ? order : List.<String>of()) {
-                step(name, () -> {
-                    loops.get(name).failoverRound();
-                    return null;
-                });
-            }
-            for (String name : order) {
-                if (nodes.containsKey(name) && Boolean.TRUE.equals(step(name, () -> nodes.get(name).poll().isPresent()))) {
-                    ran++;
-                }
-            }
+            order.removeAll(members.paused);
+            ran += members.round(order);
             total += ran;
-            order.retainAll(nodes.keySet());
-            boolean idle = ran == 0 && order.stream().allMatch(n -> nodes.get(n).status().pending() == null);
+            boolean idle = ran == 0 && members.idle(order);
             if (idle && faults.release(true) == 0) {
                 return total;
             }
@@ -343,17 +312,13 @@ public final class Cluster implements AutoCloseable {
      */
     public ResilientNode awaitLeader(Duration max) {
         for (long i = 0; i <= max.dividedBy(ROUND); i++) {
-            for (Map.Entry<String, ManualLoop> e : loops.entrySet()) {
-                if (!paused.contains(e.getKey()) && e.getValue().leads()) {
-                    return nodes.get(e.getKey());
-                }
+            Optional<ResilientNode> leader = members.leading();
+            if (leader.isPresent()) {
+                return leader.get();
             }
             run(ROUND);
         }
-        StringBuilder seen = new StringBuilder();
-        nodes.forEach((n, node) -> seen.append("\n  ").append(n).append(": ").append(node.role()).append(" in epoch ")
-                .append(node.epoch()).append(node.status().failover() == null ? "" : "; " + node.status().failover().summary()));
-        throw new ResilienceException(ErrorCode.TIMEOUT, "no node of the cluster leads after " + max + ":" + seen);
+        throw new ResilienceException(ErrorCode.TIMEOUT, "no node of the cluster leads after " + max + ":" + members.describe());
     }
 
     /** The clock every node reads; only {@link #cycle()} and {@link #advance(Duration)} move it. @return the clock */
@@ -373,17 +338,8 @@ public final class Cluster implements AutoCloseable {
      */
     public void stop(String nodeName) {
         node(nodeName);
-        loops.get(nodeName).close(); // leaves the coordinator cleanly: its lease is free at once
-        down(nodeName);
-    }
-
-    private void down(String nodeName) {
-        ResilientNode n = node(nodeName);
-        abandoned.add(loops.remove(nodeName));
-        nodes.remove(nodeName);
-        paused.remove(nodeName);
-        n.close();
-        MemoryNetwork.remove(MemoryNetwork.name(uri(nodeName)));
+        members.loops.get(nodeName).close(); // leaves the coordinator cleanly: its lease is free at once
+        members.down(nodeName);
     }
 
     /**
@@ -394,7 +350,8 @@ public final class Cluster implements AutoCloseable {
      * @param nodeName the node
      */
     public void crash(String nodeName) {
-        down(nodeName);
+        node(nodeName);
+        members.down(nodeName);
     }
 
     /**
@@ -424,7 +381,7 @@ public final class Cluster implements AutoCloseable {
      */
     public void pause(String nodeName) {
         node(nodeName);
-        paused.add(nodeName);
+        members.paused.add(nodeName);
     }
 
     /**
@@ -433,7 +390,7 @@ public final class Cluster implements AutoCloseable {
      * @param nodeName the node
      */
     public void resume(String nodeName) {
-        paused.remove(nodeName);
+        members.paused.remove(nodeName);
     }
 
     /**
@@ -473,17 +430,7 @@ public final class Cluster implements AutoCloseable {
     /** Closes every node and forgets the cluster's stores, archives and network nodes. */
     @Override
     public void close() {
-        List<AutoCloseable> all = new ArrayList<>(loops.values());
-        all.addAll(nodes.values());
-        all.addAll(abandoned);
-        for (AutoCloseable c : all) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // Close the others anyway.
-            }
-        }
-        loops.clear();
+        members.closeAll();
         for (String name : roles.keySet()) {
             MemoryNetwork.remove(MemoryNetwork.name(uri(name)));
             MemoryStore.drop(storeName(name));
