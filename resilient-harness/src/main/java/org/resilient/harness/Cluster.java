@@ -4,7 +4,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,12 +20,10 @@ import org.resilient.api.spi.Archive;
 import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
 import org.resilient.api.NodeRole;
-import org.resilient.core.Takeover;
 import org.resilient.testkit.ManualClock;
 import org.resilient.support.fs.AtomicFiles;
 import org.resilient.testkit.TestBackups;
 import org.resilient.testkit.memory.MemoryArchiveProvider;
-import org.resilient.testkit.memory.MemoryComponentProvider;
 import org.resilient.testkit.memory.MemoryNetwork;
 import org.resilient.testkit.memory.MemoryStore;
 
@@ -47,12 +44,11 @@ import org.resilient.testkit.memory.MemoryStore;
  *     ResilientNode leader = c.takeover();
  * }
  * </pre>
- * Faults: {@link #faults()} (messages dropped, delayed, duplicated, reordered, corrupted; partitions),
- * {@link #crash(String)} and {@link #restart(String)}, {@link #pause(String)} and {@link #resume(String)}.
+ * Faults: {@link #faults()} (messages dropped, delayed, duplicated, reordered, corrupted; partitions; crashes inside
+ * a step), {@link #crash}, {@link #restart}, {@link #pause}, {@link #resume}; automatic failover: {@link #awaitLeader}.
  * Node directories live under a temporary directory removed by {@link #close()} (or under a given root, kept).
  */
 public final class Cluster implements AutoCloseable {
-    private static final int MAX_ROUNDS = 50;
     /** How far {@link #cycle()} moves the clock before exporting, so that backup ids differ. */
     private static final Duration CYCLE_STEP = Duration.ofMinutes(1);
     /** One round of {@link #run}: a node's default poll interval. */
@@ -65,21 +61,16 @@ public final class Cluster implements AutoCloseable {
     private final Map<String, ResilientNode> nodes;
     private final Map<String, NodeRole> roles = new LinkedHashMap<>();
     private final Map<String, Consumer<Resilient.Builder>> configs = new LinkedHashMap<>();
-    private final String component;
-    private final Function<String, Map<String, String>> componentSettings;
     private final ManualClock clock;
     private final Faults faults;
     private final boolean automaticFailover;
 
-    Cluster(Path root, boolean ownRoot, String component, Function<String, Map<String, String>> componentSettings,
-                    long seed, Instant start, boolean automaticFailover) {
+    Cluster(Path root, boolean ownRoot, long seed, Instant start, boolean automaticFailover) {
         this.root = root;
         this.automaticFailover = automaticFailover;
         this.members = new Members(automaticFailover, name -> MemoryNetwork.remove(MemoryNetwork.name(uri(name))));
         this.nodes = members.nodes;
         this.ownRoot = ownRoot;
-        this.component = component;
-        this.componentSettings = componentSettings;
         this.clock = new ManualClock(start);
         this.faults = new Faults(id + "-", clock, seed);
     }
@@ -129,21 +120,12 @@ public final class Cluster implements AutoCloseable {
         Resilient.Builder b = Resilient.node(nodeName, role).clock(clock)
                 .directory(root.resolve(nodeName)).set("node.uri", uri(nodeName).toString())
                 .progress(faults.progress(nodeName));
-        if (automaticFailover) {
-            b.set("node.coordinator", "embedded").set("embedded.dir", root.resolve("coordination").toString());
-        }
-        if (component == null) {
-            b.component(MemoryComponentProvider.NAME).set(MemoryComponentProvider.STORE, storeName(nodeName));
-        } else {
-            b.component(component);
-            componentSettings.apply(nodeName).forEach(b::set);
-        }
         configs.get(nodeName).accept(b);
         members.add(nodeName, b.build());
         faults.install(nodeName);
     }
 
-    private String storeName(String nodeName) {
+    String storeName(String nodeName) {
         return id + "-" + nodeName;
     }
 
@@ -227,8 +209,7 @@ public final class Cluster implements AutoCloseable {
 
     /**
      * One backup cycle: the clock moves on a minute (with automatic failover: one round of {@link #run}), the
-     * leader exports, then every node runs its pending work
-     * (pull, verify, archive, push; import) until nothing is left.
+     * leader exports, then every node runs its pending work (pull, verify, archive, push; import) until none is left.
      *
      * @return the id of the exported backup
      * @throws ResilienceException the first failure of any step
@@ -250,33 +231,18 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Runs every running, unpaused node's pending work until all are idle: pull-backup nodes first, then the
-     * others, in rounds; messages held by {@link #faults()} are delivered when due (delayed ones) or when nothing
-     * else is left to do (reordered ones).
+     * Runs every running, unpaused node's pending work until all are idle, in rounds (pull-backup nodes first);
+     * messages held by {@link #faults()} are delivered when due, or (reordered ones) when all else is idle.
      *
      * @return how many jobs ran
      * @throws ResilienceException the first failure of any job
      */
     public int settle() {
-        int total = 0;
-        for (int round = 0; round < MAX_ROUNDS; round++) {
-            int ran = faults.release(false);
-            List<String> order = new ArrayList<>(pullBackupNodes());
-            order.addAll(nodes.keySet().stream().filter(n -> !order.contains(n)).toList());
-            order.removeAll(members.paused);
-            ran += members.round(order);
-            total += ran;
-            boolean idle = ran == 0 && members.idle(order);
-            if (idle && faults.release(true) == 0) {
-                return total;
-            }
-        }
-        throw new ResilienceException(ErrorCode.INTERNAL, "cluster did not settle in " + MAX_ROUNDS + " rounds");
+        return members.settle(faults, this::pullBackupNodes);
     }
 
     /**
      * Moves the clock on and delivers the delayed messages that are due (without running any node's work).
-     *
      * @param d how far
      */
     public void advance(Duration d) {
@@ -321,7 +287,7 @@ public final class Cluster implements AutoCloseable {
         throw new ResilienceException(ErrorCode.TIMEOUT, "no node of the cluster leads after " + max + ":" + members.describe());
     }
 
-    /** The clock every node reads; only {@link #cycle()} and {@link #advance(Duration)} move it. @return the clock */
+    /** The clock every node reads; only {@link #cycle}, {@link #advance} and {@link #run} move it. @return the clock */
     public ManualClock clock() {
         return clock;
     }
@@ -401,20 +367,10 @@ public final class Cluster implements AutoCloseable {
      * @throws ResilienceException {@code WRONG_STATE} if no import ever imported anything
      */
     public ResilientNode takeover() {
-        String old = nameOf(leader());
-        stop(old);
-        List<ResilientNode> candidates = imports().stream().map(nodes::get).toList();
-        ResilientNode winner = Takeover.choose(candidates).orElseThrow(() -> new ResilienceException(ErrorCode.WRONG_STATE,
-                "no import node has imported a backup; nothing to promote"));
-        List<ResilientNode> known = List.copyOf(nodes.values());
-        List<URI> tell = nodes.values().stream().map(ResilientNode::uri).toList();
-        Takeover.promote(winner, known, tell);
+        stop(leader().name());
+        ResilientNode winner = members.promoteBest(imports());
         settle();
         return nodes.get(winner.name());
-    }
-
-    private String nameOf(ResilientNode n) {
-        return nodes.entrySet().stream().filter(e -> e.getValue() == n).map(Map.Entry::getKey).findFirst().orElseThrow();
     }
 
     /**
@@ -436,7 +392,6 @@ public final class Cluster implements AutoCloseable {
             MemoryStore.drop(storeName(name));
             MemoryArchiveProvider.drop(MemoryNetwork.name(archiveUri(name)));
         }
-        nodes.clear();
         if (ownRoot) {
             TestBackups.makeWritable(root);
             AtomicFiles.deleteTree(root);

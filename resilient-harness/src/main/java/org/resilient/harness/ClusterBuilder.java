@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import org.resilient.api.NodeRole;
+import org.resilient.core.Resilient;
+import org.resilient.testkit.memory.MemoryComponentProvider;
 
 /**
  * Builds a {@link Cluster}: {@code Cluster.builder("db", 3).component("sqlite", settings).seed(7).build()}.
@@ -100,6 +102,19 @@ public final class ClusterBuilder {
         return this;
     }
 
+    /** What every node of the cluster is built with: its component and, with automatic failover, the coordinator. */
+    private Resilient.Builder common(Cluster c, String node, Resilient.Builder b) {
+        if (automaticFailover) {
+            b.set("node.coordinator", "embedded").set("embedded.dir", c.directory("coordination").toString());
+        }
+        if (component == null) {
+            return b.component(MemoryComponentProvider.NAME).set(MemoryComponentProvider.STORE, c.storeName(node));
+        }
+        b.component(component);
+        settings.apply(node).forEach(b::set);
+        return b;
+    }
+
     private Cluster topology(Cluster c) {
         try {
             List<String> data = new ArrayList<>();
@@ -113,13 +128,14 @@ public final class ClusterBuilder {
             URI[] pbsUris = pbs.stream().map(c::uri).toArray(URI[]::new);
             // Every data node knows the pull-backup nodes, so that whichever takes over announces to them.
             for (int i = 0; i < n; i++) {
-                c.add(data.get(i), i == 0 ? NodeRole.EXPORT : NodeRole.IMPORT, b -> b.notify(pbsUris));
+                String node = data.get(i);
+                c.add(node, i == 0 ? NodeRole.EXPORT : NodeRole.IMPORT, b -> common(c, node, b).notify(pbsUris));
             }
             for (int i = 1; i < n; i++) {
                 String p = pbs.get(i - 1);
                 URI[] targets = automaticFailover && i == 1 ? new URI[] {c.uri(data.get(i)), c.uri(data.get(0))}
                         : new URI[] {c.uri(data.get(i))}; // a pull-backup node never pushes to the leader of the time
-                c.add(p, NodeRole.PULL_BACKUP, b -> b.pullFrom(c.uri(data.get(0)), targets).archive(c.archiveUri(p)));
+                c.add(p, NodeRole.PULL_BACKUP, b -> common(c, p, b).pullFrom(c.uri(data.get(0)), targets).archive(c.archiveUri(p)));
             }
             if (automaticFailover) {
                 c.awaitLeader(java.time.Duration.ofSeconds(30)); // every node joins; the leader takes the lease
@@ -140,8 +156,7 @@ public final class ClusterBuilder {
         try {
             boolean own = root == null;
             Path dir = own ? Files.createTempDirectory("resilient-cluster-") : root;
-            return topology(new Cluster(dir.toAbsolutePath(), own, component, settings, seed, start,
-                    automaticFailover));
+            return topology(new Cluster(dir.toAbsolutePath(), own, seed, start, automaticFailover));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

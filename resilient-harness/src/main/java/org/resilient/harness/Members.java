@@ -9,8 +9,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.resilient.api.ErrorCode;
+import org.resilient.api.ResilienceException;
 import org.resilient.core.ManualLoop;
 import org.resilient.core.ResilientNode;
+import org.resilient.core.Takeover;
 
 /**
  * The running nodes of a {@link Cluster} and how their work is run: each node's steps on the test's thread, a
@@ -18,6 +21,7 @@ import org.resilient.core.ResilientNode;
  * lease and membership expire; nothing is released).
  */
 final class Members {
+    private static final int MAX_ROUNDS = 50;
     final Map<String, ResilientNode> nodes = new LinkedHashMap<>();
     final Map<String, ManualLoop> loops = new LinkedHashMap<>();
     final Set<String> paused = new HashSet<>();
@@ -80,6 +84,36 @@ final class Members {
             }
         }
         return ran;
+    }
+
+    /**
+     * Runs rounds until all is idle: pull-backup nodes first, then the others; held messages are delivered when due
+     * (delayed ones) or when nothing else is left to do (reordered ones).
+     *
+     * @return how many jobs ran
+     */
+    int settle(Faults faults, Supplier<List<String>> pullBackupNodes) {
+        int total = 0;
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            int ran = faults.release(false);
+            List<String> order = new ArrayList<>(pullBackupNodes.get());
+            order.addAll(nodes.keySet().stream().filter(n -> !order.contains(n)).toList());
+            order.removeAll(paused);
+            ran += round(order);
+            total += ran;
+            if (ran == 0 && idle(order) && faults.release(true) == 0) {
+                return total;
+            }
+        }
+        throw new ResilienceException(ErrorCode.INTERNAL, "cluster did not settle in " + MAX_ROUNDS + " rounds");
+    }
+
+    /** The manual takeover: promotes the import with the newest good import in a new epoch, telling every node. */
+    ResilientNode promoteBest(List<String> imports) {
+        ResilientNode winner = Takeover.choose(imports.stream().map(nodes::get).toList()).orElseThrow(() ->
+                new ResilienceException(ErrorCode.WRONG_STATE, "no import node has imported a backup; nothing to promote"));
+        Takeover.promote(winner, List.copyOf(nodes.values()), nodes.values().stream().map(ResilientNode::uri).toList());
+        return winner;
     }
 
     /** @return true if none of these nodes that still runs has a pending job */
