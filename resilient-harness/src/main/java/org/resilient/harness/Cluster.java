@@ -4,12 +4,10 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -22,12 +20,10 @@ import org.resilient.api.spi.Archive;
 import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
 import org.resilient.api.NodeRole;
-import org.resilient.core.Takeover;
 import org.resilient.testkit.ManualClock;
 import org.resilient.support.fs.AtomicFiles;
 import org.resilient.testkit.TestBackups;
 import org.resilient.testkit.memory.MemoryArchiveProvider;
-import org.resilient.testkit.memory.MemoryComponentProvider;
 import org.resilient.testkit.memory.MemoryNetwork;
 import org.resilient.testkit.memory.MemoryStore;
 
@@ -48,33 +44,33 @@ import org.resilient.testkit.memory.MemoryStore;
  *     ResilientNode leader = c.takeover();
  * }
  * </pre>
- * Faults: {@link #faults()} (messages dropped, delayed, duplicated, reordered, corrupted; partitions),
- * {@link #crash(String)} and {@link #restart(String)}, {@link #pause(String)} and {@link #resume(String)}.
+ * Faults: {@link #faults()} (messages dropped, delayed, duplicated, reordered, corrupted; partitions; crashes inside
+ * a step), {@link #crash}, {@link #restart}, {@link #pause}, {@link #resume}; automatic failover: {@link #awaitLeader}.
  * Node directories live under a temporary directory removed by {@link #close()} (or under a given root, kept).
  */
 public final class Cluster implements AutoCloseable {
-    private static final int MAX_ROUNDS = 50;
     /** How far {@link #cycle()} moves the clock before exporting, so that backup ids differ. */
     private static final Duration CYCLE_STEP = Duration.ofMinutes(1);
+    /** One round of {@link #run}: a node's default poll interval. */
+    private static final Duration ROUND = Duration.ofSeconds(1);
 
     private final String id = "cluster-" + UUID.randomUUID().toString().substring(0, 8);
     private final Path root;
     private final boolean ownRoot;
-    private final Map<String, ResilientNode> nodes = new LinkedHashMap<>();
+    private final Members members;
+    private final Map<String, ResilientNode> nodes;
     private final Map<String, NodeRole> roles = new LinkedHashMap<>();
     private final Map<String, Consumer<Resilient.Builder>> configs = new LinkedHashMap<>();
-    private final Set<String> paused = new HashSet<>();
-    private final String component;
-    private final Function<String, Map<String, String>> componentSettings;
     private final ManualClock clock;
     private final Faults faults;
+    private final boolean automaticFailover;
 
-    Cluster(Path root, boolean ownRoot, String component, Function<String, Map<String, String>> componentSettings,
-                    long seed, Instant start) {
+    Cluster(Path root, boolean ownRoot, long seed, Instant start, boolean automaticFailover) {
         this.root = root;
+        this.automaticFailover = automaticFailover;
+        this.members = new Members(automaticFailover, name -> MemoryNetwork.remove(MemoryNetwork.name(uri(name))));
+        this.nodes = members.nodes;
         this.ownRoot = ownRoot;
-        this.component = component;
-        this.componentSettings = componentSettings;
         this.clock = new ManualClock(start);
         this.faults = new Faults(id + "-", clock, seed);
     }
@@ -122,19 +118,14 @@ public final class Cluster implements AutoCloseable {
 
     private void build(String nodeName, NodeRole role) {
         Resilient.Builder b = Resilient.node(nodeName, role).clock(clock)
-                .directory(root.resolve(nodeName)).set("node.uri", uri(nodeName).toString());
-        if (component == null) {
-            b.component(MemoryComponentProvider.NAME).set(MemoryComponentProvider.STORE, storeName(nodeName));
-        } else {
-            b.component(component);
-            componentSettings.apply(nodeName).forEach(b::set);
-        }
+                .directory(root.resolve(nodeName)).set("node.uri", uri(nodeName).toString())
+                .progress(faults.progress(nodeName));
         configs.get(nodeName).accept(b);
-        nodes.put(nodeName, b.build());
+        members.add(nodeName, b.build());
         faults.install(nodeName);
     }
 
-    private String storeName(String nodeName) {
+    String storeName(String nodeName) {
         return id + "-" + nodeName;
     }
 
@@ -217,51 +208,41 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * One backup cycle: the clock moves on a minute, the leader exports, then every node runs its pending work
-     * (pull, verify, archive, push; import) until nothing is left.
+     * One backup cycle: the clock moves on a minute (with automatic failover: one round of {@link #run}), the
+     * leader exports, then every node runs its pending work (pull, verify, archive, push; import) until none is left.
      *
      * @return the id of the exported backup
      * @throws ResilienceException the first failure of any step
      */
     public BackupId cycle() {
-        clock.advance(CYCLE_STEP);
-        BackupId exported = leader().exportNow();
+        if (automaticFailover) {
+            run(ROUND); // time moves in rounds, with heartbeats, so that the leader keeps its lease
+        } else {
+            clock.advance(CYCLE_STEP);
+        }
+        String leader = leader().name();
+        BackupId exported = members.step(leader, () -> members.loops.get(leader).exportNow(org.resilient.api.Cancellation.never()));
         settle();
+        if (exported == null) {
+            throw new ResilienceException(ErrorCode.CANCELLED, "the leader " + leader + " crashed during its export (a"
+                    + " crash point of the test); restart it, or let another node take over");
+        }
         return exported;
     }
 
     /**
-     * Runs every running, unpaused node's pending work until all are idle: pull-backup nodes first, then the
-     * others, in rounds; messages held by {@link #faults()} are delivered when due (delayed ones) or when nothing
-     * else is left to do (reordered ones).
+     * Runs every running, unpaused node's pending work until all are idle, in rounds (pull-backup nodes first);
+     * messages held by {@link #faults()} are delivered when due, or (reordered ones) when all else is idle.
      *
      * @return how many jobs ran
      * @throws ResilienceException the first failure of any job
      */
     public int settle() {
-        int total = 0;
-        for (int round = 0; round < MAX_ROUNDS; round++) {
-            int ran = faults.release(false);
-            List<String> order = new ArrayList<>(pullBackupNodes());
-            order.addAll(nodes.keySet().stream().filter(n -> !order.contains(n)).toList());
-            order.removeAll(paused);
-            for (String name : order) {
-                if (nodes.get(name).poll().isPresent()) {
-                    ran++;
-                }
-            }
-            total += ran;
-            boolean idle = ran == 0 && order.stream().allMatch(n -> nodes.get(n).status().pending() == null);
-            if (idle && faults.release(true) == 0) {
-                return total;
-            }
-        }
-        throw new ResilienceException(ErrorCode.INTERNAL, "cluster did not settle in " + MAX_ROUNDS + " rounds");
+        return members.settle(faults, this::pullBackupNodes);
     }
 
     /**
      * Moves the clock on and delivers the delayed messages that are due (without running any node's work).
-     *
      * @param d how far
      */
     public void advance(Duration d) {
@@ -269,7 +250,44 @@ public final class Cluster implements AutoCloseable {
         faults.release(false);
     }
 
-    /** The clock every node reads; only {@link #cycle()} and {@link #advance(Duration)} move it. @return the clock */
+    /**
+     * Lets time pass with every node at work, as started nodes would: in rounds of one second (a node's default
+     * poll interval) the clock moves on and the cluster {@link #settle settles}, with every node's failover round
+     * when failover is automatic (heartbeats, the leader's lease, elections, promotion, deposition). A step that
+     * fails is tried again the next round, as a node's work loop does.
+     *
+     * @param d how long, in whole seconds
+     */
+    public void run(Duration d) {
+        for (long i = 0; i < d.dividedBy(ROUND); i++) {
+            advance(ROUND);
+            try {
+                settle();
+            } catch (ResilienceException e) {
+                // A started node logs a failed step and retries it later; so does the next round here.
+            }
+        }
+    }
+
+    /**
+     * Runs rounds ({@link #run}) until a running node leads and, with automatic failover, holds the leader lease.
+     *
+     * @param max how long at most
+     * @return the leader
+     * @throws ResilienceException {@code TIMEOUT} naming what every node sees, if none leads by then
+     */
+    public ResilientNode awaitLeader(Duration max) {
+        for (long i = 0; i <= max.dividedBy(ROUND); i++) {
+            Optional<ResilientNode> leader = members.leading();
+            if (leader.isPresent()) {
+                return leader.get();
+            }
+            run(ROUND);
+        }
+        throw new ResilienceException(ErrorCode.TIMEOUT, "no node of the cluster leads after " + max + ":" + members.describe());
+    }
+
+    /** The clock every node reads; only {@link #cycle}, {@link #advance} and {@link #run} move it. @return the clock */
     public ManualClock clock() {
         return clock;
     }
@@ -285,22 +303,21 @@ public final class Cluster implements AutoCloseable {
      * @param nodeName the node
      */
     public void stop(String nodeName) {
-        ResilientNode n = node(nodeName);
-        nodes.remove(nodeName);
-        paused.remove(nodeName);
-        n.close();
-        MemoryNetwork.remove(MemoryNetwork.name(uri(nodeName)));
+        node(nodeName);
+        members.loops.get(nodeName).close(); // leaves the coordinator cleanly: its lease is free at once
+        members.down(nodeName);
     }
 
     /**
-     * Crashes a node: it is gone at once, with what was in its inbox; its directory stays, as on a disk after a
-     * power cut. (In one JVM the node's last step has finished; a crash inside a step is injected through the
-     * component or transport hooks, e.g. {@code MemoryNode.onPush}.)
+     * Crashes a node between two steps: it is gone at once, with what was in its inbox; its directory stays, as on a
+     * disk after a power cut, and with automatic failover its lease and membership stay until they expire. A crash
+     * in the middle of a step is armed with {@link Faults#crashAt}.
      *
      * @param nodeName the node
      */
     public void crash(String nodeName) {
-        stop(nodeName);
+        node(nodeName);
+        members.down(nodeName);
     }
 
     /**
@@ -330,7 +347,7 @@ public final class Cluster implements AutoCloseable {
      */
     public void pause(String nodeName) {
         node(nodeName);
-        paused.add(nodeName);
+        members.paused.add(nodeName);
     }
 
     /**
@@ -339,7 +356,7 @@ public final class Cluster implements AutoCloseable {
      * @param nodeName the node
      */
     public void resume(String nodeName) {
-        paused.remove(nodeName);
+        members.paused.remove(nodeName);
     }
 
     /**
@@ -350,20 +367,10 @@ public final class Cluster implements AutoCloseable {
      * @throws ResilienceException {@code WRONG_STATE} if no import ever imported anything
      */
     public ResilientNode takeover() {
-        String old = nameOf(leader());
-        stop(old);
-        List<ResilientNode> candidates = imports().stream().map(nodes::get).toList();
-        ResilientNode winner = Takeover.choose(candidates).orElseThrow(() -> new ResilienceException(ErrorCode.WRONG_STATE,
-                "no import node has imported a backup; nothing to promote"));
-        List<ResilientNode> known = List.copyOf(nodes.values());
-        List<URI> tell = nodes.values().stream().map(ResilientNode::uri).toList();
-        Takeover.promote(winner, known, tell);
+        stop(leader().name());
+        ResilientNode winner = members.promoteBest(imports());
         settle();
         return nodes.get(winner.name());
-    }
-
-    private String nameOf(ResilientNode n) {
-        return nodes.entrySet().stream().filter(e -> e.getValue() == n).map(Map.Entry::getKey).findFirst().orElseThrow();
     }
 
     /**
@@ -379,19 +386,12 @@ public final class Cluster implements AutoCloseable {
     /** Closes every node and forgets the cluster's stores, archives and network nodes. */
     @Override
     public void close() {
-        for (Map.Entry<String, ResilientNode> e : nodes.entrySet()) {
-            try {
-                e.getValue().close();
-            } catch (RuntimeException ignored) {
-                // Close the others anyway.
-            }
-        }
+        members.closeAll();
         for (String name : roles.keySet()) {
             MemoryNetwork.remove(MemoryNetwork.name(uri(name)));
             MemoryStore.drop(storeName(name));
             MemoryArchiveProvider.drop(MemoryNetwork.name(archiveUri(name)));
         }
-        nodes.clear();
         if (ownRoot) {
             TestBackups.makeWritable(root);
             AtomicFiles.deleteTree(root);

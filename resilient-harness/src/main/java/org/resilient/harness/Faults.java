@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.resilient.api.Progress;
+import org.resilient.api.ProgressListener;
 import org.resilient.testkit.ManualClock;
 import org.resilient.testkit.memory.MemoryNetwork;
 import org.resilient.testkit.memory.MemoryNode;
@@ -30,11 +32,15 @@ public final class Faults {
     private final Map<String, Rule> rules = new ConcurrentHashMap<>();
     private final Map<String, List<Held>> held = new ConcurrentHashMap<>();
     private final List<String> events = new ArrayList<>();
+    private final Map<String, CrashPoint> crashPoints = new ConcurrentHashMap<>();
     private volatile Set<String> partitioned = Set.of();
 
     private enum Kind { DROP, DROP_RANDOMLY, DUPLICATE, CORRUPT, DELAY, REORDER }
 
     private record Rule(Kind kind, int remaining, double probability, Duration delay) {
+    }
+
+    private record CrashPoint(String phase, int remaining) {
     }
 
     private record Held(String from, byte[] bytes, Instant due) {
@@ -141,9 +147,50 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * Crashes a node in the middle of a step: at its {@code nth} progress report of a phase, the node's thread stops
+     * there ({@link NodeCrash}) and the cluster takes the node down, leaving its directory as the crash left it.
+     * Phases are what the component and the node report: the {@code memory} component's export reports
+     * {@code dump} and its import {@code load}; the node reports {@code hash} while sealing or verifying a backup.
+     *
+     * @param node the node
+     * @param phase the phase of its progress reports
+     * @param nth at which report of that phase (1: the first)
+     * @return this
+     */
+    public synchronized Faults crashAt(String node, String phase, int nth) {
+        if (nth < 1) {
+            throw new IllegalArgumentException("nth counts from 1, was " + nth);
+        }
+        crashPoints.put(node, new CrashPoint(phase, nth));
+        return this;
+    }
+
+    /** The progress listener of a node: where its armed crash point strikes. */
+    ProgressListener progress(String node) {
+        return p -> crashIfArmed(node, p);
+    }
+
+    private void crashIfArmed(String node, Progress p) {
+        synchronized (this) {
+            CrashPoint c = crashPoints.get(node);
+            if (c == null || !c.phase().equals(p.phase())) {
+                return;
+            }
+            if (c.remaining() > 1) {
+                crashPoints.put(node, new CrashPoint(c.phase(), c.remaining() - 1));
+                return;
+            }
+            crashPoints.remove(node);
+            event("crash " + node + " at " + p.phase() + " " + p.done() + "/" + p.total() + " " + p.unit());
+        }
+        throw new NodeCrash(node, "at " + p.phase() + " " + p.done() + "/" + p.total() + " " + p.unit());
+    }
+
     /** Ends every fault: rules removed, the partition healed, held messages delivered in the order sent. */
     public synchronized void heal() {
         rules.clear();
+        crashPoints.clear();
         partitioned = Set.of();
         for (String to : List.copyOf(held.keySet())) {
             take(to).forEach(m -> deliver(to, m.bytes()));

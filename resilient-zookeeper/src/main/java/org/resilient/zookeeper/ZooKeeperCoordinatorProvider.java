@@ -59,6 +59,8 @@ public final class ZooKeeperCoordinatorProvider implements CoordinatorProvider {
 
     @Override
     public Coordinator open(Settings settings, Clock clock) {
+        // Every bad value at once (found by the test kit's SettingsContract: it reported them one at a time).
+        SettingSpec.validate(settings, SETTINGS, "zookeeper coordinator settings");
         return ZooKeeperCoordinator.connect(ZooKeeperOptions.from(settings), required(NODE_NAME, settings), clock);
     }
 }

@@ -52,6 +52,8 @@ public final class EmbeddedCoordinatorProvider implements CoordinatorProvider {
 
     @Override
     public Coordinator open(Settings settings, Clock clock) {
+        // Every bad value at once (found by the test kit's SettingsContract: it reported them one at a time).
+        org.resilient.api.SettingSpec.validate(settings, SETTINGS, "embedded coordinator settings");
         EmbeddedTimings timings = new EmbeddedTimings(TTL.get(settings), HEARTBEAT.get(settings), MARGIN.get(settings));
         Path dir = DIR.get(settings);
         String name = NODE_NAME.get(settings);
