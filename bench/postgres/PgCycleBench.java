@@ -162,7 +162,7 @@ public class PgCycleBench {
         t = System.nanoTime();
         try (Importer importer = provider.importer(settings(target))) {
             importer.importBackup(ImportContext.builder().directory(importBackup.resolve("data"))
-                    .manifest(verified.manifest()).loggerName("bench.import").build());
+                    .manifest(verified.readManifest()).loggerName("bench.import").build());
         }
         add(times, "restore / import", secs(t));
         AtomicFiles.deleteTree(work.resolve("node0"));

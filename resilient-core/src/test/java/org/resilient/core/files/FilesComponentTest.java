@@ -73,7 +73,7 @@ class FilesComponentTest {
     }
 
     private void importInto(Importer importer, SealedBackup b, Cancellation c, ProgressListener progress) {
-        importer.importBackup(ImportContext.builder().manifest(b.manifest())
+        importer.importBackup(ImportContext.builder().manifest(b.readManifest())
                 .directory(NodeLayout.data(b.directory())).cancellation(c).progress(progress).build());
     }
 

@@ -156,7 +156,7 @@ class FilesDemoteTest {
     }
 
     private static void importInto(Importer importer, SealedBackup b) {
-        importer.importBackup(ImportContext.builder().manifest(b.manifest())
+        importer.importBackup(ImportContext.builder().manifest(b.readManifest())
                 .directory(NodeLayout.data(b.directory())).build());
     }
 
