@@ -116,7 +116,7 @@ public final class TreeScanner {
             return CompletableFuture.completedFuture(file(rel, a, "0".repeat(64)));
         }
         return pool.submit(() -> {
-            ManifestEntry e = file(rel, a, Sha256.of(p));
+            ManifestEntry e = file(rel, a, Sha256.of(p, a.size()));
             progress.progress("hash", done.addAndGet(a.size()), -1, "bytes");
             return e;
         });
