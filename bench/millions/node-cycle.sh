@@ -53,6 +53,7 @@ node.role=export
 node.dir=$dir/db0
 node.component=files
 files.source=$dir/source
+export.notify=file:$dir/pbs
 P
 cat > "$dir/pbs.properties" <<P
 node.name=pbs
