@@ -72,7 +72,7 @@ public class MysqlBench {
         long t5 = System.nanoTime();
         System.out.printf("dirty_mb_at_import %.0f%n", dirtyMb(a[2]));
         p.importer(dst).importBackup(ImportContext.builder().directory(stored.resolve("data"))
-                .manifest(verified.manifest()).loggerName("bench.import").build());
+                .manifest(verified.readManifest()).loggerName("bench.import").build());
         long t6 = System.nanoTime();
         archiver.join();
         long t7 = System.nanoTime();

@@ -1,18 +1,33 @@
 package org.resilient.api;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What an {@link org.resilient.api.spi.Importer} receives: the {@link #directory()} holding the backup's
  * data, already verified against its {@link #manifest()}. The importer must not modify it, and must leave
  * the standby's previous state whole if it fails or is cancelled.
+ *
+ * <p>A node gives the manifest as its MANIFEST file ({@link #manifestFile()}), read only if {@link #manifest()} is
+ * called: a backup of millions of files is then never held as a list unless the importer asks for it (an importer
+ * of many files reads the file entry by entry with {@link ManifestCodec#open}).
  */
 public final class ImportContext extends OperationContext {
-    private final Manifest manifest;
+    private final BackupId backupId;
+    private final Path manifestFile;
+    private Manifest manifest;
 
     private ImportContext(Builder b) {
         super(b);
-        this.manifest = Objects.requireNonNull(b.manifest, "manifest");
+        if (b.manifest == null && b.manifestFile == null) {
+            throw new NullPointerException("manifest");
+        }
+        this.manifest = b.manifest;
+        this.manifestFile = b.manifestFile;
+        this.backupId = b.manifest != null ? b.manifest.backupId() : Objects.requireNonNull(b.backupId, "backupId");
     }
 
     /**
@@ -25,12 +40,35 @@ public final class ImportContext extends OperationContext {
     }
 
     /**
-     * The verified manifest of the backup being imported.
+     * The verified manifest of the backup being imported (read from {@link #manifestFile()} on the first call when
+     * the context was given the file).
      *
      * @return the manifest
+     * @throws ResilienceException {@code IO_ERROR} if the file cannot be read
      */
-    public Manifest manifest() {
+    public synchronized Manifest manifest() {
+        if (manifest == null) {
+            try {
+                manifest = ManifestCodec.read(Files.readAllBytes(manifestFile));
+            } catch (IOException e) {
+                throw new ResilienceException(ErrorCode.IO_ERROR, "cannot read " + manifestFile + ": " + e, e);
+            }
+            if (!manifest.backupId().equals(backupId)) {
+                throw new ResilienceException(ErrorCode.MANIFEST_INVALID, manifestFile + " is the MANIFEST of "
+                        + manifest.backupId() + ", not of " + backupId);
+            }
+        }
         return manifest;
+    }
+
+    /**
+     * The verified MANIFEST file of the backup being imported, when the context was given one: read it entry by
+     * entry ({@link ManifestCodec#open}) to go through a large backup without holding its list.
+     *
+     * @return the file, or empty when the context holds the manifest itself
+     */
+    public Optional<Path> manifestFile() {
+        return Optional.ofNullable(manifestFile);
     }
 
     /**
@@ -39,12 +77,14 @@ public final class ImportContext extends OperationContext {
      * @return {@code manifest().backupId()}
      */
     public BackupId backupId() {
-        return manifest.backupId();
+        return backupId;
     }
 
     /** Builds an {@link ImportContext}. */
     public static final class Builder extends OperationContext.Builder<Builder> {
         private Manifest manifest;
+        private BackupId backupId;
+        private Path manifestFile;
 
         @Override
         protected Builder self() {
@@ -52,13 +92,26 @@ public final class ImportContext extends OperationContext {
         }
 
         /**
-         * Sets the manifest.
+         * The verified manifest, held in memory.
          *
-         * @param manifest the verified manifest
-         * @return this
+         * @param manifest the manifest
+         * @return this builder
          */
         public Builder manifest(Manifest manifest) {
             this.manifest = manifest;
+            return this;
+        }
+
+        /**
+         * The verified manifest as its MANIFEST file, read only when {@link ImportContext#manifest()} is called.
+         *
+         * @param backupId the backup's id (what the file says)
+         * @param manifestFile the MANIFEST file
+         * @return this builder
+         */
+        public Builder manifestFile(BackupId backupId, Path manifestFile) {
+            this.backupId = Objects.requireNonNull(backupId, "backupId");
+            this.manifestFile = Objects.requireNonNull(manifestFile, "manifestFile");
             return this;
         }
 

@@ -32,7 +32,7 @@ import java.util.Map;
 public final class ManifestCodec {
     /** The format version written and understood. */
     public static final int VERSION = 2;
-    private static final String MAGIC = "resilient-manifest";
+    static final String MAGIC = "resilient-manifest";
 
     private ManifestCodec() {
     }
@@ -44,6 +44,21 @@ public final class ManifestCodec {
      * @return the file's bytes (UTF-8)
      */
     public static byte[] write(Manifest m) {
+        StringBuilder s = new StringBuilder(header(m, m.entries().size()));
+        for (ManifestEntry e : m.entries()) {
+            s.append(line(e));
+        }
+        return s.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The header lines of a MANIFEST (everything before the entries), for writers that stream the entries.
+     *
+     * @param m the manifest whose id, component, node, epoch, time and sequence are written (its entries are not)
+     * @param entries how many entry lines follow
+     * @return the header text, ending with a newline
+     */
+    public static String header(Manifest m, long entries) {
         StringBuilder s = new StringBuilder();
         s.append(MAGIC).append(' ').append(VERSION).append('\n');
         s.append("backup-id ").append(m.backupId()).append('\n');
@@ -52,20 +67,41 @@ public final class ManifestCodec {
         s.append("epoch ").append(m.epoch().value()).append('\n');
         s.append("created ").append(m.created()).append('\n');
         s.append("sequence ").append(m.sequence()).append('\n');
-        s.append("entries ").append(m.entries().size()).append('\n');
-        for (ManifestEntry e : m.entries()) {
-            switch (e.type()) {
-                case FILE -> s.append("F\t").append(mode(e)).append('\t').append(e.size()).append('\t')
-                        .append(time(e.modified())).append('\t').append(e.sha256()).append('\t')
-                        .append(PathCodec.encode(e.path()));
-                case DIRECTORY -> s.append("D\t").append(mode(e)).append('\t').append(time(e.modified()))
-                        .append('\t').append(PathCodec.encode(e.path()));
-                case SYMLINK -> s.append("L\t").append(time(e.modified())).append('\t')
-                        .append(PathCodec.encode(e.path())).append('\t').append(PathCodec.encode(e.linkTarget()));
-            }
-            s.append('\n');
+        s.append("entries ").append(entries).append('\n');
+        return s.toString();
+    }
+
+    /**
+     * One entry's line of a MANIFEST.
+     *
+     * @param e the entry
+     * @return its line, ending with a newline
+     */
+    public static String line(ManifestEntry e) {
+        StringBuilder s = new StringBuilder(128);
+        switch (e.type()) {
+            case FILE -> s.append("F\t").append(mode(e)).append('\t').append(e.size()).append('\t')
+                    .append(time(e.modified())).append('\t').append(e.sha256()).append('\t')
+                    .append(PathCodec.encode(e.path()));
+            case DIRECTORY -> s.append("D\t").append(mode(e)).append('\t').append(time(e.modified()))
+                    .append('\t').append(PathCodec.encode(e.path()));
+            case SYMLINK -> s.append("L\t").append(time(e.modified())).append('\t')
+                    .append(PathCodec.encode(e.path())).append('\t').append(PathCodec.encode(e.linkTarget()));
         }
-        return s.toString().getBytes(StandardCharsets.UTF_8);
+        return s.append('\n').toString();
+    }
+
+    /**
+     * Opens a MANIFEST for reading entry by entry, so that a backup of millions of files is checked without holding
+     * its list: see {@link ManifestStream}.
+     *
+     * @param in the MANIFEST's bytes (not closed by the stream's {@code close} unless it is the owner's)
+     * @return the stream, its header read and checked
+     * @throws ResilienceException with {@link ErrorCode#MANIFEST_INVALID} for a malformed header
+     * @throws java.io.IOException if reading fails
+     */
+    public static ManifestStream open(java.io.InputStream in) throws java.io.IOException {
+        return new ManifestStream(in);
     }
 
     /**
@@ -88,7 +124,29 @@ public final class ManifestCodec {
             throw PathCodec.bad(0, "file does not end with a newline (truncated?)");
         }
         String[] lines = text.split("\n", -1);
-        String first = lines[0];
+        Header h = header(lines, lines.length);
+        List<ManifestEntry> entries = new ArrayList<>();
+        int i = h.firstEntry();
+        for (; i < lines.length - 1; i++) {
+            entries.add(entry(lines[i].split("\t", -1), i + 1));
+        }
+        if (entries.size() != h.count()) {
+            throw PathCodec.bad(i, "header says " + h.count() + " entries but " + entries.size()
+                    + " are listed (truncated?)");
+        }
+        Manifest m = h.manifest();
+        return new Manifest(m.backupId(), m.component(), m.sourceNode(), m.epoch(), m.created(), entries, m.sequence());
+    }
+
+    /** A parsed header: the manifest without entries, the entry count it announces and the index of the first entry. */
+    record Header(Manifest manifest, int count, int firstEntry) {
+    }
+
+    /**
+     * The number of header lines a MANIFEST whose first line is given has, that line included (version 1 had no
+     * sequence line).
+     */
+    static int headerLines(String first) {
         if (!first.startsWith(MAGIC + " ")) {
             throw PathCodec.bad(1, "not a resilient manifest");
         }
@@ -97,10 +155,15 @@ public final class ManifestCodec {
             throw new ResilienceException(ErrorCode.MANIFEST_INVALID, "MANIFEST has format version " + version
                     + " but this build reads up to " + VERSION + "; upgrade resilient on this node");
         }
+        return version >= 2 ? 8 : 7;
+    }
+
+    /** Parses the header lines at the start of {@code lines}, of which the first {@code available} are real lines. */
+    static Header header(String[] lines, int available) {
+        int headerKeys = headerLines(lines[0]) - 1;
         Map<String, String> header = new LinkedHashMap<>();
         int i = 1;
-        int headerKeys = version >= 2 ? 7 : 6;
-        for (; i < lines.length && header.size() < headerKeys; i++) {
+        for (; i < available && header.size() < headerKeys; i++) {
             int sp = lines[i].indexOf(' ');
             if (sp <= 0) {
                 throw PathCodec.bad(i + 1, "expected a 'key value' header line");
@@ -109,7 +172,7 @@ public final class ManifestCodec {
         }
         List<String> required = new ArrayList<>(List.of("backup-id", "component", "source-node", "epoch", "created",
                 "entries"));
-        if (version >= 2) {
+        if (headerKeys >= 7) {
             required.add("sequence");
         }
         for (String k : required) {
@@ -119,23 +182,17 @@ public final class ManifestCodec {
         }
         int count = parseInt(header.get("entries"), headerKeys + 1);
         long sequence = header.containsKey("sequence") ? parseLong(header.get("sequence"), 7) : 0;
-        List<ManifestEntry> entries = new ArrayList<>();
-        for (; i < lines.length - 1; i++) {
-            entries.add(entry(lines[i].split("\t", -1), i + 1));
-        }
-        if (entries.size() != count) {
-            throw PathCodec.bad(i, "header says " + count + " entries but " + entries.size() + " are listed (truncated?)");
-        }
         try {
-            return new Manifest(new BackupId(header.get("backup-id")), PathCodec.decode(header.get("component"), 3),
-                    PathCodec.decode(header.get("source-node"), 4), new Epoch(parseLong(header.get("epoch"), 5)),
-                    Instant.parse(header.get("created")), entries, sequence);
+            return new Header(new Manifest(new BackupId(header.get("backup-id")),
+                    PathCodec.decode(header.get("component"), 3), PathCodec.decode(header.get("source-node"), 4),
+                    new Epoch(parseLong(header.get("epoch"), 5)), Instant.parse(header.get("created")), List.of(),
+                    sequence), count, i);
         } catch (java.time.format.DateTimeParseException | IllegalArgumentException e) {
             throw PathCodec.bad(6, "bad header value: " + e.getMessage());
         }
     }
 
-    private static ManifestEntry entry(String[] f, int line) {
+    static ManifestEntry entry(String[] f, int line) {
         try {
             switch (f[0]) {
                 case "F":
@@ -180,7 +237,7 @@ public final class ManifestCodec {
         return Instant.ofEpochSecond(parseLong(s.substring(0, dot), line), parseLong(s.substring(dot + 1), line));
     }
 
-    private static int parseInt(String s, int line) {
+    static int parseInt(String s, int line) {
         try {
             return Integer.parseInt(s.trim());
         } catch (NumberFormatException e) {
@@ -188,7 +245,7 @@ public final class ManifestCodec {
         }
     }
 
-    private static long parseLong(String s, int line) {
+    static long parseLong(String s, int line) {
         try {
             return Long.parseLong(s.trim());
         } catch (NumberFormatException e) {

@@ -70,7 +70,7 @@ final class FilesImporter implements Importer {
             TreeCopy.from(context.directory()).fsync(true).progress("import", context.progress())
                     .cancellation(context.cancellation()).copyTo(staged);
             context.cancellation().throwIfCancelled("import of " + id + " into " + effective);
-            StagedCopyCheck.check(staged, context.manifest(), context.progress(), context.cancellation());
+            StagedCopyCheck.check(staged, context);
             context.cancellation().throwIfCancelled("import of " + id + " into " + effective);
             swapKeepingFence(swap, id, log);
         } catch (RuntimeException e) {

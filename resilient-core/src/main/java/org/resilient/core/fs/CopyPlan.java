@@ -2,30 +2,26 @@ package org.resilient.core.fs;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
-import org.resilient.support.fs.AtomicFiles;
 
 /**
- * The source of a {@link TreeCopy}, listed once without following links, so that the copy works from one
- * consistent listing: its directories (in walk order, parents first), regular files and symbolic links with their
- * attributes, and the total size of the files.
+ * One directory of the source of a {@link TreeCopy}, listed without following links: its subdirectories, regular
+ * files and symbolic links with their attributes, and the size of its files. A copy lists one directory at a time,
+ * so that memory is bounded by the widest directory, not by the size of the tree.
  */
 final class CopyPlan {
     /** An entry of the source: its path relative to the source root, its attributes and its full mode bits. */
@@ -49,106 +45,91 @@ final class CopyPlan {
     final List<Item> dirs = new ArrayList<>();
     final List<Item> files = new ArrayList<>();
     final List<Item> links = new ArrayList<>();
-    PosixFileAttributes rootAttrs;
-    int rootMode;
     long totalBytes;
 
     private CopyPlan() {
     }
 
     /**
-     * Lists a source tree.
+     * Lists one directory of a source tree, leaving out what the filter says.
      *
-     * @param source the source root (a directory)
-     * @param skipVanished whether an entry that disappears while listed is skipped (else the listing fails)
-     * @param vanished told of each skipped entry, by relative path
-     * @return the plan
-     * @throws ResilienceException {@code IO_ERROR} for a special file (device, socket, pipe) or a read failure
-     */
-    static CopyPlan of(Path source, boolean skipVanished, Consumer<Path> vanished) {
-        return of(source, new Filter(skipVanished, false, false, p -> false, vanished, (p, why) -> { }));
-    }
-
-    /**
-     * Lists a source tree, leaving out what the filter says.
-     *
-     * @param source the source root (a directory)
+     * @param source the source root
+     * @param dir the directory to list (the root or one below it)
      * @param filter what to leave out
-     * @return the plan
+     * @return the listing, or null if the directory vanished or is unreadable and the filter skips it (it was told)
+     * @throws IOException if the directory cannot be read
      * @throws ResilienceException {@code IO_ERROR} for a special or unreadable entry the filter does not skip
-     *     ({@link Unreadable} for the latter) or a read failure
+     *     ({@link Unreadable} for the latter)
      */
-    static CopyPlan of(Path source, Filter filter) {
+    static CopyPlan of(Path source, Path dir, Filter filter) throws IOException {
         CopyPlan plan = new CopyPlan();
-        try {
-            Files.walkFileTree(source, Set.of(), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes a) throws IOException {
-                    PosixFileAttributes pa = posix(dir);
-                    if (dir.equals(source)) {
-                        plan.rootAttrs = pa;
-                        plan.rootMode = mode(dir, pa);
-                        return FileVisitResult.CONTINUE;
-                    }
-                    Path rel = source.relativize(dir);
-                    if (filter.excluded().test(rel)) {
-                        return FileVisitResult.SKIP_SUBTREE;
-                    }
-                    plan.dirs.add(new Item(rel, pa, mode(dir, pa)));
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes a) throws IOException {
-                    Path rel = source.relativize(file);
-                    if (filter.excluded().test(rel)) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    if (a.isSymbolicLink()) {
-                        PosixFileAttributes pa = posix(file);
-                        plan.links.add(new Item(rel, pa, org.resilient.support.fs.PosixModes.bits(pa.permissions())));
-                    } else if (a.isRegularFile()) {
-                        if (!Files.isReadable(file)) {
-                            return unreadable(file, rel);
-                        }
-                        PosixFileAttributes pa = posix(file);
-                        plan.files.add(new Item(rel, pa, mode(file, pa)));
-                        plan.totalBytes += a.size();
-                    } else if (filter.skipSpecial()) {
-                        filter.skipped().accept(rel, "it is a FIFO, socket or device, not a regular file, directory"
-                                + " or symbolic link");
-                    } else {
-                        throw new ResilienceException(ErrorCode.IO_ERROR, "cannot copy " + file
-                                + ": not a regular file, directory or symbolic link (device, socket or pipe)");
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                    if (filter.skipVanished() && e instanceof NoSuchFileException) {
-                        filter.vanished().accept(source.relativize(file));
-                        return FileVisitResult.CONTINUE;
-                    }
-                    if (e instanceof AccessDeniedException && !file.equals(source)) {
-                        Path rel = source.relativize(file);
-                        return filter.excluded().test(rel) ? FileVisitResult.CONTINUE : unreadable(file, rel);
-                    }
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            s.forEach(children::add);
+        } catch (NoSuchFileException e) {
+            if (filter.skipVanished() && !dir.equals(source)) {
+                filter.vanished().accept(source.relativize(dir));
+                return null;
+            }
+            throw e;
+        } catch (AccessDeniedException e) {
+            if (dir.equals(source)) {
+                throw e;
+            }
+            return unreadable(filter, dir, source.relativize(dir));
+        }
+        for (Path p : children) {
+            Path rel = source.relativize(p);
+            if (filter.excluded().test(rel)) {
+                continue;
+            }
+            PosixFileAttributes pa;
+            try {
+                pa = posix(p);
+            } catch (NoSuchFileException e) {
+                if (!filter.skipVanished()) {
                     throw e;
                 }
-
-                private FileVisitResult unreadable(Path file, Path rel) {
-                    if (!filter.skipUnreadable()) {
-                        throw new Unreadable(file);
-                    }
-                    filter.skipped().accept(rel, "it is not readable by this user");
-                    return FileVisitResult.CONTINUE;
+                filter.vanished().accept(rel);
+                continue;
+            }
+            if (pa.isDirectory()) {
+                plan.dirs.add(new Item(rel, pa, mode(p, pa)));
+            } else if (pa.isSymbolicLink()) {
+                plan.links.add(new Item(rel, pa, org.resilient.support.fs.PosixModes.bits(pa.permissions())));
+            } else if (pa.isRegularFile()) {
+                if (!Files.isReadable(p)) {
+                    unreadable(filter, p, rel);
+                    continue;
                 }
-            });
-        } catch (IOException e) {
-            throw AtomicFiles.ioError("read", source, e);
+                plan.files.add(new Item(rel, pa, mode(p, pa)));
+                plan.totalBytes += pa.size();
+            } else if (filter.skipSpecial()) {
+                filter.skipped().accept(rel, "it is a FIFO, socket or device, not a regular file, directory"
+                        + " or symbolic link");
+            } else {
+                throw new ResilienceException(ErrorCode.IO_ERROR, "cannot copy " + p
+                        + ": not a regular file, directory or symbolic link (device, socket or pipe)");
+            }
         }
         return plan;
+    }
+
+    private static CopyPlan unreadable(Filter filter, Path file, Path rel) {
+        if (!filter.skipUnreadable()) {
+            throw new Unreadable(file);
+        }
+        filter.skipped().accept(rel, "it is not readable by this user");
+        return null;
+    }
+
+    /** The type each name of this directory must have in the target: 'd', 'f' or 'l'. */
+    Map<String, Character> types() {
+        Map<String, Character> want = new HashMap<>();
+        dirs.forEach(i -> want.put(i.rel.getFileName().toString(), 'd'));
+        files.forEach(i -> want.put(i.rel.getFileName().toString(), 'f'));
+        links.forEach(i -> want.put(i.rel.getFileName().toString(), 'l'));
+        return want;
     }
 
     /** An entry of the source this user may not read. */
@@ -168,16 +149,7 @@ final class CopyPlan {
         }
     }
 
-    /** The type each relative path must have in the target: 'd', 'f' or 'l'. */
-    Map<Path, Character> types() {
-        Map<Path, Character> want = new HashMap<>();
-        dirs.forEach(i -> want.put(i.rel, 'd'));
-        files.forEach(i -> want.put(i.rel, 'f'));
-        links.forEach(i -> want.put(i.rel, 'l'));
-        return want;
-    }
-
-    private static PosixFileAttributes posix(Path p) throws IOException {
+    static PosixFileAttributes posix(Path p) throws IOException {
         return Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     }
 

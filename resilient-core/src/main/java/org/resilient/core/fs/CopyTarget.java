@@ -1,11 +1,10 @@
 package org.resilient.core.fs;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
@@ -13,7 +12,6 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ResilienceException;
 import org.resilient.support.fs.AtomicFiles;
@@ -27,11 +25,10 @@ final class CopyTarget {
     }
 
     /**
-     * Creates the target, or checks it: without resume it must be empty; with resume, what an earlier copy left
-     * that the source does not have (or has as another type) is removed, so that the copy never writes through a
-     * link and ends equal to the source.
+     * Creates the target, or checks it: without resume it must be empty; with resume it is made writable (what an
+     * earlier copy left there is sorted out directory by directory, {@link #removeStrays}).
      */
-    static void prepare(Path dst, CopyPlan plan, boolean resume) throws IOException {
+    static void prepare(Path dst, boolean resume) throws IOException {
         if (!Files.exists(dst, LinkOption.NOFOLLOW_LINKS)) {
             org.resilient.support.fs.FileModes.createDirectories(dst.getParent());
             Files.createDirectory(dst);
@@ -51,50 +48,38 @@ final class CopyTarget {
             return;
         }
         AtomicFiles.makeOwnerWritable(dst);
-        removeStrays(dst, plan.types());
     }
 
-    private static void removeStrays(Path dst, Map<Path, Character> want) throws IOException {
+    /**
+     * In resume mode, removes from one target directory what an earlier copy left that the source does not have (or
+     * has as another type), so that the copy never writes through a link and ends equal to the source.
+     *
+     * @param dir the target directory
+     * @param want the type of each name the source has: 'd', 'f' or 'l'
+     */
+    static void removeStrays(Path dir, Map<String, Character> want) throws IOException {
         List<Path> strays = new ArrayList<>();
-        Files.walkFileTree(dst, Set.of(), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes a) {
-                if (dir.equals(dst)) {
-                    return FileVisitResult.CONTINUE;
-                }
-                Character w = want.get(dst.relativize(dir));
-                if (w == null || w != 'd') {
-                    strays.add(dir);
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes a) {
-                Character w = want.get(dst.relativize(file));
-                char got = a.isSymbolicLink() ? 'l' : a.isRegularFile() ? 'f' : '?';
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            for (Path p : s) {
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                char got = a.isDirectory() ? 'd' : a.isSymbolicLink() ? 'l' : a.isRegularFile() ? 'f' : '?';
+                Character w = want.get(p.getFileName().toString());
                 if (w == null || w != got) {
-                    strays.add(file);
+                    strays.add(p);
                 }
-                return FileVisitResult.CONTINUE;
             }
-        });
+        }
         for (Path p : strays) {
-            AtomicFiles.makeOwnerWritable(p.getParent());
             AtomicFiles.deleteTree(p);
         }
     }
 
-    /** Creates the plan's directories (or makes existing ones writable), parents first. */
-    static void makeDirectories(Path dst, CopyPlan plan) throws IOException {
-        for (CopyPlan.Item d : plan.dirs) {
-            Path p = dst.resolve(d.rel());
-            if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                Files.createDirectory(p);
-            } else {
-                AtomicFiles.makeOwnerWritable(p);
-            }
+    /** Creates a directory of the copy, or makes an existing one writable (resume). */
+    static void makeDirectory(Path p) throws IOException {
+        if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectory(p);
+        } else {
+            AtomicFiles.makeOwnerWritable(p);
         }
     }
 

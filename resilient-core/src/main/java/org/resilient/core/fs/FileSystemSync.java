@@ -51,4 +51,38 @@ final class FileSystemSync {
             return false;
         }
     }
+
+    /**
+     * Flushes the copy to disk. Many files: one flush of the whole file system at the end beats one flush per
+     * file. Few files, or no way to flush the file system: walk the copy and flush each file (by now the kernel has
+     * written most data back on its own, so these wait less than flushes right after each copy), then each
+     * directory, deepest first.
+     */
+    static void flushTree(Path dst, boolean many) throws IOException {
+        if (many && syncFileSystem(dst)) {
+            return;
+        }
+        java.nio.file.Files.walkFileTree(dst, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) throws IOException {
+                if (a.isRegularFile()) {
+                    // A read-only descriptor is enough for fsync and works on files without write permission.
+                    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.READ)) {
+                        ch.force(true);
+                    }
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                org.resilient.support.fs.AtomicFiles.fsyncDirectory(d);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+        org.resilient.support.fs.AtomicFiles.fsyncDirectory(dst.getParent());
+    }
 }

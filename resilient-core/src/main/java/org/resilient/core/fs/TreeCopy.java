@@ -1,19 +1,18 @@
 package org.resilient.core.fs;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.concurrent.Future;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -220,24 +219,20 @@ public final class TreeCopy {
             throw new ResilienceException(ErrorCode.IO_ERROR, "cannot copy " + source + " to " + dst
                     + ": one lies inside the other; choose a target outside the source");
         }
-        CopyPlan plan = CopyPlan.of(source, new CopyPlan.Filter(skipVanished, skipSpecial, skipUnreadable, excluded,
-                this::vanished, this::skipped));
-        try {
-            CopyTarget.prepare(dst, plan, resume);
-            CopyTarget.makeDirectories(dst, plan);
-            long copiedBytes = copyFiles(dst, plan);
-            copyLinks(dst, plan);
-            // Deepest directories first, so that setting a parent's time comes after every change inside it.
-            List<CopyPlan.Item> dirs = new ArrayList<>(plan.dirs);
-            Collections.reverse(dirs);
-            for (CopyPlan.Item d : dirs) {
-                CopyTarget.finishDirectory(dst.resolve(d.rel()), d.attrs(), d.mode());
-            }
-            CopyTarget.finishDirectory(dst, plan.rootAttrs, plan.rootMode);
+        CopyPlan.Filter filter = new CopyPlan.Filter(skipVanished, skipSpecial, skipUnreadable, excluded,
+                this::vanished, this::skipped);
+        Counts counts = new Counts();
+        try (FilePool pool = new FilePool(threads, source)) {
+            PosixFileAttributes rootAttrs = CopyPlan.posix(source);
+            int rootMode = CopyPlan.mode(source, rootAttrs);
+            CopyTarget.prepare(dst, resume);
+            progress.progress(phase, 0, -1, "bytes");
+            copyDirectory(dst, source, filter, pool, counts);
+            CopyTarget.finishDirectory(dst, rootAttrs, rootMode);
             if (fsync) {
-                flush(dst, plan, dirs);
+                FileSystemSync.flushTree(dst, counts.files >= SYNCFS_THRESHOLD);
             }
-            return new Result(plan.files.size(), plan.dirs.size(), plan.links.size(), plan.totalBytes, copiedBytes,
+            return new Result(counts.files, counts.dirs, counts.links, counts.totalBytes.get(), counts.copied.get(),
                     vanished.size(), skipped.size());
         } catch (IOException e) {
             if (e instanceof FileSystemException fse && fse.getFile() != null
@@ -250,26 +245,65 @@ public final class TreeCopy {
         }
     }
 
-    private long copyFiles(Path dst, CopyPlan plan) throws IOException {
-        List<CopyPlan.Item> files = new ArrayList<>(plan.files);
-        // Biggest first, so that the threads finish together.
-        files.sort((a, b) -> Long.compare(b.attrs().size(), a.attrs().size()));
-        AtomicLong done = new AtomicLong();
-        AtomicLong copied = new AtomicLong();
-        progress.progress(phase, 0, plan.totalBytes, "bytes");
-        FilePool.forEach(files, threads, source, f -> copyFile(dst, f, done, copied, plan.totalBytes));
-        return copied.get();
+    /** What the copy did so far; the byte counts are shared with the file threads. */
+    private static final class Counts {
+        long files;
+        long dirs;
+        long links;
+        /** The size of the files listed so far: the progress total, which grows as directories are listed. */
+        final AtomicLong totalBytes = new AtomicLong();
+        final AtomicLong done = new AtomicLong();
+        final AtomicLong copied = new AtomicLong();
     }
 
-    private void copyFile(Path dst, CopyPlan.Item f, AtomicLong done, AtomicLong copied, long total)
+    /**
+     * Copies one directory's content, then its subdirectories' (each listed only when its turn comes, so that
+     * memory is bounded by the widest directory), and gives each subdirectory its mode and time once everything
+     * inside it is written. This directory's files are copied on the pool meanwhile and waited for at the end.
+     *
+     * @return false if the directory vanished or is unreadable and was left out (the filter was told)
+     */
+    private boolean copyDirectory(Path dst, Path dir, CopyPlan.Filter filter, FilePool pool, Counts counts)
             throws IOException {
+        CopyPlan plan = CopyPlan.of(source, dir, filter);
+        if (plan == null) {
+            return false;
+        }
+        Path to = dir.equals(source) ? dst : dst.resolve(source.relativize(dir).toString());
+        if (!dir.equals(source)) {
+            CopyTarget.makeDirectory(to);
+        }
+        if (resume) {
+            CopyTarget.removeStrays(to, plan.types());
+        }
+        counts.files += plan.files.size();
+        counts.links += plan.links.size();
+        counts.totalBytes.addAndGet(plan.totalBytes);
+        // Biggest first, so that the threads finish together.
+        plan.files.sort((a, b) -> Long.compare(b.attrs().size(), a.attrs().size()));
+        List<Future<?>> files = pool.submit(plan.files, f -> copyFile(dst, f, counts));
+        copyLinks(dst, plan);
+        for (CopyPlan.Item d : plan.dirs) {
+            cancellation.throwIfCancelled("copy of " + source);
+            if (copyDirectory(dst, source.resolve(d.rel()), filter, pool, counts)) {
+                counts.dirs++;
+                CopyTarget.finishDirectory(dst.resolve(d.rel()), d.attrs(), d.mode());
+            }
+        }
+        pool.await(files);
+        return true;
+    }
+
+    private void copyFile(Path dst, CopyPlan.Item f, Counts counts) throws IOException {
+        AtomicLong done = counts.done;
+        AtomicLong copied = counts.copied;
         cancellation.throwIfCancelled("copy of " + source);
         Path from = source.resolve(f.rel());
         Path to = dst.resolve(f.rel());
         long size = f.attrs().size();
         FileTime mtime = f.attrs().lastModifiedTime();
         if (resume && isSame(to, size, mtime)) {
-            progress.progress(phase, done.addAndGet(size), total, "bytes");
+            progress.progress(phase, done.addAndGet(size), counts.totalBytes.get(), "bytes");
             return;
         }
         // Files.copy uses the kernel's fast paths; the content, then the mode, then the time are written,
@@ -281,14 +315,14 @@ public final class TreeCopy {
                 throw e;
             }
             vanished(f.rel());
-            progress.progress(phase, done.addAndGet(size), total, "bytes");
+            progress.progress(phase, done.addAndGet(size), counts.totalBytes.get(), "bytes");
             return;
         }
         CopyTarget.setMode(to, f.attrs().permissions(), f.mode());
         Files.getFileAttributeView(to, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                 .setTimes(mtime, null, null);
         copied.addAndGet(size);
-        progress.progress(phase, done.addAndGet(size), total, "bytes");
+        progress.progress(phase, done.addAndGet(size), counts.totalBytes.get(), "bytes");
     }
 
     private static boolean isSame(Path to, long size, FileTime mtime) {
@@ -319,31 +353,6 @@ public final class TreeCopy {
             }
             CopyTarget.setLinkTime(p, l.attrs().lastModifiedTime());
         }
-    }
-
-    /**
-     * Flushes the copy to disk. Many files: one flush of the whole file system at the end beats one flush per
-     * file. Few files, or no way to flush the file system: flush each file (by now the kernel has written most
-     * data back on its own, so these wait less than flushes right after each copy), then each directory.
-     */
-    private void flush(Path dst, CopyPlan plan, List<CopyPlan.Item> dirs) throws IOException {
-        if (plan.files.size() >= SYNCFS_THRESHOLD && FileSystemSync.syncFileSystem(dst)) {
-            return;
-        }
-        FilePool.forEach(plan.files, threads, source, f -> {
-            if (vanished.contains(f.rel())) {
-                return;
-            }
-            // A read-only descriptor is enough for fsync and works on files without write permission.
-            try (FileChannel ch = FileChannel.open(dst.resolve(f.rel()), StandardOpenOption.READ)) {
-                ch.force(true);
-            }
-        });
-        for (CopyPlan.Item d : dirs) {
-            AtomicFiles.fsyncDirectory(dst.resolve(d.rel()));
-        }
-        AtomicFiles.fsyncDirectory(dst);
-        AtomicFiles.fsyncDirectory(dst.getParent());
     }
 
     private void skipped(Path rel, String why) {

@@ -1,19 +1,14 @@
 package org.resilient.core.manifest;
 
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.nio.file.Path;
-import org.resilient.api.ManifestCodec;
+import java.time.Instant;
+import java.util.List;
 import org.resilient.api.BackupId;
 import org.resilient.api.Cancellation;
 import org.resilient.api.Epoch;
 import org.resilient.api.Manifest;
-import org.resilient.api.ManifestEntry;
 import org.resilient.api.ProgressListener;
-import org.resilient.support.fs.AtomicFiles;
 import org.resilient.api.NodeLayout;
-import org.resilient.support.hash.Sha256;
 
 /** Writes the MANIFEST and SIGNATURE of a backup directory whose {@code data/} an exporter just filled. */
 public final class BackupSealer {
@@ -39,7 +34,8 @@ public final class BackupSealer {
     }
 
     /**
-     * Hashes every file under {@code data/} and writes MANIFEST then SIGNATURE (each atomically), recording the
+     * Hashes every file under {@code data/} as it walks the tree in manifest order, and writes MANIFEST then
+     * SIGNATURE (each atomically; memory does not grow with the number of files), recording the
      * leader's sequence number of the backup.
      *
      * @param backupDir the backup directory (holding {@code data/})
@@ -78,19 +74,11 @@ public final class BackupSealer {
                                     long sequence, Instant created, KnownDigests known, ProgressListener progress,
                                     Cancellation cancellation) {
         Path data = NodeLayout.data(backupDir);
-        Manifest manifest = new Manifest(id, component, node, epoch, created,
-                TreeScanner.scan(data, true, known, progress, cancellation), sequence);
-        byte[] manifestBytes = ManifestCodec.write(manifest);
-        String digest = Sha256.of(manifestBytes);
-        AtomicFiles.write(backupDir.resolve(NodeLayout.MANIFEST), manifestBytes);
-        Map<String, String> sig = new LinkedHashMap<>();
-        sig.put(NodeLayout.MANIFEST, digest);
-        for (ManifestEntry e : manifest.entries()) {
-            if (e.type() == ManifestEntry.Type.FILE) {
-                sig.put(NodeLayout.DATA + "/" + e.path(), e.sha256());
-            }
+        Manifest header = new Manifest(id, component, node, epoch, created, List.of(), sequence);
+        // Entries are hashed and spilled as the tree is walked: a tree of millions of files is never held.
+        try (ManifestWriter writer = new ManifestWriter(backupDir)) {
+            TreeScanner.walk(data, true, known, progress, cancellation, writer::add);
+            return writer.finish(header);
         }
-        AtomicFiles.write(backupDir.resolve(NodeLayout.SIGNATURE), Signature.write(sig));
-        return new SealedBackup(backupDir, manifest, digest);
     }
 }

@@ -41,24 +41,55 @@ public final class Signature {
         int n = 0;
         for (String line : text.split("\n", -1)) {
             n++;
-            if (line.isEmpty()) {
-                continue;
-            }
-            if (line.length() < 67 || !line.substring(0, 64).matches("[0-9a-f]{64}")
-                    || line.charAt(64) != ' ' || (line.charAt(65) != ' ' && line.charAt(65) != '*')) {
-                throw bad(n, "expected '<64 hex digits>  <path>'");
-            }
-            String path = line.substring(66);
-            try {
-                ManifestEntry.checkPath(path);
-            } catch (ResilienceException e) {
-                throw bad(n, e.getMessage());
-            }
-            if (out.put(path, line.substring(0, 64)) != null) {
-                throw bad(n, "path listed twice: " + path);
+            String[] entry = line(line, n);
+            if (entry != null && out.put(entry[1], entry[0]) != null) {
+                throw bad(n, "path listed twice: " + entry[1]);
             }
         }
         return out;
+    }
+
+    /**
+     * Parses one line of a SIGNATURE file.
+     *
+     * @param line the line, without its newline
+     * @param n its number, for the message
+     * @return the hex digest and the path, or null for an empty line
+     * @throws ResilienceException with {@link ErrorCode#MANIFEST_INVALID} for a malformed line or an unsafe path
+     */
+    static String[] line(String line, int n) {
+        if (line.isEmpty()) {
+            return null;
+        }
+        if (line.length() < 67 || !isHex(line) || line.charAt(64) != ' '
+                || (line.charAt(65) != ' ' && line.charAt(65) != '*')) {
+            throw bad(n, "expected '<64 hex digits>  <path>'");
+        }
+        String path = line.substring(66);
+        try {
+            ManifestEntry.checkPath(path);
+        } catch (ResilienceException e) {
+            throw bad(n, e.getMessage());
+        }
+        return new String[] {line.substring(0, 64), path};
+    }
+
+    private static boolean isHex(String line) {
+        for (int i = 0; i < 64; i++) {
+            char c = line.charAt(i);
+            if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static ResilienceException notText() {
+        return bad(0, "not UTF-8 text");
+    }
+
+    static ResilienceException duplicate(int n, String path) {
+        return bad(n, "path listed twice: " + path);
     }
 
     private static ResilienceException bad(int line, String why) {

@@ -1,19 +1,19 @@
 package org.resilient.core.manifest;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ManifestEntry;
@@ -24,16 +24,24 @@ import org.resilient.support.fs.PosixModes;
 import org.resilient.support.hash.Sha256;
 
 /**
- * Lists a directory tree as manifest entries: files with size, mode, mtime and SHA-256 (hashed in
- * parallel), directories, and symbolic links (never followed). Special files (devices, sockets, pipes)
- * are refused: they cannot be backed up as bytes.
+ * Lists a directory tree as manifest entries: files with size, mode, mtime and SHA-256 (hashed on a few threads),
+ * directories, and symbolic links (never followed). Special files (devices, sockets, pipes) are refused: they
+ * cannot be backed up as bytes.
+ *
+ * <p>The entries come in manifest order while the tree is walked ({@link SortedTreeWalk}); files are hashed ahead
+ * in a bounded window, so memory stays bounded by the widest directory and the window, however many files the
+ * tree holds.
  */
 public final class TreeScanner {
+    /** How many entries may wait for their digest: enough to keep the threads busy on small files. */
+    private static final int WINDOW = 512;
+    private static final int THREADS = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
+
     private TreeScanner() {
     }
 
     /**
-     * Scans a tree.
+     * Scans a tree into a list (for trees known to be small; {@link #walk} streams).
      *
      * @param root the directory to list (its own entry is not listed)
      * @param hash whether to compute SHA-256 of files (false leaves a placeholder digest of zeros)
@@ -60,76 +68,112 @@ public final class TreeScanner {
      */
     public static List<ManifestEntry> scan(Path root, boolean hash, KnownDigests known, ProgressListener progress,
                                            Cancellation cancellation) {
-        List<Path> files = new ArrayList<>();
-        List<ManifestEntry> others = new ArrayList<>();
-        AtomicLong total = new AtomicLong();
-        try {
-            Files.walkFileTree(root, Set.of(), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                    if (!dir.equals(root)) {
-                        others.add(ManifestEntry.directory(rel(root, dir), PosixModes.mode(dir), attrs.lastModifiedTime().toInstant()));
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
+        List<ManifestEntry> out = new ArrayList<>();
+        walk(root, hash, known, progress, cancellation, out::add);
+        return out;
+    }
 
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    if (attrs.isSymbolicLink()) {
-                        others.add(ManifestEntry.symlink(rel(root, file), attrs.lastModifiedTime().toInstant(),
-                                Files.readSymbolicLink(file).toString()));
-                    } else if (attrs.isRegularFile()) {
-                        files.add(file);
-                        total.addAndGet(attrs.size());
-                    } else {
-                        throw new ResilienceException(ErrorCode.IO_ERROR, "cannot back up " + file
-                                + ": not a regular file, directory or symbolic link (device, socket or pipe)");
-                    }
-                    return FileVisitResult.CONTINUE;
+    /**
+     * Streams a tree's entries in manifest order.
+     *
+     * @param root the directory to list (its own entry is not listed)
+     * @param hash whether to compute SHA-256 of files (false leaves a placeholder digest of zeros)
+     * @param progress gets {@code hash} progress in bytes (the total is not known: -1)
+     * @param cancellation checked between files
+     * @param sink gets each entry, in manifest order, on the calling thread
+     * @throws ResilienceException {@code IO_ERROR} if the tree cannot be read
+     */
+    public static void walk(Path root, boolean hash, ProgressListener progress, Cancellation cancellation,
+                            Consumer<ManifestEntry> sink) {
+        walk(root, hash, KnownDigests.NONE, progress, cancellation, sink);
+    }
+
+    /**
+     * Streams a tree's entries in manifest order, taking the digests of files that did not change since they were
+     * hashed from {@code known}.
+     *
+     * @param root the directory to list (its own entry is not listed)
+     * @param hash whether to compute SHA-256 of files (false leaves a placeholder digest of zeros)
+     * @param known digests already taken (used only for files unchanged since)
+     * @param progress gets {@code hash} progress in bytes (the total is not known: -1)
+     * @param cancellation checked between files
+     * @param sink gets each entry, in manifest order, on the calling thread
+     * @throws ResilienceException {@code IO_ERROR} if the tree cannot be read
+     */
+    public static void walk(Path root, boolean hash, KnownDigests known, ProgressListener progress,
+                            Cancellation cancellation, Consumer<ManifestEntry> sink) {
+        ArrayDeque<Future<ManifestEntry>> window = new ArrayDeque<>();
+        AtomicLong done = new AtomicLong();
+        ExecutorService pool = hash ? Executors.newFixedThreadPool(THREADS, r -> {
+            Thread t = new Thread(r, "resilient-hash");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+        try {
+            SortedTreeWalk.walk(root, (rel, p, a) -> {
+                cancellation.throwIfCancelled("scanning " + root);
+                window.add(entry(root, rel, p, a, known, pool, progress, done));
+                // Hand on what is ready; wait only when the window is full.
+                while (!window.isEmpty() && (window.size() >= WINDOW || window.peek().isDone())) {
+                    sink.accept(take(window.poll()));
                 }
             });
+            while (!window.isEmpty()) {
+                sink.accept(take(window.poll()));
+            }
         } catch (IOException e) {
             throw AtomicFiles.ioError("read", root, e);
-        }
-        AtomicLong done = new AtomicLong();
-        List<ManifestEntry> entries = new ArrayList<>(others);
-        ConcurrentHashMap<Path, ManifestEntry> hashed = new ConcurrentHashMap<>();
-        try {
-            // Biggest first so that the parallel hashing ends evenly.
-            files.sort((a, b) -> Long.compare(size(b), size(a)));
-            files.parallelStream().forEach(f -> {
-                cancellation.throwIfCancelled("scanning " + root);
-                try {
-                    PosixFileAttributes a = Files.readAttributes(f, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    String sha = hash ? known.digest(f).orElse(null) : "0".repeat(64);
-                    if (sha == null) {
-                        sha = Sha256.of(f);
-                    }
-                    hashed.put(f, ManifestEntry.file(rel(root, f), a.size(), PosixModes.bits(a.permissions()),
-                            a.lastModifiedTime().toInstant(), sha));
-                    progress.progress("hash", done.addAndGet(a.size()), total.get(), "bytes");
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw AtomicFiles.ioError("read", root, e.getCause());
-        }
-        entries.addAll(hashed.values());
-        entries.sort(null);
-        return entries;
-    }
-
-    private static long size(Path f) {
-        try {
-            return Files.size(f);
-        } catch (IOException e) {
-            return 0;
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
         }
     }
 
-    private static String rel(Path root, Path p) {
-        String r = root.relativize(p).toString();
-        return p.getFileSystem().getSeparator().equals("/") ? r : r.replace(p.getFileSystem().getSeparator(), "/");
+    private static Future<ManifestEntry> entry(Path root, String rel, Path p, PosixFileAttributes a, KnownDigests known,
+                                               ExecutorService pool, ProgressListener progress, AtomicLong done)
+            throws IOException {
+        if (a.isDirectory()) {
+            return CompletableFuture.completedFuture(ManifestEntry.directory(rel, PosixModes.mode(p),
+                    a.lastModifiedTime().toInstant()));
+        }
+        if (a.isSymbolicLink()) {
+            return CompletableFuture.completedFuture(ManifestEntry.symlink(rel, a.lastModifiedTime().toInstant(),
+                    Files.readSymbolicLink(p).toString()));
+        }
+        if (!a.isRegularFile()) {
+            throw new ResilienceException(ErrorCode.IO_ERROR, "cannot back up " + root.resolve(rel)
+                    + ": not a regular file, directory or symbolic link (device, socket or pipe)");
+        }
+        if (pool == null) {
+            return CompletableFuture.completedFuture(file(rel, a, "0".repeat(64)));
+        }
+        return pool.submit(() -> {
+            String sha = known.digest(p).orElse(null); // taken while the exporter wrote, if unchanged since
+            ManifestEntry e = file(rel, a, sha != null ? sha : Sha256.of(p, a.size()));
+            progress.progress("hash", done.addAndGet(a.size()), -1, "bytes");
+            return e;
+        });
+    }
+
+    private static ManifestEntry file(String rel, PosixFileAttributes a, String sha) {
+        return ManifestEntry.file(rel, a.size(), PosixModes.bits(a.permissions()), a.lastModifiedTime().toInstant(), sha);
+    }
+
+    private static ManifestEntry take(Future<ManifestEntry> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ResilienceException(ErrorCode.CANCELLED, "interrupted while hashing");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 }

@@ -76,7 +76,9 @@ final class Importing {
         try (Importer importer = ctx.component().importer(ctx.settings())) {
             log.info("importing {} ({} files, {} bytes)", job.backupId(), sealed.manifest().fileCount(),
                     sealed.manifest().totalSize());
-            importer.importBackup(ImportContext.builder().directory(NodeLayout.data(dir)).manifest(sealed.manifest())
+            // The manifest is handed on as its file: a backup of millions of files is read entry by entry, if at all.
+            importer.importBackup(ImportContext.builder().directory(NodeLayout.data(dir))
+                    .manifestFile(sealed.manifest().backupId(), NodeLayout.manifest(dir))
                     .settings(ctx.settings()).progress(ctx.progress()).cancellation(cancellation).clock(ctx.clock())
                     .loggerName(ctx.loggerName("import")).build());
         }

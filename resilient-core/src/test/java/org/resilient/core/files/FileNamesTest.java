@@ -73,8 +73,8 @@ class FileNamesTest {
         }
         TestTrees.seal(backupDir, "20261125T163200.000Z-node0");
         SealedBackup b = BackupVerifier.verify(backupDir, p -> { }, org.resilient.api.Cancellation.never());
-        Manifest again = ManifestCodec.read(ManifestCodec.write(b.manifest()));
-        assertEquals(b.manifest().entries(), again.entries());
+        Manifest again = ManifestCodec.read(ManifestCodec.write(b.readManifest()));
+        assertEquals(b.readManifest().entries(), again.entries());
         try (Importer importer = files.importer(settings(live.getParent(), standby))) {
             importer.importBackup(ImportContext.builder().manifest(again).directory(data).build());
         }

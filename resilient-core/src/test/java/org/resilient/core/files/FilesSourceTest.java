@@ -131,7 +131,7 @@ class FilesSourceTest {
         try (Importer i = new FilesComponentProvider().importer(Settings.of(Map.of("files.target", standby.toString())))) {
             i.importBackup(ImportContext.builder().directory(data)
                     .manifest(BackupVerifier.verify(data.getParent(), p -> { }, org.resilient.api.Cancellation.never())
-                            .manifest()).build());
+                            .readManifest()).build());
         }
         assertEquals(06755, mode(standby.resolve("bin/tool")), "a setuid/setgid program stays one on the standby");
         assertEquals(03775, mode(standby.resolve("shared")), "a setgid, sticky directory stays one on the standby");
@@ -151,7 +151,7 @@ class FilesSourceTest {
         try (Importer i = new FilesComponentProvider().importer(Settings.of(Map.of("files.target", standby.toString())))) {
             i.importBackup(ImportContext.builder().directory(data)
                     .manifest(BackupVerifier.verify(data.getParent(), p -> { }, org.resilient.api.Cancellation.never())
-                            .manifest()).build());
+                            .readManifest()).build());
         }
         assertEquals(TestTrees.fingerprint(data), TestTrees.fingerprint(standby));
         try (java.util.stream.Stream<Path> s = Files.list(standby.getParent())) {

@@ -162,7 +162,7 @@ public final class TestTrees {
      */
     public static void importInto(Importer importer, SealedBackup backup, Cancellation cancellation,
             ProgressListener progress) {
-        importer.importBackup(ImportContext.builder().manifest(backup.manifest())
+        importer.importBackup(ImportContext.builder().manifest(backup.readManifest())
                 .directory(NodeLayout.data(backup.directory())).cancellation(cancellation).progress(progress).build());
     }
 

@@ -33,7 +33,7 @@ class EarlyDigestsTest {
         assertEquals(Optional.of(Sha256.of(f)), known.digest(f));
         SealedBackup sealed = BackupSealer.seal(dir.resolve("b"), BackupId.of(Instant.now(), "n"), "files", "n",
                 Epoch.INITIAL, 0, Instant.now(), known, ProgressListener.NONE, Cancellation.never());
-        assertEquals(Sha256.of(f), sealed.manifest().entries().stream().filter(e -> e.type() == ManifestEntry.Type.FILE)
+        assertEquals(Sha256.of(f), sealed.readManifest().entries().stream().filter(e -> e.type() == ManifestEntry.Type.FILE)
                 .findFirst().orElseThrow().sha256());
         BackupVerifier.verify(dir.resolve("b"), ProgressListener.NONE, Cancellation.never());
     }
@@ -48,7 +48,7 @@ class EarlyDigestsTest {
         assertEquals(Optional.empty(), known.digest(f));
         SealedBackup sealed = BackupSealer.seal(dir.resolve("b"), BackupId.of(Instant.now(), "n"), "files", "n",
                 Epoch.INITIAL, 0, Instant.now(), known, ProgressListener.NONE, Cancellation.never());
-        assertEquals(Sha256.of(f), sealed.manifest().entries().stream().filter(e -> e.type() == ManifestEntry.Type.FILE)
+        assertEquals(Sha256.of(f), sealed.readManifest().entries().stream().filter(e -> e.type() == ManifestEntry.Type.FILE)
                 .findFirst().orElseThrow().sha256());
     }
 
