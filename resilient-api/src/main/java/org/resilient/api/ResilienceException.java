@@ -66,4 +66,20 @@ public class ResilienceException extends RuntimeException {
         }
         return text.replace(secret, "****");
     }
+
+    /**
+     * A location as it may be shown in a message or a log: without the user information of its authority, which
+     * may hold a password ({@code https://user:PASSWORD@host/} is shown as {@code https://****@host/}).
+     *
+     * @param uri the location, may be null
+     * @return its text without user information ({@code "null"} for null)
+     */
+    public static String redact(java.net.URI uri) {
+        if (uri == null) {
+            return "null";
+        }
+        String text = uri.toString();
+        String info = uri.getRawUserInfo();
+        return info == null ? text : text.replace(info + "@", "****@");
+    }
 }

@@ -50,9 +50,15 @@ public record HttpsSettings(URI self, Path nodeDirectory, InetSocketAddress list
      * @param self the node's URI
      * @param s the node's settings
      * @return the typed settings
-     * @throws ResilienceException {@code CONFIG_INVALID} naming every missing or malformed key it meets first
+     * @throws ResilienceException {@code CONFIG_INVALID} naming every malformed value, or the first missing key
      */
     public static HttpsSettings of(URI self, Settings s) {
+        // every bad value at once, before the first typed read would stop at one
+        List<String> problems = SettingSpec.problems(s, SPECS, java.util.Set.of(SettingSpec.Need.ALWAYS));
+        if (!problems.isEmpty()) {
+            throw new ResilienceException(ErrorCode.CONFIG_INVALID, "invalid https transport settings:\n  "
+                    + String.join("\n  ", problems));
+        }
         URI name = NodeName.of(self, "node URI");
         boolean plain = PLAIN.get(s);
         Path dir = NODE_DIR.get(s);

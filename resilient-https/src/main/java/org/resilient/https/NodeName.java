@@ -27,13 +27,13 @@ final class NodeName {
         if (uri == null || !"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || uri.getPort() <= 0
                 || uri.getUserInfo() != null || uri.getQuery() != null || uri.getFragment() != null
                 || (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/"))) {
-            throw new ResilienceException(ErrorCode.CONFIG_INVALID, what + " '" + uri
+            throw new ResilienceException(ErrorCode.CONFIG_INVALID, what + " '" + ResilienceException.redact(uri)
                     + "' is not an https node name; name nodes https://host:port, e.g. https://db1.example.org:8443");
         }
         try {
             return new URI("https", null, uri.getHost().toLowerCase(Locale.ROOT), uri.getPort(), null, null, null);
         } catch (URISyntaxException e) {
-            throw new ResilienceException(ErrorCode.CONFIG_INVALID, what + " '" + uri + "' is not usable: "
+            throw new ResilienceException(ErrorCode.CONFIG_INVALID, what + " '" + ResilienceException.redact(uri) + "' is not usable: "
                     + e.getMessage(), e);
         }
     }
@@ -54,7 +54,7 @@ final class NodeName {
                 String path = java.nio.file.Path.of(uri.getPath()).toAbsolutePath().normalize().toString();
                 return URI.create("file:" + new URI(null, null, path, null).getRawPath());
             } catch (URISyntaxException | RuntimeException e) {
-                throw new ResilienceException(ErrorCode.CONFIG_INVALID, what + " '" + uri + "' is not usable: "
+                throw new ResilienceException(ErrorCode.CONFIG_INVALID, what + " '" + ResilienceException.redact(uri) + "' is not usable: "
                         + e.getMessage(), e);
             }
         }

@@ -13,11 +13,6 @@ import org.resilient.testkit.SettingsContract;
 
 /** The settings contract against the https transport. */
 @DisplayName("Settings of the https transport")
-@org.resilient.testkit.KnownIssue(test = "allReportedAtOnce", reason = "found by this kit: HttpsSettings.of reads each"
-        + " setting with Setting.get, so it reports the first bad one only; it should call SettingSpec.validate first")
-@org.resilient.testkit.KnownIssue(test = "passwordInLocationNeverShown", reason = "found by this kit: NodeName puts a"
-        + " refused node URI whole into its message, with the password of https://user:PASSWORD@host:port; it should"
-        + " drop the user info")
 class HttpsSettingsContractTest extends SettingsContract {
     @TempDir
     Path dir;

@@ -12,13 +12,13 @@ final class NodeUris {
 
     static Path toPath(URI uri, String what) {
         if (uri == null || !"file".equalsIgnoreCase(uri.getScheme())) {
-            throw new ResilienceException(ErrorCode.CONFIG_INVALID, what + " '" + uri
+            throw new ResilienceException(ErrorCode.CONFIG_INVALID, what + " '" + ResilienceException.redact(uri)
                     + "' is not a file: URI; name a node directory like file:/srv/resilient/node1");
         }
         try {
             return Path.of(uri).toAbsolutePath().normalize();
         } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
-            throw new ResilienceException(ErrorCode.CONFIG_INVALID, what + " '" + uri + "' is not a usable file: URI ("
+            throw new ResilienceException(ErrorCode.CONFIG_INVALID, what + " '" + ResilienceException.redact(uri) + "' is not a usable file: URI ("
                     + e.getMessage() + "); name a node directory like file:/srv/resilient/node1", e);
         }
     }

@@ -13,9 +13,6 @@ import org.resilient.testkit.SettingsContract;
 
 /** The settings contract against the local ({@code file:}) transport. */
 @DisplayName("Settings of the file transport")
-@org.resilient.testkit.KnownIssue(test = "passwordInLocationNeverShown", reason = "found by this kit: NodeUris puts a"
-        + " refused file: URI whole into its message, with the password of file://user:PASSWORD@host/dir; it should"
-        + " drop the user info (lead: fix in core's NodeUris)")
 class LocalSettingsContractTest extends SettingsContract {
     @TempDir
     Path dir;
