@@ -173,6 +173,9 @@ public final class TreeScanner {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
+            if (e.getCause() instanceof Error err) {
+                throw err; // as if hashed on this thread (out of memory, a crash point of a test)
+            }
             throw new IllegalStateException(e.getCause());
         }
     }
