@@ -130,9 +130,10 @@ class DistributionIT {
                 out.write(block);
             }
         }
-        String out = run(home, Map.of("RESILIENT_JAVA_OPTS", "-XX:+UseSerialGC -Xmx12m"), 3, "archive", "store", "--repo",
+        String out = run(home, Map.of("RESILIENT_JAVA_OPTS", "-XX:+UseSerialGC -Xmx12m"), 137, "archive", "store", "--repo",
                 dir.resolve("repo").toString(), data.toString());
         assertTrue(out.contains("resilient: out of memory") && out.contains("RESILIENT_JAVA_OPTS=-Xmx4g"), out);
         assertFalse(out.contains("\tat "), "a stack trace was printed:\n" + out);
+        assertFalse(out.contains("Killed"), "the launcher reported a killed process of its own:\n" + out);
     }
 }
