@@ -68,7 +68,9 @@ public final class Cluster implements AutoCloseable {
     Cluster(Path root, boolean ownRoot, long seed, Instant start, boolean automaticFailover) {
         this.root = root;
         this.automaticFailover = automaticFailover;
-        this.members = new Members(automaticFailover, name -> MemoryNetwork.remove(MemoryNetwork.name(uri(name))));
+        this.members = new Members(automaticFailover, name -> MemoryNetwork.takeDown(MemoryNetwork.name(uri(name)),
+                "the test took node '" + name + "' down (Cluster.crash, stop or a crash point); until Cluster.restart(\""
+                        + name + "\") brings it back, every step that reaches it fails"));
         this.nodes = members.nodes;
         this.ownRoot = ownRoot;
         this.clock = new ManualClock(start);

@@ -145,4 +145,21 @@ class ClusterTest {
             }
         }
     }
+
+    @Test
+    @DisplayName("says that a node the test crashed is down, and how to bring it back, when a step cannot reach it")
+    void crashedNodeNamedInFailure() {
+        try (Cluster c = Cluster.replicate("db", 3)) {
+            c.store("db0").putAll(values(3, "v"));
+            c.cycle();
+            c.crash("db2");
+            c.store("db0").put("key-0", "changed");
+            ResilienceException e = assertThrows(ResilienceException.class, c::cycle);
+            assertTrue(e.getMessage().contains("is down: the test took node 'db2' down")
+                    && e.getMessage().contains("Cluster.restart(\"db2\")"), e.getMessage());
+            c.restart("db2");
+            c.cycle();
+            assertEquals(c.store("db0").fingerprint(), c.store("db2").fingerprint());
+        }
+    }
 }

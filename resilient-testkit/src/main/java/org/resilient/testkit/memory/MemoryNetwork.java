@@ -15,6 +15,8 @@ public final class MemoryNetwork {
     /** The URI scheme of in-memory nodes. */
     public static final String SCHEME = "mem";
     private static final ConcurrentHashMap<String, MemoryNode> NODES = new ConcurrentHashMap<>();
+    /** Why a node taken down by {@link #takeDown} is gone, so that a sender is told that, not "does not exist". */
+    private static final ConcurrentHashMap<String, String> DOWN = new ConcurrentHashMap<>();
 
     private MemoryNetwork() {
     }
@@ -26,7 +28,8 @@ public final class MemoryNetwork {
      * @return the node
      */
     public static MemoryNode node(String name) {
-        return NODES.computeIfAbsent(checkName(name), MemoryNode::new);
+        DOWN.remove(checkName(name));
+        return NODES.computeIfAbsent(name, MemoryNode::new);
     }
 
     /**
@@ -46,6 +49,29 @@ public final class MemoryNetwork {
      */
     public static void remove(String name) {
         NODES.remove(name);
+        DOWN.remove(name);
+    }
+
+    /**
+     * Removes a node as {@link #remove} does, and remembers why until it is created again, so that whoever tries to
+     * reach it reads that reason (a test crashed or stopped it) instead of "does not exist".
+     *
+     * @param name the name
+     * @param why why it is down and what brings it back, e.g. "crashed by the test; Cluster.restart brings it back"
+     */
+    public static void takeDown(String name, String why) {
+        NODES.remove(checkName(name));
+        DOWN.put(name, why);
+    }
+
+    /**
+     * Why a node is down, if it was {@link #takeDown taken down} and not created again since.
+     *
+     * @param name the name
+     * @return the reason given to {@link #takeDown}
+     */
+    public static Optional<String> whyDown(String name) {
+        return Optional.ofNullable(DOWN.get(name));
     }
 
     /**

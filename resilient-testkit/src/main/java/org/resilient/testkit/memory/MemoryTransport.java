@@ -92,7 +92,8 @@ final class MemoryTransport implements Transport {
     private MemoryNode reach(URI uri) {
         String name = MemoryNetwork.name(uri);
         MemoryNode node = MemoryNetwork.find(name).orElseThrow(() -> new ResilienceException(ErrorCode.UNREACHABLE,
-                "in-memory node " + uri + " does not exist (no transport was opened for it in this process)"));
+                "in-memory node " + uri + MemoryNetwork.whyDown(name).map(why -> " is down: " + why)
+                        .orElse(" does not exist (no transport was opened for it in this process)")));
         if (!node.reachableBy(self.name()) || !self.reachableBy(name)) {
             throw new ResilienceException(ErrorCode.UNREACHABLE, "in-memory node " + uri + " cannot be reached from "
                     + self.name() + ": the nodes are partitioned");
