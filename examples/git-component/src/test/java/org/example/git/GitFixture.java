@@ -8,6 +8,7 @@ import org.resilient.api.Cancellation;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.ComponentProvider;
+import org.resilient.process.ProcessRunner;
 import org.resilient.testkit.ComponentFixture;
 
 /**
@@ -146,17 +147,7 @@ final class GitFixture implements ComponentFixture {
     }
 
     private static void sh(Path dir, String command) {
-        try {
-            Process p = new ProcessBuilder("sh", "-c", command).directory(dir.toFile()).inheritIO().start();
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException(command + " exited with " + p.exitValue());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        ProcessRunner.command("sh", "-c", command).directory(dir).run();
     }
 
     @Override
