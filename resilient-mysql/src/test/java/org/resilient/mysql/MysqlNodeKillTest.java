@@ -1,0 +1,201 @@
+package org.resilient.mysql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.resilient.api.BackupId;
+import org.resilient.api.Cancellation;
+import org.resilient.api.NodeLayout;
+import org.resilient.api.NodeRole;
+import org.resilient.api.spi.Importer;
+import org.resilient.core.ManualLoop;
+import org.resilient.core.NodeStatus;
+import org.resilient.core.Resilient;
+import org.resilient.core.ResilientNode;
+import org.resilient.testservers.CrashLeftovers;
+
+/**
+ * Issue 16.8, 16.18 and 16.19 at the level of a whole node: an import node (a JVM of its own running the node through
+ * the public API, {@link KillableNode}) imports a changed backup delivered by its pull-backup node and is killed with
+ * {@code kill -9} at a chosen point of the MySQL swap. When the node starts again ({@link ManualLoop#of}, what a
+ * started node does first) its component's {@code recover} repairs the standby before anything else, and the node's
+ * status is truthful at once: never healthy unless the standby is exactly the backup it names as imported, an
+ * interrupted import reported as such. No tool outlives the killed node, no temporary database is left, a secret file
+ * the dead process left is removed at the start, and the next poll brings the standby exactly to the new backup.
+ */
+@DisplayName("mysql: an import node killed with kill -9 during its swap, and started again")
+class MysqlNodeKillTest extends TwoServerTest {
+    private static Path root;
+    private static ResilientNode leader;
+    private static ResilientNode pbs;
+    private static BackupId oldId;
+    private static BackupId newId;
+    private static Map<String, String> oldState;
+    private static Map<String, String> newState;
+
+    private static URI uri(String node) {
+        return root.resolve(node).toUri();
+    }
+
+    private static Resilient.Builder standbyNode() {
+        return MysqlNodes.standby(root.resolve("db1"), uri("pbs1"), standby.host(), Integer.toString(standby.port()), "killed");
+    }
+
+    private static void importInto(BackupId id) {
+        try (Importer i = MysqlObjectsTest.PROVIDER.importer(TestDb.settings(standby, "killed"))) {
+            i.importBackup(TestDb.importContext(NodeLayout.data(new NodeLayout(root.resolve("db1-template")).backup(id))));
+        }
+    }
+
+    /**
+     * The cluster, made once: the leader exports the old and then the new database; the import node imported the old
+     * backup, and the new one is delivered and pending. Its directory is kept as a template each point starts from.
+     */
+    private static synchronized void cluster() throws IOException {
+        if (root != null) {
+            return;
+        }
+        root = work.resolve("nodes");
+        leader = Resilient.node("db0", NodeRole.EXPORT).component("mysql").directory(root.resolve("db0")).notify(uri("pbs1"))
+                .set("mysql.host", source.host()).set("mysql.port", Integer.toString(source.port()))
+                .set("mysql.user", "root").set("mysql.databases", "killed").set("mysql.timeout", "3m").build();
+        pbs = Resilient.node("pbs1", NodeRole.PULL_BACKUP).directory(root.resolve("pbs1")).pullFrom(uri("db0"), uri("db1"))
+                .archive(URI.create("copy:" + root.resolve("archive"))).build();
+        try (ResilientNode db1 = standbyNode().build()) {
+            KillFixture.createOld(source);
+            oldId = leader.exportNow();
+            pbs.poll();
+            assertEquals(java.util.Optional.of(oldId), db1.poll());
+            KillFixture.changeToNew(source);
+            newId = leader.exportNow();
+            pbs.poll();
+        }
+        CrashLeftovers.restore(root.resolve("db1"), root.resolve("db1-template"));
+        importInto(newId);
+        newState = KillFixture.state(standby);
+        importInto(oldId);
+        oldState = KillFixture.state(standby);
+        assertNotEquals(oldState, newState);
+    }
+
+    @AfterAll
+    static void closeCluster() {
+        if (leader != null) {
+            leader.close();
+            pbs.close();
+        }
+    }
+
+    @ParameterizedTest(name = "killed at {0} ({1}): the standby is the {2} backup, the node says so at its start")
+    @CsvSource({
+            "before-rename, wait, old", // the standby's triggers and views dropped, the rename not run
+            "before-rename, race, either", // killed while the RENAME TABLE is sent: it ran or it did not
+            "objects killed, wait, old", // renamed, before the backup's objects replaced the standby's
+            "committed, wait, new", // the journal dropped, the temporary databases not yet
+            "swapped, wait, new"}) // the swap done, before the node recorded the import
+    @Timeout(600)
+    void killedAt(String point, String mode, String expected) throws Exception {
+        cluster();
+        CrashLeftovers.restore(root.resolve("db1-template"), root.resolve("db1"));
+        importInto(oldId);
+        assertEquals(oldState, KillFixture.state(standby), "the standby does not start from the old backup");
+
+        killNodeAt(point, mode);
+        Path orphan = CrashLeftovers.orphanSecret("mysql-defaults");
+        try (ResilientNode db1 = standbyNode().build(); ManualLoop loop = ManualLoop.of(db1)) {
+            NodeStatus s = db1.status();
+            Map<String, String> after = KillFixture.state(standby);
+            assertFalse(Files.exists(orphan), "the secret file of a dead process outlived the node's start");
+            assertEquals("[]", KillFixture.leftovers(standby), point + ": temporary databases left after the start");
+            switch (expected) {
+                case "old" -> assertEquals(oldState, after, point + ": the standby is not exactly the old backup");
+                case "new" -> assertEquals(newState, after, point + ": the standby is not exactly the new backup");
+                default -> assertTrue(after.equals(oldState) || after.equals(newState),
+                        point + ": the standby is neither exactly the old nor exactly the new backup: " + after);
+            }
+            assertTruthful(s, after, point);
+            if (point.equals("committed")) {
+                // the component finished the swap at start: the node records it, and nothing is copied again
+                assertTrue(s.healthy(), point + ": " + s.problems());
+                assertEquals(newId, s.lastImport().backupId());
+            }
+            loop.poll(Cancellation.never());
+            s = db1.status();
+            assertTrue(s.healthy(), point + ": after the next poll: " + s.problems());
+            assertEquals(newId, s.lastImport().backupId(), point + ": the state does not name the new backup");
+            assertEquals(newState, KillFixture.state(standby), point + ": the next poll did not bring the new backup");
+            assertEquals("[]", KillFixture.leftovers(standby), point + ": temporary databases left behind");
+        }
+    }
+
+    /**
+     * Status right after the start: healthy only if the standby is exactly the backup it names; otherwise the import
+     * is reported as interrupted or as a failed run that names what happened.
+     */
+    private static void assertTruthful(NodeStatus s, Map<String, String> standbyNow, String point) {
+        Map<String, String> named = s.lastImport() == null ? null
+                : s.lastImport().backupId().equals(newId) ? newState : oldState;
+        if (standbyNow.equals(named)) {
+            assertTrue(s.healthy() || !s.interrupted().isEmpty() || s.problems().stream().anyMatch(p -> p.contains("rolled back")),
+                    point + ": the standby is the named backup, yet the status gives no reason for being unhealthy: "
+                            + s.problems());
+        } else {
+            assertFalse(s.healthy(), point + ": healthy while the standby is not the backup it names (" + s.lastImport()
+                    + ")");
+            assertEquals(List.of("import"), s.interrupted().stream().map(i -> i.step()).toList(),
+                    point + ": the standby differs from the named backup and no interrupted import is reported: "
+                            + s.problems());
+        }
+        if (!s.healthy()) {
+            assertTrue(s.problems().stream().anyMatch(p -> p.contains(newId.value())),
+                    point + ": the problem does not name the interrupted backup: " + s.problems());
+        }
+    }
+
+    /** Runs the import node in a JVM of its own, kills it with SIGKILL at the point, and checks no tool outlives it. */
+    private static void killNodeAt(String point, String mode) throws Exception {
+        Path log = work.resolve("node-" + point.replace(' ', '-') + "-" + mode + ".log");
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dkill.point=" + point, "-Dkill.mode=" + mode, "-cp", System.getProperty("java.class.path"),
+                KillableNode.class.getName(), root.resolve("db1").toString(), uri("pbs1").toString(), standby.host(),
+                Integer.toString(standby.port()), "killed").redirectError(log.toFile()).start();
+        List<ProcessHandle> tools;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.startsWith("AT ") && !line.equals("DONE")) {
+                // the node's other output (if any)
+            }
+            assertEquals("AT " + point, line, "the node did not reach " + point + "; its log: "
+                    + (Files.exists(log) ? Files.readString(log) : "none"));
+            tools = child.descendants().toList();
+            child.destroyForcibly(); // SIGKILL
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the killed node did not end");
+        } finally {
+            child.destroyForcibly();
+        }
+        assertEquals(137, child.exitValue(), "the node was not killed by SIGKILL");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (tools.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(List.of(), tools.stream().filter(ProcessHandle::isAlive).map(p -> p.info().commandLine().orElse("?"))
+                .toList(), "tools outlived the killed node");
+    }
+}
