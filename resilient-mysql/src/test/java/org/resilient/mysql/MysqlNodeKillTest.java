@@ -5,16 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Timeout;
@@ -29,6 +24,8 @@ import org.resilient.core.ManualLoop;
 import org.resilient.core.NodeStatus;
 import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
+import org.resilient.harness.KilledNode;
+import org.resilient.harness.StatusTruth;
 import org.resilient.testservers.CrashLeftovers;
 
 /**
@@ -130,7 +127,7 @@ class MysqlNodeKillTest extends TwoServerTest {
                 default -> assertTrue(after.equals(oldState) || after.equals(newState),
                         point + ": the standby is neither exactly the old nor exactly the new backup: " + after);
             }
-            assertTruthful(s, after, point);
+            StatusTruth.assertTruthful(s, after, Map.of(oldId, oldState, newId, newState), newId, point);
             if (point.equals("committed")) {
                 // the component finished the swap at start: the node records it, and nothing is copied again
                 assertTrue(s.healthy(), point + ": " + s.problems());
@@ -145,57 +142,13 @@ class MysqlNodeKillTest extends TwoServerTest {
         }
     }
 
-    /**
-     * Status right after the start: healthy only if the standby is exactly the backup it names; otherwise the import
-     * is reported as interrupted or as a failed run that names what happened.
-     */
-    private static void assertTruthful(NodeStatus s, Map<String, String> standbyNow, String point) {
-        Map<String, String> named = s.lastImport() == null ? null
-                : s.lastImport().backupId().equals(newId) ? newState : oldState;
-        if (standbyNow.equals(named)) {
-            assertTrue(s.healthy() || !s.interrupted().isEmpty() || s.problems().stream().anyMatch(p -> p.contains("rolled back")),
-                    point + ": the standby is the named backup, yet the status gives no reason for being unhealthy: "
-                            + s.problems());
-        } else {
-            assertFalse(s.healthy(), point + ": healthy while the standby is not the backup it names (" + s.lastImport()
-                    + ")");
-            assertEquals(List.of("import"), s.interrupted().stream().map(i -> i.step()).toList(),
-                    point + ": the standby differs from the named backup and no interrupted import is reported: "
-                            + s.problems());
-        }
-        if (!s.healthy()) {
-            assertTrue(s.problems().stream().anyMatch(p -> p.contains(newId.value())),
-                    point + ": the problem does not name the interrupted backup: " + s.problems());
-        }
-    }
-
-    /** Runs the import node in a JVM of its own, kills it with SIGKILL at the point, and checks no tool outlives it. */
+    /** Runs the import node in a JVM of its own and kills it with SIGKILL at the point (its tools must die with it). */
     private static void killNodeAt(String point, String mode) throws Exception {
-        Path log = work.resolve("node-" + point.replace(' ', '-') + "-" + mode + ".log");
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dkill.point=" + point, "-Dkill.mode=" + mode, "-cp", System.getProperty("java.class.path"),
-                KillableNode.class.getName(), root.resolve("db1").toString(), uri("pbs1").toString(), standby.host(),
-                Integer.toString(standby.port()), "killed").redirectError(log.toFile()).start();
-        List<ProcessHandle> tools;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null && !line.startsWith("AT ") && !line.equals("DONE")) {
-                // the node's other output (if any)
-            }
-            assertEquals("AT " + point, line, "the node did not reach " + point + "; its log: "
-                    + (Files.exists(log) ? Files.readString(log) : "none"));
-            tools = child.descendants().toList();
-            child.destroyForcibly(); // SIGKILL
-            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the killed node did not end");
-        } finally {
-            child.destroyForcibly();
+        try (KilledNode node = KilledNode.start(KillableNode.class, work.resolve("node-" + point.replace(' ', '-') + "-"
+                + mode + ".log"), Map.of("kill.point", point, "kill.mode", mode), Map.of(), root.resolve("db1").toString(),
+                uri("pbs1").toString(), standby.host(), Integer.toString(standby.port()), "killed")) {
+            assertEquals("AT " + point, node.awaitLine("AT ", "DONE"), "the node did not reach " + point);
+            node.kill();
         }
-        assertEquals(137, child.exitValue(), "the node was not killed by SIGKILL");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (tools.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertEquals(List.of(), tools.stream().filter(ProcessHandle::isAlive).map(p -> p.info().commandLine().orElse("?"))
-                .toList(), "tools outlived the killed node");
     }
 }
