@@ -173,6 +173,21 @@ class PostgresNodeKillTest extends TwoServerTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    @DisplayName("a leader opened through the library API removes a pgpass file a killed export left, at its start")
+    @Timeout(600)
+    void leaderRemovesOrphanSecrets() throws Exception {
+        cluster();
+        Path orphan = CrashLeftovers.orphanSecret("pgpass");
+        try (ResilientNode db0 = Resilient.node("db0", NodeRole.EXPORT).component("postgres").directory(work.resolve("db0-again"))
+                .set("postgres.host", SOURCE.host()).set("postgres.port", Integer.toString(SOURCE.port()))
+                .set("postgres.user", SOURCE.user()).set("postgres.databases", DB).set("postgres.sslmode", "disable")
+                .environment(Map.of("RESILIENT_POSTGRES_PASSWORD", SOURCE.password())).build();
+             ManualLoop loop = ManualLoop.of(db0)) {
+            assertFalse(Files.exists(orphan), "the pgpass file of a dead process outlived the start of a leader");
+        }
+    }
+
     private static List<String> workDatabases() {
         return STANDBY.psql("postgres", "SELECT datname FROM pg_database WHERE datname LIKE '" + DB + "\\_\\_%'");
     }

@@ -51,8 +51,8 @@ public interface Importer extends AutoCloseable {
     /**
      * Repairs what an operation cut off in the middle (the node killed, the machine powered off) left in the
      * component's copy, before the node does anything else: called once at every start of a node that holds a copy
-     * (an import node, or a leader that was one), so that its status is truthful from the start instead of after
-     * the next import. Rolls an interrupted import back or forward, removes what the component's tools left
+     * (an import node or a leader; not a pull-backup node), so that its status is truthful from the start instead
+     * of after the next import. Rolls an interrupted import back or forward, removes what the component's tools left
      * (temporary databases, secret files of killed processes). Must be idempotent and cheap when there is nothing to
      * repair; must not import anything.
      *

@@ -44,7 +44,8 @@ final class StandbyRepair {
     }
 
     /**
-     * Runs the component's recovery if this node holds a standby (an import node) or an import of it was
+     * Runs the component's recovery if this node holds a copy of the component (an import node, or a leader: it may
+     * have been a standby, and its tools' secret files of a killed export are removed too) or an import of it was
      * interrupted, and records what it found; never throws.
      *
      * @param role the node's role now
@@ -53,8 +54,8 @@ final class StandbyRepair {
      */
     void run(NodeRole role, RunningSteps running, List<InterruptedStep> interrupted) {
         Optional<InterruptedStep> cut = interrupted.stream().filter(i -> i.step().equals("import")).findFirst();
-        if (role != NodeRole.IMPORT && cut.isEmpty()) {
-            return;
+        if (role == NodeRole.PULL_BACKUP && cut.isEmpty()) {
+            return; // holds no copy of the component
         }
         StandbyRecovery found;
         try (Importer importer = ctx.component().importer(ctx.settings())) {
