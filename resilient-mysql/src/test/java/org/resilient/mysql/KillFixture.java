@@ -1,8 +1,5 @@
 package org.resilient.mysql;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,19 +16,9 @@ final class KillFixture {
     private KillFixture() {
     }
 
-    private static void session(MariaDbServer server, String... sql) {
-        try (Connection c = TestDb.connect(server); Statement st = c.createStatement()) {
-            for (String s : sql) {
-                st.execute(s);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** Makes the old version of the database on a server. */
     static void createOld(MariaDbServer server) {
-        session(server, "DROP DATABASE IF EXISTS killed", "CREATE DATABASE killed", "USE killed",
+        TestDb.exec(server, "DROP DATABASE IF EXISTS killed", "CREATE DATABASE killed", "USE killed",
                 "CREATE TABLE k (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB",
                 "CREATE TABLE gone (id INT PRIMARY KEY) ENGINE=InnoDB", "INSERT INTO gone VALUES (7)",
                 "INSERT INTO k VALUES (1, 'a'), (2, 'b')",
@@ -47,7 +34,7 @@ final class KillFixture {
 
     /** Changes the old version into the new one. */
     static void changeToNew(MariaDbServer server) {
-        session(server, "USE killed", "INSERT INTO k VALUES (3, 'c')", "UPDATE k SET v = 'z' WHERE id = 1", "DROP TABLE gone",
+        TestDb.exec(server, "USE killed", "INSERT INTO k VALUES (3, 'c')", "UPDATE k SET v = 'z' WHERE id = 1", "DROP TABLE gone",
                 "CREATE TABLE added (id INT PRIMARY KEY, n INT) ENGINE=InnoDB", "INSERT INTO added VALUES (1, 10)",
                 "DROP TRIGGER k_bi", "CREATE TRIGGER added_bi BEFORE INSERT ON added FOR EACH ROW SET NEW.n = NEW.n * 2",
                 "DROP FUNCTION kf", "SET SESSION sql_mode = 'PIPES_AS_CONCAT'",

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,13 +16,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.resilient.api.BackupId;
 import org.resilient.api.Cancellation;
-import org.resilient.api.NodeLayout;
 import org.resilient.api.NodeRole;
 import org.resilient.api.spi.Importer;
 import org.resilient.core.ManualLoop;
 import org.resilient.core.NodeStatus;
 import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
+import org.resilient.harness.KillCluster;
 import org.resilient.harness.KilledNode;
 import org.resilient.harness.StatusTruth;
 import org.resilient.testservers.CrashLeftovers;
@@ -39,25 +38,20 @@ import org.resilient.testservers.CrashLeftovers;
  */
 @DisplayName("mysql: an import node killed with kill -9 during its swap, and started again")
 class MysqlNodeKillTest extends TwoServerTest {
-    private static Path root;
-    private static ResilientNode leader;
-    private static ResilientNode pbs;
+    private static KillCluster cluster;
     private static BackupId oldId;
     private static BackupId newId;
     private static Map<String, String> oldState;
     private static Map<String, String> newState;
 
-    private static URI uri(String node) {
-        return root.resolve(node).toUri();
-    }
-
     private static Resilient.Builder standbyNode() {
-        return MysqlNodes.standby(root.resolve("db1"), uri("pbs1"), standby.host(), Integer.toString(standby.port()), "killed");
+        return MysqlNodes.standby(cluster.standbyDirectory(), cluster.uri("pbs1"), standby.host(),
+                Integer.toString(standby.port()), "killed");
     }
 
     private static void importInto(BackupId id) {
         try (Importer i = MysqlObjectsTest.PROVIDER.importer(TestDb.settings(standby, "killed"))) {
-            i.importBackup(TestDb.importContext(NodeLayout.data(new NodeLayout(root.resolve("db1-template")).backup(id))));
+            i.importBackup(TestDb.importContext(cluster.deliveredData(id)));
         }
     }
 
@@ -66,25 +60,20 @@ class MysqlNodeKillTest extends TwoServerTest {
      * backup, and the new one is delivered and pending. Its directory is kept as a template each point starts from.
      */
     private static synchronized void cluster() throws IOException {
-        if (root != null) {
+        if (cluster != null) {
             return;
         }
-        root = work.resolve("nodes");
-        leader = Resilient.node("db0", NodeRole.EXPORT).component("mysql").directory(root.resolve("db0")).notify(uri("pbs1"))
+        cluster = new KillCluster(work.resolve("nodes"), Resilient.node("db0", NodeRole.EXPORT).component("mysql")
                 .set("mysql.host", source.host()).set("mysql.port", Integer.toString(source.port()))
-                .set("mysql.user", "root").set("mysql.databases", "killed").set("mysql.timeout", "3m").build();
-        pbs = Resilient.node("pbs1", NodeRole.PULL_BACKUP).directory(root.resolve("pbs1")).pullFrom(uri("db0"), uri("db1"))
-                .archive(URI.create("copy:" + root.resolve("archive"))).build();
+                .set("mysql.user", "root").set("mysql.databases", "killed").set("mysql.timeout", "3m"));
         try (ResilientNode db1 = standbyNode().build()) {
             KillFixture.createOld(source);
-            oldId = leader.exportNow();
-            pbs.poll();
+            oldId = cluster.exportAndDeliver();
             assertEquals(java.util.Optional.of(oldId), db1.poll());
             KillFixture.changeToNew(source);
-            newId = leader.exportNow();
-            pbs.poll();
+            newId = cluster.exportAndDeliver();
         }
-        CrashLeftovers.restore(root.resolve("db1"), root.resolve("db1-template"));
+        cluster.saveStandbyNode();
         importInto(newId);
         newState = KillFixture.state(standby);
         importInto(oldId);
@@ -94,9 +83,8 @@ class MysqlNodeKillTest extends TwoServerTest {
 
     @AfterAll
     static void closeCluster() {
-        if (leader != null) {
-            leader.close();
-            pbs.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -110,7 +98,7 @@ class MysqlNodeKillTest extends TwoServerTest {
     @Timeout(600)
     void killedAt(String point, String mode, String expected) throws Exception {
         cluster();
-        CrashLeftovers.restore(root.resolve("db1-template"), root.resolve("db1"));
+        cluster.restoreStandbyNode();
         importInto(oldId);
         assertEquals(oldState, KillFixture.state(standby), "the standby does not start from the old backup");
 
@@ -145,8 +133,8 @@ class MysqlNodeKillTest extends TwoServerTest {
     /** Runs the import node in a JVM of its own and kills it with SIGKILL at the point (its tools must die with it). */
     private static void killNodeAt(String point, String mode) throws Exception {
         try (KilledNode node = KilledNode.start(KillableNode.class, work.resolve("node-" + point.replace(' ', '-') + "-"
-                + mode + ".log"), Map.of("kill.point", point, "kill.mode", mode), Map.of(), root.resolve("db1").toString(),
-                uri("pbs1").toString(), standby.host(), Integer.toString(standby.port()), "killed")) {
+                + mode + ".log"), Map.of("kill.point", point, "kill.mode", mode), Map.of(), cluster.standbyDirectory().toString(),
+                cluster.uri("pbs1").toString(), standby.host(), Integer.toString(standby.port()), "killed")) {
             assertEquals("AT " + point, node.awaitLine("AT ", "DONE"), "the node did not reach " + point);
             node.kill();
         }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,13 +22,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.resilient.api.BackupId;
 import org.resilient.api.Cancellation;
-import org.resilient.api.NodeLayout;
 import org.resilient.api.NodeRole;
 import org.resilient.api.spi.Importer;
 import org.resilient.core.ManualLoop;
 import org.resilient.core.NodeStatus;
 import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
+import org.resilient.harness.KillCluster;
 import org.resilient.harness.KilledNode;
 import org.resilient.harness.StatusTruth;
 import org.resilient.testservers.CrashLeftovers;
@@ -47,27 +46,28 @@ class PostgresNodeKillTest extends TwoServerTest {
     private static final String DB = "pgkilled";
     @TempDir
     static Path work;
-    private static Path root;
-    private static ResilientNode leader;
-    private static ResilientNode pbs;
+    private static KillCluster cluster;
     private static BackupId oldId;
     private static BackupId newId;
     private static Map<String, String> oldState;
     private static Map<String, String> newState;
 
-    private static URI uri(String node) {
-        return root.resolve(node).toUri();
-    }
-
     private static Resilient.Builder standbyNode() {
-        return PgNodes.standby(root.resolve("db1"), uri("pbs1"), STANDBY.host(), Integer.toString(STANDBY.port()),
-                STANDBY.user(), STANDBY.password(), DB);
+        return PgNodes.standby(cluster.standbyDirectory(), cluster.uri("pbs1"), STANDBY.host(),
+                Integer.toString(STANDBY.port()), STANDBY.user(), STANDBY.password(), DB);
     }
 
     private static void importInto(BackupId id) {
         try (Importer i = new PostgresComponentProvider().importer(TestBackups.settings(STANDBY, DB))) {
-            i.importBackup(TestBackups.importContext(NodeLayout.data(new NodeLayout(root.resolve("db1-template")).backup(id))));
+            i.importBackup(TestBackups.importContext(cluster.deliveredData(id)));
         }
+    }
+
+    private static Resilient.Builder leader(String name) {
+        return Resilient.node(name, NodeRole.EXPORT).component("postgres")
+                .set("postgres.host", SOURCE.host()).set("postgres.port", Integer.toString(SOURCE.port()))
+                .set("postgres.user", SOURCE.user()).set("postgres.databases", DB).set("postgres.sslmode", "disable")
+                .environment(Map.of("RESILIENT_POSTGRES_PASSWORD", SOURCE.password()));
     }
 
     private static Map<String, String> state() throws Exception {
@@ -76,31 +76,23 @@ class PostgresNodeKillTest extends TwoServerTest {
 
     /** The cluster, made once: the old backup imported, the new one delivered and pending (kept as a template). */
     private static synchronized void cluster() throws Exception {
-        if (root != null) {
+        if (cluster != null) {
             return;
         }
-        root = work.resolve("nodes");
         SOURCE.createDatabase(DB);
         // big enough that pg_restore runs long enough to be caught at it
         TestData.seedBig(SOURCE, DB, 300_000);
         SOURCE.psql(DB, "CREATE TABLE t(id int PRIMARY KEY, v text); INSERT INTO t VALUES (1, 'a'), (2, 'b');"
                 + "CREATE VIEW tv AS SELECT id FROM t; CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';");
-        leader = Resilient.node("db0", NodeRole.EXPORT).component("postgres").directory(root.resolve("db0"))
-                .notify(uri("pbs1")).set("postgres.host", SOURCE.host()).set("postgres.port", Integer.toString(SOURCE.port()))
-                .set("postgres.user", SOURCE.user()).set("postgres.databases", DB).set("postgres.sslmode", "disable")
-                .environment(Map.of("RESILIENT_POSTGRES_PASSWORD", SOURCE.password())).build();
-        pbs = Resilient.node("pbs1", NodeRole.PULL_BACKUP).directory(root.resolve("pbs1")).pullFrom(uri("db0"), uri("db1"))
-                .archive(URI.create("copy:" + root.resolve("archive"))).build();
+        cluster = new KillCluster(work.resolve("nodes"), leader("db0"));
         try (ResilientNode db1 = standbyNode().build()) {
-            oldId = leader.exportNow();
-            pbs.poll();
+            oldId = cluster.exportAndDeliver();
             assertEquals(Optional.of(oldId), db1.poll());
             SOURCE.psql(DB, "UPDATE t SET v = 'z' WHERE id = 1; INSERT INTO t VALUES (3, 'c'); CREATE TABLE added(n int);"
                     + "DELETE FROM big WHERE id % 1000 = 0; CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 2';");
-            newId = leader.exportNow();
-            pbs.poll();
+            newId = cluster.exportAndDeliver();
         }
-        CrashLeftovers.restore(root.resolve("db1"), root.resolve("db1-template"));
+        cluster.saveStandbyNode();
         importInto(newId);
         newState = state();
         importInto(oldId);
@@ -112,9 +104,8 @@ class PostgresNodeKillTest extends TwoServerTest {
 
     @AfterAll
     static void closeCluster() {
-        if (leader != null) {
-            leader.close();
-            pbs.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -123,14 +114,14 @@ class PostgresNodeKillTest extends TwoServerTest {
     @Timeout(600)
     void killed(String point) throws Exception {
         cluster();
-        CrashLeftovers.restore(root.resolve("db1-template"), root.resolve("db1"));
+        cluster.restoreStandbyNode();
         importInto(oldId);
         assertEquals(oldState, state(), "the standby does not start from the old backup");
 
         try (Connection holder = DatabaseFingerprint.connect(STANDBY, "postgres");
              KilledNode node = KilledNode.start(PgKillableNode.class, work.resolve("node-" + point.replace(' ', '-') + ".log"),
-                     Map.of(), Map.of("KILL_PG_PASSWORD", STANDBY.password()), root.resolve("db1").toString(),
-                     uri("pbs1").toString(), STANDBY.host(), Integer.toString(STANDBY.port()), STANDBY.user(), DB)) {
+                     Map.of(), Map.of("KILL_PG_PASSWORD", STANDBY.password()), cluster.standbyDirectory().toString(),
+                     cluster.uri("pbs1").toString(), STANDBY.host(), Integer.toString(STANDBY.port()), STANDBY.user(), DB)) {
             boolean swap = point.startsWith("between");
             if (swap) {
                 // the swap's first rename (of the live database) waits for this transaction's change of its row
@@ -179,10 +170,7 @@ class PostgresNodeKillTest extends TwoServerTest {
     void leaderRemovesOrphanSecrets() throws Exception {
         cluster();
         Path orphan = CrashLeftovers.orphanSecret("pgpass");
-        try (ResilientNode db0 = Resilient.node("db0", NodeRole.EXPORT).component("postgres").directory(work.resolve("db0-again"))
-                .set("postgres.host", SOURCE.host()).set("postgres.port", Integer.toString(SOURCE.port()))
-                .set("postgres.user", SOURCE.user()).set("postgres.databases", DB).set("postgres.sslmode", "disable")
-                .environment(Map.of("RESILIENT_POSTGRES_PASSWORD", SOURCE.password())).build();
+        try (ResilientNode db0 = leader("db0").directory(work.resolve("db0-again")).build();
              ManualLoop loop = ManualLoop.of(db0)) {
             assertFalse(Files.exists(orphan), "the pgpass file of a dead process outlived the start of a leader");
         }

@@ -4,36 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.stream.Stream;
-import org.resilient.support.fs.AtomicFiles;
 
 /**
- * What the kill tests of the components need around a node they kill: the node's directory put back to a saved
- * copy before each kill point, and a secret file as a killed process leaves it.
+ * What the kill tests of the components leave behind on purpose: a secret file as a killed process leaves it.
  */
 public final class CrashLeftovers {
     private CrashLeftovers() {
-    }
-
-    /**
-     * Replaces a directory by a copy of another (file modes kept), so that each kill point starts from the same node.
-     *
-     * @param from the saved directory
-     * @param to the directory to replace
-     * @throws IOException if copying fails
-     */
-    public static void restore(Path from, Path to) throws IOException {
-        if (Files.exists(to)) {
-            AtomicFiles.deleteTree(to);
-        }
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Files.copy(p, to.resolve(from.relativize(p).toString()), StandardCopyOption.COPY_ATTRIBUTES,
-                        LinkOption.NOFOLLOW_LINKS);
-            }
-        }
     }
 
     /**
