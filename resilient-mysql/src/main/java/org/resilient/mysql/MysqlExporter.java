@@ -84,9 +84,8 @@ final class MysqlExporter implements Exporter {
                     watchdog.ignore(lock);
                 }
                 List<String> cmd = MysqlTools.connectionArgs(mydumper, defaults, settings);
-                cmd.addAll(List.of("--outputdir=" + out, "--threads=" + settings.threads(),
-                        "--regex=" + regex(databases), "--triggers", "--events", "--routines",
-                        "--verbose=2", "--trx-consistency-only"));
+                cmd.addAll(List.of("--outputdir=" + out, "--threads=" + settings.threads(), selection(databases),
+                        "--triggers", "--events", "--routines", "--verbose=2", "--trx-consistency-only"));
                 if (settings.rowsPerFile() > 0) {
                     cmd.add("--rows=" + settings.rowsPerFile());
                 }
@@ -186,6 +185,18 @@ final class MysqlExporter implements Exporter {
                         + " into " + out + ": it disappeared during the dump or the account cannot see it");
             }
         }
+    }
+
+    /**
+     * One database is named with {@code --database}, several with a regex. Why not always the regex: without
+     * {@code --database}, mydumper 0.10 lists every database of the server and queues one scan job for each, and a
+     * counter of pending scans tells its main thread when all are done (it signals at zero); a worker that finishes the
+     * first scan before the main thread queued the next one takes the counter to zero early, and the main thread then
+     * walks its table lists while workers still add to them (GLists without a lock). That race is the suspected cause
+     * of the rare stall of issue 16.10 (not reproduced); with {@code --database} there is exactly one scan job.
+     */
+    static String selection(List<String> databases) {
+        return databases.size() == 1 ? "--database=" + databases.get(0) : "--regex=" + regex(databases);
     }
 
     /** mydumper 0.10 takes one -B database; a regex selects several in one consistent run. */

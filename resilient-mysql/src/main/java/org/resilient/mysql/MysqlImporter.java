@@ -14,6 +14,8 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ImportContext;
+import org.resilient.api.OperationContext;
+import org.resilient.api.StandbyRecovery;
 import org.resilient.api.RoleChangeContext;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.spi.Importer;
@@ -151,6 +153,30 @@ final class MysqlImporter implements Importer {
             SwapJournal.recover(c, LOG);
             new ServerFence(c, LOG).lift(new TreeSet<>(settings.databases()));
             LOG.info("promoted {} in epoch {}: read_only off, events enabled", settings.where(), context.epoch());
+        }
+    }
+
+    /**
+     * At the node's start: removes the secret files of killed processes, repairs an interrupted swap from its journal
+     * ({@link SwapJournal#recover}) and drops the temporary database of a load that was cut off.
+     */
+    @Override
+    public StandbyRecovery recover(OperationContext context) {
+        org.resilient.process.SecretFile.removeOrphansAtStart();
+        try (MysqlConnection c = MysqlConnection.open(settings)) {
+            StandbyRecovery found = SwapJournal.recover(c, LOG);
+            for (String tmp : c.column("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE "
+                    + MysqlConnection.literal("%" + DatabaseNames.LOADING.replace("_", "\\_")))) {
+                String db = tmp.substring(0, tmp.length() - DatabaseNames.LOADING.length());
+                if (settings.databases().isEmpty() || settings.databases().contains(db)) {
+                    // no journal is left (recovered above): only a load cut off before its swap leaves this
+                    c.execute("DROP DATABASE IF EXISTS " + DatabaseNames.q(tmp));
+                    LOG.warn("an import into {} on {} was interrupted while loading; its temporary database {} was"
+                            + " dropped, the database is as it was", db, settings.where(), tmp);
+                    found = found == StandbyRecovery.NOTHING_FOUND ? StandbyRecovery.ROLLED_BACK : found;
+                }
+            }
+            return found;
         }
     }
 

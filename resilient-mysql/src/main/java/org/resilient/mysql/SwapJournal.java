@@ -71,8 +71,10 @@ final class SwapJournal {
      *
      * @param c the connection
      * @param log where to say what was repaired
+     * @return {@code ROLLED_BACK} if a swap was undone, {@code ROLLED_FORWARD} if only a finished swap's temporary
+     *     databases were dropped, else {@code NOTHING_FOUND}
      */
-    static void recover(MysqlConnection c, Logger log) {
+    static org.resilient.api.StandbyRecovery recover(MysqlConnection c, Logger log) {
         Map<String, String> journals = new TreeMap<>();
         for (String schema : c.column("SELECT TABLE_SCHEMA FROM information_schema.TABLES WHERE TABLE_NAME = "
                 + MysqlConnection.literal(TABLE))) {
@@ -80,9 +82,9 @@ final class SwapJournal {
                 journals.put(schema.substring(0, schema.length() - DatabaseNames.LOADING.length()), schema);
             }
         }
-        dropFinished(c, journals.keySet(), log);
+        boolean finished = dropFinished(c, journals.keySet(), log);
         if (journals.isEmpty()) {
-            return;
+            return finished ? org.resilient.api.StandbyRecovery.ROLLED_FORWARD : org.resilient.api.StandbyRecovery.NOTHING_FOUND;
         }
         List<String> back = new ArrayList<>();
         Map<String, String> moved = new TreeMap<>();
@@ -121,6 +123,7 @@ final class SwapJournal {
             log.warn("an import into {} on {} was interrupted {} the swap; the database is back as it was before that"
                     + " import (tables, views, triggers, routines, events)", db, c.where(), renamed ? "during" : "before");
         }
+        return org.resilient.api.StandbyRecovery.ROLLED_BACK;
     }
 
     /**
@@ -129,7 +132,8 @@ final class SwapJournal {
      * Only such a pair is a finished swap's; a swap still under way has its loaded tables in {@code __rtmp} or
      * its journal in one of the two.
      */
-    private static void dropFinished(MysqlConnection c, java.util.Set<String> journaled, Logger log) {
+    private static boolean dropFinished(MysqlConnection c, java.util.Set<String> journaled, Logger log) {
+        boolean found = false;
         for (String schema : c.column("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE "
                 + MysqlConnection.literal("%" + DatabaseNames.REPLACED.replace("_", "\\_")))) {
             String db = schema.substring(0, schema.length() - DatabaseNames.REPLACED.length());
@@ -140,7 +144,9 @@ final class SwapJournal {
             c.execute("DROP DATABASE IF EXISTS " + q(DatabaseNames.loading(db)));
             log.warn("an import into {} on {} was interrupted after its swap was done; its temporary databases {} and"
                     + " {} were dropped", db, c.where(), schema, DatabaseNames.loading(db));
+            found = true;
         }
+        return found;
     }
 
     private static List<StandbyObjects.Definition> read(MysqlConnection c, String schema, String db) {

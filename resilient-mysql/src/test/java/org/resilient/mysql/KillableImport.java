@@ -20,9 +20,23 @@ public final class KillableImport {
     public static void main(String[] args) throws Exception {
         Settings s = Settings.of(Map.of("mysql.host", args[0], "mysql.port", args[1], "mysql.user", "root",
                 "mysql.databases", args[2], "mysql.threads", "2", "mysql.timeout", "3m"));
-        String point = args[4];
-        boolean race = args[5].equals("race");
-        MysqlImporter importer = new MysqlImporter(MysqlSettings.from(s), Long.MAX_VALUE, p -> {
+        MysqlImporter importer = new MysqlImporter(MysqlSettings.from(s), Long.MAX_VALUE,
+                stopAt(args[4], args[5].equals("race")));
+        importer.importBackup(TestDb.importContext(Path.of(args[3])));
+        System.out.println("DONE");
+        System.out.flush();
+    }
+
+    /**
+     * The crash-point hook of a JVM to be killed: prints {@code AT <point>} at the point, then waits there for the
+     * kill, or goes on ({@code race}).
+     *
+     * @param point the point to stop at
+     * @param race true to go on after telling
+     * @return the hook for {@link StandbySwap}
+     */
+    static java.util.function.Consumer<String> stopAt(String point, boolean race) {
+        return p -> {
             if (p.equals(point)) {
                 System.out.println("AT " + p);
                 System.out.flush();
@@ -34,9 +48,6 @@ public final class KillableImport {
                     }
                 }
             }
-        });
-        importer.importBackup(TestDb.importContext(Path.of(args[3])));
-        System.out.println("DONE");
-        System.out.flush();
+        };
     }
 }

@@ -10,10 +10,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
@@ -35,21 +31,10 @@ import org.resilient.api.spi.Importer;
  */
 @DisplayName("mysql: the standby after kill -9 of the importing JVM at chosen points of the swap")
 class MysqlKillTest extends TwoServerTest {
-    private static final List<String> DBS = List.of("killed");
     private static Path oldDump;
     private static Path newDump;
     private static Map<String, String> oldState;
     private static Map<String, String> newState;
-
-    private static void session(String... sql) {
-        try (Connection c = TestDb.connect(source); Statement st = c.createStatement()) {
-            for (String s : sql) {
-                st.execute(s);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static Path export(String name) throws IOException {
         Path dir = TestDb.freshDir(work, name);
@@ -66,26 +51,7 @@ class MysqlKillTest extends TwoServerTest {
     }
 
     private static Map<String, String> standbyState() {
-        Map<String, String> f = TestDb.fingerprint(standby, DBS, false);
-        f.putAll(modes());
-        return f;
-    }
-
-    /** The sql_mode and character sets of every routine, trigger and event: SHOW CREATE does not show them all. */
-    private static Map<String, String> modes() {
-        Map<String, String> out = new java.util.TreeMap<>();
-        for (String q : List.of(
-                "SELECT CONCAT('mode routine ', ROUTINE_NAME), CONCAT_WS('|', SQL_MODE, CHARACTER_SET_CLIENT,"
-                        + " COLLATION_CONNECTION) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = 'killed'",
-                "SELECT CONCAT('mode trigger ', TRIGGER_NAME), CONCAT_WS('|', SQL_MODE, CHARACTER_SET_CLIENT,"
-                        + " COLLATION_CONNECTION) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = 'killed'",
-                "SELECT CONCAT('mode event ', EVENT_NAME), CONCAT_WS('|', SQL_MODE, CHARACTER_SET_CLIENT,"
-                        + " COLLATION_CONNECTION) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = 'killed'")) {
-            for (List<String> r : TestDb.query(standby, q)) {
-                out.put(r.get(0), r.get(1));
-            }
-        }
-        return out;
+        return KillFixture.state(standby);
     }
 
     /** The old and the new backup of the source, and what each looks like on the standby, made once. */
@@ -93,27 +59,9 @@ class MysqlKillTest extends TwoServerTest {
         if (oldDump != null) {
             return;
         }
-        session("DROP DATABASE IF EXISTS killed", "CREATE DATABASE killed", "USE killed",
-                "CREATE TABLE k (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB",
-                "CREATE TABLE gone (id INT PRIMARY KEY) ENGINE=InnoDB", "INSERT INTO gone VALUES (7)",
-                "INSERT INTO k VALUES (1, 'a'), (2, 'b')",
-                "CREATE VIEW kv AS SELECT id FROM k",
-                "CREATE TRIGGER k_bi BEFORE INSERT ON k FOR EACH ROW SET NEW.v = UPPER(NEW.v)",
-                "SET SESSION sql_mode = 'PIPES_AS_CONCAT'",
-                "CREATE FUNCTION kf(a VARCHAR(9)) RETURNS VARCHAR(20) DETERMINISTIC RETURN a || '?'",
-                "SET SESSION sql_mode = 'ANSI_QUOTES'",
-                "CREATE PROCEDURE \"kp\"() SELECT COUNT(*) FROM \"k\"",
-                "SET SESSION sql_mode = DEFAULT",
-                "CREATE EVENT ke ON SCHEDULE EVERY 1 DAY STARTS '2030-01-01 00:00:00' DO DELETE FROM k WHERE id < 0");
+        KillFixture.createOld(source);
         oldDump = export("kill-old");
-        session("USE killed", "INSERT INTO k VALUES (3, 'c')", "UPDATE k SET v = 'z' WHERE id = 1", "DROP TABLE gone",
-                "CREATE TABLE added (id INT PRIMARY KEY, n INT) ENGINE=InnoDB", "INSERT INTO added VALUES (1, 10)",
-                "DROP TRIGGER k_bi", "CREATE TRIGGER added_bi BEFORE INSERT ON added FOR EACH ROW SET NEW.n = NEW.n * 2",
-                "DROP FUNCTION kf", "SET SESSION sql_mode = 'PIPES_AS_CONCAT'",
-                "CREATE FUNCTION kf(a VARCHAR(9)) RETURNS VARCHAR(20) DETERMINISTIC RETURN a || '!'",
-                "SET SESSION sql_mode = DEFAULT", "CREATE OR REPLACE VIEW kv AS SELECT id, v FROM k",
-                "CREATE VIEW av AS SELECT n FROM added", "DROP EVENT ke",
-                "CREATE EVENT ke2 ON SCHEDULE EVERY 2 DAY STARTS '2030-01-01 00:00:00' DO DELETE FROM added WHERE id < 0");
+        KillFixture.changeToNew(source);
         newDump = export("kill-new");
         importInto(newDump);
         newState = standbyState();
@@ -165,8 +113,7 @@ class MysqlKillTest extends TwoServerTest {
             default -> assertTrue(after.equals(oldState) || after.equals(newState),
                     point + ": the standby is neither exactly the old nor exactly the new backup: " + after);
         }
-        assertEquals("[]", TestDb.query(standby, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA"
-                + " WHERE SCHEMA_NAME LIKE 'killed\\_\\_%'").toString(), point + ": temporary databases left behind");
+        assertEquals("[]", KillFixture.leftovers(standby), point + ": temporary databases left behind");
 
         importInto(newDump);
         assertEquals(newState, standbyState(), point + ": the next import did not bring the new backup");

@@ -104,6 +104,12 @@ final class PostgresImporter implements Importer {
         }
     }
 
+    /** At the node's start: see {@link PgStartRecovery}. */
+    @Override
+    public org.resilient.api.StandbyRecovery recover(org.resilient.api.OperationContext context) {
+        return PgStartRecovery.run(settings, tools, context);
+    }
+
     @Override
     public void promote(RoleChangeContext context) {
         Logger log = LoggerFactory.getLogger(context.loggerName());

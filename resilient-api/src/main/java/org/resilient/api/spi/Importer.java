@@ -2,8 +2,10 @@ package org.resilient.api.spi;
 
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ImportContext;
+import org.resilient.api.OperationContext;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.RoleChangeContext;
+import org.resilient.api.StandbyRecovery;
 
 /**
  * Restores backups into a standby and promotes it when it takes over. A failed or cancelled import must
@@ -44,6 +46,23 @@ public interface Importer extends AutoCloseable {
         throw new ResilienceException(ErrorCode.UNSUPPORTED, getClass().getName()
                 + " cannot demote its live copy: stop the clients writing to it by hand; the cluster no longer"
                 + " takes backups from it (epoch " + context.epoch() + " has another leader)");
+    }
+
+    /**
+     * Repairs what an operation cut off in the middle (the node killed, the machine powered off) left in the
+     * component's copy, before the node does anything else: called once at every start of a node that holds a copy
+     * (an import node or a leader; not a pull-backup node), so that its status is truthful from the start instead
+     * of after the next import. Rolls an interrupted import back or forward, removes what the component's tools left
+     * (temporary databases, secret files of killed processes). Must be idempotent and cheap when there is nothing to
+     * repair; must not import anything.
+     *
+     * @param context the node's state directory, settings and logger name
+     * @return what was found and done; the default finds nothing (a component whose imports leave no trace)
+     * @throws org.resilient.api.ResilienceException if the copy cannot be checked or repaired now (e.g. its server
+     *     is down): the node reports the interrupted import and the next import repairs it
+     */
+    default StandbyRecovery recover(OperationContext context) {
+        return StandbyRecovery.NOTHING_FOUND;
     }
 
     /** Releases what the importer holds. The default does nothing. */

@@ -377,7 +377,7 @@ public final class Node implements AutoCloseable {
 
     /** @return the interrupted steps found, after repairing what they left (see {@link RunningSteps#recover}) */
     public List<org.resilient.core.InterruptedStep> recoverInterrupted() {
-        return RunningSteps.recover(ctx, queue, log);
+        return RunningSteps.recover(ctx, queue, role(), log);
     }
 
     /** @return the sizes of a pull-backup node's archive, or empty if this node has no archive (yet) */

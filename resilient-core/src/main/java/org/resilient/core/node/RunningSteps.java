@@ -118,29 +118,24 @@ final class RunningSteps {
     }
 
     /**
-     * Repairs what steps killed in the middle left, before the node starts its schedule: the component repairs a
-     * half-done import (the {@code files} component puts the previous standby back if the swap was cut between its
-     * two renames) and the import is then done again by the pending job, which an interrupted import always leaves
-     * (roll forward). Steps that are atomic or redone by the pending job (export, pull, archive, push) are only
+     * Repairs what steps killed in the middle left, before the node starts its schedule: the component of an import
+     * node repairs its standby ({@link StandbyRepair}: an interrupted import is rolled back or forward and recorded as
+     * such; one the component cannot tell is done again by the pending job, which an interrupted import always leaves). Steps that are atomic or redone by the pending job (export, pull, archive, push) are only
      * logged. An interrupted promotion stays reported until the node is promoted again.
      */
-    static List<org.resilient.core.InterruptedStep> recover(NodeContext ctx, JobQueue queue, org.slf4j.Logger log) {
+    static List<org.resilient.core.InterruptedStep> recover(NodeContext ctx, JobQueue queue, org.resilient.api.NodeRole role,
+                                                            org.slf4j.Logger log) {
         RunningSteps running = new RunningSteps(ctx.layout().state());
         List<org.resilient.core.InterruptedStep> found = running.interrupted(ctx.state().lastRuns());
         for (org.resilient.core.InterruptedStep i : found) {
             log.warn("{}", i.describe());
             switch (i.step()) {
-                case "import" -> {
-                    // Opening the importer repairs a half-done swap (the files component puts the standby back).
-                    try (org.resilient.api.spi.Importer importer = ctx.component().importer(ctx.settings())) {
-                        log.info("{} checked its standby for a half-done import of {}; the pending job imports {} again",
-                                importer, i.backupId(), queue.pending().map(JobQueue.Job::backupId).orElse(i.backupId()));
-                    }
-                }
+                case "import" -> { } // repaired below, by the component's recovery
                 case "promote" -> log.error("promotion of {} was interrupted: promote it again", ctx.name());
                 default -> running.end(i.step());
             }
         }
+        new StandbyRepair(ctx, queue, log).run(role, running, found);
         return found;
     }
 }
