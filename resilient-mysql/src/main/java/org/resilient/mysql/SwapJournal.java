@@ -73,6 +73,19 @@ final class SwapJournal {
      * @param log where to say what was repaired
      */
     static void recover(MysqlConnection c, Logger log) {
+        recover(c, log, replaced -> replaced.forEach(r -> c.execute("DROP DATABASE IF EXISTS " + q(r))));
+    }
+
+    /**
+     * Puts back what an interrupted swap left, as {@link #recover(MysqlConnection, Logger)} does, but hands the
+     * {@code __rold} databases of finished swaps to {@code dropReplaced} instead of dropping them (an import
+     * drops them in the background: {@link ReplacedCopies}).
+     *
+     * @param c the connection
+     * @param log where to say what was repaired
+     * @param dropReplaced given the {@code __rold} databases of swaps that had committed
+     */
+    static void recover(MysqlConnection c, Logger log, java.util.function.Consumer<List<String>> dropReplaced) {
         Map<String, String> journals = new TreeMap<>();
         for (String schema : c.column("SELECT TABLE_SCHEMA FROM information_schema.TABLES WHERE TABLE_NAME = "
                 + MysqlConnection.literal(TABLE))) {
@@ -80,7 +93,7 @@ final class SwapJournal {
                 journals.put(schema.substring(0, schema.length() - DatabaseNames.LOADING.length()), schema);
             }
         }
-        dropFinished(c, journals.keySet(), log);
+        dropReplaced.accept(finished(c, journals.keySet(), log));
         if (journals.isEmpty()) {
             return;
         }
@@ -124,23 +137,25 @@ final class SwapJournal {
     }
 
     /**
-     * Drops the temporary databases of a swap that was committed (its journal dropped) but killed before it dropped
-     * them: a {@code <db>__rold} without a journal next to a {@code <db>__rtmp} that is missing or holds no table.
-     * Only such a pair is a finished swap's; a swap still under way has its loaded tables in {@code __rtmp} or
-     * its journal in one of the two.
+     * The {@code <db>__rold} databases of swaps that were committed (their journal dropped) but not cleaned up: a
+     * {@code __rold} without a journal next to a {@code <db>__rtmp} that is missing or holds no table (that one
+     * is dropped here). Only such a pair is a finished swap's; a swap still under way has its loaded tables in
+     * {@code __rtmp} or its journal in one of the two.
      */
-    private static void dropFinished(MysqlConnection c, java.util.Set<String> journaled, Logger log) {
+    private static List<String> finished(MysqlConnection c, java.util.Set<String> journaled, Logger log) {
+        List<String> out = new ArrayList<>();
         for (String schema : c.column("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE "
                 + MysqlConnection.literal("%" + DatabaseNames.REPLACED.replace("_", "\\_")))) {
             String db = schema.substring(0, schema.length() - DatabaseNames.REPLACED.length());
             if (journaled.contains(db) || !baseTables(c, DatabaseNames.loading(db)).isEmpty()) {
                 continue;
             }
-            c.execute("DROP DATABASE IF EXISTS " + q(schema));
             c.execute("DROP DATABASE IF EXISTS " + q(DatabaseNames.loading(db)));
-            log.warn("an import into {} on {} was interrupted after its swap was done; its temporary databases {} and"
-                    + " {} were dropped", db, c.where(), schema, DatabaseNames.loading(db));
+            out.add(schema);
+            log.info("the replaced copy {} of an earlier import into {} on {} is left; it is dropped now", schema, db,
+                    c.where());
         }
+        return out;
     }
 
     private static List<StandbyObjects.Definition> read(MysqlConnection c, String schema, String db) {
