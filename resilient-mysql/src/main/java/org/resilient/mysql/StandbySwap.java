@@ -175,13 +175,9 @@ final class StandbySwap {
      * have dropped after, routines and events dropped and created. Events are then disabled on the standby.
      */
     private void replaceObjects(String db, List<StandbyObjects.Definition> defs) {
+        StandbyObjects.create(c, defs.stream().filter(d -> d.kind().equals("TRIGGER")).toList());
         java.util.Set<String> views = new java.util.HashSet<>();
         List<StandbyObjects.Definition> ordered = new ArrayList<>();
-        for (StandbyObjects.Definition d : defs) {
-            if (d.kind().equals("TRIGGER")) {
-                ordered.add(d);
-            }
-        }
         StandbyObjects.drop(c, db, List.of("FUNCTION", "PROCEDURE", "EVENT"));
         for (StandbyObjects.Definition d : defs) {
             if (d.kind().equals("VIEW")) {

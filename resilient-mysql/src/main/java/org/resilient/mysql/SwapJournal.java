@@ -37,11 +37,16 @@ final class SwapJournal {
         c.execute("CREATE TABLE " + table + " (seq INT PRIMARY KEY, kind VARCHAR(16) NOT NULL, name VARCHAR(64) NOT NULL,"
                 + " statement LONGTEXT NOT NULL, sql_mode VARCHAR(1024) NOT NULL, charset_client VARCHAR(64) NOT NULL,"
                 + " collation VARCHAR(64) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
-        int seq = 0;
-        for (StandbyObjects.Definition d : defs) {
-            c.execute("INSERT INTO " + table + " VALUES (" + (seq++) + ", " + String.join(", ", List.of(d.kind(), d.name(),
-                    d.statement(), d.mode().sqlMode(), d.mode().charsetClient(), d.mode().collation()).stream()
-                    .map(MysqlConnection::literal).toList()) + ")");
+        // one statement per 100 objects, not one per object: this runs in every swap, for every table's triggers
+        List<String> rows = new ArrayList<>();
+        for (int seq = 0; seq < defs.size(); seq++) {
+            StandbyObjects.Definition d = defs.get(seq);
+            rows.add("(" + seq + ", " + String.join(", ", List.of(d.kind(), d.name(), d.statement(), d.mode().sqlMode(),
+                    d.mode().charsetClient(), d.mode().collation()).stream().map(MysqlConnection::literal).toList()) + ")");
+            if (rows.size() == 100 || seq == defs.size() - 1) {
+                c.execute("INSERT INTO " + table + " VALUES " + String.join(", ", rows));
+                rows.clear();
+            }
         }
     }
 
