@@ -124,7 +124,7 @@ final class MysqlImporter implements Importer {
                 context.cancellation().throwIfCancelled("mysql import");
                 long keyed = System.nanoTime();
                 List<String> replaced = dbs.stream().map(d -> DatabaseNames.replaced(d.name)).toList();
-                ReplacedCopies.awaitDropped(settings, replaced, context.cancellation());
+                ReplacedCopies.awaitDropped(settings, context.cancellation());
                 long cleaned = System.nanoTime();
                 context.progress().progress("swap", 0, 1, "swaps");
                 new StandbySwap(c, dbs, layout.directory, crashPoints).run();

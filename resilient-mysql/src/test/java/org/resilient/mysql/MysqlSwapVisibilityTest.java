@@ -155,8 +155,7 @@ class MysqlSwapVisibilityTest extends TwoServerTest {
             assertEquals(new TreeSet<>(DBS), end.withTriggers(), "the triggers after the import");
         }
         MysqlSettings settings = MysqlSettings.from(TestDb.settings(standby, String.join(",", DBS)));
-        ReplacedCopies.awaitDropped(settings, DBS.stream().map(DatabaseNames::replaced).toList(),
-                org.resilient.api.Cancellation.never());
+        ReplacedCopies.awaitDropped(settings, org.resilient.api.Cancellation.never());
         assertEquals("[]", TestDb.query(standby, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA"
                 + " WHERE SCHEMA_NAME LIKE 'vis\\_%\\_\\_%'").toString(), "temporary databases left after the import");
         TestDb.assertSameContent(TestDb.fingerprint(source, DBS, false), TestDb.fingerprint(standby, DBS, false));
