@@ -32,6 +32,15 @@ start_server() { # name port
   for _ in $(seq 600); do [ -S "$dir/sock" ] && mariadb --no-defaults -S "$dir/sock" -uroot -e 'SELECT 1' >/dev/null 2>&1 && return 0; sleep 0.1; done
   echo "server $1 did not start; see $dir/error.log" >&2; exit 1
 }
+# Starts the source (src) and the standby (dst) on free ports.
+start_servers() {
+  local p1 p2
+  p1=$(free_port)
+  p2=$(free_port)
+  echo "== starting source (:$p1) and standby (:$p2)"
+  start_server src "$p1"
+  start_server dst "$p2"
+}
 sql() { mariadb --no-defaults -S "$WORK/$1/sock" -uroot --batch --skip-column-names -e "$2"; }
 
 # Sets CP: the bench seals and verifies with core, which the component's own test class path does not hold, and

@@ -19,11 +19,7 @@ DBS=$(seq -f 'many%02g' 1 "$NDB" | paste -sd,)
 REGEX="^($(echo "$DBS" | tr , '|'))\\."
 
 build_classpath
-P1=$(free_port)
-P2=$(free_port)
-echo "== starting source (:$P1) and standby (:$P2)"
-start_server src "$P1"
-start_server dst "$P2"
+start_servers
 
 echo "== generating $NDB databases x $NTABLES tables of $NROWS rows (one table with a trigger, one view each)"
 t=$(now)

@@ -29,12 +29,7 @@ quiesce() {
 dirty_mb() { sql dst "SELECT ROUND(VARIABLE_VALUE * 16 / 1024) FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'INNODB_BUFFER_POOL_PAGES_DIRTY'"; }
 
 build_classpath
-
-P1=$(free_port)
-P2=$(free_port)
-echo "== starting source (:$P1) and standby (:$P2)"
-start_server src "$P1"
-start_server dst "$P2"
+start_servers
 
 # About SIZE_MB of dump: rows of ~200 bytes in two InnoDB tables (one with a secondary index) and a MyISAM one.
 ROWS=$(( SIZE_MB * 1024 * 1024 / 200 ))
