@@ -50,13 +50,6 @@ final class MysqlExporter implements Exporter {
         boolean allInnoDb = onlyTransactionalTables(databases);
         boolean lockWholeDump = !allInnoDb && !settings.trxConsistencyOnly().orElse(false);
         long checked = System.nanoTime();
-        // The modes of the objects are read while mydumper dumps: reading those of the triggers opens every table.
-        java.util.concurrent.CompletableFuture<List<List<String>>> modes = java.util.concurrent.CompletableFuture
-                .supplyAsync(() -> {
-                    try (MysqlConnection c = MysqlConnection.open(settings)) {
-                        return ObjectModes.query(c, databases);
-                    }
-                });
         for (int attempt = 1; !dumpOnce(mydumper, out, databases, lockWholeDump, context, attempt == SELF_HANG_ATTEMPTS);
                 attempt++) {
             // mydumper 0.10 sometimes hangs right after starting its snapshot, every session idle (its cause is in
@@ -68,7 +61,9 @@ final class MysqlExporter implements Exporter {
         long dumped = System.nanoTime();
         try {
             DumpLayout.describe(out, databases, version(mydumper));
-            ObjectModes.write(out, modesOf(modes));
+            try (MysqlConnection c = MysqlConnection.open(settings)) {
+                ObjectModes.record(c, out, databases);
+            }
             ToolOutput.makePrivate(out);
         } catch (IOException e) {
             throw new ResilienceException(ErrorCode.IO_ERROR, "cannot write " + DumpLayout.DESCRIPTION + " into " + out
@@ -80,17 +75,6 @@ final class MysqlExporter implements Exporter {
         LOG.info("exported databases {} from {}: checks {} ms, mydumper {} ms, description, modes and checks after it {} ms",
                 databases, settings.where(), (checked - started) / 1_000_000, (dumped - checked) / 1_000_000,
                 (System.nanoTime() - dumped) / 1_000_000);
-    }
-
-    private static List<List<String>> modesOf(java.util.concurrent.CompletableFuture<List<List<String>>> modes) {
-        try {
-            return modes.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
     }
 
     /**

@@ -44,14 +44,14 @@ final class ObjectModes {
     }
 
     /**
-     * Reads the modes of every routine, trigger and event of the databases (the triggers' need every table of
-     * the databases opened: with thousands of tables the exporter runs this while mydumper dumps).
+     * Records the modes of every routine, trigger and event of the databases into {@value #FILE} in a dump.
      *
      * @param c a connection to the source
-     * @param databases the databases
-     * @return kind, database, name, sql_mode, character_set_client, collation_connection of each
+     * @param dir the dump directory
+     * @param databases the dumped databases
+     * @throws IOException if the file cannot be written
      */
-    static List<List<String>> query(MysqlConnection c, List<String> databases) {
+    static void record(MysqlConnection c, Path dir, List<String> databases) throws IOException {
         String in = databases.stream().map(MysqlConnection::literal).collect(Collectors.joining(","));
         String cols = "SQL_MODE, CHARACTER_SET_CLIENT, COLLATION_CONNECTION";
         List<List<String>> rows = new ArrayList<>();
@@ -61,17 +61,6 @@ final class ObjectModes {
                 + " FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA IN (" + in + ")"));
         rows.addAll(c.query("SELECT 'EVENT', EVENT_SCHEMA, EVENT_NAME, " + cols
                 + " FROM information_schema.EVENTS WHERE EVENT_SCHEMA IN (" + in + ")"));
-        return rows;
-    }
-
-    /**
-     * Writes modes read by {@link #query} into {@value #FILE} in a dump.
-     *
-     * @param dir the dump directory
-     * @param rows the modes
-     * @throws IOException if the file cannot be written
-     */
-    static void write(Path dir, List<List<String>> rows) throws IOException {
         StringBuilder b = new StringBuilder("# kind, database, name, sql_mode, character_set_client, collation_connection\n");
         for (List<String> r : rows) {
             b.append(r.stream().map(ObjectModes::escape).collect(Collectors.joining("\t"))).append('\n');
