@@ -21,11 +21,11 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 start_server() { # name port
   local dir="$WORK/$1"
-  mkdir -p "$dir/data"
+  mkdir -p "$dir/data" "$dir/tmp"
   mariadb-install-db --no-defaults --datadir="$dir/data" --user=root --auth-root-authentication-method=normal \
     --skip-test-db >"$dir/install.log" 2>&1
   /usr/sbin/mariadbd --no-defaults --datadir="$dir/data" --user=root --port="$2" --bind-address=127.0.0.1 \
-    --socket="$dir/sock" --pid-file="$dir/pid" --log-error="$dir/error.log" --skip-log-bin \
+    --socket="$dir/sock" --tmpdir="$dir/tmp" --pid-file="$dir/pid" --log-error="$dir/error.log" --skip-log-bin \
     --innodb-buffer-pool-size=1G --innodb-log-file-size=512M --innodb-flush-log-at-trx-commit=2 \
     --max-allowed-packet=64M --character-set-server=utf8mb4 >"$dir/out.log" 2>&1 &
   PIDS+=($!)

@@ -62,6 +62,7 @@ for round in $(seq "$ROUNDS"); do
   myloader -S "$WORK/dst/sock" -u root -d "$WORK/raw/dump" -t "$THREADS" -o -v 1
   t2=$(now)
   rm -rf "$WORK/raw"
+  echo "   raw: mydumper $(secs "$t" "$t1") s, myloader $(secs "$t1" "$t2") s, total $(secs "$t" "$t2") s"
   [ "$(state dst | tr '\n' ' ')" = "$SRC_STATE" ] || { echo "raw load: the standby differs from the source" >&2; exit 1; }
   echo "-- round $round: full cycle (export, seal, verify, archive store + push, verify, import with swap)"
   rm -rf "$WORK/full"
