@@ -5,42 +5,12 @@
 # Needs the Debian packages mariadb-server and mydumper, python3, and a JDK 17 + Maven (it builds the modules it
 # needs with the reactor; RESILIENT_MVN_OFFLINE=1 builds offline).
 set -euo pipefail
-for tool in java mvn mariadb-install-db mariadb mydumper myloader python3; do
-  command -v "$tool" >/dev/null || { echo "run.sh needs $tool, which is not installed (Debian packages: mariadb-server," \
-    "mydumper, python3, openjdk-17-jdk, maven)" >&2; exit 2; }
-done
-[ -x /usr/sbin/mariadbd ] || { echo "run.sh needs /usr/sbin/mariadbd (Debian package mariadb-server)" >&2; exit 2; }
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+. "$ROOT/bench/mysql/lib.sh"
 SIZE_MB="${1:-1024}"
 THREADS="${2:-2}"
 ROWS_PER_FILE=250000
 DB=benchdb
-WORK="$(mktemp -d /tmp/resilient-mysql-bench.XXXXXX)"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do while kill -0 "$p" 2>/dev/null; do sleep 0.2; done; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-
-start_server() { # name port
-  local dir="$WORK/$1"
-  mkdir -p "$dir/data"
-  mariadb-install-db --no-defaults --datadir="$dir/data" --user=root --auth-root-authentication-method=normal \
-    --skip-test-db >"$dir/install.log" 2>&1
-  /usr/sbin/mariadbd --no-defaults --datadir="$dir/data" --user=root --port="$2" --bind-address=127.0.0.1 \
-    --socket="$dir/sock" --pid-file="$dir/pid" --log-error="$dir/error.log" --skip-log-bin \
-    --innodb-buffer-pool-size=1G --innodb-log-file-size=512M --innodb-flush-log-at-trx-commit=2 \
-    --max-allowed-packet=64M --character-set-server=utf8mb4 >"$dir/out.log" 2>&1 &
-  PIDS+=($!)
-  for _ in $(seq 600); do [ -S "$dir/sock" ] && mariadb --no-defaults -S "$dir/sock" -uroot -e 'SELECT 1' >/dev/null 2>&1 && return 0; sleep 0.1; done
-  echo "server $1 did not start; see $dir/error.log" >&2; exit 1
-}
-sql() { mariadb --no-defaults -S "$WORK/$1/sock" -uroot --batch --skip-column-names -e "$2"; }
 # Dirty pages in the standby's buffer pool (MB): a load must write them back, except that myloader -o drops
 # the old tables first and so discards theirs.
 # QUIESCE=1 (default): before each timed cycle, let the standby write back its dirty pages (a faster flush rate
@@ -58,26 +28,8 @@ quiesce() {
 }
 dirty_mb() { sql dst "SELECT ROUND(VARIABLE_VALUE * 16 / 1024) FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'INNODB_BUFFER_POOL_PAGES_DIRTY'"; }
 
-OFFLINE=""
-[ "${RESILIENT_MVN_OFFLINE:-0}" = 1 ] && OFFLINE="-o"
-echo "== building"
-# the bench seals and verifies with core, which the component's own test class path no longer holds
-(cd "$ROOT" && mvn -B -q $OFFLINE -pl resilient-mysql,resilient-core -am compile dependency:build-classpath \
-   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >/dev/null)
-CP="$ROOT/resilient-mysql/target/classes:$(cat "$ROOT/resilient-mysql/target/bench-classpath.txt")"
-CP="$CP:$ROOT/resilient-core/target/classes:$(cat "$ROOT/resilient-core/target/bench-classpath.txt")"
-if [ -d "$ROOT/resilient-archive/src/main/java" ]; then
-  # the dedup archive the pull-backup node stores into (a plain copy stands in when it is absent)
-  (cd "$ROOT" && mvn -B -q $OFFLINE -pl resilient-archive -am compile dependency:build-classpath \
-     -Dmdep.outputFile="$WORK/cp-archive.txt" -Dmdep.includeScope=runtime >/dev/null)
-  CP="$CP:$ROOT/resilient-archive/target/classes:$(cat "$WORK/cp-archive.txt")"
-fi
-
-P1=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-P2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-echo "== starting source (:$P1) and standby (:$P2)"
-start_server src "$P1"
-start_server dst "$P2"
+build_classpath
+start_servers
 
 # About SIZE_MB of dump: rows of ~200 bytes in two InnoDB tables (one with a secondary index) and a MyISAM one.
 ROWS=$(( SIZE_MB * 1024 * 1024 / 200 ))
@@ -103,7 +55,6 @@ ROUNDS="${ROUNDS:-2}"
 echo "== $ROUNDS rounds of raw then full cycle; from round 2 on both replace data the standby already holds,"
 echo "   and the full cycle stores into the archive that holds the earlier rounds (as a pull-backup node does)"
 RESULTS="$WORK/results.txt"; : > "$RESULTS"
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
 checksums() { sql "$1" "CHECKSUM TABLE $DB.events, $DB.notes, $DB.legacy EXTENDED" | awk '{print $2}' | tr '\n' ' '; }
 SRC_SUM=$(checksums src)
 for round in $(seq "$ROUNDS"); do
@@ -122,9 +73,7 @@ for round in $(seq "$ROUNDS"); do
   echo "-- round $round: full cycle"
   rm -rf "$WORK/full"
   quiesce
-  java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.org.resilient.mysql=info \
-    -cp "$CP" "$ROOT/bench/mysql/MysqlBench.java" \
-    "$WORK/full" "$WORK/src/sock" "$WORK/dst/sock" "$DB" "$THREADS" "$ROWS_PER_FILE" "$WORK/archive" | tee "$WORK/full.txt"
+  full_cycle "$WORK/full" "$DB" "$THREADS" "$ROWS_PER_FILE" | tee "$WORK/full.txt"
   rm -rf "$WORK/full"
   [ "$(checksums dst)" = "$SRC_SUM" ] || { echo "full cycle: CHECKSUM MISMATCH" >&2; exit 1; }
   get() { awk -v k="$1" '$1 == k { print $2 }' "$WORK/full.txt"; }

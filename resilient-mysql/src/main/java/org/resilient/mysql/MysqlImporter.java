@@ -30,12 +30,12 @@ import org.slf4j.LoggerFactory;
  *   <li>the loaded tables are checked against the backup's table list;</li>
  *   <li>the plain secondary keys of big InnoDB tables, left out of their {@code CREATE TABLE} for a faster
  *       load, are built (see {@link DeferredKeys}), while the other tables load (see {@link KeyBuilder});</li>
- *   <li>one atomic {@code RENAME TABLE} moves the current tables of every database aside into
- *       {@code <db>__rold} and the loaded ones in (see {@link StandbySwap});</li>
- *   <li>views, triggers, routines and events are recreated in the target databases from the backup, each under
- *       the {@code sql_mode} and character sets it was created with, events {@code DISABLE ON SLAVE} so they do
- *       not run on a standby;</li>
- *   <li>the replaced tables are dropped.</li>
+ *   <li>database by database, one atomic {@code RENAME TABLE} moves its current tables aside into
+ *       {@code <db>__rold} and the loaded ones in, and the backup's views, triggers, routines and events replace
+ *       the standby's (views with {@code CREATE OR REPLACE}, never missing), each under the {@code sql_mode} and
+ *       character sets it was created with, events {@code DISABLE ON SLAVE} so they do not run on a standby (see
+ *       {@link StandbySwap});</li>
+ *   <li>the replaced tables are dropped in the background after the import returns ({@link ReplacedCopies}).</li>
  * </ol>
  * A failure or cancellation at any step leaves the standby exactly as it was: after the swap, a failed
  * object undoes it (tables renamed back, the standby's own objects recreated).
@@ -102,13 +102,13 @@ final class MysqlImporter implements Importer {
         context.cancellation().throwIfCancelled("mysql import");
         try (MysqlConnection c = MysqlConnection.open(settings)) {
             c.execute("SET GLOBAL read_only=1");
-            SwapJournal.recover(c, LOG);
+            SwapJournal.recover(c, LOG, replaced -> ReplacedCopies.dropLater(settings, replaced));
             Path links = Files.createTempDirectory("resilient-myloader-");
             KeyBuilder keys = new KeyBuilder(settings, context);
             try {
                 for (DumpLayout.Database db : dbs) {
+                    // a leftover <db>__rold is dropped in the background or by the swap (see ReplacedCopies)
                     c.execute("DROP DATABASE IF EXISTS " + DatabaseNames.q(DatabaseNames.loading(db.name)));
-                    c.execute("DROP DATABASE IF EXISTS " + DatabaseNames.q(DatabaseNames.replaced(db.name)));
                 }
                 long started = System.nanoTime();
                 int done = 0;
@@ -125,13 +125,23 @@ final class MysqlImporter implements Importer {
                 keys.awaitAll();
                 context.cancellation().throwIfCancelled("mysql import");
                 long keyed = System.nanoTime();
+                List<String> replaced = dbs.stream().map(d -> DatabaseNames.replaced(d.name)).toList();
+                ReplacedCopies.awaitDropped(settings, context.cancellation());
+                long cleaned = System.nanoTime();
                 context.progress().progress("swap", 0, 1, "swaps");
                 new StandbySwap(c, dbs, layout.directory, crashPoints).run();
+                for (DumpLayout.Database db : dbs) {
+                    c.execute("DROP DATABASE IF EXISTS " + DatabaseNames.q(DatabaseNames.loading(db.name))); // empty
+                }
+                // the import is done: the tables it replaced are dropped after it returns
+                ReplacedCopies.dropLater(settings, replaced);
+                crashPoints.accept("swapped");
                 context.progress().progress("swap", 1, 1, "swaps");
                 LOG.info("imported {} into databases {} on {} (load and check {} s, then waited {} s for the deferred"
-                        + " keys of {} table(s), swap and clean-up {} s)", context.backupId(),
-                        dbs.stream().map(d -> d.name).toList(), settings.where(), seconds(loaded - started),
-                        seconds(keyed - loaded), keys.count(), seconds(System.nanoTime() - keyed));
+                        + " keys of {} table(s), {} s for the drop of an earlier import's replaced tables, swap {} s)",
+                        context.backupId(), dbs.stream().map(d -> d.name).toList(), settings.where(),
+                        seconds(loaded - started), seconds(keyed - loaded), keys.count(), seconds(cleaned - keyed),
+                        seconds(System.nanoTime() - cleaned));
             } catch (RuntimeException | IOException e) {
                 keys.abort(c);
                 dropLoading(c, dbs);

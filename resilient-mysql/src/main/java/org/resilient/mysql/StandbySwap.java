@@ -16,19 +16,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Swaps loaded databases into place. The data moves in one {@code RENAME TABLE} statement covering every
- * table of every database, which MariaDB and MySQL apply atomically: either all of the standby's tables
- * are replaced or none is.
+ * Swaps loaded databases into place, one database after another: each database's tables move in one
+ * {@code RENAME TABLE} statement (its current tables out to {@code <db>__rold}, the loaded ones in from
+ * {@code <db>__rtmp}, its journal along), which MariaDB and MySQL apply atomically. One statement per database,
+ * not one for all: a multi-table rename costs more per table the more tables it holds (MariaDB 10.11, 20 x 101
+ * tables: one statement 74 s, twenty statements 37 s on a loaded machine), and each database's journal makes its
+ * own rename safe against a crash ({@link SwapJournal}). So for a moment some databases hold the new backup and
+ * others the old one; a failure before the end undoes every database already swapped.
  *
- * <p>A table with triggers cannot be renamed into another database, and views cannot move between
- * databases, so the standby's current triggers and views are dropped just before the rename. Every view,
- * trigger, routine and event of the standby is saved first ({@link StandbyObjects}). After the rename, the
- * backup's objects replace the standby's, each under the {@code sql_mode} and character sets it was created
- * with ({@link ObjectModes}), and the replaced tables are dropped. If the rename or any object fails, the
- * swap is undone: the tables are renamed back in one statement and the saved objects recreated as they were.
+ * <p>A table with triggers cannot be renamed into another database, so a database's triggers are dropped just
+ * before its rename and the backup's created right after it (the only moment a trigger is missing: MariaDB cannot
+ * move a trigger from one table to another in one statement). Views are never dropped: they name tables, which
+ * the rename replaces, and the backup's are applied with {@code CREATE OR REPLACE VIEW}. Every object of the
+ * standby is saved first ({@link StandbyObjects}), each is created under the {@code sql_mode} and character sets
+ * it was created with ({@link ObjectModes}). If a rename or any object fails, the swap is undone: the tables are
+ * renamed back in one statement and the saved objects recreated as they were. The replaced tables are dropped
+ * by the importer after it returns ({@link ReplacedCopies}).
  */
 final class StandbySwap {
     private static final Logger LOG = LoggerFactory.getLogger(StandbySwap.class);
+    private static final Pattern OR_REPLACE = Pattern.compile("(?is)^\\s*CREATE\\s+(?!OR\\s+REPLACE\\b)");
     private static final Pattern SET_CHARSET = Pattern.compile("(?i)SET\\s+(character_set_client|collation_connection)\\s*=\\s*'?(\\w+)'?");
 
     private final MysqlConnection c;
@@ -52,51 +59,52 @@ final class StandbySwap {
         this.crashPoints = crashPoints;
     }
 
+    /**
+     * Runs the swap, database by database (see the class comment).
+     *
+     * @throws IOException if the dump's object files cannot be read
+     */
     void run() throws IOException {
-        List<String> renames = new ArrayList<>();
         Map<String, List<StandbyObjects.Definition>> before = new LinkedHashMap<>();
         for (DumpLayout.Database db : dbs) {
             String target = db.name;
-            String old = DatabaseNames.replaced(target);
-            String tmp = DatabaseNames.loading(target);
             c.execute("CREATE DATABASE IF NOT EXISTS " + q(target) + db.charsetClause());
             if (!db.charsetClause().isEmpty()) {
                 c.execute("ALTER DATABASE " + q(target) + db.charsetClause());
             }
-            c.execute("CREATE DATABASE " + q(old));
-            for (String t : baseTables(target)) {
-                renames.add(q(target) + "." + q(t) + " TO " + q(old) + "." + q(t));
-            }
-            for (String t : baseTables(tmp)) {
-                renames.add(q(tmp) + "." + q(t) + " TO " + q(target) + "." + q(t));
-            }
+            // a leftover the background drop of an earlier import did not get to (see ReplacedCopies)
+            c.execute("DROP DATABASE IF EXISTS " + q(DatabaseNames.replaced(target)));
+            c.execute("CREATE DATABASE " + q(DatabaseNames.replaced(target)));
             before.put(target, StandbyObjects.save(c, target));
         }
-        // The journal first (a crash from here on is repaired by SwapJournal.recover), then the drops.
-        List<String> withJournals = new ArrayList<>(renames);
-        try {
-            for (var e : before.entrySet()) {
-                SwapJournal.write(c, e.getKey(), e.getValue());
-                withJournals.add(SwapJournal.renameClause(e.getKey()));
-            }
-            for (String target : before.keySet()) {
-                StandbyObjects.drop(c, target, List.of("TRIGGER", "VIEW"));
-            }
-            crashPoints.accept("before-rename");
-            rename(withJournals);
-        } catch (SQLException | RuntimeException e) {
-            putBack(before, List.of());
-            for (String target : before.keySet()) {
-                SwapJournal.commit(c, target);
-                c.execute("DROP DATABASE IF EXISTS " + q(DatabaseNames.replaced(target)));
-            }
-            if (e instanceof SQLException sql) {
-                throw SqlErrors.map(sql, "the atomic swap (RENAME TABLE) failed on " + c.where()
-                        + "; the standby keeps its previous data", null);
-            }
-            throw (RuntimeException) e;
-        }
         ObjectModes modes = ObjectModes.read(dump);
+        List<String> renames = new ArrayList<>();
+        Map<String, List<StandbyObjects.Definition>> swapped = new LinkedHashMap<>();
+        for (DumpLayout.Database db : dbs) {
+            List<String> own = renames(db.name);
+            try {
+                swapIn(db.name, own, before.get(db.name));
+            } catch (RuntimeException e) {
+                if (!swapped.isEmpty()) {
+                    rollBack(renames, swapped);
+                }
+                dropReplaced(before.keySet());
+                throw e;
+            }
+            renames.addAll(own);
+            swapped.put(db.name, before.get(db.name));
+            try {
+                crashPoints.accept("objects " + db.name);
+                replaceObjects(db.name, backupObjects(db, modes));
+            } catch (RuntimeException | IOException e) {
+                String why = e.getMessage();
+                rollBack(renames, swapped);
+                dropReplaced(before.keySet());
+                throw new ResilienceException(ErrorCode.TOOL_FAILED, "the views, triggers, routines or events of "
+                        + db.name + " could not be created on " + c.where() + ": " + why + "; the import was undone and"
+                        + " the standby keeps its previous data, objects included", e);
+            }
+        }
         Map<String, String> moved = new LinkedHashMap<>();
         for (DumpLayout.Database db : dbs) {
             moved.put(DatabaseNames.replaced(db.name), db.name);
@@ -105,38 +113,102 @@ final class StandbySwap {
             repointForeignKeys(c, moved);
         } catch (RuntimeException e) {
             String why = e.getMessage();
-            rollBack(renames, before);
+            rollBack(renames, swapped);
             throw new ResilienceException(ErrorCode.TOOL_FAILED, "the foreign keys into the imported databases could"
                     + " not be moved on " + c.where() + ": " + why + "; the import was undone and the standby keeps its"
                     + " previous data", e);
         }
         for (DumpLayout.Database db : dbs) {
-            try {
-                crashPoints.accept("objects " + db.name);
-                StandbyObjects.drop(c, db.name, StandbyObjects.KINDS);
-                StandbyObjects.create(c, backupObjects(db, modes));
-                // A standby must not run the source's scheduled jobs; promote() enables them again.
-                for (String ev : c.column("SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = "
-                        + MysqlConnection.literal(db.name) + " AND STATUS = 'ENABLED'")) {
-                    c.execute("ALTER EVENT " + q(db.name) + "." + q(ev) + " DISABLE ON SLAVE");
-                }
-            } catch (RuntimeException | IOException e) {
-                String why = e.getMessage();
-                rollBack(renames, before);
-                throw new ResilienceException(ErrorCode.TOOL_FAILED, "the views, triggers, routines or events of "
-                        + db.name + " could not be created on " + c.where() + ": " + why + "; the import was undone and"
-                        + " the standby keeps its previous data, objects included", e);
-            }
-        }
-        for (DumpLayout.Database db : dbs) {
             SwapJournal.commit(c, db.name);
         }
         crashPoints.accept("committed");
-        for (DumpLayout.Database db : dbs) {
-            c.execute("DROP DATABASE IF EXISTS " + q(DatabaseNames.replaced(db.name)));
-            c.execute("DROP DATABASE IF EXISTS " + q(DatabaseNames.loading(db.name)));
+    }
+
+    /** The clauses of a database's rename: its current tables out to {@code __rold}, the loaded ones in. */
+    private List<String> renames(String target) {
+        List<String> out = new ArrayList<>();
+        String old = DatabaseNames.replaced(target);
+        String tmp = DatabaseNames.loading(target);
+        for (String t : baseTables(target)) {
+            out.add(q(target) + "." + q(t) + " TO " + q(old) + "." + q(t));
         }
-        crashPoints.accept("swapped");
+        for (String t : baseTables(tmp)) {
+            out.add(q(tmp) + "." + q(t) + " TO " + q(target) + "." + q(t));
+        }
+        return out;
+    }
+
+    /**
+     * Moves one database's loaded tables in with one {@code RENAME TABLE} (with its journal). A table with triggers
+     * cannot move to another database, so the standby's triggers are dropped just before; its views stay (they
+     * name tables, which the rename replaces), except one whose name a loaded table takes. On failure, this
+     * database's triggers and views are put back; the databases swapped before it are the caller's to undo.
+     */
+    private void swapIn(String target, List<String> renames, List<StandbyObjects.Definition> saved) {
+        try {
+            SwapJournal.write(c, target, saved);
+            StandbyObjects.drop(c, target, List.of("TRIGGER"));
+            java.util.Set<String> incoming = new java.util.HashSet<>(baseTables(DatabaseNames.loading(target)));
+            for (String v : StandbyObjects.names(c, "VIEW", target)) {
+                if (incoming.contains(v)) {
+                    c.execute("DROP VIEW IF EXISTS " + q(target) + "." + q(v));
+                }
+            }
+            crashPoints.accept("before-rename");
+            List<String> withJournal = new ArrayList<>(renames);
+            withJournal.add(SwapJournal.renameClause(target));
+            rename(withJournal);
+        } catch (SQLException | RuntimeException e) {
+            putBack(Map.of(target, saved), List.of());
+            SwapJournal.commit(c, target);
+            if (e instanceof SQLException sql) {
+                throw SqlErrors.map(sql, "the swap (RENAME TABLE) of " + target + " failed on " + c.where()
+                        + "; the standby keeps its previous data", null);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /**
+     * Replaces a swapped database's objects by the backup's: triggers first (they were dropped for the rename),
+     * views with {@code CREATE OR REPLACE} so that none is ever missing, the standby's views the backup does not
+     * have dropped after, routines and events dropped and created. Events are then disabled on the standby.
+     */
+    private void replaceObjects(String db, List<StandbyObjects.Definition> defs) {
+        StandbyObjects.create(c, defs.stream().filter(d -> d.kind().equals("TRIGGER")).toList());
+        java.util.Set<String> views = new java.util.HashSet<>();
+        List<StandbyObjects.Definition> ordered = new ArrayList<>();
+        StandbyObjects.drop(c, db, List.of("FUNCTION", "PROCEDURE", "EVENT"));
+        for (StandbyObjects.Definition d : defs) {
+            if (d.kind().equals("VIEW")) {
+                views.add(d.name());
+                ordered.add(new StandbyObjects.Definition(d.kind(), d.db(), d.name(), orReplace(d.statement()), d.mode()));
+            } else if (!d.kind().equals("TRIGGER")) {
+                ordered.add(d);
+            }
+        }
+        StandbyObjects.create(c, ordered);
+        for (String v : StandbyObjects.names(c, "VIEW", db)) {
+            if (!views.contains(v)) {
+                c.execute("DROP VIEW IF EXISTS " + q(db) + "." + q(v));
+            }
+        }
+        // A standby must not run the source's scheduled jobs; promote() enables them again.
+        for (String ev : c.column("SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = "
+                + MysqlConnection.literal(db) + " AND STATUS = 'ENABLED'")) {
+            c.execute("ALTER EVENT " + q(db) + "." + q(ev) + " DISABLE ON SLAVE");
+        }
+    }
+
+    /** {@code CREATE ... VIEW} as {@code CREATE OR REPLACE ... VIEW}: replaces a view in one statement. */
+    static String orReplace(String createView) {
+        return OR_REPLACE.matcher(createView).replaceFirst("CREATE OR REPLACE ");
+    }
+
+    private void dropReplaced(java.util.Set<String> targets) {
+        for (String target : targets) {
+            c.execute("DROP DATABASE IF EXISTS " + q(DatabaseNames.replaced(target)));
+        }
     }
 
     /**

@@ -37,11 +37,16 @@ final class SwapJournal {
         c.execute("CREATE TABLE " + table + " (seq INT PRIMARY KEY, kind VARCHAR(16) NOT NULL, name VARCHAR(64) NOT NULL,"
                 + " statement LONGTEXT NOT NULL, sql_mode VARCHAR(1024) NOT NULL, charset_client VARCHAR(64) NOT NULL,"
                 + " collation VARCHAR(64) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
-        int seq = 0;
-        for (StandbyObjects.Definition d : defs) {
-            c.execute("INSERT INTO " + table + " VALUES (" + (seq++) + ", " + String.join(", ", List.of(d.kind(), d.name(),
-                    d.statement(), d.mode().sqlMode(), d.mode().charsetClient(), d.mode().collation()).stream()
-                    .map(MysqlConnection::literal).toList()) + ")");
+        // one statement per 100 objects, not one per object: this runs in every swap, for every table's triggers
+        List<String> rows = new ArrayList<>();
+        for (int seq = 0; seq < defs.size(); seq++) {
+            StandbyObjects.Definition d = defs.get(seq);
+            rows.add("(" + seq + ", " + String.join(", ", List.of(d.kind(), d.name(), d.statement(), d.mode().sqlMode(),
+                    d.mode().charsetClient(), d.mode().collation()).stream().map(MysqlConnection::literal).toList()) + ")");
+            if (rows.size() == 100 || seq == defs.size() - 1) {
+                c.execute("INSERT INTO " + table + " VALUES " + String.join(", ", rows));
+                rows.clear();
+            }
         }
     }
 
@@ -75,6 +80,20 @@ final class SwapJournal {
      *     databases were dropped, else {@code NOTHING_FOUND}
      */
     static org.resilient.api.StandbyRecovery recover(MysqlConnection c, Logger log) {
+        return recover(c, log, replaced -> replaced.forEach(r -> c.execute("DROP DATABASE IF EXISTS " + q(r))));
+    }
+
+    /**
+     * Puts back what an interrupted swap left, as {@link #recover(MysqlConnection, Logger)} does, but hands the
+     * {@code __rold} databases of finished swaps to {@code dropReplaced} instead of dropping them (an import
+     * drops them in the background: {@link ReplacedCopies}).
+     *
+     * @param c the connection
+     * @param log where to say what was repaired
+     * @param dropReplaced given the {@code __rold} databases of swaps that had committed
+     * @return as {@link #recover(MysqlConnection, Logger)}
+     */
+    static org.resilient.api.StandbyRecovery recover(MysqlConnection c, Logger log, java.util.function.Consumer<List<String>> dropReplaced) {
         Map<String, String> journals = new TreeMap<>();
         for (String schema : c.column("SELECT TABLE_SCHEMA FROM information_schema.TABLES WHERE TABLE_NAME = "
                 + MysqlConnection.literal(TABLE))) {
@@ -82,9 +101,10 @@ final class SwapJournal {
                 journals.put(schema.substring(0, schema.length() - DatabaseNames.LOADING.length()), schema);
             }
         }
-        boolean finished = dropFinished(c, journals.keySet(), log);
+        List<String> finished = finished(c, journals.keySet(), log);
+        dropReplaced.accept(finished);
         if (journals.isEmpty()) {
-            return finished ? org.resilient.api.StandbyRecovery.ROLLED_FORWARD : org.resilient.api.StandbyRecovery.NOTHING_FOUND;
+            return !finished.isEmpty() ? org.resilient.api.StandbyRecovery.ROLLED_FORWARD : org.resilient.api.StandbyRecovery.NOTHING_FOUND;
         }
         List<String> back = new ArrayList<>();
         Map<String, String> moved = new TreeMap<>();
@@ -127,26 +147,25 @@ final class SwapJournal {
     }
 
     /**
-     * Drops the temporary databases of a swap that was committed (its journal dropped) but killed before it dropped
-     * them: a {@code <db>__rold} without a journal next to a {@code <db>__rtmp} that is missing or holds no table.
-     * Only such a pair is a finished swap's; a swap still under way has its loaded tables in {@code __rtmp} or
-     * its journal in one of the two.
+     * The {@code <db>__rold} databases of swaps that were committed (their journal dropped) but not cleaned up: a
+     * {@code __rold} without a journal next to a {@code <db>__rtmp} that is missing or holds no table (that one
+     * is dropped here). Only such a pair is a finished swap's; a swap still under way has its loaded tables in
+     * {@code __rtmp} or its journal in one of the two.
      */
-    private static boolean dropFinished(MysqlConnection c, java.util.Set<String> journaled, Logger log) {
-        boolean found = false;
+    private static List<String> finished(MysqlConnection c, java.util.Set<String> journaled, Logger log) {
+        List<String> out = new ArrayList<>();
         for (String schema : c.column("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE "
                 + MysqlConnection.literal("%" + DatabaseNames.REPLACED.replace("_", "\\_")))) {
             String db = schema.substring(0, schema.length() - DatabaseNames.REPLACED.length());
             if (journaled.contains(db) || !baseTables(c, DatabaseNames.loading(db)).isEmpty()) {
                 continue;
             }
-            c.execute("DROP DATABASE IF EXISTS " + q(schema));
             c.execute("DROP DATABASE IF EXISTS " + q(DatabaseNames.loading(db)));
-            log.warn("an import into {} on {} was interrupted after its swap was done; its temporary databases {} and"
-                    + " {} were dropped", db, c.where(), schema, DatabaseNames.loading(db));
-            found = true;
+            out.add(schema);
+            log.info("the replaced copy {} of an earlier import into {} on {} is left; it is dropped now", schema, db,
+                    c.where());
         }
-        return found;
+        return out;
     }
 
     private static List<StandbyObjects.Definition> read(MysqlConnection c, String schema, String db) {
