@@ -86,6 +86,50 @@ class EarlyDigestsTest {
         assertEquals(Optional.empty(), known.digest(fresh));
     }
 
+    @Test
+    @DisplayName("an appending exporter's file is hashed as it grows; the seal adds only the tail written since")
+    void hashesGrowingFile() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("b/data"));
+        Path f = Files.writeString(data.resolve("1.dat"), "a".repeat(3 << 20)); // written just now: not at rest
+        EarlyDigests early = EarlyDigests.start(data, true);
+        awaitGrown(early, f, 3 << 20);
+        Files.writeString(f, "tail\n", java.nio.file.StandardOpenOption.APPEND);
+        KnownDigests known = early.stop();
+        assertEquals(3 << 20, early.grownTo(f), "the background thread read nothing after the stop");
+        assertEquals(Optional.of(Sha256.of(f)), known.digest(f));
+        SealedBackup sealed = BackupSealer.seal(dir.resolve("b"), BackupId.of(Instant.now(), "n"), "files", "n",
+                Epoch.INITIAL, 0, Instant.now(), known, ProgressListener.NONE, Cancellation.never());
+        assertEquals(Sha256.of(f), sealed.readManifest().entries().stream().filter(e -> e.type() == ManifestEntry.Type.FILE)
+                .findFirst().orElseThrow().sha256());
+        BackupVerifier.verify(dir.resolve("b"), ProgressListener.NONE, Cancellation.never());
+    }
+
+    @Test
+    @DisplayName("a growing file that was replaced or shrank after it was partly hashed is not taken from its partial digest")
+    void growingFileReplacedOrShrunk() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("b/data"));
+        Path replaced = Files.writeString(data.resolve("1.dat"), "a".repeat(1000));
+        Path shrunk = Files.writeString(data.resolve("2.dat"), "b".repeat(1000));
+        EarlyDigests early = EarlyDigests.start(data, true);
+        awaitGrown(early, replaced, 1000);
+        awaitGrown(early, shrunk, 1000);
+        Path other = Files.writeString(dir.resolve("other"), "c".repeat(2000));
+        Files.move(other, replaced, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(shrunk, "d".repeat(10));
+        KnownDigests known = early.stop();
+        assertEquals(Optional.empty(), known.digest(replaced));
+        assertEquals(Optional.empty(), known.digest(shrunk));
+    }
+
+    /** Waits (with a deadline) until the background thread hashed {@code f} to {@code size} bytes as it grew. */
+    private static void awaitGrown(EarlyDigests early, Path f, long size) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (early.grownTo(f) < size) {
+            assertTrue(System.nanoTime() < deadline, "the background thread did not hash " + f + " in 30 s");
+            Thread.onSpinWait();
+        }
+    }
+
     private static Path atRest(Path f, String text) throws Exception {
         Files.writeString(f, text);
         Files.setLastModifiedTime(f, FileTime.from(Instant.now().minusSeconds(60)));
