@@ -106,8 +106,7 @@ class PostgresFailureTest extends TwoServerTest {
     void truncatedDump() throws Exception {
         String db = seededDatabase(20_000);
         TreeMap<String, String> before = importedOnce(db);
-        SOURCE.psql(db, "DELETE FROM t WHERE i % 2 = 0");
-        Path b2 = export(db, "b2");
+        Path b2 = secondBackup(db);
         ImportContext ctx = TestBackups.importContext(b2); // the manifest is made before the damage
         Path dat = largestDataFile(b2);
         try (RandomAccessFile f = new RandomAccessFile(dat.toFile(), "rw")) {
@@ -125,8 +124,7 @@ class PostgresFailureTest extends TwoServerTest {
     void changedDataFileRefusedBeforeSwap() throws Exception {
         String db = seededDatabase(20_000);
         TreeMap<String, String> before = importedOnce(db);
-        SOURCE.psql(db, "DELETE FROM t WHERE i % 2 = 0");
-        Path b2 = export(db, "b2");
+        Path b2 = secondBackup(db);
         Manifest manifest = TestBackups.manifestOf(b2); // made before the damage
         Path dat = largestDataFile(b2);
         String rel = b2.relativize(dat).toString();
@@ -318,6 +316,12 @@ class PostgresFailureTest extends TwoServerTest {
         SOURCE.psql(db, "CREATE TABLE t(i int PRIMARY KEY, s text); INSERT INTO t SELECT g, md5(g::text) "
                 + "FROM generate_series(1, " + rows + ") g;");
         return db;
+    }
+
+    /** The backup after half the rows were deleted (the standby holds the first one). */
+    private Path secondBackup(String db) throws IOException {
+        SOURCE.psql(db, "DELETE FROM t WHERE i % 2 = 0");
+        return export(db, "b2");
     }
 
     private Path export(String db, String name) throws IOException {

@@ -5,7 +5,6 @@ import org.resilient.api.NodeLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.BackupRef;
@@ -100,8 +99,9 @@ final class Importing {
                         .settings(ctx.settings()).progress(ctx.progress()).cancellation(cancellation).clock(ctx.clock())
                         .loggerName(ctx.loggerName("import")).build());
             } finally {
-                // the backup directory is not left to a thread still reading it, whatever the import did
-                awaitQuietly(rest);
+                // the backup directory is not left to a thread still reading it, whatever the import did (its
+                // outcome is reported where it matters: before the swap, and just below)
+                PullBackup.awaitUninterruptibly(rest);
             }
             // an importer that did not wait for the verification: a backup that failed it is not recorded as imported
             awaitVerified(rest);
@@ -115,28 +115,9 @@ final class Importing {
 
     /** Waits for the verification of the files read before they were verified, and throws its failure as it is. */
     private static void awaitVerified(FutureTask<Void> rest) {
-        try {
-            rest.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ResilienceException(ErrorCode.CANCELLED, "interrupted while the backup's files were verified");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new ResilienceException(ErrorCode.INTERNAL, "verifying the backup failed: " + e.getCause(), e.getCause());
-        }
-    }
-
-    /** Waits for the verification to end, whatever its outcome (reported by {@link #awaitVerified}). */
-    private static void awaitQuietly(FutureTask<Void> rest) {
-        try {
-            awaitVerified(rest);
-        } catch (RuntimeException e) {
-            // its outcome is reported where it matters: before the swap, and after the import
+        RuntimeException failure = PullBackup.awaitUninterruptibly(rest);
+        if (failure != null) {
+            throw failure;
         }
     }
 

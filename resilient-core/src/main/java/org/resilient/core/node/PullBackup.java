@@ -131,7 +131,7 @@ final class PullBackup {
      * Waits for the archive step to end, whatever happens to this thread meanwhile: the job must not end
      * (and release the node lock) while the archive is still writing. The step itself obeys the cancellation.
      */
-    private static RuntimeException awaitUninterruptibly(FutureTask<Void> task) {
+    static RuntimeException awaitUninterruptibly(FutureTask<Void> task) {
         boolean interrupted = false;
         try {
             while (true) {

@@ -30,12 +30,7 @@ class EarlyDigestsTest {
         Path data = Files.createDirectories(dir.resolve("b/data"));
         Path f = atRest(data.resolve("1.dat"), "rows\n");
         KnownDigests known = hashedWhileWaiting(data, 1);
-        assertEquals(Optional.of(Sha256.of(f)), known.digest(f));
-        SealedBackup sealed = BackupSealer.seal(dir.resolve("b"), BackupId.of(Instant.now(), "n"), "files", "n",
-                Epoch.INITIAL, 0, Instant.now(), known, ProgressListener.NONE, Cancellation.never());
-        assertEquals(Sha256.of(f), sealed.readManifest().entries().stream().filter(e -> e.type() == ManifestEntry.Type.FILE)
-                .findFirst().orElseThrow().sha256());
-        BackupVerifier.verify(dir.resolve("b"), ProgressListener.NONE, Cancellation.never());
+        assertSealedWith(known, f);
     }
 
     @Test
@@ -96,12 +91,7 @@ class EarlyDigestsTest {
         Files.writeString(f, "tail\n", java.nio.file.StandardOpenOption.APPEND);
         KnownDigests known = early.stop();
         assertEquals(3 << 20, early.grownTo(f), "the background thread read nothing after the stop");
-        assertEquals(Optional.of(Sha256.of(f)), known.digest(f));
-        SealedBackup sealed = BackupSealer.seal(dir.resolve("b"), BackupId.of(Instant.now(), "n"), "files", "n",
-                Epoch.INITIAL, 0, Instant.now(), known, ProgressListener.NONE, Cancellation.never());
-        assertEquals(Sha256.of(f), sealed.readManifest().entries().stream().filter(e -> e.type() == ManifestEntry.Type.FILE)
-                .findFirst().orElseThrow().sha256());
-        BackupVerifier.verify(dir.resolve("b"), ProgressListener.NONE, Cancellation.never());
+        assertSealedWith(known, f);
     }
 
     @Test
@@ -128,6 +118,16 @@ class EarlyDigestsTest {
             assertTrue(System.nanoTime() < deadline, "the background thread did not hash " + f + " in 30 s");
             Thread.onSpinWait();
         }
+    }
+
+    /** The seal with {@code known} takes the file's digest, and the backup verifies. */
+    private void assertSealedWith(KnownDigests known, Path f) throws Exception {
+        assertEquals(Optional.of(Sha256.of(f)), known.digest(f));
+        SealedBackup sealed = BackupSealer.seal(dir.resolve("b"), BackupId.of(Instant.now(), "n"), "files", "n",
+                Epoch.INITIAL, 0, Instant.now(), known, ProgressListener.NONE, Cancellation.never());
+        assertEquals(Sha256.of(f), sealed.readManifest().entries().stream().filter(e -> e.type() == ManifestEntry.Type.FILE)
+                .findFirst().orElseThrow().sha256());
+        BackupVerifier.verify(dir.resolve("b"), ProgressListener.NONE, Cancellation.never());
     }
 
     private static Path atRest(Path f, String text) throws Exception {
