@@ -37,7 +37,7 @@ public class PgCycleBench {
     private static final List<String> TABLES = List.of("pgbench_accounts", "pgbench_branches", "pgbench_tellers",
             "pgbench_history");
     private static final String DUMP = "dump (raw: pg_dump; nodes: the leader's export, dump + seal)";
-    private static final String PULL_BACKUP = "pull-backup (nodes: pull + verify, then archive while pushing)";
+    private static final String PULL_BACKUP = "pull-backup (nodes: pull + verify, push, archive from the push's end)";
     private static final String RESTORE = "restore (raw: pg_restore; nodes: the standby's verify + restore + checks + swap)";
     private static final String CYCLE = "cycle: export start to import end (nodes: the standby imports while the archive stores)";
     private static final String CLEAN_UP = "(nodes: drop of the replaced copy, after the import, not counted)";

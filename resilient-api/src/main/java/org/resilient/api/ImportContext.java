@@ -18,6 +18,7 @@ import java.util.Optional;
 public final class ImportContext extends OperationContext {
     private final BackupId backupId;
     private final Path manifestFile;
+    private final Runnable verification;
     private Manifest manifest;
 
     private ImportContext(Builder b) {
@@ -27,6 +28,7 @@ public final class ImportContext extends OperationContext {
         }
         this.manifest = b.manifest;
         this.manifestFile = b.manifestFile;
+        this.verification = b.verification;
         this.backupId = b.manifest != null ? b.manifest.backupId() : Objects.requireNonNull(b.backupId, "backupId");
     }
 
@@ -72,6 +74,21 @@ public final class ImportContext extends OperationContext {
     }
 
     /**
+     * Waits until the node has verified every byte of the backup. Only the data files the importer accepted to
+     * read before ({@link org.resilient.api.spi.Importer#mayReadBeforeVerified}) can still be unverified while
+     * it runs: the node hashes them while the importer reads them. An importer that accepts such files calls this
+     * before its import becomes visible (before the swap), and leaves the previous state whole if it throws.
+     *
+     * @throws ResilienceException {@code VERIFICATION_FAILED} if a file differs from the MANIFEST;
+     *     {@code CANCELLED} if the import was cancelled meanwhile
+     */
+    public void awaitVerified() {
+        if (verification != null) {
+            verification.run();
+        }
+    }
+
+    /**
      * The id of the backup being imported.
      *
      * @return {@code manifest().backupId()}
@@ -85,6 +102,7 @@ public final class ImportContext extends OperationContext {
         private Manifest manifest;
         private BackupId backupId;
         private Path manifestFile;
+        private Runnable verification;
 
         @Override
         protected Builder self() {
@@ -112,6 +130,18 @@ public final class ImportContext extends OperationContext {
         public Builder manifestFile(BackupId backupId, Path manifestFile) {
             this.backupId = Objects.requireNonNull(backupId, "backupId");
             this.manifestFile = Objects.requireNonNull(manifestFile, "manifestFile");
+            return this;
+        }
+
+        /**
+         * What {@link ImportContext#awaitVerified()} runs: waits for the node's verification of the files the
+         * importer reads before they are verified, and throws its failure. Unset: everything is verified already.
+         *
+         * @param verification waits for the verification and throws its failure
+         * @return this builder
+         */
+        public Builder verification(Runnable verification) {
+            this.verification = verification;
             return this;
         }
 

@@ -18,6 +18,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -152,15 +154,31 @@ class NodeCycleTest {
     }
 
     @Test
-    @DisplayName("the pull-backup node stores a backup in the archive while it pushes it to the import nodes")
-    void archiveAndPushOverlap() {
+    @DisplayName("the pull-backup node pushes to the first import node, then stores into the archive while it pushes to the next and the first imports")
+    void archiveAfterFirstPushThenOverlap() {
+        write("live0", "v1");
+        clock.advance(Duration.ofMinutes(60));
+        BackupId id = leader.exportNow();
         CountDownLatch storing = new CountDownLatch(1);
         CountDownLatch pushing = new CountDownLatch(1);
-        onStore(() -> meet(storing, pushing, "the push did not start while the archive stored"));
-        onPush(() -> meet(pushing, storing, "the archive did not store while the push ran"));
-        BackupId id = cycle("v1");
+        AtomicInteger pushes = new AtomicInteger();
+        AtomicReference<Optional<BackupId>> importedWhileStoring = new AtomicReference<>();
+        onPush(() -> {
+            if (pushes.incrementAndGet() == 2) {
+                meet(pushing, storing, "the archive did not store while the push to the second import node ran");
+            }
+        });
+        onStore(() -> {
+            // the first import node was delivered to before the archive began: it imports while the archive stores
+            importedWhileStoring.set(import1.poll());
+            meet(storing, pushing, "the push to the second import node did not run while the archive stored");
+        });
+        assertEquals(Optional.of(id), pbsNode.poll());
+        assertEquals(Optional.of(id), importedWhileStoring.get());
+        assertEquals(Optional.of(id), import2.poll());
         assertEquals(List.of(id), archived().stream().map(g -> g.backupId()).toList());
         assertEquals("v1", data("db1"));
+        assertEquals("v1", data("db2"));
         assertTrue(pbsNode.status().healthy());
     }
 

@@ -33,6 +33,16 @@ final class PostgresExporter implements Exporter {
         this.tools = tools;
     }
 
+    /**
+     * {@code pg_dump -Fd} writes each table's file from its start to its end and {@code toc.dat} once at the end;
+     * {@code pg_dumpall}'s file and the metadata are written once: every file is only appended to, so the node hashes
+     * them as they grow and the seal does not read the biggest table's file again (issue 18).
+     */
+    @Override
+    public boolean appendsOnly() {
+        return true;
+    }
+
     @Override
     public void export(ExportContext context) {
         Logger log = LoggerFactory.getLogger(context.loggerName());

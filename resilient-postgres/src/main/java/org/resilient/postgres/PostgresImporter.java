@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  * back before anything else happens, and leftover {@code __resilient_old} copies are dropped in the background.
  */
 final class PostgresImporter implements Importer {
+    private static final Pattern TABLE_DATA_FILE = Pattern.compile("db-\\d+-[A-Za-z0-9_-]*/\\d+\\.dat");
     private static final Pattern TOC_TABLE = Pattern.compile("^\\d+; 1259 \\d+ (TABLE|MATERIALIZED VIEW) .*");
     private static final String RELATION_COUNT = "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON "
             + "n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', "
@@ -52,6 +53,19 @@ final class PostgresImporter implements Importer {
     public PostgresImporter(PostgresSettings settings, PgTools tools) {
         this.settings = settings;
         this.tools = tools;
+    }
+
+    /**
+     * A table's data file ({@code db-NN-name/<dumpId>.dat}) may be read by {@code pg_restore} before the node
+     * verified it: it is COPY data (the exporter never dumps with {@code --inserts}; {@code toc.dat}, verified
+     * before, holds each table's COPY statement), loaded only into the {@code __resilient_tmp} database, and the
+     * swap waits for its verification ({@link ImportContext#awaitVerified()}): a file that differs fails the
+     * import and the standby keeps its state. {@code toc.dat}, the metadata, {@code globals.sql} and large objects
+     * run as commands or set up the restore: they are verified before the import starts.
+     */
+    @Override
+    public boolean mayReadBeforeVerified(String path) {
+        return TABLE_DATA_FILE.matcher(path).matches();
     }
 
     @Override
@@ -87,6 +101,11 @@ final class PostgresImporter implements Importer {
                     restore(pg, pgRestore, dir, db, log);
                 }
                 context.cancellation().throwIfCancelled("import into " + settings.where());
+                // the tables' data files were hashed while pg_restore read them: nothing is swapped in unverified
+                long verifyStart = System.nanoTime();
+                context.awaitVerified();
+                log.info("waited {} ms for the verification of the tables' data files",
+                        (System.nanoTime() - verifyStart) / 1_000_000);
                 // the swap renames the live databases to their old names: earlier copies of those must be gone
                 ReplacedCopies.awaitDropped(settings, names.stream().map(WorkNames::old).toList(), context.cancellation());
                 // the swap is short and must not be killed between its COMMIT and psql's exit, which would

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ImportContext;
+import org.resilient.api.Manifest;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.Exporter;
@@ -105,8 +106,7 @@ class PostgresFailureTest extends TwoServerTest {
     void truncatedDump() throws Exception {
         String db = seededDatabase(20_000);
         TreeMap<String, String> before = importedOnce(db);
-        SOURCE.psql(db, "DELETE FROM t WHERE i % 2 = 0");
-        Path b2 = export(db, "b2");
+        Path b2 = secondBackup(db);
         ImportContext ctx = TestBackups.importContext(b2); // the manifest is made before the damage
         Path dat = largestDataFile(b2);
         try (RandomAccessFile f = new RandomAccessFile(dat.toFile(), "rw")) {
@@ -116,6 +116,46 @@ class PostgresFailureTest extends TwoServerTest {
                 () -> provider.importer(TestBackups.settings(STANDBY)).importBackup(ctx));
         assertEquals(ErrorCode.VERIFICATION_FAILED, e.code(), e.getMessage());
         assertTrue(e.getMessage().contains(b2.relativize(dat).toString()), e.getMessage());
+        assertStandbyKept(db, before);
+    }
+
+    @Test
+    @DisplayName("a table's data file changed in transit (same size), verified while pg_restore reads it, is refused before the swap")
+    void changedDataFileRefusedBeforeSwap() throws Exception {
+        String db = seededDatabase(20_000);
+        TreeMap<String, String> before = importedOnce(db);
+        Path b2 = secondBackup(db);
+        Manifest manifest = TestBackups.manifestOf(b2); // made before the damage
+        Path dat = largestDataFile(b2);
+        String rel = b2.relativize(dat).toString();
+        PostgresImporter importer = (PostgresImporter) provider.importer(TestBackups.settings(STANDBY));
+        assertTrue(importer.mayReadBeforeVerified(rel), rel);
+        assertFalse(importer.mayReadBeforeVerified(b2.relativize(dat.resolveSibling("toc.dat")).toString()));
+        assertFalse(importer.mayReadBeforeVerified(DumpMetadata.FILE_NAME));
+        try (RandomAccessFile f = new RandomAccessFile(dat.toFile(), "rw")) {
+            long at = 0;
+            while (f.read() != '\t') {
+                at++;
+            }
+            f.seek(at + 1); // the first row's md5 text: still text, so pg_restore and the row counts cannot tell
+            int b = f.read();
+            f.seek(at + 1);
+            f.write(b == 'a' ? 'b' : 'a');
+        }
+        String want = manifest.entries().stream().filter(e -> e.path().equals(rel)).findFirst().orElseThrow().sha256();
+        // what the node does: hash the table's file while pg_restore reads it, and fail awaitVerified if it differs
+        ImportContext ctx = ImportContext.builder().directory(b2).manifest(manifest).loggerName("test.import")
+                .verification(() -> {
+                    try {
+                        if (!TestBackups.sha256(dat).equals(want)) {
+                            throw new ResilienceException(ErrorCode.VERIFICATION_FAILED, rel + " was changed");
+                        }
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }).build();
+        ResilienceException e = assertThrows(ResilienceException.class, () -> importer.importBackup(ctx));
+        assertEquals(ErrorCode.VERIFICATION_FAILED, e.code(), e.getMessage());
         assertStandbyKept(db, before);
     }
 
@@ -276,6 +316,12 @@ class PostgresFailureTest extends TwoServerTest {
         SOURCE.psql(db, "CREATE TABLE t(i int PRIMARY KEY, s text); INSERT INTO t SELECT g, md5(g::text) "
                 + "FROM generate_series(1, " + rows + ") g;");
         return db;
+    }
+
+    /** The backup after half the rows were deleted (the standby holds the first one). */
+    private Path secondBackup(String db) throws IOException {
+        SOURCE.psql(db, "DELETE FROM t WHERE i % 2 = 0");
+        return export(db, "b2");
     }
 
     private Path export(String db, String name) throws IOException {

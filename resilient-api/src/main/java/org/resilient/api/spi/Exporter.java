@@ -17,6 +17,19 @@ public interface Exporter extends AutoCloseable {
      */
     void export(ExportContext context);
 
+    /**
+     * Whether this exporter writes each file of its dump from its start to its end, only ever appending (no seek
+     * back, no rewrite in place, no extension by truncate or mmap), so that the node may hash each file as it grows,
+     * reading behind the writer, and the seal reads only each file's last bytes. A file replaced by a new one (a
+     * rename over it) is fine. An exporter that says so wrongly gets backups that the pull-backup node refuses at
+     * its verification. The default is {@code false}: each file is hashed once it has been at rest for a second.
+     *
+     * @return whether every file is only appended to
+     */
+    default boolean appendsOnly() {
+        return false;
+    }
+
     /** Releases what the exporter holds. The default does nothing. */
     @Override
     default void close() {

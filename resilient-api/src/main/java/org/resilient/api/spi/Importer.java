@@ -15,12 +15,27 @@ public interface Importer extends AutoCloseable {
 
     /**
      * Replaces the standby's state by the backup in {@code context.directory()}, which was verified against
-     * its manifest. Must not modify the directory.
+     * its manifest (but for the files {@link #mayReadBeforeVerified} accepts: see
+     * {@link ImportContext#awaitVerified()}). Must not modify the directory.
      *
      * @param context the backup's data, manifest, progress and cancellation
      * @throws org.resilient.api.ResilienceException if the import fails; the previous state is intact
      */
     void importBackup(ImportContext context);
+
+    /**
+     * Whether this importer may read a data file before the node has verified its bytes, because it only loads it
+     * beside the standby's state (where nothing uses it), never runs it as commands, and calls
+     * {@link ImportContext#awaitVerified()} before the import becomes visible. The node then hashes such files
+     * while the importer reads them, instead of reading every byte once before the import and once in it (issue
+     * 18); every other file is verified before {@link #importBackup} is called. The default is {@code false}.
+     *
+     * @param path a data file's path, relative to the backup's data directory, with {@code /} separators
+     * @return whether the importer may read it before it is verified
+     */
+    default boolean mayReadBeforeVerified(String path) {
+        return false;
+    }
 
     /**
      * Turns the standby into the live copy (e.g. makes a read-only database writable). Called once, by the

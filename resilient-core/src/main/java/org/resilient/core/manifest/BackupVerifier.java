@@ -8,8 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.resilient.api.ManifestCodec;
 import org.resilient.api.Cancellation;
@@ -46,6 +49,24 @@ public final class BackupVerifier {
      *     removed file; {@code MANIFEST_INVALID} for a malformed or unsafe manifest
      */
     public static SealedBackup verify(Path backupDir, ProgressListener progress, Cancellation cancellation) {
+        return verifyDeferring(backupDir, path -> false, progress, cancellation).sealed();
+    }
+
+    /**
+     * Verifies a backup except the bytes of the data files {@code deferrable} names (their presence and size are
+     * checked): those are left to {@link Deferred#verifyRest}, which the caller runs while it already reads them.
+     * Everything else (MANIFEST, SIGNATURE, the tree, every other file's bytes) is checked as by
+     * {@link #verify}.
+     *
+     * @param backupDir the backup directory
+     * @param deferrable which data files (paths relative to {@code data/}) may be hashed later
+     * @param progress gets hashing progress
+     * @param cancellation checked between files
+     * @return the backup and the files still to hash (held in memory: one small record each)
+     * @throws ResilienceException as {@link #verify}
+     */
+    public static Deferred verifyDeferring(Path backupDir, Predicate<String> deferrable, ProgressListener progress,
+                                           Cancellation cancellation) {
         Path manifestFile = backupDir.resolve(NodeLayout.MANIFEST);
         Path signatureFile = backupDir.resolve(NodeLayout.SIGNATURE);
         for (Path p : List.of(manifestFile, signatureFile)) {
@@ -60,7 +81,7 @@ public final class BackupVerifier {
                         ? "MANIFEST does not match its digest in SIGNATURE (changed after it was written)"
                         : "SIGNATURE does not list MANIFEST"));
             }
-            return check(backupDir, digest, signature, progress, cancellation);
+            return check(backupDir, digest, signature, deferrable, progress, cancellation);
         } catch (IOException e) {
             throw AtomicFiles.ioError("read", manifestFile, e);
         }
@@ -71,11 +92,12 @@ public final class BackupVerifier {
      * it is walked and hashed; the MANIFEST is hashed again as it is read, so that what was checked is what the
      * SIGNATURE lists.
      */
-    private static SealedBackup check(Path backupDir, String digest, SignatureFile signature, ProgressListener progress,
-                                      Cancellation cancellation) throws IOException {
+    private static Deferred check(Path backupDir, String digest, SignatureFile signature, Predicate<String> deferrable,
+                                 ProgressListener progress, Cancellation cancellation) throws IOException {
         Path manifestFile = backupDir.resolve(NodeLayout.MANIFEST);
         MessageDigest md = Sha256.newDigest();
         ProblemList problems = new ProblemList(MAX_LISTED);
+        List<ManifestEntry> deferred = new ArrayList<>();
         checkTopLevel(backupDir, problems);
         long[] totals = new long[2];
         Manifest header;
@@ -109,7 +131,11 @@ public final class BackupVerifier {
                 problems.add("data/ is missing");
                 checked.forEachRemaining(e -> { });
             } else {
-                TreeMatch.compare(data, checked, progress, cancellation, new Differences(problems));
+                // a deferred file is not read now: any digest stands in for it, and only its size is compared
+                KnownDigests later = file -> deferrable.test(data.relativize(file).toString())
+                        ? Optional.of(NOT_READ) : Optional.empty();
+                TreeMatch.compare(data, checked, later, progress, cancellation,
+                        new Differences(problems, deferrable, deferred));
             }
         } catch (UncheckedIOException e) {
             throw e.getCause();
@@ -123,7 +149,44 @@ public final class BackupVerifier {
         if (!problems.isEmpty()) {
             throw failed(backupDir, problems.text());
         }
-        return new SealedBackup(backupDir, ManifestSummary.of(header, totals[0], totals[1]), digest);
+        return new Deferred(new SealedBackup(backupDir, ManifestSummary.of(header, totals[0], totals[1]), digest),
+                List.copyOf(deferred));
+    }
+
+    /**
+     * A backup verified but for the bytes of some data files, which {@link #verifyRest} hashes.
+     *
+     * @param sealed the backup
+     * @param rest the MANIFEST's entries of the files not hashed yet
+     */
+    public record Deferred(SealedBackup sealed, List<ManifestEntry> rest) {
+        /**
+         * Hashes the deferred files and compares them with the MANIFEST.
+         *
+         * @param progress gets hashing progress
+         * @param cancellation checked between files
+         * @throws ResilienceException {@code VERIFICATION_FAILED} naming every file that differs
+         */
+        public void verifyRest(ProgressListener progress, Cancellation cancellation) {
+            Path data = NodeLayout.data(sealed.directory());
+            ProblemList problems = new ProblemList(MAX_LISTED);
+            long done = 0;
+            for (ManifestEntry e : rest) {
+                cancellation.throwIfCancelled("verification of " + sealed.directory());
+                try {
+                    if (!Sha256.of(data.resolve(e.path()), e.size()).equals(e.sha256())) {
+                        problems.add("data/" + e.path() + " was changed (SHA-256 differs)");
+                    }
+                } catch (IOException ex) {
+                    problems.add("data/" + e.path() + " cannot be read: " + ex.getMessage());
+                }
+                done += e.size();
+                progress.progress("hash", done, -1, "bytes");
+            }
+            if (!problems.isEmpty()) {
+                throw failed(sealed.directory(), problems.text());
+            }
+        }
     }
 
     private static String signed(SignatureFile signature, String path) {
@@ -134,8 +197,12 @@ public final class BackupVerifier {
         }
     }
 
-    /** Words each difference between the MANIFEST and the tree. */
-    private record Differences(ProblemList problems) implements TreeMatch.Differences {
+    /** Stands in for the digest of a file whose bytes are hashed later (never compared). */
+    private static final String NOT_READ = "0".repeat(64);
+
+    /** Words each difference between the MANIFEST and the tree; collects the deferred files (not yet hashed). */
+    private record Differences(ProblemList problems, Predicate<String> deferrable, List<ManifestEntry> deferred)
+            implements TreeMatch.Differences {
         @Override
         public void missing(ManifestEntry want) {
             problems.add("data/" + want.path() + " was removed");
@@ -154,6 +221,8 @@ public final class BackupVerifier {
             } else if (want.type() == ManifestEntry.Type.FILE && got.size() != want.size()) {
                 problems.add(where + " has " + got.size() + " bytes, expected " + want.size()
                         + (got.size() < want.size() ? " (truncated)" : " (grown)"));
+            } else if (want.type() == ManifestEntry.Type.FILE && deferrable.test(want.path())) {
+                deferred.add(want);
             } else if (want.type() == ManifestEntry.Type.FILE && !got.sha256().equals(want.sha256())) {
                 problems.add(where + " was changed (SHA-256 differs)");
             } else if (want.type() == ManifestEntry.Type.SYMLINK && !got.linkTarget().equals(want.linkTarget())) {

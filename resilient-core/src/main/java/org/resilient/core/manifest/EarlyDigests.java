@@ -3,6 +3,7 @@ package org.resilient.core.manifest;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.RandomAccessFile;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -33,6 +34,13 @@ import org.resilient.support.hash.Sha256;
  * this; then nothing is damaged either: the pull-backup node and the import node verify every byte against the
  * MANIFEST and refuse such a backup. (ctime would catch even that, but exporters make their output private with a
  * chmod after writing it, which changes every file's ctime: compared, it would leave nothing to reuse.)
+ *
+ * <p>For an exporter that only appends ({@link org.resilient.api.spi.Exporter#appendsOnly()}: {@code pg_dump -Fd}
+ * writes each file from its start to its end and never goes back), files are hashed as they grow instead, reading
+ * behind the writer: the biggest table's file, the last to finish, no longer waits for the seal to be read whole
+ * (issue 18). The seal then reads only each file's tail written since the last walk. A file whose inode changed or
+ * that shrank is hashed again from its start; one rewritten in place, against the exporter's word, gets a digest
+ * that the pull-backup node's verification of every byte refuses (the backup fails, nothing wrong is trusted).
  */
 public final class EarlyDigests implements AutoCloseable {
     /** How long a file must have been unmodified before it is hashed early. */
@@ -52,8 +60,12 @@ public final class EarlyDigests implements AutoCloseable {
     private long hashingNanos;
     private final java.util.concurrent.atomic.AtomicInteger walks = new java.util.concurrent.atomic.AtomicInteger();
 
-    private EarlyDigests(Path root) {
+    /** The files hashed as they grow, when the exporter only appends (null otherwise). */
+    private final Map<Path, Growing> growing;
+
+    private EarlyDigests(Path root, boolean appendsOnly) {
         this.root = root;
+        this.growing = appendsOnly ? new ConcurrentHashMap<>() : null;
         this.thread = new Thread(this::run, "early-digests");
         this.thread.setDaemon(true);
     }
@@ -65,7 +77,19 @@ public final class EarlyDigests implements AutoCloseable {
      * @return the running hasher; close it (or {@link #stop()}) when the exporter ends
      */
     public static EarlyDigests start(Path root) {
-        EarlyDigests d = new EarlyDigests(root);
+        return start(root, false);
+    }
+
+    /**
+     * Starts hashing the files of a directory in the background: as they grow if the exporter only appends to its
+     * files, else as they come to rest.
+     *
+     * @param root the directory an exporter is filling
+     * @param appendsOnly whether the exporter only ever appends to a file it writes ({@code Exporter.appendsOnly()})
+     * @return the running hasher; close it (or {@link #stop()}) when the exporter ends
+     */
+    public static EarlyDigests start(Path root, boolean appendsOnly) {
+        EarlyDigests d = new EarlyDigests(root, appendsOnly);
         d.thread.start();
         return d;
     }
@@ -94,7 +118,13 @@ public final class EarlyDigests implements AutoCloseable {
 
     /** @return how many files are hashed so far (for tests, which wait for the background thread) */
     int hashedCount() {
-        return hashed.size();
+        return growing != null ? growing.size() : hashed.size();
+    }
+
+    /** @return how many bytes of a file are hashed so far as it grew (for tests), -1 if none */
+    long grownTo(Path file) {
+        Growing g = growing == null ? null : growing.get(file);
+        return g == null ? -1 : g.offset;
     }
 
     /** @return how many walks of the whole tree have ended (for tests) */
@@ -108,6 +138,10 @@ public final class EarlyDigests implements AutoCloseable {
     }
 
     private Optional<String> lookup(Path file) {
+        if (growing != null) {
+            Growing g = growing.get(file);
+            return g == null ? Optional.empty() : Optional.ofNullable(g.finish(file));
+        }
         Hashed h = hashed.get(file);
         if (h == null) {
             return Optional.empty();
@@ -117,17 +151,20 @@ public final class EarlyDigests implements AutoCloseable {
     }
 
     private void run() {
-        while (!stopped && hashed.size() < MAX_FILES) {
+        // appended files are followed to the end; only new ones beyond MAX_FILES are left to the seal
+        while (!stopped && (growing != null || hashed.size() < MAX_FILES)) {
             long walkStart = System.nanoTime();
             hashingNanos = 0;
             try {
                 Files.walkFileTree(root, new SimpleFileVisitor<>() {
                     @Override
                     public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                        if (stopped || hashed.size() >= MAX_FILES) {
+                        if (stopped || growing == null && hashed.size() >= MAX_FILES) {
                             return FileVisitResult.TERMINATE;
                         }
-                        if (attrs.isRegularFile()) {
+                        if (attrs.isRegularFile() && growing != null) {
+                            hashGrowing(file);
+                        } else if (attrs.isRegularFile()) {
                             hashIfAtRest(file);
                         }
                         return FileVisitResult.CONTINUE;
@@ -189,6 +226,89 @@ public final class EarlyDigests implements AutoCloseable {
             }
         }
         return Sha256.hex(md.digest());
+    }
+
+    /** Hashes what was appended to a file since the last walk (from its start if it is new, replaced or shrank). */
+    private void hashGrowing(Path file) {
+        Stat now = Stat.of(file);
+        if (now == null) {
+            return;
+        }
+        Growing g = growing.get(file);
+        if (g == null || !g.fileKey.equals(now.fileKey()) || now.size() < g.offset) {
+            if (g == null && growing.size() >= MAX_FILES) {
+                return; // memory stays bounded: the seal hashes it
+            }
+            g = new Growing(now.fileKey(), Sha256.newDigest());
+            growing.put(file, g);
+        }
+        if (g.offset == now.size()) {
+            return; // nothing appended since the last walk
+        }
+        long hashStart = System.nanoTime();
+        try {
+            g.readTo(file, now.size(), g.digest, () -> stopped);
+        } catch (IOException e) {
+            growing.remove(file); // removed meanwhile: the seal looks at it
+        } finally {
+            hashingNanos += System.nanoTime() - hashStart;
+        }
+    }
+
+    /**
+     * A file hashed from its start to {@code offset} as it grew. Only the background thread changes it, and only
+     * until {@link #stop()}; the seal then finishes a copy of the digest with the file's tail.
+     */
+    private static final class Growing {
+        private final Object fileKey;
+        private final MessageDigest digest;
+        private volatile long offset;
+
+        Growing(Object fileKey, MessageDigest digest) {
+            this.fileKey = fileKey;
+            this.digest = digest;
+        }
+
+        /**
+         * Reads the file from {@code offset} to {@code size} into {@code md}, moving {@code offset} along after each
+         * block (so that a stop leaves what was read counted); returns at a stop.
+         */
+        void readTo(Path file, long size, MessageDigest md, java.util.function.BooleanSupplier stop) throws IOException {
+            byte[] buf = new byte[1 << 20];
+            long at = offset; // one writer: the thread that reads the file
+            try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+                in.seek(at);
+                while (at < size && !stop.getAsBoolean()) {
+                    int n = in.read(buf, 0, (int) Math.min(buf.length, size - at));
+                    if (n <= 0) {
+                        return; // shorter than its size said: the next walk (or the seal) sees what it is
+                    }
+                    md.update(buf, 0, n);
+                    at += n;
+                    offset = at;
+                }
+            }
+        }
+
+        /**
+         * The whole file's digest, reading only its tail since the last walk; null (hash it whole) if the file was
+         * replaced, shrank, or changed while the tail was read.
+         */
+        String finish(Path file) {
+            Stat before = Stat.of(file);
+            if (before == null || !fileKey.equals(before.fileKey()) || before.size() < offset) {
+                return null;
+            }
+            try {
+                MessageDigest md = (MessageDigest) digest.clone();
+                Growing tail = new Growing(fileKey, md);
+                tail.offset = offset;
+                tail.readTo(file, before.size(), md, () -> false);
+                return tail.offset == before.size() && before.equals(Stat.of(file)) ? Sha256.hex(md.digest()) : null;
+            } catch (CloneNotSupportedException | IOException e) {
+                return null;
+            }
+        }
     }
 
     /** What a digest is valid for: the file as it was when hashed. */

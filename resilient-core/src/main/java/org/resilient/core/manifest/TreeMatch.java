@@ -50,8 +50,23 @@ public final class TreeMatch {
      */
     public static void compare(Path root, Iterator<ManifestEntry> manifest, ProgressListener progress,
                                Cancellation cancellation, Differences differences) {
+        compare(root, manifest, KnownDigests.NONE, progress, cancellation, differences);
+    }
+
+    /**
+     * Compares, taking the digests of some files from {@code known} instead of reading them.
+     *
+     * @param root the tree (its entries hashed as they are walked)
+     * @param manifest the manifest's entries, in manifest order
+     * @param known digests not to compute (the caller compares those files' bytes otherwise)
+     * @param progress gets hashing progress
+     * @param cancellation checked between files
+     * @param differences told of each path
+     */
+    public static void compare(Path root, Iterator<ManifestEntry> manifest, KnownDigests known, ProgressListener progress,
+                               Cancellation cancellation, Differences differences) {
         ManifestEntry[] want = {manifest.hasNext() ? manifest.next() : null};
-        TreeScanner.walk(root, true, progress, cancellation, got -> {
+        TreeScanner.walk(root, true, known, progress, cancellation, got -> {
             while (want[0] != null && want[0].compareTo(got) < 0) {
                 differences.missing(want[0]);
                 want[0] = manifest.hasNext() ? manifest.next() : null;

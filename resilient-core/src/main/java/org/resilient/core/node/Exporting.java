@@ -175,8 +175,8 @@ final class Exporting {
             throw AtomicFiles.ioError("create", data, e);
         }
         Instant created = ctx.clock().instant();
-        // files the exporter has finished are hashed while it writes the others: the seal reads only the rest
-        try (Exporter exporter = ctx.component().exporter(ctx.settings()); EarlyDigests early = EarlyDigests.start(data)) {
+        // files are hashed while the exporter writes (as they grow, or once at rest): the seal reads only the rest
+        try (Exporter exporter = ctx.component().exporter(ctx.settings()); EarlyDigests early = EarlyDigests.start(data, exporter.appendsOnly())) {
             log.info("exporting {} ({} component) in epoch {}", id, ctx.component().name(), epoch);
             exporter.export(ExportContext.builder().directory(data).backupId(id).epoch(epoch).settings(ctx.settings())
                     .progress(ctx.progress()).cancellation(cancellation).clock(ctx.clock())

@@ -5,6 +5,8 @@ import org.resilient.api.NodeLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.FutureTask;
+import org.resilient.api.ProgressListener;
 import org.resilient.api.BackupRef;
 import org.resilient.api.Cancellation;
 import org.resilient.api.ImportInProgress;
@@ -20,8 +22,8 @@ import org.resilient.core.manifest.SealedBackup;
 import org.slf4j.Logger;
 
 /**
- * The import role: verify a delivered backup again, import it into the standby, and record it as the last
- * good import. A backup that fails verification or import leaves the standby's last good state as it was.
+ * The import role: verify a delivered backup again (the files the importer only loads beside the standby while it
+ * reads them, before its swap), import it into the standby, and record it as the last good import. A backup that fails verification or import leaves the standby's last good state as it was.
  */
 final class Importing {
     private final NodeContext ctx;
@@ -70,23 +72,53 @@ final class Importing {
             throw new ResilienceException(ErrorCode.NOT_FOUND, "backup " + job.backupId() + " was announced but is not in "
                     + ctx.layout().backups() + "; the pull-backup node pushes it again with its next run");
         }
-        SealedBackup sealed = BackupVerifier.verify(dir, ctx.progress(), cancellation);
-        ctx.auth().verifyManifest(dir, NodeSettings.normalize(java.net.URI.create(sealed.manifest().sourceNode())));
-        size[0] = sealed.manifest().totalSize();
+        SealedBackup sealed;
         try (Importer importer = ctx.component().importer(ctx.settings())) {
-            log.info("importing {} ({} files, {} bytes)", job.backupId(), sealed.manifest().fileCount(),
-                    sealed.manifest().totalSize());
-            // The manifest is handed on as its file: a backup of millions of files is read entry by entry, if at all.
-            importer.importBackup(ImportContext.builder().directory(NodeLayout.data(dir))
-                    .manifestFile(sealed.manifest().backupId(), NodeLayout.manifest(dir))
-                    .settings(ctx.settings()).progress(ctx.progress()).cancellation(cancellation).clock(ctx.clock())
-                    .loggerName(ctx.loggerName("import")).build());
+            // Every byte is verified before it is trusted; the data files the importer only loads beside the standby
+            // are hashed while it reads them, and it waits for that before its swap (issue 18: read each byte once).
+            BackupVerifier.Deferred verified = BackupVerifier.verifyDeferring(dir, importer::mayReadBeforeVerified,
+                    ctx.progress(), cancellation);
+            sealed = verified.sealed();
+            ctx.auth().verifyManifest(dir, NodeSettings.normalize(java.net.URI.create(sealed.manifest().sourceNode())));
+            size[0] = sealed.manifest().totalSize();
+            log.info("importing {} ({} files, {} bytes; {} of them verified while the import reads them)", job.backupId(),
+                    sealed.manifest().fileCount(), sealed.manifest().totalSize(), verified.rest().size());
+            FutureTask<Void> rest = new FutureTask<>(() -> verified.verifyRest(ProgressListener.NONE, cancellation), null);
+            if (!verified.rest().isEmpty()) {
+                Thread t = new Thread(rest, "import-verify-" + job.backupId().value());
+                t.setDaemon(true);
+                t.start();
+            } else {
+                rest.run();
+            }
+            try {
+                // The manifest is handed on as its file: a backup of millions of files is read entry by entry, if at all.
+                importer.importBackup(ImportContext.builder().directory(NodeLayout.data(dir))
+                        .manifestFile(sealed.manifest().backupId(), NodeLayout.manifest(dir))
+                        .verification(() -> awaitVerified(rest))
+                        .settings(ctx.settings()).progress(ctx.progress()).cancellation(cancellation).clock(ctx.clock())
+                        .loggerName(ctx.loggerName("import")).build());
+            } finally {
+                // the backup directory is not left to a thread still reading it, whatever the import did (its
+                // outcome is reported where it matters: before the swap, and just below)
+                PullBackup.awaitUninterruptibly(rest);
+            }
+            // an importer that did not wait for the verification: a backup that failed it is not recorded as imported
+            awaitVerified(rest);
         }
         ImportState state = new ImportState(job.backupId(), sealed.manifest().created(), ctx.clock().instant(),
                 sealed.manifestDigest(), sealed.manifest().epoch(), sealed.manifest().sequence());
         ctx.state().setLastImport(state);
         log.info("imported {}", job.backupId());
         return state;
+    }
+
+    /** Waits for the verification of the files read before they were verified, and throws its failure as it is. */
+    private static void awaitVerified(FutureTask<Void> rest) {
+        RuntimeException failure = PullBackup.awaitUninterruptibly(rest);
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     /** Promotes the standby; the caller holds the node lock, so no import is running. */

@@ -47,6 +47,30 @@ class BackupVerifierTest {
     }
 
     @Test
+    @DisplayName("a deferred file is only size-checked at first; its change is caught when the rest is verified")
+    void deferredFileCheckedLater() throws IOException {
+        Path f = backup.resolve("data/a/one.txt");
+        Files.writeString(f, "ONE\n");
+        BackupVerifier.Deferred d = BackupVerifier.verifyDeferring(backup, "a/one.txt"::equals, ProgressListener.NONE,
+                Cancellation.never());
+        assertEquals(sealed.manifestDigest(), d.sealed().manifestDigest());
+        assertEquals(java.util.List.of("a/one.txt"), d.rest().stream().map(e -> e.path()).toList());
+        ResilienceException e = assertThrows(ResilienceException.class,
+                () -> d.verifyRest(ProgressListener.NONE, Cancellation.never()));
+        assertEquals(ErrorCode.VERIFICATION_FAILED, e.code());
+        assertTrue(e.getMessage().contains("data/a/one.txt was changed"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("a deferred file that is truncated fails the first pass")
+    void deferringChecksSizesAndOtherFiles() throws IOException {
+        Files.writeString(backup.resolve("data/a/one.txt"), "");
+        ResilienceException e = assertThrows(ResilienceException.class, () -> BackupVerifier.verifyDeferring(backup,
+                "a/one.txt"::equals, ProgressListener.NONE, Cancellation.never()));
+        assertTrue(e.getMessage().contains("data/a/one.txt has 0 bytes"), e.getMessage());
+    }
+
+    @Test
     @DisplayName("catches a file changed after sealing, even with its size and time kept")
     void changed() throws IOException {
         Path f = backup.resolve("data/a/one.txt");

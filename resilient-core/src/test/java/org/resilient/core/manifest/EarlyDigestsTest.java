@@ -30,12 +30,7 @@ class EarlyDigestsTest {
         Path data = Files.createDirectories(dir.resolve("b/data"));
         Path f = atRest(data.resolve("1.dat"), "rows\n");
         KnownDigests known = hashedWhileWaiting(data, 1);
-        assertEquals(Optional.of(Sha256.of(f)), known.digest(f));
-        SealedBackup sealed = BackupSealer.seal(dir.resolve("b"), BackupId.of(Instant.now(), "n"), "files", "n",
-                Epoch.INITIAL, 0, Instant.now(), known, ProgressListener.NONE, Cancellation.never());
-        assertEquals(Sha256.of(f), sealed.readManifest().entries().stream().filter(e -> e.type() == ManifestEntry.Type.FILE)
-                .findFirst().orElseThrow().sha256());
-        BackupVerifier.verify(dir.resolve("b"), ProgressListener.NONE, Cancellation.never());
+        assertSealedWith(known, f);
     }
 
     @Test
@@ -84,6 +79,55 @@ class EarlyDigestsTest {
         Files.setLastModifiedTime(fresh, FileTime.from(Instant.now().plusSeconds(3600))); // always "just written"
         KnownDigests known = hashedWhileWaiting(data, 1);
         assertEquals(Optional.empty(), known.digest(fresh));
+    }
+
+    @Test
+    @DisplayName("an appending exporter's file is hashed as it grows; the seal adds only the tail written since")
+    void hashesGrowingFile() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("b/data"));
+        Path f = Files.writeString(data.resolve("1.dat"), "a".repeat(3 << 20)); // written just now: not at rest
+        EarlyDigests early = EarlyDigests.start(data, true);
+        awaitGrown(early, f, 3 << 20);
+        Files.writeString(f, "tail\n", java.nio.file.StandardOpenOption.APPEND);
+        KnownDigests known = early.stop();
+        assertEquals(3 << 20, early.grownTo(f), "the background thread read nothing after the stop");
+        assertSealedWith(known, f);
+    }
+
+    @Test
+    @DisplayName("a growing file that was replaced or shrank after it was partly hashed is not taken from its partial digest")
+    void growingFileReplacedOrShrunk() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("b/data"));
+        Path replaced = Files.writeString(data.resolve("1.dat"), "a".repeat(1000));
+        Path shrunk = Files.writeString(data.resolve("2.dat"), "b".repeat(1000));
+        EarlyDigests early = EarlyDigests.start(data, true);
+        awaitGrown(early, replaced, 1000);
+        awaitGrown(early, shrunk, 1000);
+        Path other = Files.writeString(dir.resolve("other"), "c".repeat(2000));
+        Files.move(other, replaced, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(shrunk, "d".repeat(10));
+        KnownDigests known = early.stop();
+        assertEquals(Optional.empty(), known.digest(replaced));
+        assertEquals(Optional.empty(), known.digest(shrunk));
+    }
+
+    /** Waits (with a deadline) until the background thread hashed {@code f} to {@code size} bytes as it grew. */
+    private static void awaitGrown(EarlyDigests early, Path f, long size) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (early.grownTo(f) < size) {
+            assertTrue(System.nanoTime() < deadline, "the background thread did not hash " + f + " in 30 s");
+            Thread.onSpinWait();
+        }
+    }
+
+    /** The seal with {@code known} takes the file's digest, and the backup verifies. */
+    private void assertSealedWith(KnownDigests known, Path f) throws Exception {
+        assertEquals(Optional.of(Sha256.of(f)), known.digest(f));
+        SealedBackup sealed = BackupSealer.seal(dir.resolve("b"), BackupId.of(Instant.now(), "n"), "files", "n",
+                Epoch.INITIAL, 0, Instant.now(), known, ProgressListener.NONE, Cancellation.never());
+        assertEquals(Sha256.of(f), sealed.readManifest().entries().stream().filter(e -> e.type() == ManifestEntry.Type.FILE)
+                .findFirst().orElseThrow().sha256());
+        BackupVerifier.verify(dir.resolve("b"), ProgressListener.NONE, Cancellation.never());
     }
 
     private static Path atRest(Path f, String text) throws Exception {
