@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,26 +26,10 @@ import org.resilient.api.VerifyReport;
  * target) as it was, and a large backup is stored and restored without being held in the heap. Extend
  * {@link ArchiveContract}.
  */
-public abstract class ArchiveBoundsContract extends ArchiveWriteContract {
+public abstract class ArchiveBoundsContract extends ArchiveWriteContract implements Bounds {
     private String runningTest = "";
 
-    /**
-     * How much data the cancellation and large-data tests store: 64 MiB by default.
-     *
-     * @return bytes
-     */
-    protected long largeDataBytes() {
-        return 64L << 20;
-    }
 
-    /**
-     * How soon after it is stopped a store or restore must end: 5 s by default.
-     *
-     * @return the bound
-     */
-    protected Duration cancellationBound() {
-        return Duration.ofSeconds(5);
-    }
 
     @BeforeEach
     void rememberBoundsTest(TestInfo info) {

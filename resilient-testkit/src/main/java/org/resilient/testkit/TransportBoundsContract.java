@@ -3,7 +3,6 @@ package org.resilient.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,26 +18,10 @@ import org.resilient.api.OperationContext;
  * its thread) ends within {@link #cancellationBound()} and leaves the receiver as it was, and a large backup travels
  * without being held in the heap. Extend {@link TransportContract}.
  */
-public abstract class TransportBoundsContract extends TransportBackupContract {
+public abstract class TransportBoundsContract extends TransportBackupContract implements Bounds {
     private String runningTest = "";
 
-    /**
-     * How much data the cancellation and large-data tests move: 64 MiB by default.
-     *
-     * @return bytes
-     */
-    protected long largeDataBytes() {
-        return 64L << 20;
-    }
 
-    /**
-     * How soon after it is stopped a pull or push must end: 5 s by default.
-     *
-     * @return the bound
-     */
-    protected Duration cancellationBound() {
-        return Duration.ofSeconds(5);
-    }
 
     @BeforeEach
     void rememberBoundsTest(TestInfo info) {

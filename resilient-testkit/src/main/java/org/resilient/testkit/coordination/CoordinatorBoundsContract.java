@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,16 +22,8 @@ import org.resilient.api.spi.Lease;
  * half-taken lease or epoch behind: the node's retry wins, and no other node can take the lease meanwhile. Extend
  * {@link CoordinatorContract}.
  */
-public abstract class CoordinatorBoundsContract extends CoordinatorFixture {
+public abstract class CoordinatorBoundsContract extends CoordinatorFixture implements org.resilient.testkit.Bounds {
 
-    /**
-     * How soon an interrupted call to the coordinator must return: 5 s by default.
-     *
-     * @return the bound
-     */
-    protected Duration cancellationBound() {
-        return Duration.ofSeconds(5);
-    }
 
     /** Campaigns whose thread is interrupted. */
     @Nested

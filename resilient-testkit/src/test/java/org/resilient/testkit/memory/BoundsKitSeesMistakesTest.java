@@ -151,12 +151,12 @@ class BoundsKitSeesMistakesTest {
         }
 
         @Override
-        protected Duration cancellationBound() {
+        public Duration cancellationBound() {
             return BOUND;
         }
 
         @Override
-        protected long largeDataBytes() {
+        public long largeDataBytes() {
             return LARGE;
         }
     }
@@ -180,12 +180,12 @@ class BoundsKitSeesMistakesTest {
         }
 
         @Override
-        protected Duration cancellationBound() {
+        public Duration cancellationBound() {
             return BOUND;
         }
 
         @Override
-        protected long largeDataBytes() {
+        public long largeDataBytes() {
             return LARGE;
         }
     }
