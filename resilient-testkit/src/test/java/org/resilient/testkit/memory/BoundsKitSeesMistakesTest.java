@@ -31,6 +31,7 @@ import org.resilient.api.spi.Archive;
 import org.resilient.api.spi.Transport;
 import org.resilient.testkit.ArchiveContract;
 import org.resilient.testkit.ArchiveFeature;
+import org.resilient.testkit.Bounds;
 import org.resilient.testkit.TransportContract;
 import org.resilient.testkit.TransportFeature;
 import org.resilient.testkit.TransportFixture;
@@ -137,9 +138,22 @@ class BoundsKitSeesMistakesTest {
         }
     }
 
+    /** Bounds small enough for the stubborn providers to overstep quickly. */
+    interface SmallBounds extends Bounds {
+        @Override
+        default Duration cancellationBound() {
+            return BOUND;
+        }
+
+        @Override
+        default long largeDataBytes() {
+            return LARGE;
+        }
+    }
+
     /** The transport contract against {@link StubbornTransport}, declaring (wrongly) that its nodes live on disk. */
     @ExtendWith(KitSeesMistakesTest.OnlyWhenLaunched.class)
-    static final class StubbornTransportKit extends TransportContract {
+    static final class StubbornTransportKit extends TransportContract implements SmallBounds {
         @Override
         protected TransportFixture createFixture(Path tempDir) {
             return new MemoryTransportFixture(tempDir, StubbornTransport::new);
@@ -149,21 +163,11 @@ class BoundsKitSeesMistakesTest {
         protected Set<TransportFeature> features() {
             return EnumSet.of(TransportFeature.NODES_ON_DISK);
         }
-
-        @Override
-        public Duration cancellationBound() {
-            return BOUND;
-        }
-
-        @Override
-        public long largeDataBytes() {
-            return LARGE;
-        }
     }
 
     /** The archive contract against {@link StubbornArchive}, declaring (wrongly) that it lives on disk. */
     @ExtendWith(KitSeesMistakesTest.OnlyWhenLaunched.class)
-    static final class StubbornArchiveKit extends ArchiveContract {
+    static final class StubbornArchiveKit extends ArchiveContract implements SmallBounds {
         @Override
         protected Archive openArchive(Path dir, boolean create) {
             try {
@@ -177,16 +181,6 @@ class BoundsKitSeesMistakesTest {
         @Override
         protected Set<ArchiveFeature> features() {
             return EnumSet.of(ArchiveFeature.ON_DISK);
-        }
-
-        @Override
-        public Duration cancellationBound() {
-            return BOUND;
-        }
-
-        @Override
-        public long largeDataBytes() {
-            return LARGE;
         }
     }
 
