@@ -71,6 +71,21 @@ final class MysqlFixture implements ComponentFixture {
                 + "INSERT INTO counter VALUES ('a', 1);");
     }
 
+    /**
+     * The seeded databases plus a table of about {@code bytes} of random hex text in 1 KiB rows, made by the server
+     * itself (32 MD5s of RAND() a row, rows from the SEQUENCE engine), so nothing large passes through the test's heap
+     * and no dump compression can make it small.
+     */
+    @Override
+    public boolean seedLarge(long bytes) {
+        seed();
+        String row = "CONCAT(" + String.join(", ", java.util.Collections.nCopies(32, "MD5(RAND())")) + ")";
+        source.execute("USE " + dbs.get(0) + "; CREATE TABLE big (id INT PRIMARY KEY, body TEXT NOT NULL) ENGINE=InnoDB;"
+                + "INSERT INTO big SELECT seq, " + row + " FROM seq_1_to_" + Math.max(1, bytes >> 10)
+                + ";");
+        return true;
+    }
+
     @Override
     public void change(int round) {
         TestDb.exec(source,

@@ -54,6 +54,24 @@ final class PostgresFixture implements ComponentFixture {
                 """.formatted(AppRole.NAME, AppRole.NAME));
     }
 
+    /**
+     * The seeded schema plus a table of about {@code bytes} of random hex text, made by the server itself (md5 of
+     * random numbers, one row per MiB), so nothing large passes through the test's heap and no dump compression
+     * can make it small.
+     */
+    @Override
+    public boolean seedLarge(long bytes) {
+        seed();
+        live.psql(database, """
+                CREATE TABLE app.big(id int PRIMARY KEY, body text NOT NULL);
+                ALTER TABLE app.big ALTER COLUMN body SET STORAGE EXTERNAL;
+                INSERT INTO app.big SELECT r, (SELECT string_agg(md5(random()::text || r || g), '')
+                    FROM generate_series(1, 32768) g) FROM generate_series(1, %d) r;
+                ALTER TABLE app.big OWNER TO %s;
+                """.formatted(Math.max(1, bytes >> 20), AppRole.NAME));
+        return true;
+    }
+
     @Override
     public void change(int round) {
         live.psql(database, "INSERT INTO app.item(name) VALUES ('round " + round + "'); "

@@ -1,8 +1,11 @@
 package org.resilient.testkit;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -39,6 +42,36 @@ public final class Allocations {
             total += e.getValue() - before.getOrDefault(e.getKey(), 0L);
         }
         return Optional.of(total);
+    }
+
+    /**
+     * How much the old generation of the heap grew at its peak while an action ran: where the JVM puts large arrays
+     * (G1's humongous regions) and what stays live through young collections. A component that holds a whole file in
+     * an array grows it by the file's size; one that streams through short-lived buffers barely grows it, however
+     * much it allocates (TLS and HTTP clients allocate a buffer per record).
+     *
+     * @param action the action
+     * @return the growth in bytes, or empty on a JVM whose collector names no old generation
+     */
+    public static Optional<Long> oldGenerationGrowth(Runnable action) {
+        List<MemoryPoolMXBean> old = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP && p.isValid())
+                .filter(p -> p.getName().contains("Old Gen") || p.getName().contains("Tenured")).toList();
+        if (old.isEmpty()) {
+            action.run();
+            return Optional.empty();
+        }
+        long before = 0;
+        for (MemoryPoolMXBean p : old) {
+            before += p.getUsage().getUsed();
+            p.resetPeakUsage();
+        }
+        action.run();
+        long peak = 0;
+        for (MemoryPoolMXBean p : old) {
+            peak += p.getPeakUsage().getUsed();
+        }
+        return Optional.of(Math.max(0, peak - before));
     }
 
     private static Map<Long, Long> snapshot(com.sun.management.ThreadMXBean mx) {

@@ -45,7 +45,7 @@ import org.resilient.api.spi.Archive;
  * {@link ArchiveFeature}, where the archive's test does not declare it ({@link #features()}).
  */
 @DisplayName("Archive contract")
-public abstract class ArchiveContract extends ArchiveWriteContract {
+public abstract class ArchiveContract extends ArchiveBoundsContract {
     /** Several generations. */
     @Nested
     @DisplayName("The history")

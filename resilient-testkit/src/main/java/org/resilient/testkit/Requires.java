@@ -19,7 +19,7 @@ import org.resilient.api.Capability;
 
 /**
  * Declares what a contract test needs of the implementation under test: component {@link Capability}s or
- * {@link ArchiveFeature}s. On a test method or a {@code @Nested} group (then for each of its tests). The
+ * {@link ArchiveFeature}s or {@link TransportFeature}s. On a test method or a {@code @Nested} group (then for each of its tests). The
  * {@link Condition} skips the test, naming the implementation and what it does not declare, before anything
  * runs; nothing in the test's body decides it:
  * <pre>
@@ -48,6 +48,13 @@ public @interface Requires {
     ArchiveFeature[] archive() default {};
 
     /**
+     * The transport features the test needs (every one).
+     *
+     * @return the features
+     */
+    TransportFeature[] transport() default {};
+
+    /**
      * What the implementation under test declares: implemented by the contract classes, asked by the
      * {@link Condition} of the running test's instance.
      */
@@ -74,6 +81,15 @@ public @interface Requires {
          * @return the features (empty for what is not an archive)
          */
         default Set<ArchiveFeature> declaredArchiveFeatures() {
+            return Set.of();
+        }
+
+        /**
+         * The transport features declared.
+         *
+         * @return the features (empty for what is not a transport)
+         */
+        default Set<TransportFeature> declaredTransportFeatures() {
             return Set.of();
         }
     }
@@ -106,6 +122,11 @@ public @interface Requires {
                 for (ArchiveFeature f : r.archive()) {
                     if (!declared.get().declaredArchiveFeatures().contains(f)) {
                         missing.add("ArchiveFeature." + f);
+                    }
+                }
+                for (TransportFeature f : r.transport()) {
+                    if (!declared.get().declaredTransportFeatures().contains(f)) {
+                        missing.add("TransportFeature." + f);
                     }
                 }
             }

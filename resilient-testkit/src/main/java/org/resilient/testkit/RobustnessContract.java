@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.DisplayName;
@@ -161,13 +160,8 @@ public abstract class RobustnessContract extends ComponentContractSupport {
         }
 
         private void bounded(String what, Runnable action) {
-            long budget = largeDataBytes() / 4;
-            Optional<Long> allocated = Allocations.during(action);
-            skipUnless(allocated.isPresent(), () -> "this JVM counts no per-thread allocations (com.sun.management.ThreadMXBean)");
-            assertTrue(allocated.get() < budget, () -> "component '" + provider().name() + "' allocated "
-                    + (allocated.get() >> 20) + " MiB in the heap for the " + what + " of " + (largeDataBytes() >> 20)
-                    + " MiB of data (budget " + (budget >> 20) + " MiB): it holds the data in memory; stream it through"
-                    + " a small buffer instead");
+            org.resilient.testkit.LargeData.assertStreams("component '" + provider().name() + "': the " + what, largeDataBytes(), action,
+                    reason -> skipUnless(false, () -> reason));
         }
     }
 

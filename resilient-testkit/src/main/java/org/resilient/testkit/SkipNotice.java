@@ -42,6 +42,20 @@ final class SkipNotice {
         NATIVE_ERR.println("[resilient-testkit] SKIPPED " + test + ": " + reason);
     }
 
+    /**
+     * Skips the running test unless a condition holds, saying why in the report and on the console.
+     *
+     * @param condition what the test needs
+     * @param test the test, as a sentence
+     * @param reason why it is skipped
+     */
+    static void assumeOrSkip(boolean condition, String test, String reason) {
+        if (!condition) {
+            skipping(test, reason);
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, reason);
+        }
+    }
+
     // "Archive contract > A writer > takes over the lock ..." reads as the sentence a failure would.
     private static String sentence(ExtensionContext context) {
         StringBuilder s = new StringBuilder(context.getDisplayName());

@@ -29,7 +29,7 @@ import org.resilient.api.spi.Transport;
  * </pre>
  */
 @DisplayName("Transport contract")
-public abstract class TransportContract extends TransportBackupContract {
+public abstract class TransportContract extends TransportBoundsContract {
     /** Messages between nodes. */
     @Nested
     @DisplayName("Messages")

@@ -10,7 +10,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +29,7 @@ import org.resilient.api.spi.Transport;
 @org.junit.jupiter.api.extension.ExtendWith({KnownIssue.Condition.class, Requires.Condition.class})
 // A hanging implementation fails its test instead of hanging the build.
 @org.junit.jupiter.api.Timeout(120)
-public abstract class TransportContractSupport {
+public abstract class TransportContractSupport implements Requires.Declarations {
     /** The fixture of the running test. */
     protected TransportFixture fixture;
     /** The kit's scratch directory, for local backups and pull targets. */
@@ -50,6 +52,26 @@ public abstract class TransportContractSupport {
      * @return the fixture
      */
     protected abstract TransportFixture createFixture(Path tempDir);
+
+    /**
+     * What this transport's test can do beyond the minimum ({@link TransportFeature}): {@code NODES_ON_DISK} by
+     * default; override to declare otherwise (a transport whose nodes live in the heap declares none).
+     *
+     * @return the features
+     */
+    protected Set<TransportFeature> features() {
+        return EnumSet.of(TransportFeature.NODES_ON_DISK);
+    }
+
+    @Override
+    public Set<TransportFeature> declaredTransportFeatures() {
+        return features();
+    }
+
+    @Override
+    public String implementationName() {
+        return "the transport of " + getClass().getSimpleName();
+    }
 
     @BeforeEach
     void setUpNodes(@TempDir Path tempDir) throws IOException {

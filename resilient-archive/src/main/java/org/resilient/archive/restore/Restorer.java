@@ -79,6 +79,7 @@ public final class Restorer {
              TreeReader tree = trees.get();
              FileWriters files = new FileWriters(index, id, packs, threads)) {
             boolean refused = false;
+            long written = 0;
             for (TreeEntry e = next(tree, id); e != null; e = next(tree, id)) {
                 context.cancellation().throwIfCancelled("restoring generation " + id);
                 if (refused) {
@@ -105,6 +106,10 @@ public final class Restorer {
                             structural.addAll(bad);
                             refused = !partial;
                         }
+                        // Progress as each file is handed to the writers: what the operator sees, and where a
+                        // cancellation is looked at again (the test kit stops a restore there).
+                        written += e.size();
+                        context.progress().progress("restore", written, -1, "bytes");
                     }
                     default -> throw new IllegalStateException();
                 }

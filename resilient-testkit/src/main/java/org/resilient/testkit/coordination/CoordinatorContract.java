@@ -49,7 +49,7 @@ import org.resilient.api.spi.Lease;
  */
 @DisplayName("Coordinator contract")
 @org.junit.jupiter.api.Timeout(120)
-public abstract class CoordinatorContract extends CoordinatorFixture {
+public abstract class CoordinatorContract extends CoordinatorBoundsContract {
 
     /** A state with every field set, so a lossy wire form fails the round trip. */
     protected MemberState fullState(String name) {

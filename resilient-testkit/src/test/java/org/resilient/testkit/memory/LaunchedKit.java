@@ -1,12 +1,15 @@
 package org.resilient.testkit.memory;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectNestedClass;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
@@ -29,8 +32,24 @@ final class LaunchedKit {
      * @return the failed tests: display name to the failure's message
      */
     static Map<String, String> failures(Class<?> kit) {
+        return failures(List.of(selectClass(kit)));
+    }
+
+    /**
+     * Runs some {@code @Nested} groups of a contract class through the JUnit launcher.
+     *
+     * @param kit the class, marked {@code @ExtendWith(KitSeesMistakesTest.OnlyWhenLaunched.class)}
+     * @param groups the binary names of the groups, e.g. {@code org.resilient.testkit.TransportBoundsContract$Large}
+     * @return the failed tests: display name to the failure's message
+     */
+    static Map<String, String> failures(Class<?> kit, String... groups) {
+        return failures(java.util.Arrays.stream(groups).map(g -> (DiscoverySelector) selectNestedClass(
+                List.of(kit.getName()), g)).toList());
+    }
+
+    private static Map<String, String> failures(List<DiscoverySelector> selectors) {
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
-        LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(kit))
+        LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request().selectors(selectors)
                 .configurationParameter(KitSeesMistakesTest.OnlyWhenLaunched.KEY, "true").build(), listener);
         Map<String, String> failed = new TreeMap<>();
         listener.getSummary().getFailures().forEach(f -> failed.put(f.getTestIdentifier().getDisplayName(),

@@ -11,4 +11,10 @@ class MemoryAttachedTransportContractTest extends TransportContract {
     protected TransportFixture createFixture(Path tempDir) {
         return new MemoryTransportFixture(tempDir);
     }
+
+    /** The nodes of the mem transport live in the heap: nothing to learn from the large-data tests. */
+    @Override
+    protected java.util.Set<org.resilient.testkit.TransportFeature> features() {
+        return java.util.EnumSet.noneOf(org.resilient.testkit.TransportFeature.class);
+    }
 }

@@ -25,9 +25,16 @@ final class MemoryTransportFixture implements TransportFixture {
     private final String prefix = "t-" + UUID.randomUUID() + "-";
     private final List<String> names = new ArrayList<>();
     private final Path nodeDirs;
+    private final java.util.function.UnaryOperator<Transport> wrap;
 
     MemoryTransportFixture(Path nodeDirs) {
+        this(nodeDirs, t -> t);
+    }
+
+    /** Nodes whose transports are wrapped, e.g. by a deliberately broken transport. */
+    MemoryTransportFixture(Path nodeDirs, java.util.function.UnaryOperator<Transport> wrap) {
         this.nodeDirs = nodeDirs;
+        this.wrap = wrap;
     }
 
     @Override
@@ -69,7 +76,7 @@ final class MemoryTransportFixture implements TransportFixture {
 
     @Override
     public Transport open(URI self) {
-        return new MemoryTransportProvider().open(self, Settings.empty());
+        return wrap.apply(new MemoryTransportProvider().open(self, Settings.empty()));
     }
 
     @Override
