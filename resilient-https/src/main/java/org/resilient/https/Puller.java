@@ -308,7 +308,8 @@ final class Puller {
                         }));
                 try {
                     if (hasher != null) {
-                        answer.whenComplete((r, x) -> hasher.end());
+                        // The transfer's own failure is reported by await below.
+                        CompletableFuture<?> unused = answer.whenComplete((r, x) -> hasher.end());
                         hasher.run();
                     }
                     end = client.await(answer, req, what).body();
