@@ -189,7 +189,9 @@ public final class SettingSpec {
         if (expected == null) {
             return null;
         }
-        return "key '" + key + "'" + (secret ? "" : " = '" + value + "'") + ": " + expected;
+        // A location's user information may hold a password even in a setting not marked secret.
+        return "key '" + key + "'" + (secret ? "" : " = '" + ResilienceException.redactLocations(value) + "'") + ": "
+                + ResilienceException.redactLocations(expected);
     }
 
     /**

@@ -166,8 +166,11 @@ public final class Main implements Runnable {
                 line.getErr().println("error [" + re.code() + "]: " + re.getMessage());
                 return re.exitStatus();
             }
-            line.getErr().println("internal error: " + ex);
-            ex.printStackTrace(line.getErr());
+            // Not built by this project's code: a location with a password in it may be quoted (see redactLocations).
+            java.io.StringWriter trace = new java.io.StringWriter();
+            ex.printStackTrace(new PrintWriter(trace));
+            line.getErr().println("internal error: " + ResilienceException.redactLocations(String.valueOf(ex)));
+            line.getErr().print(ResilienceException.redactLocations(trace.toString()));
             return 1;
         });
         return cl;

@@ -183,6 +183,16 @@ public final class ResilientNode implements AutoCloseable {
         return node.status();
     }
 
+    /**
+     * The node's counters for monitoring, persisted in its state (they only grow), e.g. the bytes its pulls kept
+     * from interrupted attempts ({@code pull-reused-bytes}).
+     *
+     * @return counter name to value; a counter never added to is absent
+     */
+    public java.util.Map<String, Long> counters() {
+        return node.counters();
+    }
+
     /** @return when the next scheduled export is due, if this node is the leader ({@link Instant#EPOCH}: at once) */
     public Optional<Instant> nextExportDue() {
         return node.nextExportDue();

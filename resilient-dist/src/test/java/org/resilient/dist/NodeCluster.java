@@ -229,17 +229,30 @@ final class NodeCluster implements AutoCloseable {
     /** {@code GET /health} of a role's node ({@code node.metrics-listen}): its status document. */
     JsonNode health(String role) {
         try {
+            return JSON.readTree(get(role, "/health"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("GET /health of " + role + " failed", e);
+        }
+    }
+
+    /** {@code GET /metrics} of a role's node: the Prometheus text. */
+    String metrics(String role) {
+        return get(role, "/metrics");
+    }
+
+    private String get(String role, String path) {
+        try {
             HttpURLConnection c = (HttpURLConnection) URI.create("http://" + setting(role, "node.metrics-listen")
-                    + "/health").toURL().openConnection();
+                    + path).toURL().openConnection();
             c.setConnectTimeout(2000);
             c.setReadTimeout(10000);
             try (InputStream in = c.getResponseCode() < 400 ? c.getInputStream() : c.getErrorStream()) {
-                return JSON.readTree(in);
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             } finally {
                 c.disconnect();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("GET /health of " + role + " failed", e);
+            throw new UncheckedIOException("GET " + path + " of " + role + " failed", e);
         }
     }
 

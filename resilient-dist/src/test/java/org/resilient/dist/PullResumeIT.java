@@ -93,6 +93,10 @@ class PullResumeIT {
             // And in its status (GET /health, resilient status --json), without reading its log.
             String summary = cluster.health("pbs").path("steps").path("pull").path("message").asText();
             assertTrue(summary.contains("resumed: " + reused + " of " + pull.group(2) + " bytes kept"), summary);
+            // And as a Prometheus counter (GET /metrics).
+            assertTrue(cluster.metrics("pbs").lines().anyMatch(l -> l.equals("resilient_pull_reused_bytes_total "
+                    + (double) reused) || l.equals("resilient_pull_reused_bytes_total " + reused)),
+                    "no resilient_pull_reused_bytes_total " + reused + " in:\n" + cluster.metrics("pbs"));
 
             var generations = new ObjectMapper().readTree(cluster.cli(0, "archive", "list", "--json", "--repo",
                     cluster.setting("pbs", "pbs.archive")));

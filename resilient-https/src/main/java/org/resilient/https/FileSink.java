@@ -40,7 +40,8 @@ final class FileSink implements HttpResponse.BodySubscriber<Long> {
      * @param channel the file, open for writing; it is cut at {@code start} before the first byte is written
      * @param start where the body's first byte goes
      * @param limit the file's expected size: a body that would make it longer is refused
-     * @param digest the digest of bytes {@code 0..start}, updated with every byte written
+     * @param digest the digest of bytes {@code 0..start}, updated with every byte written; null if another thread
+     *     hashes the file (a resumed one: {@link ResumeHasher})
      * @param written told how many bytes each block added, once they are on disk
      * @param checkCancelled throws if the transfer should stop
      * @param tooMuch the error text for a body longer than expected
@@ -135,7 +136,9 @@ final class FileSink implements HttpResponse.BodySubscriber<Long> {
         if (n == 0) {
             return;
         }
-        digest.update(block.array(), 0, n);
+        if (digest != null) {
+            digest.update(block.array(), 0, n);
+        }
         block.flip();
         while (block.hasRemaining()) {
             pos += channel.write(block, pos);

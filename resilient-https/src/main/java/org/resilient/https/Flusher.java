@@ -3,6 +3,8 @@ package org.resilient.https;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -13,9 +15,15 @@ import java.util.concurrent.RejectedExecutionException;
  * written, an {@link FileChannel#force(boolean) fdatasync} is started on another thread (one at a time per file;
  * the receipt never waits for it). {@link #finish()} waits for the one in flight and forces the file once more,
  * as before: the file is on disk when it returns. An error of a background force is not lost: it is thrown by
- * {@code finish()}.
+ * {@code finish()}. Used by both receiving sides: a pull ({@link Puller}) and a push ({@link PushHandler}).
  */
 final class Flusher {
+    /** The background forces of every file being received (daemon threads, ended after a minute idle). */
+    static final ExecutorService BACKGROUND = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "https-receive-flush");
+        t.setDaemon(true);
+        return t;
+    });
     private final FileChannel channel;
     private final Executor executor;
     private final long every;

@@ -93,17 +93,29 @@ final class PeerClient implements AutoCloseable {
     }
 
     /**
-     * Sends a request whose answer's body a subscriber of the caller's consumes as it arrives (a file).
+     * Sends a request whose answer's body a subscriber of the caller's consumes as it arrives (a file), without
+     * waiting for it: the caller's thread may work meanwhile, then waits with {@link #await}.
      *
      * @param req the request
      * @param handler makes the subscriber from the status and headers
+     * @param <T> the body's type
+     * @return the response, complete once its body is consumed
+     */
+    <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest req, HttpResponse.BodyHandler<T> handler) {
+        return http.sendAsync(req, handler);
+    }
+
+    /**
+     * Waits for a response sent with {@link #sendAsync}.
+     *
+     * @param f the response to come
+     * @param req the request
      * @param what what is asked, for errors
      * @param <T> the body's type
      * @return the response, once its body is consumed
      * @throws ResilienceException the subscriber's own failure as it is, or one of {@link #failure}'s
      */
-    <T> HttpResponse<T> body(HttpRequest req, HttpResponse.BodyHandler<T> handler, String what) {
-        CompletableFuture<HttpResponse<T>> f = http.sendAsync(req, handler);
+    <T> HttpResponse<T> await(CompletableFuture<HttpResponse<T>> f, HttpRequest req, String what) {
         try {
             return f.get();
         } catch (InterruptedException e) {

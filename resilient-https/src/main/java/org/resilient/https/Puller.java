@@ -14,11 +14,13 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,8 +44,8 @@ import org.slf4j.MDC;
 /**
  * One pull of a published backup into {@code <target>.partial}, renamed to {@code <target>} when whole.
  * A file already in the partial copy is kept if its size and SHA-256 match the listing; a shorter one is
- * resumed with {@code Range: bytes=<have>-} after hashing what it holds, so an interrupted pull never asks for
- * bytes it has. Every file is hashed as it is written ({@link FileSink}, on the HTTP client's threads as the bytes
+ * resumed with {@code Range: bytes=<have>-} while what it holds is hashed ({@link ResumeHasher}), so an
+ * interrupted pull never asks for bytes it has. Every file is hashed as it is written ({@link FileSink}, on the HTTP client's threads as the bytes
  * arrive) and refused if it does not match the listing; several files are fetched at a time.
  */
 final class Puller {
@@ -58,8 +60,6 @@ final class Puller {
     /** Received bytes of a file that start a background force ({@link Flusher}). */
     static final long FLUSH_EVERY = 16L << 20;
     private volatile boolean aborted;
-    /** Runs the background forces of the files being received. */
-    private ExecutorService flushing;
     private long done;
     /** Bytes of the pulled files that an earlier attempt had kept in the partial copy (not sent again). */
     private final AtomicLong kept = new AtomicLong();
@@ -164,22 +164,24 @@ final class Puller {
     }
 
     /**
-     * Fetches the files, {@value #PARALLEL} at a time, largest first (so the last one to finish is a short
-     * one): while one connection waits for its file's fsync or its next request, the others keep both the
+     * Fetches the files, {@value #PARALLEL} at a time, those with the most bytes to fetch first (so the last one
+     * to finish is a short one, and the files an interrupted attempt kept whole are checked while the last ones
+     * arrive): while one connection waits for its file's fsync or its next request, the others keep both the
      * serving node's and this node's cores busy. The first failure stops the others within one block.
      */
     private void files(Path partial, List<ManifestEntry> files) throws IOException {
+        Map<String, Long> missing = new HashMap<>();
+        for (ManifestEntry e : files) {
+            Path p = partial.resolve(e.path());
+            long have = Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Files.size(p) : 0;
+            missing.put(e.path(), have <= e.size() ? e.size() - have : e.size());
+        }
         List<ManifestEntry> order = new ArrayList<>(files);
-        order.sort(Comparator.comparingLong(ManifestEntry::size).reversed());
+        order.sort(Comparator.comparingLong((ManifestEntry e) -> missing.get(e.path())).reversed());
         Map<String, String> mdc = MDC.getCopyOfContextMap();
         AtomicInteger n = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(PARALLEL, order.size())), r -> {
             Thread t = new Thread(r, "https-pull-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        flushing = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "https-pull-flush");
             t.setDaemon(true);
             return t;
         });
@@ -232,7 +234,6 @@ final class Puller {
             }
         } finally {
             pool.shutdownNow();
-            flushing.shutdown(); // a force in flight ends by itself
         }
     }
 
@@ -249,28 +250,23 @@ final class Puller {
         if (have > 0 && !Files.isWritable(p)) {
             p.toFile().setWritable(true, true); // modes were applied by an attempt that failed at the rename
         }
-        MessageDigest digest = Fs.sha256();
-        if (have > e.size()) {
-            have = 0;
-        } else if (have > 0) {
+        if (exists && have == e.size()) {
+            MessageDigest digest = Fs.sha256();
             Fs.hashPrefix(p, have, digest);
+            if (hex(digest).equals(e.sha256())) {
+                kept.addAndGet(e.size());
+                progress(e.size());
+                return; // whole from an earlier attempt
+            }
         }
-        if (exists && have == e.size() && hex(digest).equals(e.sha256())) {
-            kept.addAndGet(e.size());
-            progress(e.size());
-            return; // whole from an earlier attempt
-        }
-        if (have == e.size()) {
-            have = 0;
-            digest.reset();
-        }
+        have = have < e.size() ? have : 0;
         boolean resumed = have > 0;
-        if (!fetch(p, e, have, digest)) {
+        if (!fetch(p, e, have)) {
             Files.deleteIfExists(p);
             if (resumed) {
                 // What the interrupted attempt kept was damaged: fetch the whole file once more.
                 LOG.warn("{} of backup {} did not verify after a resume; fetching it whole", e.path(), id);
-                if (fetch(p, e, 0, Fs.sha256())) {
+                if (fetch(p, e, 0)) {
                     return;
                 }
                 Files.deleteIfExists(p);
@@ -281,27 +277,47 @@ final class Puller {
         }
     }
 
-    /** Copies bytes {@code from..size} of a file, hashing them; true if the whole file then matches. */
-    private boolean fetch(Path p, ManifestEntry e, long from, MessageDigest digest) throws IOException {
+    /**
+     * Copies bytes {@code from..size} of a file and hashes the whole file; true if it then matches. A fresh file
+     * is hashed as it arrives ({@link FileSink}); a resumed one by this thread meanwhile ({@link ResumeHasher}:
+     * the kept part, then what arrives), so hashing the kept part costs no time of its own.
+     */
+    private boolean fetch(Path p, ManifestEntry e, long from) throws IOException {
         AtomicLong got = new AtomicLong();
+        MessageDigest own = Fs.sha256();
+        MessageDigest resumed = Fs.sha256();
+        ResumeHasher hasher = from > 0 ? new ResumeHasher(p, from, resumed, this::checkCancelled) : null;
         if (from < e.size() || e.size() == 0) {
             HttpRequest.Builder b = client.request(client.uri(this.from, "/backup/" + UrlPath.encode(id.value()) + "/"
                     + UrlPath.encode(e.path()), null)).GET();
             if (from > 0) {
                 b.header("Range", "bytes=" + from + "-");
             }
+            HttpRequest req = b.build();
             try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS)) {
                 long end;
-                Flusher flusher = new Flusher(ch, flushing, FLUSH_EVERY);
+                Flusher flusher = new Flusher(ch, Flusher.BACKGROUND, FLUSH_EVERY);
+                CompletableFuture<HttpResponse<Long>> answer = client.sendAsync(req, info -> sink(info, ch, e, from, own,
+                        hasher, n -> {
+                            got.addAndGet(n);
+                            flusher.written(n);
+                            if (hasher != null) {
+                                hasher.written(n);
+                            }
+                        }));
                 try {
-                    end = client.body(b.build(), info -> sink(info, ch, e, from, digest, n -> {
-                        got.addAndGet(n);
-                        flusher.written(n);
-                    }), what).body();
+                    if (hasher != null) {
+                        // The transfer's own failure is reported by await below.
+                        CompletableFuture<?> unused = answer.whenComplete((r, x) -> hasher.end());
+                        hasher.run();
+                    }
+                    end = client.await(answer, req, what).body();
                 } catch (ResilienceException x) {
                     ctx.cancellation().throwIfCancelled("the pull of " + id);
                     throw x;
+                } finally {
+                    answer.cancel(true); // a no-op once it is complete; else the hashing failed: stop the transfer
                 }
                 flusher.finish();
                 if (end != e.size()) {
@@ -311,20 +327,26 @@ final class Puller {
             }
         }
         fetched.addAndGet(got.get());
-        boolean whole = hex(digest).equals(e.sha256());
+        boolean whole = hex(hasher == null || hasher.abandoned() ? own : resumed).equals(e.sha256());
         if (whole) {
             kept.addAndGet(e.size() - got.get());
         }
         return whole;
     }
 
-    /** Where the answer to a file request goes: the file, from the byte the answer starts at; or an error. */
+    /**
+     * Where the answer to a file request goes: the file, from the byte the answer starts at; or an error. The sink
+     * hashes into {@code own} unless {@code hasher} hashes the resumed file.
+     */
     private HttpResponse.BodySubscriber<Long> sink(HttpResponse.ResponseInfo info, FileChannel ch, ManifestEntry e,
-                                                   long from, MessageDigest digest, LongConsumer written) {
+                                                   long from, MessageDigest own, ResumeHasher hasher,
+                                                   LongConsumer written) {
         long start = from;
+        MessageDigest digest = hasher == null ? own : null;
         if (info.statusCode() == Replies.OK && from > 0) {
-            start = 0; // the server sent the whole file after all
-            digest.reset();
+            start = 0; // the server sent the whole file after all: the sink hashes it from its start
+            hasher.abandon();
+            digest = own;
         } else if (info.statusCode() == Replies.PARTIAL) {
             String range = String.valueOf(info.headers().firstValue("Content-Range").orElse(null));
             if (!range.startsWith("bytes " + from + "-")) {

@@ -175,6 +175,8 @@ final class PushHandler extends Handler {
                 ch.truncate(offset);
                 long pos = offset;
                 byte[] buf = new byte[256 * 1024];
+                // Forced in the background while it arrives, like a pull: the final force has little left to write.
+                Flusher flusher = new Flusher(ch, Flusher.BACKGROUND, Puller.FLUSH_EVERY);
                 for (int n; (n = in.read(buf)) > 0; ) {
                     if (pos + n > entry.size()) {
                         ch.truncate(offset);
@@ -188,9 +190,10 @@ final class PushHandler extends Handler {
                         break;
                     }
                     pos += n;
+                    flusher.written(n);
                 }
                 if (writeFailed == null) {
-                    ch.force(true);
+                    flusher.finish();
                 }
             } catch (IOException e) {
                 writeFailed = e; // opening, truncating or forcing the file failed: this node's side

@@ -222,4 +222,26 @@ class HttpsTransferTest {
         assertEquals(TestBackups.entries(made), TestBackups.entries(check));
         assertFalse(Files.exists(nodes.layout(b).transfer(id)), "the transfer directory was left");
     }
+
+    @Test
+    @DisplayName("the push receiver forces a file in the background while it arrives, like a pull")
+    void pushReceiverForcesInBackground() throws IOException {
+        BackupId id = TestBackups.id(12);
+        Path made = tmp.resolve("made");
+        Files.createDirectories(NodeLayout.data(made));
+        byte[] bytes = new byte[(int) (3 * Puller.FLUSH_EVERY)];
+        new Random(7).nextBytes(bytes);
+        Files.write(NodeLayout.data(made).resolve("large.bin"), bytes);
+        TestBackups.seal(made, id, TestBackups.COMPONENT, TestBackups.SOURCE_NODE, Instant.parse("2026-01-02T00:00:00Z"));
+        nodes.publish(a, made, id);
+        long started = ((java.util.concurrent.ThreadPoolExecutor) Flusher.BACKGROUND).getTaskCount();
+        try (Transport fromA = nodes.open(a)) {
+            fromA.push(made, id, b, TestBackups.context(tmp));
+        }
+        long forces = ((java.util.concurrent.ThreadPoolExecutor) Flusher.BACKGROUND).getTaskCount() - started;
+        assertTrue(forces >= 1, "a " + bytes.length + "-byte file was received without a background force");
+        Path check = tmp.resolve("check");
+        nodes.copyPublished(b, id, check);
+        TestBackups.verify(check);
+    }
 }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import org.resilient.api.ResilienceException;
 
 /**
  * The one format of the command's log lines: time, level, thread, logger, then {@code backup=<id>} when a
@@ -44,10 +45,14 @@ final class LogFormat extends LayoutBase<ILoggingEvent> {
         if (backup != null) {
             line.append("backup=").append(backup).append(' ');
         }
-        line.append("- ").append(event.getFormattedMessage()).append(CoreConstants.LINE_SEPARATOR);
+        // Locations lose their user information (a password, maybe) here, the one place every log line passes.
+        line.append("- ").append(ResilienceException.redactLocations(event.getFormattedMessage()))
+                .append(CoreConstants.LINE_SEPARATOR);
         IThrowableProxy thrown = event.getThrowableProxy();
         if (thrown != null) {
-            line.append(ThrowableProxyUtil.asString(thrown)).append(CoreConstants.LINE_SEPARATOR);
+            // A cause's message (a URISyntaxException quoting its input) is not built by this project's code.
+            line.append(ResilienceException.redactLocations(ThrowableProxyUtil.asString(thrown)))
+                    .append(CoreConstants.LINE_SEPARATOR);
         }
         return line.toString();
     }

@@ -15,6 +15,7 @@ import java.util.function.ToDoubleFunction;
 import org.resilient.api.ArchiveStats;
 import org.resilient.core.NodeStatus;
 import org.resilient.core.ResilientNode;
+import org.resilient.core.node.NodeState;
 import org.resilient.api.NodeRole;
 import org.resilient.core.StepOutcome;
 import org.slf4j.Logger;
@@ -68,6 +69,12 @@ final class NodeMetrics implements MultiCollector {
             }
         });
         out.metricSnapshot(failures.build());
+        Long reused = node.counters().get(NodeState.PULL_REUSED_BYTES);
+        if (reused != null || s.role() == NodeRole.PULL_BACKUP) {
+            out.metricSnapshot(CounterSnapshot.builder().name("resilient_pull_reused_bytes")
+                    .help("bytes that good pulls kept from interrupted attempts instead of fetching them again")
+                    .dataPoint(CounterDataPointSnapshot.builder().value(reused == null ? 0 : (double) reused).build()).build());
+        }
         GaugeSnapshot.Builder age = GaugeSnapshot.builder().name("resilient_step_age_seconds")
                 .help("age of the last good run of the step the role runs on schedule (or the wait for a first one)");
         GaugeSnapshot.Builder stale = GaugeSnapshot.builder().name("resilient_step_stale")

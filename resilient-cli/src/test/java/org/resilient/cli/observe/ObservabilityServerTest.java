@@ -32,6 +32,8 @@ import org.resilient.api.BackupId;
 import org.resilient.api.ResilienceException;
 import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
+import org.resilient.core.node.NodeState;
+import org.resilient.api.NodeLayout;
 import org.resilient.api.NodeRole;
 
 /**
@@ -114,6 +116,23 @@ class ObservabilityServerTest {
             out.put(m.group(1) + (m.group(2) == null ? "" : m.group(2)), Double.parseDouble(m.group(3)));
         }
         return out;
+    }
+
+    @Test
+    @DisplayName("the bytes resumed pulls reused are a counter of the pull-backup node, persisted in its state")
+    void pullReusedBytesCounter() throws Exception {
+        cycle();
+        try (ObservabilityServer b = ObservabilityServer.listen(pbs, "0");
+             ObservabilityServer c = ObservabilityServer.listen(db1, "0")) {
+            assertEquals(0.0, scrape(b).get("resilient_pull_reused_bytes_total"), "a pull that resumed nothing");
+            // What PullBackup records after a good pull that an interrupted one had left 1234 (then 766) bytes to.
+            NodeState state = new NodeState(new NodeLayout(dir.resolve("pbs1")));
+            state.count(NodeState.PULL_REUSED_BYTES, 1234);
+            state.count(NodeState.PULL_REUSED_BYTES, 766);
+            assertEquals(2000.0, scrape(b).get("resilient_pull_reused_bytes_total"));
+            assertEquals(java.util.Set.of(), scrape(c).keySet().stream().filter(k -> k.contains("reused"))
+                    .collect(java.util.stream.Collectors.toSet()), "an import node pulls nothing");
+        }
     }
 
     @Test

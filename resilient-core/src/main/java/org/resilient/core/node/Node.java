@@ -375,6 +375,11 @@ public final class Node implements AutoCloseable {
         return StatusReport.of(ctx, role(), queue);
     }
 
+    /** @return the node's monitoring counters ({@link NodeState#counters}) */
+    public Map<String, Long> counters() {
+        return ctx.state().counters();
+    }
+
     /** @return the interrupted steps found, after repairing what they left (see {@link RunningSteps#recover}) */
     public List<org.resilient.core.InterruptedStep> recoverInterrupted() {
         return RunningSteps.recover(ctx, queue, role(), log);

@@ -177,6 +177,28 @@ public final class NodeState {
     }
 
     /**
+     * Adds to a counter kept for monitoring (it only grows, and survives restarts like the failure counts).
+     *
+     * @param counter the counter's name, e.g. {@link #PULL_REUSED_BYTES}
+     * @param n what to add
+     */
+    public synchronized void count(String counter, long n) {
+        Map<String, String> counts = new HashMap<>(StateFiles.read(dir.resolve("counters")));
+        counts.merge(counter, Long.toString(n), (a, b) -> Long.toString(Long.parseLong(a) + Long.parseLong(b)));
+        StateFiles.write(dir.resolve("counters"), counts);
+    }
+
+    /** @return the counters of {@link #count}, by name (a counter never added to is absent) */
+    public synchronized Map<String, Long> counters() {
+        Map<String, Long> out = new TreeMap<>();
+        StateFiles.read(dir.resolve("counters")).forEach((k, v) -> out.put(k, Long.parseLong(v)));
+        return out;
+    }
+
+    /** The counter of the bytes good pulls kept from interrupted attempts (not fetched again). */
+    public static final String PULL_REUSED_BYTES = "pull-reused-bytes";
+
+    /**
      * When the node was first opened: a scheduled step that never succeeded is measured from here.
      *
      * @param now the time to record if none is recorded yet

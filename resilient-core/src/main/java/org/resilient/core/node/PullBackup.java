@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
@@ -55,8 +56,12 @@ final class PullBackup {
                     BackupVerifier.verify(published, ctx.progress(), cancellation)), PullBackup::size);
         } else {
             AtomicReference<String> summary = new AtomicReference<>("ok");
-            sealed = Steps.run(ctx, "pull", job.backupId(), () -> pullAndVerify(job, incoming, cancellation, summary),
-                    PullBackup::size, summary::get);
+            AtomicLong reused = new AtomicLong();
+            sealed = Steps.run(ctx, "pull", job.backupId(), () -> pullAndVerify(job, incoming, cancellation, summary,
+                    reused), PullBackup::size, summary::get);
+            if (reused.get() > 0) {
+                ctx.state().count(NodeState.PULL_REUSED_BYTES, reused.get()); // once the pull verified: a metric
+            }
         }
         Path local = publishLocally(sealed, published);
         SealedBackup verified = new SealedBackup(local, sealed.manifest(), sealed.manifestDigest());
@@ -160,7 +165,8 @@ final class PullBackup {
 
     /** Pulls and verifies; a resumed pull's transport report of the bytes it kept becomes the step's summary. */
     private SealedBackup pullAndVerify(JobQueue.Job job, Path incoming, Cancellation cancellation,
-                                       AtomicReference<String> summary) {
+                                       AtomicReference<String> summary,
+                                       AtomicLong reusedBytes) {
         AtomicFiles.deleteTree(incoming);
         // Pulls run one at a time under the node lock: any other pull in incoming/ was superseded or killed.
         for (Path p : Transfers.removeTransfersBut(ctx.layout(), job.backupId())) {
@@ -170,6 +176,7 @@ final class PullBackup {
         try {
             ProgressListener reused = p -> {
                 if (Progress.PULL_REUSED.equals(p.phase())) {
+                    reusedBytes.set(p.done());
                     summary.set("ok; resumed: " + p.done() + " of " + p.total() + " bytes kept from an interrupted pull,"
                             + " the rest fetched");
                 } else {
