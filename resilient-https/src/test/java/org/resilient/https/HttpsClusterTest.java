@@ -22,16 +22,13 @@ class HttpsClusterTest {
     @Test
     @DisplayName("export, pull-backup and import nodes named https://... move a backup from the live data to the standby")
     void cycle() throws IOException {
-        Path source = Files.createDirectories(tmp.resolve("live"));
-        Files.writeString(source.resolve("table.csv"), "id,name\n1,ada\n");
-        Path standby = tmp.resolve("standby");
         try (HttpsCoreCluster cluster = new HttpsCoreCluster(tmp)) {
-            HttpsCoreCluster.Cycle c = cluster.cycle(source, standby);
+            HttpsCoreCluster.Cycle c = cluster.cycle();
             BackupId id = c.leader().exportNow();
             Optional<BackupId> pulled = c.pbs().poll();
             assertEquals(Optional.of(id), pulled, "the pull-backup node did not handle the announcement");
             assertEquals(Optional.of(id), c.imp().poll(), "the import node did not import the delivered backup");
-            assertEquals("id,name\n1,ada\n", Files.readString(standby.resolve("table.csv")));
+            assertEquals(HttpsCoreCluster.TABLE, Files.readString(c.standby().resolve("table.csv")));
             assertTrue(Files.isDirectory(tmp.resolve("db1/backup").resolve(id.value())));
         }
     }

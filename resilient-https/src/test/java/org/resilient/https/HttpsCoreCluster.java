@@ -1,6 +1,8 @@
 package org.resilient.https;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,9 +24,15 @@ final class HttpsCoreCluster implements AutoCloseable {
     private final Path keys;
     private final List<AutoCloseable> open = new ArrayList<>();
 
-    /** The three nodes of a backup cycle: the leader exports, the pull-backup node keeps and delivers, db1 imports. */
-    record Cycle(ResilientNode leader, ResilientNode pbs, ResilientNode imp) {
+    /**
+     * The three nodes of a backup cycle: the leader exports {@code source}, the pull-backup node keeps and
+     * delivers, db1 imports into {@code standby}.
+     */
+    record Cycle(ResilientNode leader, ResilientNode pbs, ResilientNode imp, Path source, Path standby) {
     }
+
+    /** What {@link #cycle()} puts in the live files: {@code table.csv} holds it. */
+    static final String TABLE = "id,name\n1,ada\n";
 
     HttpsCoreCluster(Path dir) {
         this.dir = dir;
@@ -33,14 +41,16 @@ final class HttpsCoreCluster implements AutoCloseable {
     }
 
     /**
-     * Leader {@code db0} exporting the files of {@code source}, pull-backup node {@code pbs1} archiving under
-     * {@code archive/} and delivering to {@code db1}, which imports into {@code standby}.
+     * Leader {@code db0} exporting the files of {@code live/} (one file, {@code table.csv}, to start with),
+     * pull-backup node {@code pbs1} archiving under {@code archive/} and delivering to {@code db1}, which imports
+     * into {@code standby/}.
      *
-     * @param source the live files
-     * @param standby where the import node writes them
-     * @return the three nodes
+     * @return the three nodes and the two directories
      */
-    Cycle cycle(Path source, Path standby) {
+    Cycle cycle() throws IOException {
+        Path source = Files.createDirectories(dir.resolve("live"));
+        Files.writeString(source.resolve("table.csv"), TABLE);
+        Path standby = dir.resolve("standby");
         URI db0 = freeUri();
         URI pbs1 = freeUri();
         URI db1 = freeUri();
@@ -49,7 +59,7 @@ final class HttpsCoreCluster implements AutoCloseable {
         ResilientNode pbs = node("pbs1", NodeRole.PULL_BACKUP, pbs1, Map.of("pbs.source", db0.toString(),
                 "pbs.targets", db1.toString(), "pbs.archive", "copy:" + dir.resolve("archive")));
         ResilientNode imp = node("db1", NodeRole.IMPORT, db1, Map.of("files.target", standby.toString()));
-        return new Cycle(leader, pbs, imp);
+        return new Cycle(leader, pbs, imp, source, standby);
     }
 
     /** @return an https URI on loopback with a port nothing listens on yet */

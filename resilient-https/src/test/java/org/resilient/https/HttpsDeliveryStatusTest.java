@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.resilient.api.BackupId;
-import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.NodeLayout;
 import org.resilient.api.OperationContext;
@@ -43,17 +42,15 @@ class HttpsDeliveryStatusTest {
     @Test
     @DisplayName("a push that fills the import node's disk (a real full tmpfs) makes its status unhealthy at once")
     void diskFull() throws Exception {
-        Path source = Files.createDirectories(tmp.resolve("live"));
-        Files.writeString(source.resolve("table.csv"), "id,name\n1,ada\n");
-        byte[] big = new byte[3 << 20];
-        new Random(1).nextBytes(big);
-        Files.write(source.resolve("big.bin"), big);
-        Path standby = tmp.resolve("standby");
         Path incoming = tmp.resolve("db1/incoming");
         boolean mounted = false;
         HttpsCoreCluster cluster = new HttpsCoreCluster(tmp);
         try {
-            HttpsCoreCluster.Cycle c = cluster.cycle(source, standby);
+            HttpsCoreCluster.Cycle c = cluster.cycle();
+            Path source = c.source();
+            byte[] big = new byte[3 << 20];
+            new Random(1).nextBytes(big);
+            Files.write(source.resolve("big.bin"), big);
             ResilientNode leader = c.leader();
             ResilientNode pbs = c.pbs();
             ResilientNode imp = c.imp();
@@ -81,7 +78,7 @@ class HttpsDeliveryStatusTest {
             NodeStatus recovered = imp.status();
             assertTrue(recovered.healthy(), "a delivery succeeded: " + recovered.problems());
             assertEquals(Optional.of(second), imp.poll());
-            assertEquals("id,name\n1,ada\n", Files.readString(standby.resolve("table.csv")));
+            assertEquals(HttpsCoreCluster.TABLE, Files.readString(c.standby().resolve("table.csv")));
         } finally {
             if (mounted) {
                 new ProcessBuilder("umount", incoming.toString()).redirectErrorStream(true).start().waitFor();
@@ -103,12 +100,7 @@ class HttpsDeliveryStatusTest {
             new Random(42).nextBytes(bytes);
             Files.write(NodeLayout.data(made).resolve("big-random.bin"), bytes);
             TestBackups.seal(made, id, TestBackups.COMPONENT, TestBackups.SOURCE_NODE, Instant.parse("2026-01-02T00:00:00Z"));
-            Cancellation half = Cancellation.create();
-            OperationContext ctx = OperationContext.builder(tmp).cancellation(half).progress(p -> {
-                if (p.done() >= bytes.length / 2) {
-                    half.cancel();
-                }
-            }).build();
+            OperationContext ctx = TwoNodesTest.cancelledAfter(tmp, bytes.length / 2);
             NodeLayout receiver = nodes.layout(b);
             try (Transport fromA = nodes.open(a)) {
                 assertThrows(ResilienceException.class, () -> fromA.push(made, id, b, ctx));

@@ -66,6 +66,11 @@ class HttpsSecurityTest extends TwoNodesTest {
     @Test
     @DisplayName("messages between nodes of the cluster arrive, with the sender authenticated")
     void authenticatedMessage() {
+        assertMessageArrives();
+    }
+
+    /** A message from a to b arrives, once. */
+    private void assertMessageArrives() {
         Message m = published(a, 1);
         fromA.send(b, m);
         assertEquals(List.of(m), atB.receive());
@@ -139,9 +144,7 @@ class HttpsSecurityTest extends TwoNodesTest {
             assertTrue(e.getMessage().contains(a.toString()), e::getMessage);
         }
         assertInboxEmpty();
-        Message genuine = published(a, 1);
-        fromA.send(b, genuine);
-        assertEquals(List.of(genuine), atB.receive());
+        assertMessageArrives(); // the genuine sender still gets through
     }
 
     @Test

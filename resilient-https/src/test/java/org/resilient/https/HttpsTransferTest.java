@@ -19,7 +19,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.resilient.api.BackupId;
-import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.NodeLayout;
 import org.resilient.api.OperationContext;
@@ -73,13 +72,7 @@ class HttpsTransferTest extends TwoNodesTest {
         Path made = publishBig(id);
         long total = bytesUnder(made);
         Path target = tmp.resolve("pulled");
-        Cancellation half = Cancellation.create();
-        OperationContext ctx = OperationContext.builder(tmp).cancellation(half)
-                .progress(p -> {
-                    if (p.done() >= total / 2) {
-                        half.cancel();
-                    }
-                }).build();
+        OperationContext ctx = cancelledAfter(tmp, total / 2);
         NodeServer server = nodes.server(a);
         long before = server.bytesServed();
         ResilienceException e = assertThrows(ResilienceException.class, () -> atB.pull(a, id, target, ctx));
@@ -177,13 +170,7 @@ class HttpsTransferTest extends TwoNodesTest {
         BackupId id = TestBackups.id(10);
         Path made = publishBig(id);
         long total = bytesUnder(made);
-        Cancellation half = Cancellation.create();
-        OperationContext ctx = OperationContext.builder(tmp).cancellation(half)
-                .progress(p -> {
-                    if (p.done() >= total / 2) {
-                        half.cancel();
-                    }
-                }).build();
+        OperationContext ctx = cancelledAfter(tmp, total / 2);
         ResilienceException e = assertThrows(ResilienceException.class, () -> fromA.push(made, id, b, ctx));
         assertEquals(ErrorCode.CANCELLED, e.code(), e::toString);
         assertEquals(java.util.List.of(), nodes.published(b));

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
+import org.resilient.api.Cancellation;
+import org.resilient.api.OperationContext;
 import org.resilient.api.spi.Transport;
 
 /**
@@ -34,5 +36,21 @@ abstract class TwoNodesTest {
         fromA.close();
         atB.close();
         nodes.close();
+    }
+
+    /**
+     * A context whose operation is cancelled once it reports {@code bytes} done: a transfer broken off part way.
+     *
+     * @param work the operation's work directory
+     * @param bytes how far it gets
+     * @return the context
+     */
+    static OperationContext cancelledAfter(Path work, long bytes) {
+        Cancellation cancellation = Cancellation.create();
+        return OperationContext.builder(work).cancellation(cancellation).progress(p -> {
+            if (p.done() >= bytes) {
+                cancellation.cancel();
+            }
+        }).build();
     }
 }
