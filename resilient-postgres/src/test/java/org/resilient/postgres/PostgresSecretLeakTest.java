@@ -14,7 +14,6 @@ import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
@@ -27,7 +26,6 @@ import org.resilient.api.spi.Exporter;
 import org.resilient.api.spi.Importer;
 import org.resilient.testkit.ComponentFixture;
 import org.resilient.testkit.RobustnessContract;
-import org.resilient.testservers.PostgresServer;
 
 /**
  * The robustness contract's secrets group sees a real secret leaked: the postgres component, wrapped so that its
@@ -112,16 +110,11 @@ class PostgresSecretLeakTest {
     }
 
     /** The contract against {@link LeakyPostgres}; run by the test below, not by the build. */
-    @ExtendWith(OnlyWhenLaunched.class)
+    @ExtendWith({OnlyWhenLaunched.class, SharedServers.class})
     static final class LeakyKit extends RobustnessContract {
-        @RegisterExtension
-        static final PostgresServer LIVE = PostgresServer.shared("live");
-        @RegisterExtension
-        static final PostgresServer STANDBY = PostgresServer.shared("standby");
-
         @Override
         protected ComponentFixture createFixture(Path tempDir) {
-            PostgresFixture real = new PostgresFixture(LIVE, STANDBY);
+            PostgresFixture real = SharedServers.fixture();
             return (ComponentFixture) java.lang.reflect.Proxy.newProxyInstance(ComponentFixture.class.getClassLoader(),
                     new Class<?>[] {ComponentFixture.class}, (proxy, method, args) -> {
                         if (method.getName().equals("provider")) {
