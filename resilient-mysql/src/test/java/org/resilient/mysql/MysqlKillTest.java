@@ -10,9 +10,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,10 +17,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.resilient.api.Epoch;
-import org.resilient.api.RoleChangeContext;
-import org.resilient.api.spi.Exporter;
-import org.resilient.api.spi.Importer;
 
 /**
  * Issue 16.8 and 16.11 with a real kill: a JVM of its own ({@link KillableImport}) imports a changed backup into a
@@ -40,30 +33,6 @@ class MysqlKillTest extends TwoServerTest {
     private static Path newDump;
     private static Map<String, String> oldState;
     private static Map<String, String> newState;
-
-    private static void session(String... sql) {
-        try (Connection c = TestDb.connect(source); Statement st = c.createStatement()) {
-            for (String s : sql) {
-                st.execute(s);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Path export(String name) throws IOException {
-        Path dir = TestDb.freshDir(work, name);
-        try (Exporter e = MysqlObjectsTest.PROVIDER.exporter(TestDb.settings(source, "killed"))) {
-            e.export(TestDb.exportContext(dir));
-        }
-        return dir;
-    }
-
-    private static void importInto(Path dump) {
-        try (Importer i = MysqlObjectsTest.PROVIDER.importer(TestDb.settings(standby, "killed"))) {
-            i.importBackup(TestDb.importContext(dump));
-        }
-    }
 
     private static Map<String, String> standbyState() {
         Map<String, String> f = TestDb.fingerprint(standby, DBS, false);
@@ -93,7 +62,7 @@ class MysqlKillTest extends TwoServerTest {
         if (oldDump != null) {
             return;
         }
-        session("DROP DATABASE IF EXISTS killed", "CREATE DATABASE killed", "USE killed",
+        TestDb.exec(source, "DROP DATABASE IF EXISTS killed", "CREATE DATABASE killed", "USE killed",
                 "CREATE TABLE k (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB",
                 "CREATE TABLE gone (id INT PRIMARY KEY) ENGINE=InnoDB", "INSERT INTO gone VALUES (7)",
                 "INSERT INTO k VALUES (1, 'a'), (2, 'b')",
@@ -105,8 +74,8 @@ class MysqlKillTest extends TwoServerTest {
                 "CREATE PROCEDURE \"kp\"() SELECT COUNT(*) FROM \"k\"",
                 "SET SESSION sql_mode = DEFAULT",
                 "CREATE EVENT ke ON SCHEDULE EVERY 1 DAY STARTS '2030-01-01 00:00:00' DO DELETE FROM k WHERE id < 0");
-        oldDump = export("kill-old");
-        session("USE killed", "INSERT INTO k VALUES (3, 'c')", "UPDATE k SET v = 'z' WHERE id = 1", "DROP TABLE gone",
+        oldDump = export("kill-old", TestDb.settings(source, "killed"));
+        TestDb.exec(source, "USE killed", "INSERT INTO k VALUES (3, 'c')", "UPDATE k SET v = 'z' WHERE id = 1", "DROP TABLE gone",
                 "CREATE TABLE added (id INT PRIMARY KEY, n INT) ENGINE=InnoDB", "INSERT INTO added VALUES (1, 10)",
                 "DROP TRIGGER k_bi", "CREATE TRIGGER added_bi BEFORE INSERT ON added FOR EACH ROW SET NEW.n = NEW.n * 2",
                 "DROP FUNCTION kf", "SET SESSION sql_mode = 'PIPES_AS_CONCAT'",
@@ -114,10 +83,10 @@ class MysqlKillTest extends TwoServerTest {
                 "SET SESSION sql_mode = DEFAULT", "CREATE OR REPLACE VIEW kv AS SELECT id, v FROM k",
                 "CREATE VIEW av AS SELECT n FROM added", "DROP EVENT ke",
                 "CREATE EVENT ke2 ON SCHEDULE EVERY 2 DAY STARTS '2030-01-01 00:00:00' DO DELETE FROM added WHERE id < 0");
-        newDump = export("kill-new");
-        importInto(newDump);
+        newDump = export("kill-new", TestDb.settings(source, "killed"));
+        importInto(newDump, "killed");
         newState = standbyState();
-        importInto(oldDump);
+        importInto(oldDump, "killed");
         oldState = standbyState();
         assertNotEquals(oldState, newState);
     }
@@ -132,7 +101,7 @@ class MysqlKillTest extends TwoServerTest {
     @Timeout(600)
     void killedAt(String point, String mode, String expected) throws Exception {
         backups();
-        importInto(oldDump);
+        importInto(oldDump, "killed");
         assertEquals(oldState, standbyState(), "the standby does not start from the old backup");
 
         Path log = work.resolve("child-" + point.replace(' ', '-') + "-" + mode + ".log");
@@ -155,9 +124,7 @@ class MysqlKillTest extends TwoServerTest {
         assertEquals(137, child.exitValue(), "the JVM was not killed by SIGKILL");
 
         // The restarted node's first operation on the standby repairs an interrupted swap first.
-        try (Importer i = MysqlObjectsTest.PROVIDER.importer(TestDb.settings(standby, "killed"))) {
-            i.promote(RoleChangeContext.builder().directory(work).epoch(new Epoch(1)).build());
-        }
+        promoteStandby("killed");
         Map<String, String> after = standbyState();
         switch (expected) {
             case "old" -> assertEquals(oldState, after, point + ": the standby is not exactly the old backup");
@@ -168,7 +135,7 @@ class MysqlKillTest extends TwoServerTest {
         assertEquals("[]", TestDb.query(standby, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA"
                 + " WHERE SCHEMA_NAME LIKE 'killed\\_\\_%'").toString(), point + ": temporary databases left behind");
 
-        importInto(newDump);
+        importInto(newDump, "killed");
         assertEquals(newState, standbyState(), point + ": the next import did not bring the new backup");
     }
 }
