@@ -51,7 +51,7 @@ public final class TreeMatch {
     public static void compare(Path root, Iterator<ManifestEntry> manifest, ProgressListener progress,
                                Cancellation cancellation, Differences differences) {
         ManifestEntry[] want = {manifest.hasNext() ? manifest.next() : null};
-        TreeScanner.walk(root, true, progress, cancellation, got -> {
+        TreeScanner.walk(root, true, KnownDigests.NONE, progress, cancellation, got -> {
             while (want[0] != null && want[0].compareTo(got) < 0) {
                 differences.missing(want[0]);
                 want[0] = manifest.hasNext() ? manifest.next() : null;
