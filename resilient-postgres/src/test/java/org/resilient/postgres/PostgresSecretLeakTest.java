@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -17,10 +15,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
-import org.resilient.api.Capability;
 import org.resilient.api.ResilienceException;
-import org.resilient.api.SettingSpec;
 import org.resilient.api.Settings;
+import org.resilient.api.spi.AbstractComponentProvider;
 import org.resilient.api.spi.ComponentProvider;
 import org.resilient.api.spi.Exporter;
 import org.resilient.api.spi.Importer;
@@ -48,27 +45,12 @@ class PostgresSecretLeakTest {
     }
 
     /** The postgres component, with the password in the message of every failure. */
-    static final class LeakyPostgres implements ComponentProvider {
-        private final ComponentProvider real = new PostgresComponentProvider();
+    static final class LeakyPostgres extends AbstractComponentProvider {
+        private static final ComponentProvider REAL = new PostgresComponentProvider();
 
-        @Override
-        public String name() {
-            return real.name();
-        }
-
-        @Override
-        public String description() {
-            return "postgres, leaking its password into its errors";
-        }
-
-        @Override
-        public Set<Capability> capabilities() {
-            return real.capabilities();
-        }
-
-        @Override
-        public List<SettingSpec> settings() {
-            return real.settings();
+        LeakyPostgres() {
+            super(REAL.name(), "postgres, leaking its password into its errors", REAL.capabilities(), REAL.settings(),
+                    LeakyPostgres::exporter, LeakyPostgres::importer);
         }
 
         private static ResilienceException leak(ResilienceException e, Settings s) {
@@ -76,9 +58,8 @@ class PostgresSecretLeakTest {
                     + PostgresSettings.PASSWORD.find(s).orElse("none") + ")", e);
         }
 
-        @Override
-        public Exporter exporter(Settings settings) {
-            Exporter e = real.exporter(settings);
+        private static Exporter exporter(Settings settings) {
+            Exporter e = REAL.exporter(settings);
             return context -> {
                 try {
                     e.export(context);
@@ -88,9 +69,8 @@ class PostgresSecretLeakTest {
             };
         }
 
-        @Override
-        public Importer importer(Settings settings) {
-            Importer i = real.importer(settings);
+        private static Importer importer(Settings settings) {
+            Importer i = REAL.importer(settings);
             return new Importer() {
                 @Override
                 public void importBackup(org.resilient.api.ImportContext context) {
