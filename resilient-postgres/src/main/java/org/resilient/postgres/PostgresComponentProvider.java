@@ -15,15 +15,15 @@ public final class PostgresComponentProvider extends AbstractComponentProvider {
     public PostgresComponentProvider() {
         super("postgres", "PostgreSQL databases (pg_dump directory format, pg_restore into a read-only standby)",
                 EnumSet.of(Capability.PROMOTE, Capability.DEMOTE, Capability.READ_ONLY_STANDBY, Capability.ATOMIC_IMPORT),
-                PostgresSettings.SPECS, s -> exporter(PostgresSettings.from(s)),
-                s -> importer(PostgresSettings.from(s)));
+                PostgresSettings.SPECS, s -> exporterFor(PostgresSettings.from(s)),
+                s -> importerFor(PostgresSettings.from(s)));
     }
 
-    private static Exporter exporter(PostgresSettings s) {
+    private static Exporter exporterFor(PostgresSettings s) {
         return new PostgresExporter(s, PgTools.system(s.toolDirectory()));
     }
 
-    private static Importer importer(PostgresSettings s) {
+    private static Importer importerFor(PostgresSettings s) {
         return new PostgresImporter(s, PgTools.system(s.toolDirectory()));
     }
 }

@@ -50,7 +50,7 @@ class PostgresSecretLeakTest {
 
         LeakyPostgres() {
             super(REAL.name(), "postgres, leaking its password into its errors", REAL.capabilities(), REAL.settings(),
-                    LeakyPostgres::exporter, LeakyPostgres::importer);
+                    LeakyPostgres::exporterFor, LeakyPostgres::importerFor);
         }
 
         private static ResilienceException leak(ResilienceException e, Settings s) {
@@ -58,7 +58,7 @@ class PostgresSecretLeakTest {
                     + PostgresSettings.PASSWORD.find(s).orElse("none") + ")", e);
         }
 
-        private static Exporter exporter(Settings settings) {
+        private static Exporter exporterFor(Settings settings) {
             Exporter e = REAL.exporter(settings);
             return context -> {
                 try {
@@ -69,7 +69,7 @@ class PostgresSecretLeakTest {
             };
         }
 
-        private static Importer importer(Settings settings) {
+        private static Importer importerFor(Settings settings) {
             Importer i = REAL.importer(settings);
             return new Importer() {
                 @Override

@@ -22,15 +22,15 @@ public final class FilesComponentProvider extends AbstractComponentProvider {
         super(NAME, "a directory tree (files, empty directories, links, modes, times), imported by atomic swap",
                 EnumSet.of(Capability.PROMOTE, Capability.DEMOTE, Capability.ATOMIC_IMPORT, Capability.SYMLINKS,
                         Capability.FILE_MODES, Capability.MODIFICATION_TIMES, Capability.EMPTY_DIRECTORIES),
-                FilesSettings.SPECS, FilesComponentProvider::exporter, FilesComponentProvider::importer);
+                FilesSettings.SPECS, FilesComponentProvider::exporterFor, FilesComponentProvider::importerFor);
     }
 
-    private static Exporter exporter(Settings settings) {
+    private static Exporter exporterFor(Settings settings) {
         return new FilesExporter(FilesSettings.path(settings, FilesSettings.SOURCE),
                 FilesSettings.EXCLUDE.get(settings), FilesSettings.SKIP_UNREADABLE.get(settings));
     }
 
-    private static Importer importer(Settings settings) {
+    private static Importer importerFor(Settings settings) {
         // The live copy a promotion opens and a demotion fences is the directory the node exports (files.source)
         // when it has one, else its standby (files.target, which a promoted import node exports); a former leader
         // configured with files.source only can so be demoted.

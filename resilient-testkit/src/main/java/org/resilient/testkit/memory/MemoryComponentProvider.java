@@ -30,10 +30,10 @@ public final class MemoryComponentProvider extends AbstractComponentProvider {
     public MemoryComponentProvider() {
         super(NAME, "an in-process key-value store (tests and demos)",
                 EnumSet.of(Capability.PROMOTE, Capability.DEMOTE, Capability.READ_ONLY_STANDBY, Capability.ATOMIC_IMPORT),
-                List.of(STORE_NAME.spec()), MemoryComponentProvider::exporter, MemoryComponentProvider::importer);
+                List.of(STORE_NAME.spec()), MemoryComponentProvider::exporterFor, MemoryComponentProvider::importerFor);
     }
 
-    private static Exporter exporter(Settings settings) {
+    private static Exporter exporterFor(Settings settings) {
         MemoryStore store = MemoryStore.named(STORE_NAME.require(settings));
         return new Exporter() {
             @Override
@@ -45,7 +45,7 @@ public final class MemoryComponentProvider extends AbstractComponentProvider {
         };
     }
 
-    private static Importer importer(Settings settings) {
+    private static Importer importerFor(Settings settings) {
         MemoryStore store = MemoryStore.named(STORE_NAME.require(settings));
         return new Importer() {
             @Override

@@ -30,10 +30,10 @@ class KitSeesFakeDemoteTest {
         FakeDemoteProvider() {
             super("fakedemote", "declares DEMOTE but leaves its copy writable (a mistake)",
                     EnumSet.of(Capability.PROMOTE, Capability.DEMOTE, Capability.READ_ONLY_STANDBY), MEMORY.settings(),
-                    MEMORY::exporter, FakeDemoteProvider::importer);
+                    MEMORY::exporter, FakeDemoteProvider::importerFor);
         }
 
-        private static Importer importer(Settings settings) {
+        private static Importer importerFor(Settings settings) {
             Importer real = MEMORY.importer(settings);
             return new Importer() {
                 @Override

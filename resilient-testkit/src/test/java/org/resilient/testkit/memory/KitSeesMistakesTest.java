@@ -34,10 +34,10 @@ class KitSeesMistakesTest {
 
         InPlaceProvider() {
             super("inplace", "imports in place while declaring ATOMIC_IMPORT (a mistake)",
-                    EnumSet.of(Capability.ATOMIC_IMPORT), MEMORY.settings(), MEMORY::exporter, InPlaceProvider::importer);
+                    EnumSet.of(Capability.ATOMIC_IMPORT), MEMORY.settings(), MEMORY::exporter, InPlaceProvider::importerFor);
         }
 
-        private static Importer importer(Settings settings) {
+        private static Importer importerFor(Settings settings) {
             MemoryStore store = MemoryStore.named(settings.get(MemoryComponentProvider.STORE).orElseThrow());
             return new Importer() {
                 @Override
