@@ -41,8 +41,8 @@ public final class ChildJvm implements BeforeEachCallback, AfterEachCallback {
     public record Result(int exit, String output) {
         /** @return the last line of the output, "" if there is none */
         public String lastLine() {
-            String[] lines = output.split("\n");
-            return lines[lines.length - 1];
+            String text = output.stripTrailing();
+            return text.substring(text.lastIndexOf('\n') + 1);
         }
     }
 
