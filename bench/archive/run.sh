@@ -46,16 +46,7 @@ if [ -z "${DATA:-}" ]; then
   fi
 fi
 
-# need COMMAND PACKAGE: the tool, installed with apt-get when missing and this runs as root; else a clear stop.
-need() {
-  command -v "$1" >/dev/null 2>&1 && return 0
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "$1 is missing: installing the Debian package $2 ..." >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null && return 0
-  fi
-  echo "run.sh needs $1, which is not installed: install the package $2 (apt-get install $2) and run it again" >&2
-  exit 2
-}
+. "$ROOT/bench/need.sh"  # need COMMAND PACKAGE: the tool, or apt-get install PACKAGE as root, or a clear stop
 need restic restic
 need borg borgbackup
 [ -x /usr/bin/time ] || need /usr/bin/time time

@@ -47,30 +47,13 @@ for i in range(n):
         f.write(b"x" * (1 + i % 64))
 PY
 
-cat > "$dir/db0.properties" <<P
-node.name=db0
-node.role=export
-node.dir=$dir/db0
-node.component=files
-files.source=$dir/source
-export.notify=file:$dir/pbs
-P
-cat > "$dir/pbs.properties" <<P
-node.name=pbs
-node.role=pull-backup
-node.dir=$dir/pbs
-pbs.source=file:$dir/db0
-pbs.targets=file:$dir/db1
-pbs.archive=dir:$dir/pbs/archive
-P
-cat > "$dir/db1.properties" <<P
-node.name=db1
-node.role=import
-node.dir=$dir/db1
-node.component=files
-files.target=$dir/standby
-files.source=$dir/standby
-P
+config() { # config NAME ROLE KEY=VALUE...: writes $dir/NAME.properties, the node's directory being $dir/NAME
+  local name="$1" role="$2"; shift 2
+  printf '%s\n' "node.name=$name" "node.role=$role" "node.dir=$dir/$name" "$@" > "$dir/$name.properties"
+}
+config db0 export node.component=files "files.source=$dir/source" "export.notify=file:$dir/pbs"
+config pbs pull-backup "pbs.source=file:$dir/db0" "pbs.targets=file:$dir/db1" "pbs.archive=dir:$dir/pbs/archive"
+config db1 import node.component=files "files.target=$dir/standby" "files.source=$dir/standby"
 
 step() { # step NAME COMMAND...: runs it under GNU time, prints "NAME  seconds  peak-RSS-MB"
   local name="$1"; shift

@@ -14,6 +14,7 @@ import org.resilient.api.ImportContext;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.Settings;
 import org.resilient.core.manifest.BackupSealer;
+import org.resilient.core.manifest.KnownDigests;
 import org.resilient.core.manifest.BackupVerifier;
 import org.resilient.core.manifest.SealedBackup;
 import org.resilient.mysql.MysqlComponentProvider;
@@ -48,7 +49,8 @@ public class MysqlBench {
         long t0 = System.nanoTime();
         p.exporter(src).export(ExportContext.builder().directory(data).backupId(id).loggerName("bench.export").build());
         long t1 = System.nanoTime();
-        BackupSealer.seal(staged, id, "mysql", "bench", Epoch.INITIAL, Instant.now(), ProgressListener.NONE, Cancellation.never());
+        BackupSealer.seal(staged, id, "mysql", "bench", Epoch.INITIAL, 0, Instant.now(), KnownDigests.NONE,
+                ProgressListener.NONE, Cancellation.never());
         long t2 = System.nanoTime();
         SealedBackup pulled = BackupVerifier.verify(staged, ProgressListener.NONE, Cancellation.never());
         long t3 = System.nanoTime();

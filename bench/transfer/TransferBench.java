@@ -23,6 +23,7 @@ import org.resilient.api.ProgressListener;
 import org.resilient.api.Settings;
 import org.resilient.api.spi.Transport;
 import org.resilient.core.manifest.BackupSealer;
+import org.resilient.core.manifest.KnownDigests;
 import org.resilient.https.ClusterKeys;
 import org.resilient.https.HttpsTransportProvider;
 
@@ -60,7 +61,7 @@ public final class TransferBench {
                 }
             }
         }
-        BackupSealer.seal(backup, id, "files", "bench", Epoch.INITIAL, Instant.now(), ProgressListener.NONE,
+        BackupSealer.seal(backup, id, "files", "bench", Epoch.INITIAL, 0, Instant.now(), KnownDigests.NONE, ProgressListener.NONE,
                 Cancellation.never());
         // The 1 GB just written is still dirty in the page cache: write it out now, so that the kernel's write-back
         // of the generator's data does not compete with the first rounds (of scp and of the pull alike).

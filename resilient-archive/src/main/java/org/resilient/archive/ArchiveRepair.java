@@ -36,20 +36,14 @@ import org.slf4j.LoggerFactory;
  * again from the source the chunks generations need that are damaged or missing, then checks the result and marks
  * each generation still damaged with a {@code generations/<id>.unhealed} file listing its damage (removed once a
  * repair heals it).
+ *
+ * @param layout the archive
+ * @param settings its settings
+ * @param cdc the chunker the archive's chunks were cut with, to cut the source again alike
  */
-final class ArchiveRepair {
+record ArchiveRepair(Layout layout, ArchiveSettings settings, FastCdc cdc) {
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveRepair.class);
     static final String UNHEALED = ".unhealed";
-
-    private final Layout layout;
-    private final ArchiveSettings settings;
-    private final FastCdc cdc;
-
-    ArchiveRepair(Layout layout, ArchiveSettings settings, FastCdc cdc) {
-        this.layout = layout;
-        this.settings = settings;
-        this.cdc = cdc;
-    }
 
     VerifyReport repair(StoreRequest source, OperationContext context, String runId,
                         List<org.resilient.api.Generation> gens) throws IOException, InterruptedException {

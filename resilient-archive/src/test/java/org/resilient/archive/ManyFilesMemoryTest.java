@@ -6,16 +6,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.resilient.api.Generation;
-import org.resilient.support.fs.AtomicFiles;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.resilient.testkit.ChildJvm;
 
 /**
  * A store of many files needs memory for the widest directory, not for the whole tree: a JVM whose heap is far
@@ -30,43 +25,19 @@ class ManyFilesMemoryTest {
     // A store of a few files needs 12-22 MB of this heap (pools, index, zstd); the tree's paths alone are 40+ MB.
     private static final String HEAP = "-Xmx40m";
 
-    @TempDir
-    Path disk;
-    // On tmpfs when there is one: 40k files on a disk take most of the test's time to create and remove.
-    private Path tmp;
-
-    @BeforeEach
-    void place() throws IOException {
-        Path shm = Path.of("/dev/shm");
-        tmp = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "manyfiles") : disk;
-    }
-
-    @AfterEach
-    void remove() {
-        if (!tmp.equals(disk)) {
-            AtomicFiles.deleteTree(tmp);
-        }
-    }
+    @RegisterExtension
+    final ChildJvm child = new ChildJvm("-XX:TieredStopAtLevel=1", HEAP);
 
     private String inSmallHeap(String... args) throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path log = tmp.resolve("child.log");
-        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", HEAP, "-cp",
-                System.getProperty("java.class.path"), StoreProcess.class.getName()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", args) + " did not finish in 5 minutes");
-        }
-        List<String> out = Files.readAllLines(log, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), String.join(" ", args) + " in " + HEAP + " failed: " + String.join("\n", out));
-        return out.get(out.size() - 1);
+        ChildJvm.Result r = child.run(System.getProperty("java.class.path"), StoreProcess.class, args);
+        assertEquals(0, r.exit(), String.join(" ", args) + " in " + HEAP + " failed: " + r.output());
+        return r.lastLine();
     }
 
     @Test
     @DisplayName(FILES + " files of long names store in " + "a 40 MB heap, twice, and restore whole in it")
     void manyFilesInSmallHeap() throws Exception {
+        Path tmp = child.directory();
         Path src = tmp.resolve("src");
         String pad = "n".repeat(NAME - 12);
         byte[] content = "same content\n".getBytes(StandardCharsets.UTF_8); // one chunk: the index stays small

@@ -23,6 +23,7 @@ import org.resilient.api.Settings;
 import org.resilient.cli.daemon.ControlProtocol.Reply;
 import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
+import org.resilient.testkit.Poll;
 
 /**
  * {@code resilient takeover} with the embedded coordinator: the request the running node answers on its control
@@ -81,14 +82,8 @@ class TakeoverCommandTest {
         return String.join("\n", r.lines().stream().filter(l -> l.startsWith("err ")).toList());
     }
 
-    private static void await(String what, BooleanSupplier done) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("waited 30 s for " + what);
-            }
-            Thread.sleep(50); // polling with a deadline
-        }
+    private static void await(String what, BooleanSupplier done) {
+        Poll.until(what, Duration.ofSeconds(30), done);
     }
 
     @Test

@@ -35,6 +35,7 @@ import org.resilient.api.NodeLayout;
 import org.resilient.api.ProgressListener;
 import org.resilient.api.Settings;
 import org.resilient.core.manifest.BackupSealer;
+import org.resilient.core.manifest.KnownDigests;
 import org.resilient.core.node.NodeAuth;
 import org.resilient.https.ClusterKeys;
 import org.slf4j.LoggerFactory;
@@ -183,7 +184,7 @@ class SignedClusterIT {
         Files.createDirectories(NodeLayout.data(forged));
         Files.writeString(NodeLayout.data(forged).resolve("orders.tsv"), "1\tforged order\n");
         BackupSealer.seal(forged, forgedId, "files", leader.toString(), Epoch.INITIAL, 0, Instant.now(),
-                ProgressListener.NONE, Cancellation.never());
+                KnownDigests.NONE, ProgressListener.NONE, Cancellation.never());
         Path otherCa = dir.resolve("other-ca");
         ClusterKeys.init(otherCa);
         ClusterKeys.NodeKeys k = ClusterKeys.addNode(otherCa, leader, false);

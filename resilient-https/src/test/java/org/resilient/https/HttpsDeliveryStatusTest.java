@@ -10,10 +10,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
@@ -22,17 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.resilient.api.BackupId;
-import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.NodeLayout;
-import org.resilient.api.NodeRole;
 import org.resilient.api.OperationContext;
 import org.resilient.api.ResilienceException;
-import org.resilient.api.Settings;
 import org.resilient.api.spi.Transport;
-import org.resilient.api.spi.TransportProvider;
 import org.resilient.core.NodeStatus;
-import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
 import org.resilient.support.fs.Deliveries;
 import org.resilient.testkit.TestBackups;
@@ -51,26 +42,18 @@ class HttpsDeliveryStatusTest {
     @Test
     @DisplayName("a push that fills the import node's disk (a real full tmpfs) makes its status unhealthy at once")
     void diskFull() throws Exception {
-        Path keys = tmp.resolve("keys");
-        ClusterKeys.init(keys);
-        URI db0 = URI.create("https://127.0.0.1:" + HttpsNodes.freePort());
-        URI pbs1 = URI.create("https://127.0.0.1:" + HttpsNodes.freePort());
-        URI db1 = URI.create("https://127.0.0.1:" + HttpsNodes.freePort());
-        Path source = Files.createDirectories(tmp.resolve("live"));
-        Files.writeString(source.resolve("table.csv"), "id,name\n1,ada\n");
-        byte[] big = new byte[3 << 20];
-        new Random(1).nextBytes(big);
-        Files.write(source.resolve("big.bin"), big);
-        Path standby = tmp.resolve("standby");
-        List<AutoCloseable> open = new ArrayList<>();
         Path incoming = tmp.resolve("db1/incoming");
         boolean mounted = false;
+        HttpsCoreCluster cluster = new HttpsCoreCluster(tmp);
         try {
-            ResilientNode leader = node("db0", NodeRole.EXPORT, db0, keys, open, Map.of("files.source", source.toString(),
-                    "export.notify", pbs1.toString()));
-            ResilientNode pbs = node("pbs1", NodeRole.PULL_BACKUP, pbs1, keys, open, Map.of("pbs.source", db0.toString(),
-                    "pbs.targets", db1.toString(), "pbs.archive", "copy:" + tmp.resolve("archive")));
-            ResilientNode imp = node("db1", NodeRole.IMPORT, db1, keys, open, Map.of("files.target", standby.toString()));
+            HttpsCoreCluster.Cycle c = cluster.cycle();
+            Path source = c.source();
+            byte[] big = new byte[3 << 20];
+            new Random(1).nextBytes(big);
+            Files.write(source.resolve("big.bin"), big);
+            ResilientNode leader = c.leader();
+            ResilientNode pbs = c.pbs();
+            ResilientNode imp = c.imp();
             Files.createDirectories(incoming);
             Assumptions.assumeTrue(new ProcessBuilder("id", "-u").start().inputReader().readLine().equals("0"),
                     "mounting a tmpfs needs root");
@@ -95,18 +78,12 @@ class HttpsDeliveryStatusTest {
             NodeStatus recovered = imp.status();
             assertTrue(recovered.healthy(), "a delivery succeeded: " + recovered.problems());
             assertEquals(Optional.of(second), imp.poll());
-            assertEquals("id,name\n1,ada\n", Files.readString(standby.resolve("table.csv")));
+            assertEquals(HttpsCoreCluster.TABLE, Files.readString(c.standby().resolve("table.csv")));
         } finally {
             if (mounted) {
                 new ProcessBuilder("umount", incoming.toString()).redirectErrorStream(true).start().waitFor();
             }
-            for (int i = open.size() - 1; i >= 0; i--) {
-                try {
-                    open.get(i).close();
-                } catch (Exception x) {
-                    // closing the rest matters more
-                }
-            }
+            cluster.close();
         }
     }
 
@@ -123,12 +100,7 @@ class HttpsDeliveryStatusTest {
             new Random(42).nextBytes(bytes);
             Files.write(NodeLayout.data(made).resolve("big-random.bin"), bytes);
             TestBackups.seal(made, id, TestBackups.COMPONENT, TestBackups.SOURCE_NODE, Instant.parse("2026-01-02T00:00:00Z"));
-            Cancellation half = Cancellation.create();
-            OperationContext ctx = OperationContext.builder(tmp).cancellation(half).progress(p -> {
-                if (p.done() >= bytes.length / 2) {
-                    half.cancel();
-                }
-            }).build();
+            OperationContext ctx = TwoNodesTest.cancelledAfter(tmp, bytes.length / 2);
             NodeLayout receiver = nodes.layout(b);
             try (Transport fromA = nodes.open(a)) {
                 assertThrows(ResilienceException.class, () -> fromA.push(made, id, b, ctx));
@@ -157,24 +129,5 @@ class HttpsDeliveryStatusTest {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         }
-    }
-
-    private ResilientNode node(String name, NodeRole role, URI uri, Path keys, List<AutoCloseable> open,
-                               Map<String, String> extra) {
-        ClusterKeys.NodeKeys k = ClusterKeys.addNode(keys, uri, false);
-        Map<String, String> s = new LinkedHashMap<>(extra);
-        s.put("node.uri", uri.toString());
-        s.put("node.dir", tmp.resolve(name).toString());
-        s.put("https.key-store", k.keyStore().toString());
-        s.put("https.key-store-password-file", k.keyStorePasswordFile().toString());
-        s.put("https.trust-store", k.trustStore().toString());
-        s.put("https.trust-store-password-file", k.trustStorePasswordFile().toString());
-        TransportProvider.Server server = new HttpsTransportProvider().serve(uri, Settings.of(s));
-        open.add(server);
-        Resilient.Builder b = Resilient.node(name, role).directory(tmp.resolve(name)).component("files");
-        s.forEach(b::set);
-        ResilientNode n = b.build();
-        open.add(n);
-        return n;
     }
 }

@@ -21,12 +21,9 @@ import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.resilient.api.BackupId;
 import org.resilient.api.Epoch;
 import org.resilient.api.ErrorCode;
@@ -40,31 +37,7 @@ import org.resilient.testkit.TestBackups;
 
 @DisplayName("https transport: only nodes of the cluster get in, and only as themselves")
 @Timeout(120)
-class HttpsSecurityTest {
-    @TempDir
-    Path tmp;
-    private HttpsNodes nodes;
-    private URI a;
-    private URI b;
-    private Transport fromA;
-    private Transport atB;
-
-    @BeforeEach
-    void nodes() {
-        nodes = new HttpsNodes(tmp.resolve("cluster"));
-        a = nodes.node("a");
-        b = nodes.node("b");
-        fromA = nodes.open(a);
-        atB = nodes.open(b);
-    }
-
-    @AfterEach
-    void close() {
-        fromA.close();
-        atB.close();
-        nodes.close();
-    }
-
+class HttpsSecurityTest extends TwoNodesTest {
     private static Message published(URI from, int n) {
         return new Message(Message.Type.BACKUP_PUBLISHED, from.toString(), new Epoch(3), TestBackups.id(n),
                 Instant.ofEpochMilli(1_764_088_320_000L + n));
@@ -93,6 +66,11 @@ class HttpsSecurityTest {
     @Test
     @DisplayName("messages between nodes of the cluster arrive, with the sender authenticated")
     void authenticatedMessage() {
+        assertMessageArrives();
+    }
+
+    /** A message from a to b arrives, once. */
+    private void assertMessageArrives() {
         Message m = published(a, 1);
         fromA.send(b, m);
         assertEquals(List.of(m), atB.receive());
@@ -166,9 +144,7 @@ class HttpsSecurityTest {
             assertTrue(e.getMessage().contains(a.toString()), e::getMessage);
         }
         assertInboxEmpty();
-        Message genuine = published(a, 1);
-        fromA.send(b, genuine);
-        assertEquals(List.of(genuine), atB.receive());
+        assertMessageArrives(); // the genuine sender still gets through
     }
 
     @Test

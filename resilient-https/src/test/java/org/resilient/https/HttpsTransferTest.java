@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -16,45 +15,33 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.resilient.api.BackupId;
-import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.NodeLayout;
 import org.resilient.api.OperationContext;
 import org.resilient.api.Progress;
 import org.resilient.api.ResilienceException;
-import org.resilient.api.spi.Transport;
 import org.resilient.testkit.TestBackups;
 
 @DisplayName("https transport: resumed and verified transfers")
 @Timeout(120)
-class HttpsTransferTest {
+class HttpsTransferTest extends TwoNodesTest {
     private static final int BIG = 8 * 1024 * 1024;
-    @TempDir
-    Path tmp;
-    private HttpsNodes nodes;
-    private URI a;
-    private URI b;
-    private Transport atB;
-
-    @BeforeEach
-    void nodes() {
-        nodes = new HttpsNodes(tmp.resolve("cluster"));
-        a = nodes.node("a");
-        b = nodes.node("b");
-        atB = nodes.open(b);
-    }
-
-    @AfterEach
-    void close() {
-        atB.close();
-        nodes.close();
+    /**
+     * Pulls {@code id} from a, one of whose files was damaged there: the pull fails verification naming the file,
+     * publishes nothing and keeps none of the damaged file to resume from.
+     */
+    private void assertDamagedPullRefused(BackupId id, String file) {
+        Path target = tmp.resolve("pulled");
+        ResilienceException e = assertThrows(ResilienceException.class,
+                () -> atB.pull(a, id, target, TestBackups.context(tmp)));
+        assertEquals(ErrorCode.VERIFICATION_FAILED, e.code(), e::toString);
+        assertTrue(e.getMessage().contains(file), e::getMessage);
+        assertFalse(Files.exists(target), "a pull of damaged bytes published a target");
+        assertFalse(Files.exists(tmp.resolve("pulled.partial/data").resolve(file)), "the damaged file was kept");
     }
 
     /** A backup of one 8 MiB file of random bytes and the sample tree, published on a. */
@@ -85,13 +72,7 @@ class HttpsTransferTest {
         Path made = publishBig(id);
         long total = bytesUnder(made);
         Path target = tmp.resolve("pulled");
-        Cancellation half = Cancellation.create();
-        OperationContext ctx = OperationContext.builder(tmp).cancellation(half)
-                .progress(p -> {
-                    if (p.done() >= total / 2) {
-                        half.cancel();
-                    }
-                }).build();
+        OperationContext ctx = cancelledAfter(tmp, total / 2);
         NodeServer server = nodes.server(a);
         long before = server.bytesServed();
         ResilienceException e = assertThrows(ResilienceException.class, () -> atB.pull(a, id, target, ctx));
@@ -132,13 +113,7 @@ class HttpsTransferTest {
             f.seek(BIG / 3);
             f.write(x ^ 0x40); // same size, one bit flipped
         }
-        Path target = tmp.resolve("pulled");
-        ResilienceException e = assertThrows(ResilienceException.class,
-                () -> atB.pull(a, id, target, TestBackups.context(tmp)));
-        assertEquals(ErrorCode.VERIFICATION_FAILED, e.code(), e::toString);
-        assertTrue(e.getMessage().contains("big-random.bin"), e::getMessage);
-        assertFalse(Files.exists(target), "a pull of damaged bytes published a target");
-        assertFalse(Files.exists(tmp.resolve("pulled.partial/data/big-random.bin")), "the damaged file was kept");
+        assertDamagedPullRefused(id, "big-random.bin");
     }
 
     @Test
@@ -164,13 +139,7 @@ class HttpsTransferTest {
             f.seek(small.length - 1);
             f.write(small[small.length - 1] ^ 1);
         }
-        Path target = tmp.resolve("pulled");
-        ResilienceException e = assertThrows(ResilienceException.class,
-                () -> atB.pull(a, id, target, TestBackups.context(tmp)));
-        assertEquals(ErrorCode.VERIFICATION_FAILED, e.code(), e::toString);
-        assertTrue(e.getMessage().contains("small.bin"), e::getMessage);
-        assertFalse(Files.exists(target), "a pull of damaged bytes published a target");
-        assertFalse(Files.exists(tmp.resolve("pulled.partial/data/small.bin")), "the damaged file was kept");
+        assertDamagedPullRefused(id, "small.bin");
     }
 
     @Test
@@ -201,21 +170,13 @@ class HttpsTransferTest {
         BackupId id = TestBackups.id(10);
         Path made = publishBig(id);
         long total = bytesUnder(made);
-        Cancellation half = Cancellation.create();
-        OperationContext ctx = OperationContext.builder(tmp).cancellation(half)
-                .progress(p -> {
-                    if (p.done() >= total / 2) {
-                        half.cancel();
-                    }
-                }).build();
-        try (Transport fromA = nodes.open(a)) {
-            ResilienceException e = assertThrows(ResilienceException.class, () -> fromA.push(made, id, b, ctx));
-            assertEquals(ErrorCode.CANCELLED, e.code(), e::toString);
-            assertEquals(java.util.List.of(), nodes.published(b));
-            long kept = bytesUnder(nodes.layout(b).transfer(id));
-            assertTrue(kept > 0, "the interrupted push kept nothing to resume from");
-            fromA.push(made, id, b, TestBackups.context(tmp));
-        }
+        OperationContext ctx = cancelledAfter(tmp, total / 2);
+        ResilienceException e = assertThrows(ResilienceException.class, () -> fromA.push(made, id, b, ctx));
+        assertEquals(ErrorCode.CANCELLED, e.code(), e::toString);
+        assertEquals(java.util.List.of(), nodes.published(b));
+        long kept = bytesUnder(nodes.layout(b).transfer(id));
+        assertTrue(kept > 0, "the interrupted push kept nothing to resume from");
+        fromA.push(made, id, b, TestBackups.context(tmp));
         Path check = tmp.resolve("check");
         nodes.copyPublished(b, id, check);
         TestBackups.verify(check);

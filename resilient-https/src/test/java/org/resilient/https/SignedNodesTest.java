@@ -34,6 +34,7 @@ import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
 import org.resilient.api.NodeRole;
 import org.resilient.core.manifest.BackupSealer;
+import org.resilient.core.manifest.KnownDigests;
 import org.resilient.core.node.NodeAuth;
 import org.resilient.core.transport.local.LocalTransportProvider;
 import org.slf4j.LoggerFactory;
@@ -159,7 +160,8 @@ class SignedNodesTest {
         BackupId id = leader.exportNow();
         Path dir = tmp.resolve("db0/backup").resolve(id.value());
         Files.writeString(NodeLayout.data(dir).resolve("table.csv"), "id,name\n1,mallory\n");
-        BackupSealer.seal(dir, id, "files", uri("db0").toString(), new Epoch(0), 1, Instant.now(), ProgressListener.NONE,
+        BackupSealer.seal(dir, id, "files", uri("db0").toString(), new Epoch(0), 1, Instant.now(), KnownDigests.NONE,
+                ProgressListener.NONE,
                 Cancellation.never());
         ResilienceException e = assertThrows(ResilienceException.class, () -> pbs.poll());
         assertEquals(ErrorCode.AUTHENTICATION_FAILED, e.code(), e.getMessage());

@@ -17,7 +17,6 @@ import org.resilient.api.Cancellation;
 import org.resilient.api.ErrorCode;
 import org.resilient.api.ImportContext;
 import org.resilient.api.ResilienceException;
-import org.resilient.api.spi.Exporter;
 
 /**
  * The importer builds the plain secondary keys of big InnoDB tables after loading them (threshold lowered
@@ -50,11 +49,7 @@ class MysqlDeferredKeysTest extends TwoServerTest {
     }
 
     private static Path export(String name) throws IOException {
-        Path dir = TestDb.freshDir(work, name);
-        try (Exporter e = new MysqlComponentProvider().exporter(TestDb.settings(source, "keyed"))) {
-            e.export(TestDb.exportContext(dir));
-        }
-        return dir;
+        return export(name, TestDb.settings(source, "keyed"));
     }
 
     private static MysqlImporter importer() {

@@ -1,20 +1,15 @@
 package org.resilient.mysql;
 
 import java.nio.file.Path;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.resilient.testkit.ComponentFixture;
 import org.resilient.testkit.ExporterContract;
-import org.resilient.testservers.MariaDbServer;
 
 /** The exporter contract kit against real MariaDB servers (one source and one standby for the class). */
+@ExtendWith(SharedServers.class)
 class MysqlExporterContractTest extends ExporterContract {
-    @RegisterExtension
-    static MariaDbServer source = MariaDbServer.shared("source");
-    @RegisterExtension
-    static MariaDbServer standby = MariaDbServer.shared("standby");
-
     @Override
     protected ComponentFixture createFixture(Path tempDir) {
-        return new MysqlFixture(source, standby);
+        return SharedServers.fixture();
     }
 }

@@ -37,7 +37,6 @@ import org.resilient.testservers.MariaDbServer;
  */
 class MysqlFailureTest extends TwoServerTest {
     static final String SECRET = "Secr3t\"pa ss'#;word";
-    static final MysqlComponentProvider PROVIDER = new MysqlComponentProvider();
     static Path goodBackup;
     static Map<String, String> goodState;
     static int round;

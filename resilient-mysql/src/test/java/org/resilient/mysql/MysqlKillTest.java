@@ -16,10 +16,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.resilient.api.Epoch;
-import org.resilient.api.RoleChangeContext;
-import org.resilient.api.spi.Exporter;
-import org.resilient.api.spi.Importer;
 
 /**
  * Issue 16.8 and 16.11 with a real kill: a JVM of its own ({@link KillableImport}) imports a changed backup into a
@@ -36,20 +32,6 @@ class MysqlKillTest extends TwoServerTest {
     private static Map<String, String> oldState;
     private static Map<String, String> newState;
 
-    private static Path export(String name) throws IOException {
-        Path dir = TestDb.freshDir(work, name);
-        try (Exporter e = MysqlObjectsTest.PROVIDER.exporter(TestDb.settings(source, "killed"))) {
-            e.export(TestDb.exportContext(dir));
-        }
-        return dir;
-    }
-
-    private static void importInto(Path dump) {
-        try (Importer i = MysqlObjectsTest.PROVIDER.importer(TestDb.settings(standby, "killed"))) {
-            i.importBackup(TestDb.importContext(dump));
-        }
-    }
-
     private static Map<String, String> standbyState() {
         return KillFixture.state(standby);
     }
@@ -60,12 +42,12 @@ class MysqlKillTest extends TwoServerTest {
             return;
         }
         KillFixture.createOld(source);
-        oldDump = export("kill-old");
+        oldDump = export("kill-old", TestDb.settings(source, "killed"));
         KillFixture.changeToNew(source);
-        newDump = export("kill-new");
-        importInto(newDump);
+        newDump = export("kill-new", TestDb.settings(source, "killed"));
+        importInto(newDump, "killed");
         newState = standbyState();
-        importInto(oldDump);
+        importInto(oldDump, "killed");
         oldState = standbyState();
         assertNotEquals(oldState, newState);
     }
@@ -80,7 +62,7 @@ class MysqlKillTest extends TwoServerTest {
     @Timeout(600)
     void killedAt(String point, String mode, String expected) throws Exception {
         backups();
-        importInto(oldDump);
+        importInto(oldDump, "killed");
         assertEquals(oldState, standbyState(), "the standby does not start from the old backup");
 
         Path log = work.resolve("child-" + point.replace(' ', '-') + "-" + mode + ".log");
@@ -103,9 +85,7 @@ class MysqlKillTest extends TwoServerTest {
         assertEquals(137, child.exitValue(), "the JVM was not killed by SIGKILL");
 
         // The restarted node's first operation on the standby repairs an interrupted swap first.
-        try (Importer i = MysqlObjectsTest.PROVIDER.importer(TestDb.settings(standby, "killed"))) {
-            i.promote(RoleChangeContext.builder().directory(work).epoch(new Epoch(1)).build());
-        }
+        promoteStandby("killed");
         Map<String, String> after = standbyState();
         switch (expected) {
             case "old" -> assertEquals(oldState, after, point + ": the standby is not exactly the old backup");
@@ -115,7 +95,7 @@ class MysqlKillTest extends TwoServerTest {
         }
         assertEquals("[]", KillFixture.leftovers(standby), point + ": temporary databases left behind");
 
-        importInto(newDump);
+        importInto(newDump, "killed");
         assertEquals(newState, standbyState(), point + ": the next import did not bring the new backup");
     }
 }

@@ -8,17 +8,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.resilient.api.ResilienceException;
 import org.resilient.api.Settings;
-import org.resilient.api.spi.Exporter;
-import org.resilient.api.spi.Importer;
 import org.resilient.testservers.MariaDbServer;
 
 /**
@@ -27,32 +22,10 @@ import org.resilient.testservers.MariaDbServer;
  * foreign keys point where the leader's do, and a promoted standby exports what it imported.
  */
 class MysqlObjectsTest extends TwoServerTest {
-    static final MysqlComponentProvider PROVIDER = new MysqlComponentProvider();
     private static int round;
 
     private static Path export(Settings s) throws IOException {
-        Path dir = TestDb.freshDir(work, "objects-" + (++round));
-        try (Exporter e = PROVIDER.exporter(s)) {
-            e.export(TestDb.exportContext(dir));
-        }
-        return dir;
-    }
-
-    private static void importInto(Path dir, String dbs) {
-        try (Importer i = PROVIDER.importer(TestDb.settings(standby, dbs))) {
-            i.importBackup(TestDb.importContext(dir));
-        }
-    }
-
-    /** Runs statements in one session, so a {@code SET sql_mode} applies to the statements after it. */
-    private static void session(MariaDbServer server, String... sql) {
-        try (Connection c = TestDb.connect(server); Statement st = c.createStatement()) {
-            for (String s : sql) {
-                st.execute(s);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return export("objects-" + (++round), s);
     }
 
     private static Map<String, String> modes(MariaDbServer server, String db) {
@@ -75,7 +48,7 @@ class MysqlObjectsTest extends TwoServerTest {
     @Test
     @DisplayName("each routine, trigger and event is recreated under its own sql_mode and character sets")
     void objectsKeepTheirModes() throws IOException {
-        session(source, "CREATE DATABASE modes", "USE modes",
+        TestDb.exec(source, "CREATE DATABASE modes", "USE modes",
                 "CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(40)) ENGINE=InnoDB",
                 "INSERT INTO t VALUES (1, 'one')",
                 "SET SESSION sql_mode = 'PIPES_AS_CONCAT'",
@@ -113,7 +86,7 @@ class MysqlObjectsTest extends TwoServerTest {
     @Test
     @DisplayName("an object that cannot be created undoes the import: tables, views, triggers, routines, events as before")
     void failedObjectLeavesStandbyAsItWas() throws IOException {
-        session(source, "CREATE DATABASE keep", "USE keep",
+        TestDb.exec(source, "CREATE DATABASE keep", "USE keep",
                 "CREATE TABLE k (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB",
                 "CREATE TABLE m (id INT PRIMARY KEY) ENGINE=MyISAM",
                 "INSERT INTO k VALUES (1, 'a'), (2, 'b')",
@@ -133,7 +106,7 @@ class MysqlObjectsTest extends TwoServerTest {
                 + " STATUS) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = 'keep'").stream().map(r -> r.get(0)).toList());
 
         // The leader changes everything, and gets a view on a database the standby does not have.
-        session(source, "CREATE DATABASE elsewhere", "CREATE TABLE elsewhere.x (id INT) ENGINE=InnoDB", "USE keep",
+        TestDb.exec(source, "CREATE DATABASE elsewhere", "CREATE TABLE elsewhere.x (id INT) ENGINE=InnoDB", "USE keep",
                 "INSERT INTO k VALUES (3, 'c')", "DROP TABLE m", "CREATE TABLE n (id INT) ENGINE=InnoDB",
                 "DROP PROCEDURE p", "CREATE PROCEDURE p2() SELECT 2", "DROP TRIGGER k_bi", "DROP EVENT e",
                 "CREATE OR REPLACE VIEW kv AS SELECT id, v FROM k",
@@ -154,7 +127,7 @@ class MysqlObjectsTest extends TwoServerTest {
     @Test
     @DisplayName("a foreign key into another database points where the leader's does, after every import")
     void crossDatabaseForeignKeys() throws IOException {
-        session(source, "CREATE DATABASE fa", "CREATE DATABASE fb",
+        TestDb.exec(source, "CREATE DATABASE fa", "CREATE DATABASE fb",
                 "CREATE TABLE fa.parent (id INT PRIMARY KEY) ENGINE=InnoDB",
                 "CREATE TABLE fb.child (id INT PRIMARY KEY, pid INT, CONSTRAINT fk_parent FOREIGN KEY (pid)"
                         + " REFERENCES fa.parent (id) ON DELETE CASCADE) ENGINE=InnoDB",
@@ -179,7 +152,7 @@ class MysqlObjectsTest extends TwoServerTest {
     @Test
     @DisplayName("a promoted standby without mysql.databases exports what it imported")
     void promotedStandbyExportsWhatItImported() throws IOException {
-        session(source, "CREATE DATABASE imp1", "CREATE TABLE imp1.t (id INT PRIMARY KEY) ENGINE=InnoDB",
+        TestDb.exec(source, "CREATE DATABASE imp1", "CREATE TABLE imp1.t (id INT PRIMARY KEY) ENGINE=InnoDB",
                 "INSERT INTO imp1.t VALUES (1)");
         importInto(export(TestDb.settings(source, "imp1")), "");
         Path dump = export(TestDb.settings(standby, ""));
@@ -203,7 +176,7 @@ class MysqlObjectsTest extends TwoServerTest {
     @Test
     @DisplayName("a crash before or during the swap is undone before the next import or promotion")
     void crashDuringSwapIsRepaired() throws IOException {
-        session(source, "CREATE DATABASE crash", "USE crash",
+        TestDb.exec(source, "CREATE DATABASE crash", "USE crash",
                 "CREATE TABLE c (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB", "INSERT INTO c VALUES (1, 'a')",
                 "CREATE VIEW cv AS SELECT id FROM c",
                 "CREATE TRIGGER c_bi BEFORE INSERT ON c FOR EACH ROW SET NEW.v = UPPER(NEW.v)",
@@ -215,7 +188,7 @@ class MysqlObjectsTest extends TwoServerTest {
         List<String> dbs = List.of("crash");
         Map<String, String> before = TestDb.fingerprint(standby, dbs, false);
         Map<String, String> modesBefore = modes(standby, "crash");
-        session(source, "USE crash", "INSERT INTO c VALUES (2, 'b')", "DROP TRIGGER c_bi", "DROP FUNCTION cf",
+        TestDb.exec(source, "USE crash", "INSERT INTO c VALUES (2, 'b')", "DROP TRIGGER c_bi", "DROP FUNCTION cf",
                 "CREATE OR REPLACE VIEW cv AS SELECT id, v FROM c");
         Path changed = export(TestDb.settings(source, "crash"));
         for (String point : List.of("before-rename", "objects crash")) {
@@ -228,10 +201,7 @@ class MysqlObjectsTest extends TwoServerTest {
             assertThrows(SimulatedCrash.class, () -> crashing.importBackup(TestDb.importContext(changed)));
             // the crash left the standby without its triggers and views (and, during the swap, with new tables)
             assertTrue(!before.equals(TestDb.fingerprint(standby, dbs, false)), point);
-            try (Importer i = PROVIDER.importer(TestDb.settings(standby, "crash"))) {
-                i.promote(org.resilient.api.RoleChangeContext.builder().directory(work)
-                        .epoch(new org.resilient.api.Epoch(1)).build());
-            }
+            promoteStandby("crash");
             TestDb.assertSameContent(before, TestDb.fingerprint(standby, dbs, false));
             assertEquals(modesBefore, modes(standby, "crash"), point);
             assertEquals("[]", TestDb.query(standby, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA"

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.resilient.api.Epoch;
 import org.resilient.api.RoleChangeContext;
-import org.resilient.api.spi.Exporter;
 import org.resilient.api.spi.Importer;
 
 /**
@@ -34,7 +33,6 @@ import org.resilient.api.spi.Importer;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MysqlRoundTripTest extends TwoServerTest {
     static final List<String> DBS = List.of("shop", "audit", "big");
-    static final MysqlComponentProvider PROVIDER = new MysqlComponentProvider();
 
     @BeforeAll
     static void seed() throws IOException {
@@ -48,17 +46,7 @@ class MysqlRoundTripTest extends TwoServerTest {
     }
 
     private static Path export(String name, String dbs) throws IOException {
-        Path dir = TestDb.freshDir(work, name);
-        try (Exporter e = PROVIDER.exporter(TestDb.settings(source, dbs))) {
-            e.export(TestDb.exportContext(dir));
-        }
-        return dir;
-    }
-
-    private static void importInto(Path dir, String dbs) {
-        try (Importer i = PROVIDER.importer(TestDb.settings(standby, dbs))) {
-            i.importBackup(TestDb.importContext(dir));
-        }
+        return export(name, TestDb.settings(source, dbs));
     }
 
     @Test

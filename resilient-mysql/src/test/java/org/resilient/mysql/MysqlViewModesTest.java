@@ -3,17 +3,11 @@ package org.resilient.mysql;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.resilient.api.spi.Exporter;
-import org.resilient.api.spi.Importer;
 import org.resilient.testservers.MariaDbServer;
 
 /**
@@ -27,24 +21,8 @@ import org.resilient.testservers.MariaDbServer;
 class MysqlViewModesTest extends TwoServerTest {
     private static final List<String> VIEWS = List.of("v_pipes", "v_ansi", "v_nobs", "v_plain");
 
-    private static void session(MariaDbServer server, String... sql) {
-        try (Connection c = TestDb.connect(server); Statement st = c.createStatement()) {
-            for (String s : sql) {
-                st.execute(s);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static void roundTrip(String name) throws IOException {
-        Path dir = TestDb.freshDir(work, name);
-        try (Exporter e = MysqlObjectsTest.PROVIDER.exporter(TestDb.settings(source, "viewmodes"))) {
-            e.export(TestDb.exportContext(dir));
-        }
-        try (Importer i = MysqlObjectsTest.PROVIDER.importer(TestDb.settings(standby, "viewmodes"))) {
-            i.importBackup(TestDb.importContext(dir));
-        }
+        importInto(export(name, TestDb.settings(source, "viewmodes")), "viewmodes");
     }
 
     /** Each view's rows and its SHOW CREATE VIEW, read under one plain session mode on either server. */
@@ -60,7 +38,7 @@ class MysqlViewModesTest extends TwoServerTest {
     @Test
     @DisplayName("views made under PIPES_AS_CONCAT, ANSI_QUOTES and NO_BACKSLASH_ESCAPES, on a standby with its own modes")
     void viewsKeepTheirMeaning() throws IOException {
-        session(source, "DROP DATABASE IF EXISTS viewmodes", "CREATE DATABASE viewmodes", "USE viewmodes",
+        TestDb.exec(source, "DROP DATABASE IF EXISTS viewmodes", "CREATE DATABASE viewmodes", "USE viewmodes",
                 "CREATE TABLE t (id INT PRIMARY KEY, a VARCHAR(10), b VARCHAR(10)) ENGINE=InnoDB",
                 "INSERT INTO t VALUES (1, 'x', 'y'), (2, '0', '1')",
                 "SET SESSION sql_mode = 'PIPES_AS_CONCAT'",
@@ -80,13 +58,13 @@ class MysqlViewModesTest extends TwoServerTest {
 
         // A standby server whose default mode differs: the views must still mean what they meant on the leader.
         String global = TestDb.value(standby, "SELECT @@GLOBAL.sql_mode");
-        session(source, "UPDATE viewmodes.t SET b = 'z' WHERE id = 1");
+        TestDb.exec(source, "UPDATE viewmodes.t SET b = 'z' WHERE id = 1");
         leader = views(source);
         try {
-            session(standby, "SET GLOBAL sql_mode = 'NO_BACKSLASH_ESCAPES,STRICT_TRANS_TABLES'");
+            TestDb.exec(standby, "SET GLOBAL sql_mode = 'NO_BACKSLASH_ESCAPES,STRICT_TRANS_TABLES'");
             roundTrip("viewmodes-2");
         } finally {
-            session(standby, "SET GLOBAL sql_mode = '" + global + "'");
+            TestDb.exec(standby, "SET GLOBAL sql_mode = '" + global + "'");
         }
         assertEquals(leader, views(standby));
     }

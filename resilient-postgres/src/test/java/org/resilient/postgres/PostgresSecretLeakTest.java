@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -14,20 +12,17 @@ import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
-import org.resilient.api.Capability;
 import org.resilient.api.ResilienceException;
-import org.resilient.api.SettingSpec;
 import org.resilient.api.Settings;
+import org.resilient.api.spi.AbstractComponentProvider;
 import org.resilient.api.spi.ComponentProvider;
 import org.resilient.api.spi.Exporter;
 import org.resilient.api.spi.Importer;
 import org.resilient.testkit.ComponentFixture;
 import org.resilient.testkit.RobustnessContract;
-import org.resilient.testservers.PostgresServer;
 
 /**
  * The robustness contract's secrets group sees a real secret leaked: the postgres component, wrapped so that its
@@ -50,27 +45,12 @@ class PostgresSecretLeakTest {
     }
 
     /** The postgres component, with the password in the message of every failure. */
-    static final class LeakyPostgres implements ComponentProvider {
-        private final ComponentProvider real = new PostgresComponentProvider();
+    static final class LeakyPostgres extends AbstractComponentProvider {
+        private static final ComponentProvider REAL = new PostgresComponentProvider();
 
-        @Override
-        public String name() {
-            return real.name();
-        }
-
-        @Override
-        public String description() {
-            return "postgres, leaking its password into its errors";
-        }
-
-        @Override
-        public Set<Capability> capabilities() {
-            return real.capabilities();
-        }
-
-        @Override
-        public List<SettingSpec> settings() {
-            return real.settings();
+        LeakyPostgres() {
+            super(REAL.name(), "postgres, leaking its password into its errors", REAL.capabilities(), REAL.settings(),
+                    LeakyPostgres::exporterFor, LeakyPostgres::importerFor);
         }
 
         private static ResilienceException leak(ResilienceException e, Settings s) {
@@ -78,9 +58,8 @@ class PostgresSecretLeakTest {
                     + PostgresSettings.PASSWORD.find(s).orElse("none") + ")", e);
         }
 
-        @Override
-        public Exporter exporter(Settings settings) {
-            Exporter e = real.exporter(settings);
+        private static Exporter exporterFor(Settings settings) {
+            Exporter e = REAL.exporter(settings);
             return context -> {
                 try {
                     e.export(context);
@@ -90,9 +69,8 @@ class PostgresSecretLeakTest {
             };
         }
 
-        @Override
-        public Importer importer(Settings settings) {
-            Importer i = real.importer(settings);
+        private static Importer importerFor(Settings settings) {
+            Importer i = REAL.importer(settings);
             return new Importer() {
                 @Override
                 public void importBackup(org.resilient.api.ImportContext context) {
@@ -112,16 +90,11 @@ class PostgresSecretLeakTest {
     }
 
     /** The contract against {@link LeakyPostgres}; run by the test below, not by the build. */
-    @ExtendWith(OnlyWhenLaunched.class)
+    @ExtendWith({OnlyWhenLaunched.class, SharedServers.class})
     static final class LeakyKit extends RobustnessContract {
-        @RegisterExtension
-        static final PostgresServer LIVE = PostgresServer.shared("live");
-        @RegisterExtension
-        static final PostgresServer STANDBY = PostgresServer.shared("standby");
-
         @Override
         protected ComponentFixture createFixture(Path tempDir) {
-            PostgresFixture real = new PostgresFixture(LIVE, STANDBY);
+            PostgresFixture real = SharedServers.fixture();
             return (ComponentFixture) java.lang.reflect.Proxy.newProxyInstance(ComponentFixture.class.getClassLoader(),
                     new Class<?>[] {ComponentFixture.class}, (proxy, method, args) -> {
                         if (method.getName().equals("provider")) {

@@ -25,6 +25,7 @@ import org.resilient.api.Epoch;
 import org.resilient.api.NodeRole;
 import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
+import org.resilient.testkit.Poll;
 
 /**
  * Racing automatic candidates: three import nodes hold the same newest import, the leader leaves (its lease is freed at
@@ -180,17 +181,6 @@ class RacingCandidatesTest {
     }
 
     private static void await(String what, BooleanSupplier done) {
-        long end = System.nanoTime() + DEADLINE.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("waited " + DEADLINE.toSeconds() + " s for " + what);
-            }
-            try {
-                Thread.sleep(50); // polling, not waiting for an event
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Poll.until(what, DEADLINE, done);
     }
 }

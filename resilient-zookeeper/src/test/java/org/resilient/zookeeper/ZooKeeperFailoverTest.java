@@ -28,6 +28,7 @@ import org.resilient.api.spi.Archive;
 import org.resilient.core.Resilient;
 import org.resilient.core.ResilientNode;
 import org.resilient.core.archive.copy.CopyArchiveProvider;
+import org.resilient.testkit.Poll;
 
 /**
  * Automatic failover of real running nodes ({@code files} component, {@code file:} transport, copy archive, each
@@ -135,18 +136,7 @@ class ZooKeeperFailoverTest {
     }
 
     private static void await(String what, BooleanSupplier done) {
-        long end = System.nanoTime() + DEADLINE.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("waited " + DEADLINE.toSeconds() + " s for " + what);
-            }
-            try {
-                Thread.sleep(50); // polling, not waiting for an event
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Poll.until(what, DEADLINE, done);
     }
 
     private List<Generation> archived() {

@@ -1,14 +1,8 @@
 package org.example.sqlite;
 
 import java.util.EnumSet;
-import java.util.List;
-import java.util.Set;
 import org.resilient.api.Capability;
-import org.resilient.api.SettingSpec;
-import org.resilient.api.Settings;
-import org.resilient.api.spi.ComponentProvider;
-import org.resilient.api.spi.Exporter;
-import org.resilient.api.spi.Importer;
+import org.resilient.api.spi.AbstractComponentProvider;
 
 /**
  * The {@code sqlite} component: one SQLite database file, named by {@code sqlite.database}. Exported consistently
@@ -18,37 +12,15 @@ import org.resilient.api.spi.Importer;
  *
  * <p>Registered in {@code META-INF/services/org.resilient.api.spi.ComponentProvider}.
  */
-public final class SqliteComponentProvider implements ComponentProvider {
+public final class SqliteComponentProvider extends AbstractComponentProvider {
     /** The component's name and settings prefix. */
     public static final String NAME = "sqlite";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "a SQLite database file (VACUUM INTO, checked restore, atomic swap)";
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.ATOMIC_IMPORT, Capability.READ_ONLY_STANDBY, Capability.PROMOTE, Capability.DEMOTE);
-    }
-
-    @Override
-    public List<SettingSpec> settings() {
-        return SqliteSettings.specs();
-    }
-
-    @Override
-    public Exporter exporter(Settings settings) {
-        return new SqliteExporter(SqliteSettings.read(settings));
-    }
-
-    @Override
-    public Importer importer(Settings settings) {
-        return new SqliteImporter(SqliteSettings.read(settings));
+    /** The provider ServiceLoader makes. */
+    public SqliteComponentProvider() {
+        super(NAME, "a SQLite database file (VACUUM INTO, checked restore, atomic swap)",
+                EnumSet.of(Capability.ATOMIC_IMPORT, Capability.READ_ONLY_STANDBY, Capability.PROMOTE, Capability.DEMOTE),
+                SqliteSettings.specs(), s -> new SqliteExporter(SqliteSettings.read(s)),
+                s -> new SqliteImporter(SqliteSettings.read(s)));
     }
 }

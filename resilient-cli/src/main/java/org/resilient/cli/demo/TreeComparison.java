@@ -9,6 +9,7 @@ import org.resilient.api.Cancellation;
 import org.resilient.api.ManifestEntry;
 import org.resilient.api.ProgressListener;
 import org.resilient.core.manifest.TreeScanner;
+import org.resilient.core.manifest.KnownDigests;
 
 /** Compares two trees byte for byte, with types, modes, modification times and link targets. */
 final class TreeComparison {
@@ -17,9 +18,9 @@ final class TreeComparison {
 
     /** @return the differences, empty when the trees are equal */
     static List<String> differences(Path expected, Path actual) {
-        Map<String, ManifestEntry> a = index(TreeScanner.scan(actual, true, ProgressListener.NONE, Cancellation.never()));
+        Map<String, ManifestEntry> a = index(TreeScanner.scan(actual, true, KnownDigests.NONE, ProgressListener.NONE, Cancellation.never()));
         List<String> diffs = new ArrayList<>();
-        for (ManifestEntry e : TreeScanner.scan(expected, true, ProgressListener.NONE, Cancellation.never())) {
+        for (ManifestEntry e : TreeScanner.scan(expected, true, KnownDigests.NONE, ProgressListener.NONE, Cancellation.never())) {
             ManifestEntry o = a.remove(e.path());
             if (o == null) {
                 diffs.add("missing " + e.path());
@@ -43,7 +44,7 @@ final class TreeComparison {
     }
 
     static long[] filesAndBytes(Path root) {
-        List<ManifestEntry> entries = TreeScanner.scan(root, false, ProgressListener.NONE, Cancellation.never());
+        List<ManifestEntry> entries = TreeScanner.scan(root, false, KnownDigests.NONE, ProgressListener.NONE, Cancellation.never());
         return new long[] {entries.stream().filter(e -> e.type() == ManifestEntry.Type.FILE).count(),
             entries.stream().mapToLong(ManifestEntry::size).sum()};
     }

@@ -16,56 +16,19 @@ public final class BackupSealer {
     }
 
     /**
-     * Hashes every file under {@code data/} and writes MANIFEST then SIGNATURE (each atomically).
+     * Hashes every file under {@code data/} as it walks the tree in manifest order (reading again only the files
+     * whose digest is not known from while they were written, {@link EarlyDigests}), and writes MANIFEST then
+     * SIGNATURE, each atomically; memory does not grow with the number of files.
      *
      * @param backupDir the backup directory (holding {@code data/})
      * @param id the backup id
      * @param component the component name
      * @param node the exporting node
      * @param epoch the epoch
+     * @param sequence the exporting leader's sequence number of this backup (0 where there is no leader)
      * @param created when the export started
-     * @param progress gets hashing progress
-     * @param cancellation checked between files
-     * @return the sealed backup
-     */
-    public static SealedBackup seal(Path backupDir, BackupId id, String component, String node, Epoch epoch,
-                                    Instant created, ProgressListener progress, Cancellation cancellation) {
-        return seal(backupDir, id, component, node, epoch, 0, created, progress, cancellation);
-    }
-
-    /**
-     * Hashes every file under {@code data/} as it walks the tree in manifest order, and writes MANIFEST then
-     * SIGNATURE (each atomically; memory does not grow with the number of files), recording the
-     * leader's sequence number of the backup.
-     *
-     * @param backupDir the backup directory (holding {@code data/})
-     * @param id the backup id
-     * @param component the component name
-     * @param node the exporting node
-     * @param epoch the epoch
-     * @param sequence the exporting leader's sequence number of this backup
-     * @param created when the export started
-     * @param progress gets hashing progress
-     * @param cancellation checked between files
-     * @return the sealed backup
-     */
-    public static SealedBackup seal(Path backupDir, BackupId id, String component, String node, Epoch epoch,
-                                    long sequence, Instant created, ProgressListener progress, Cancellation cancellation) {
-        return seal(backupDir, id, component, node, epoch, sequence, created, KnownDigests.NONE, progress, cancellation);
-    }
-
-    /**
-     * Seals like {@link #seal(Path, BackupId, String, String, Epoch, long, Instant, ProgressListener, Cancellation)},
-     * reading again only the files whose digest is not known from while they were written ({@link EarlyDigests}).
-     *
-     * @param backupDir the backup directory (holding {@code data/})
-     * @param id the backup id
-     * @param component the component name
-     * @param node the exporting node
-     * @param epoch the epoch
-     * @param sequence the exporting leader's sequence number of this backup
-     * @param created when the export started
-     * @param known digests taken while the exporter wrote (each used only for a file unchanged since)
+     * @param known digests taken while the exporter wrote (each used only for a file unchanged since), or
+     *     {@link KnownDigests#NONE} to hash every file
      * @param progress gets hashing progress
      * @param cancellation checked between files
      * @return the sealed backup

@@ -41,26 +41,11 @@ public final class TreeScanner {
     }
 
     /**
-     * Scans a tree into a list (for trees known to be small; {@link #walk} streams).
-     *
-     * @param root the directory to list (its own entry is not listed)
-     * @param hash whether to compute SHA-256 of files (false leaves a placeholder digest of zeros)
-     * @param progress gets {@code hash} progress in bytes
-     * @param cancellation checked between files
-     * @return the entries, sorted by path
-     * @throws ResilienceException {@code IO_ERROR} if the tree cannot be read
-     */
-    public static List<ManifestEntry> scan(Path root, boolean hash, ProgressListener progress,
-                                           Cancellation cancellation) {
-        return scan(root, hash, KnownDigests.NONE, progress, cancellation);
-    }
-
-    /**
      * Scans a tree, taking the digests of files that did not change since they were hashed from {@code known}.
      *
      * @param root the directory to list (its own entry is not listed)
      * @param hash whether to compute SHA-256 of files (false leaves a placeholder digest of zeros)
-     * @param known digests already taken (used only for files unchanged since)
+     * @param known digests already taken (used only for files unchanged since), or {@link KnownDigests#NONE}
      * @param progress gets {@code hash} progress in bytes
      * @param cancellation checked between files
      * @return the entries, sorted by path
@@ -74,27 +59,12 @@ public final class TreeScanner {
     }
 
     /**
-     * Streams a tree's entries in manifest order.
-     *
-     * @param root the directory to list (its own entry is not listed)
-     * @param hash whether to compute SHA-256 of files (false leaves a placeholder digest of zeros)
-     * @param progress gets {@code hash} progress in bytes (the total is not known: -1)
-     * @param cancellation checked between files
-     * @param sink gets each entry, in manifest order, on the calling thread
-     * @throws ResilienceException {@code IO_ERROR} if the tree cannot be read
-     */
-    public static void walk(Path root, boolean hash, ProgressListener progress, Cancellation cancellation,
-                            Consumer<ManifestEntry> sink) {
-        walk(root, hash, KnownDigests.NONE, progress, cancellation, sink);
-    }
-
-    /**
      * Streams a tree's entries in manifest order, taking the digests of files that did not change since they were
      * hashed from {@code known}.
      *
      * @param root the directory to list (its own entry is not listed)
      * @param hash whether to compute SHA-256 of files (false leaves a placeholder digest of zeros)
-     * @param known digests already taken (used only for files unchanged since)
+     * @param known digests already taken (used only for files unchanged since), or {@link KnownDigests#NONE}
      * @param progress gets {@code hash} progress in bytes (the total is not known: -1)
      * @param cancellation checked between files
      * @param sink gets each entry, in manifest order, on the calling thread

@@ -17,6 +17,7 @@ import org.resilient.api.Settings;
 import org.resilient.api.spi.Importer;
 import org.resilient.core.fs.TreeCopy;
 import org.resilient.core.manifest.BackupSealer;
+import org.resilient.core.manifest.KnownDigests;
 import org.resilient.core.manifest.BackupVerifier;
 import org.resilient.core.manifest.SealedBackup;
 import org.resilient.core.manifest.TreeScanner;
@@ -45,7 +46,7 @@ public final class ManyFilesProbe {
         Path work = Path.of(args[2]);
         if (args[0].equals("list")) {
             // What sealing did before: the entries as a list, a Manifest of them and its bytes.
-            List<ManifestEntry> all = TreeScanner.scan(source, false, ProgressListener.NONE, Cancellation.never());
+            List<ManifestEntry> all = TreeScanner.scan(source, false, KnownDigests.NONE, ProgressListener.NONE, Cancellation.never());
             byte[] bytes = ManifestCodec.write(new Manifest(new BackupId("20261203T170000.000Z-node0"), "files",
                     "node0", Epoch.INITIAL, Instant.now(), all));
             System.out.println("listed " + all.size() + " in " + bytes.length + " bytes");
@@ -56,8 +57,8 @@ public final class ManyFilesProbe {
         long t0 = System.nanoTime();
         TreeCopy.Result r = TreeCopy.from(source).copyTo(NodeLayout.data(backup));
         step("export copy", t0);
-        SealedBackup sealed = BackupSealer.seal(backup, id, "files", "node0", Epoch.INITIAL, Instant.now(),
-                ProgressListener.NONE, Cancellation.never());
+        SealedBackup sealed = BackupSealer.seal(backup, id, "files", "node0", Epoch.INITIAL, 0, Instant.now(),
+                KnownDigests.NONE, ProgressListener.NONE, Cancellation.never());
         step("seal", t0);
         BackupVerifier.verify(backup, ProgressListener.NONE, Cancellation.never());
         step("verify", t0);

@@ -26,6 +26,7 @@ import org.resilient.api.spi.ComponentProvider;
 import org.resilient.api.spi.Exporter;
 import org.resilient.api.spi.Importer;
 import org.resilient.core.manifest.BackupVerifier;
+import org.resilient.core.manifest.KnownDigests;
 import org.resilient.core.manifest.BackupSealer;
 import org.resilient.core.manifest.SealedBackup;
 import org.resilient.core.manifest.TreeScanner;
@@ -99,7 +100,7 @@ public final class TestTrees {
      * @return a text equal for two trees exactly when they are equal
      */
     public static String fingerprint(Path root) {
-        List<ManifestEntry> entries = TreeScanner.scan(root, true, ProgressListener.NONE, Cancellation.never());
+        List<ManifestEntry> entries = TreeScanner.scan(root, true, KnownDigests.NONE, ProgressListener.NONE, Cancellation.never());
         return entries.stream().map(e -> e.type() + " " + e.path() + " " + Integer.toOctalString(e.mode()) + " "
                 + e.size() + " " + (e.type() == ManifestEntry.Type.SYMLINK ? "-" : e.modified().toString()) + " "
                 + e.sha256() + " " + e.linkTarget()).collect(Collectors.joining("\n"));
@@ -126,8 +127,8 @@ public final class TestTrees {
      * @return the sealed backup
      */
     public static SealedBackup seal(Path backupDir, String id) {
-        return BackupSealer.seal(backupDir, new BackupId(id), "files", "node0", Epoch.INITIAL, PAST,
-                ProgressListener.NONE, Cancellation.never());
+        return BackupSealer.seal(backupDir, new BackupId(id), "files", "node0", Epoch.INITIAL, 0, PAST,
+                KnownDigests.NONE, ProgressListener.NONE, Cancellation.never());
     }
 
     /**

@@ -24,6 +24,14 @@ class EarlyDigestsTest {
     @TempDir
     Path dir;
 
+    /** Seals {@code b/} with the early digests: the MANIFEST holds the digest of the file as it is now. */
+    private void assertSealedWithItsDigest(Path file, KnownDigests known) throws Exception {
+        SealedBackup sealed = BackupSealer.seal(dir.resolve("b"), BackupId.of(Instant.now(), "n"), "files", "n",
+                Epoch.INITIAL, 0, Instant.now(), known, ProgressListener.NONE, Cancellation.never());
+        assertEquals(Sha256.of(file), sealed.readManifest().entries().stream()
+                .filter(e -> e.type() == ManifestEntry.Type.FILE).findFirst().orElseThrow().sha256());
+    }
+
     @Test
     @DisplayName("a file at rest is hashed in the background, and the seal takes that digest")
     void reusesAtRest() throws Exception {
@@ -41,10 +49,7 @@ class EarlyDigestsTest {
         KnownDigests known = hashedWhileWaiting(data, 1);
         Files.writeString(f, "ROWS\n");
         assertEquals(Optional.empty(), known.digest(f));
-        SealedBackup sealed = BackupSealer.seal(dir.resolve("b"), BackupId.of(Instant.now(), "n"), "files", "n",
-                Epoch.INITIAL, 0, Instant.now(), known, ProgressListener.NONE, Cancellation.never());
-        assertEquals(Sha256.of(f), sealed.readManifest().entries().stream().filter(e -> e.type() == ManifestEntry.Type.FILE)
-                .findFirst().orElseThrow().sha256());
+        assertSealedWithItsDigest(f, known);
     }
 
     @Test
@@ -123,10 +128,7 @@ class EarlyDigestsTest {
     /** The seal with {@code known} takes the file's digest, and the backup verifies. */
     private void assertSealedWith(KnownDigests known, Path f) throws Exception {
         assertEquals(Optional.of(Sha256.of(f)), known.digest(f));
-        SealedBackup sealed = BackupSealer.seal(dir.resolve("b"), BackupId.of(Instant.now(), "n"), "files", "n",
-                Epoch.INITIAL, 0, Instant.now(), known, ProgressListener.NONE, Cancellation.never());
-        assertEquals(Sha256.of(f), sealed.readManifest().entries().stream().filter(e -> e.type() == ManifestEntry.Type.FILE)
-                .findFirst().orElseThrow().sha256());
+        assertSealedWithItsDigest(f, known);
         BackupVerifier.verify(dir.resolve("b"), ProgressListener.NONE, Cancellation.never());
     }
 

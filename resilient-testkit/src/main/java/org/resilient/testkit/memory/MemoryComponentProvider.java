@@ -2,15 +2,13 @@ package org.resilient.testkit.memory;
 
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import org.resilient.api.Capability;
 import org.resilient.api.ExportContext;
 import org.resilient.api.ImportContext;
 import org.resilient.api.RoleChangeContext;
 import org.resilient.api.Setting;
-import org.resilient.api.SettingSpec;
 import org.resilient.api.Settings;
-import org.resilient.api.spi.ComponentProvider;
+import org.resilient.api.spi.AbstractComponentProvider;
 import org.resilient.api.spi.Exporter;
 import org.resilient.api.spi.Importer;
 
@@ -20,7 +18,7 @@ import org.resilient.api.spi.Importer;
  * failed or cancelled import changes nothing; the standby is read-only until promoted; a demoted live copy is
  * read-only again (its data kept) until the next promotion.
  */
-public final class MemoryComponentProvider implements ComponentProvider {
+public final class MemoryComponentProvider extends AbstractComponentProvider {
     /** The component name. */
     public static final String NAME = "memory";
     /** The setting naming the store. */
@@ -28,29 +26,14 @@ public final class MemoryComponentProvider implements ComponentProvider {
     private static final Setting<String> STORE_NAME = Setting.string(STORE, null, "the name of the in-process store")
             .required();
 
-    @Override
-    public String name() {
-        return NAME;
+    /** The provider ServiceLoader makes. */
+    public MemoryComponentProvider() {
+        super(NAME, "an in-process key-value store (tests and demos)",
+                EnumSet.of(Capability.PROMOTE, Capability.DEMOTE, Capability.READ_ONLY_STANDBY, Capability.ATOMIC_IMPORT),
+                List.of(STORE_NAME.spec()), MemoryComponentProvider::exporterFor, MemoryComponentProvider::importerFor);
     }
 
-    @Override
-    public String description() {
-        return "an in-process key-value store (tests and demos)";
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.PROMOTE, Capability.DEMOTE, Capability.READ_ONLY_STANDBY,
-                Capability.ATOMIC_IMPORT);
-    }
-
-    @Override
-    public List<SettingSpec> settings() {
-        return List.of(STORE_NAME.spec());
-    }
-
-    @Override
-    public Exporter exporter(Settings settings) {
+    private static Exporter exporterFor(Settings settings) {
         MemoryStore store = MemoryStore.named(STORE_NAME.require(settings));
         return new Exporter() {
             @Override
@@ -62,8 +45,7 @@ public final class MemoryComponentProvider implements ComponentProvider {
         };
     }
 
-    @Override
-    public Importer importer(Settings settings) {
+    private static Importer importerFor(Settings settings) {
         MemoryStore store = MemoryStore.named(STORE_NAME.require(settings));
         return new Importer() {
             @Override

@@ -6,17 +6,15 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.resilient.api.Capability;
 import org.resilient.api.ImportContext;
 import org.resilient.api.RoleChangeContext;
-import org.resilient.api.SettingSpec;
 import org.resilient.api.Settings;
+import org.resilient.api.spi.AbstractComponentProvider;
 import org.resilient.api.spi.ComponentProvider;
-import org.resilient.api.spi.Exporter;
 import org.resilient.api.spi.Importer;
 import org.resilient.testkit.ComponentFixture;
 import org.resilient.testkit.ImporterContract;
@@ -26,37 +24,17 @@ import org.resilient.testkit.ImporterContract;
 class KitSeesFakeDemoteTest {
 
     /** The memory component, declaring DEMOTE with a demotion that only logs. */
-    static final class FakeDemoteProvider implements ComponentProvider {
-        private final ComponentProvider memory = new MemoryComponentProvider();
+    static final class FakeDemoteProvider extends AbstractComponentProvider {
+        private static final ComponentProvider MEMORY = new MemoryComponentProvider();
 
-        @Override
-        public String name() {
-            return "fakedemote";
+        FakeDemoteProvider() {
+            super("fakedemote", "declares DEMOTE but leaves its copy writable (a mistake)",
+                    EnumSet.of(Capability.PROMOTE, Capability.DEMOTE, Capability.READ_ONLY_STANDBY), MEMORY.settings(),
+                    MEMORY::exporter, FakeDemoteProvider::importerFor);
         }
 
-        @Override
-        public String description() {
-            return "declares DEMOTE but leaves its copy writable (a mistake)";
-        }
-
-        @Override
-        public Set<Capability> capabilities() {
-            return EnumSet.of(Capability.PROMOTE, Capability.DEMOTE, Capability.READ_ONLY_STANDBY);
-        }
-
-        @Override
-        public List<SettingSpec> settings() {
-            return memory.settings();
-        }
-
-        @Override
-        public Exporter exporter(Settings settings) {
-            return memory.exporter(settings);
-        }
-
-        @Override
-        public Importer importer(Settings settings) {
-            Importer real = memory.importer(settings);
+        private static Importer importerFor(Settings settings) {
+            Importer real = MEMORY.importer(settings);
             return new Importer() {
                 @Override
                 public void importBackup(ImportContext context) {

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.DisplayName;
@@ -19,9 +18,8 @@ import org.resilient.api.Capability;
 import org.resilient.api.ImportContext;
 import org.resilient.api.RoleChangeContext;
 import org.resilient.api.Settings;
-import org.resilient.api.SettingSpec;
+import org.resilient.api.spi.AbstractComponentProvider;
 import org.resilient.api.spi.ComponentProvider;
-import org.resilient.api.spi.Exporter;
 import org.resilient.api.spi.Importer;
 import org.resilient.testkit.ComponentFixture;
 import org.resilient.testkit.ImporterContract;
@@ -31,36 +29,15 @@ import org.resilient.testkit.ImporterContract;
 class KitSeesMistakesTest {
 
     /** The memory component, but its import writes the standby in place, entry by entry, reporting progress. */
-    static final class InPlaceProvider implements ComponentProvider {
-        private final ComponentProvider memory = new MemoryComponentProvider();
+    static final class InPlaceProvider extends AbstractComponentProvider {
+        private static final ComponentProvider MEMORY = new MemoryComponentProvider();
 
-        @Override
-        public String name() {
-            return "inplace";
+        InPlaceProvider() {
+            super("inplace", "imports in place while declaring ATOMIC_IMPORT (a mistake)",
+                    EnumSet.of(Capability.ATOMIC_IMPORT), MEMORY.settings(), MEMORY::exporter, InPlaceProvider::importerFor);
         }
 
-        @Override
-        public String description() {
-            return "imports in place while declaring ATOMIC_IMPORT (a mistake)";
-        }
-
-        @Override
-        public Set<Capability> capabilities() {
-            return EnumSet.of(Capability.ATOMIC_IMPORT);
-        }
-
-        @Override
-        public List<SettingSpec> settings() {
-            return memory.settings();
-        }
-
-        @Override
-        public Exporter exporter(Settings settings) {
-            return memory.exporter(settings);
-        }
-
-        @Override
-        public Importer importer(Settings settings) {
+        private static Importer importerFor(Settings settings) {
             MemoryStore store = MemoryStore.named(settings.get(MemoryComponentProvider.STORE).orElseThrow());
             return new Importer() {
                 @Override

@@ -30,18 +30,12 @@ import org.resilient.api.NodeLayout;
  * Checks one stored backup directory against its MANIFEST and SIGNATURE and the manifest digest recorded for
  * its generation, returning each problem as a {@link Damage} naming the generation and the file. Structure
  * checks compare what exists and the sizes; data checks also re-hash every file. Nothing is modified.
+ *
+ * @param generationId the generation, named in each damage
+ * @param backupDir its stored backup directory
+ * @param expectedDigest the manifest digest recorded for it
  */
-final class GenerationChecker {
-    private final String generationId;
-    private final Path backupDir;
-    private final String expectedDigest;
-
-    GenerationChecker(String generationId, Path backupDir, String expectedDigest) {
-        this.generationId = generationId;
-        this.backupDir = backupDir;
-        this.expectedDigest = expectedDigest;
-    }
-
+record GenerationChecker(String generationId, Path backupDir, String expectedDigest) {
     /**
      * What a check found.
      *
