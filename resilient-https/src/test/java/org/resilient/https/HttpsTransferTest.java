@@ -24,6 +24,7 @@ import org.resilient.api.NodeLayout;
 import org.resilient.api.OperationContext;
 import org.resilient.api.Progress;
 import org.resilient.api.ResilienceException;
+import org.resilient.api.spi.Transport;
 import org.resilient.testkit.TestBackups;
 
 @DisplayName("https transport: resumed and verified transfers")
