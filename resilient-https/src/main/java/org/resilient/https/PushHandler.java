@@ -84,12 +84,20 @@ final class PushHandler extends Handler {
     private void recorded(BackupId id, URI peer, PushStep step) throws IOException {
         try {
             step.run();
-        } catch (ResilienceException e) {
-            recordFailure(id, peer, "[" + e.code() + "] " + e.getMessage());
-            throw e;
-        } catch (IOException e) {
-            recordFailure(id, peer, "the transfer broke off (" + e + ")");
-            throw e;
+        } catch (ResilienceException | IOException e) {
+            // A failed push may not come back: its listing is not kept open (it would pin the file and its disk).
+            try {
+                closeCursor(id);
+            } catch (IOException x) {
+                e.addSuppressed(x);
+            }
+            if (e instanceof IOException io) {
+                recordFailure(id, peer, "the transfer broke off (" + io + ")");
+                throw io;
+            }
+            ResilienceException r = (ResilienceException) e;
+            recordFailure(id, peer, "[" + r.code() + "] " + r.getMessage());
+            throw r;
         }
     }
 
