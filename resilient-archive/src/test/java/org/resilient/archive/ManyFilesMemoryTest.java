@@ -6,9 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.resilient.api.Generation;
 import org.resilient.support.fs.AtomicFiles;
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.resilient.testkit.ChildJvm;
 
 /**
  * A store of many files needs memory for the widest directory, not for the whole tree: a JVM whose heap is far
@@ -49,19 +47,10 @@ class ManyFilesMemoryTest {
     }
 
     private String inSmallHeap(String... args) throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path log = tmp.resolve("child.log");
-        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", HEAP, "-cp",
-                System.getProperty("java.class.path"), StoreProcess.class.getName()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", args) + " did not finish in 5 minutes");
-        }
-        List<String> out = Files.readAllLines(log, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), String.join(" ", args) + " in " + HEAP + " failed: " + String.join("\n", out));
-        return out.get(out.size() - 1);
+        ChildJvm.Result r = ChildJvm.run(HEAP, System.getProperty("java.class.path"), tmp.resolve("child.log"),
+                StoreProcess.class, args);
+        assertEquals(0, r.exit(), String.join(" ", args) + " in " + HEAP + " failed: " + r.output());
+        return r.lastLine();
     }
 
     @Test

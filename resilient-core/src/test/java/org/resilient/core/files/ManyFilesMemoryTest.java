@@ -7,15 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.resilient.support.fs.AtomicFiles;
+import org.resilient.testkit.ChildJvm;
 
 /**
  * The node's steps that walk a tree (export copy, seal, verify, pull copy, import) run in memory bounded by the
@@ -59,51 +57,25 @@ class ManyFilesMemoryTest {
                 Files.write(dir.resolve(String.format("file-%04d.txt", f)), new byte[] {(byte) f});
             }
         }
-        Child list = run("list", source);
-        assertNotEquals(0, list.exit, "the heap must be too small to hold the tree's entries (else this test"
-                + " proves nothing): " + list.output);
-        assertTrue(list.output.contains("OutOfMemoryError") || list.exit == 3, list.output);
+        ChildJvm.Result list = run("list", source);
+        assertNotEquals(0, list.exit(), "the heap must be too small to hold the tree's entries (else this test"
+                + " proves nothing): " + list.output());
+        assertTrue(list.output().contains("OutOfMemoryError") || list.exit() == 3, list.output());
 
-        Child cycle = run("cycle", source);
-        assertEquals(0, cycle.exit, cycle.output);
+        ChildJvm.Result cycle = run("cycle", source);
+        assertEquals(0, cycle.exit(), cycle.output());
         int n = DIRS * PER_DIR;
-        assertTrue(cycle.output.contains("cycle " + n + " " + n), cycle.output);
+        assertTrue(cycle.output().contains("cycle " + n + " " + n), cycle.output());
         assertEquals(PER_DIR, countFiles(tmp.resolve("work/standby/current/d042")));
     }
 
-    private record Child(int exit, String output) {
-    }
-
-    private Child run(String mode, Path source) throws IOException, InterruptedException {
+    private ChildJvm.Result run(String mode, Path source) throws IOException, InterruptedException {
         Path work = Files.createDirectories(tmp.resolve("work"));
-        Path out = tmp.resolve(mode + ".out");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                HEAP, "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-Dslf4j.internal.verbosity=WARN",
-                "-cp", classPath(), ManyFilesProbe.class.getName(), mode, source.toString(),
-                work.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError(mode + " did not end in 5 minutes");
-        }
-        return new Child(p.exitValue(), Files.readString(out));
-    }
-
-    /**
-     * Only what the probe uses: a test class path of dozens of jars costs the child's small heap their indexes, so
-     * the heap would measure the class path rather than the work.
-     */
-    private static String classPath() {
-        List<String> parts = new ArrayList<>();
-        for (Class<?> c : List.of(ManyFilesProbe.class, org.resilient.core.fs.TreeCopy.class,
-                org.resilient.api.ManifestEntry.class, AtomicFiles.class, org.slf4j.LoggerFactory.class)) {
-            try {
-                parts.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-            } catch (java.net.URISyntaxException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return String.join(java.io.File.pathSeparator, parts);
+        // Only what the probe uses: a class path of dozens of jars costs the small heap their indexes.
+        String cp = ChildJvm.classPathOf(ManyFilesProbe.class, org.resilient.core.fs.TreeCopy.class,
+                org.resilient.api.ManifestEntry.class, AtomicFiles.class, org.slf4j.LoggerFactory.class);
+        return ChildJvm.run(HEAP, cp, tmp.resolve(mode + ".out"), ManyFilesProbe.class, mode, source.toString(),
+                work.toString());
     }
 
     private static long countFiles(Path dir) throws IOException {
