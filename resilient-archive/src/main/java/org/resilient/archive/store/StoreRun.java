@@ -157,6 +157,7 @@ public final class StoreRun {
             FileScanner scan = new FileScanner(cdc, parent, verified, index, arrays, compressor, feed,
                     !settings.forceRead() && repairOnly == null);
             scanner = scan;
+            feed.shortcut((e, q) -> scan.tryTake(e, q, QUEUE_COUNT));
             for (int t = 0; t < threads; t++) {
                 scanners.execute(() -> scan.loop(compressors));
             }
