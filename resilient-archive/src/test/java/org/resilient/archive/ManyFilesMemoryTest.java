@@ -7,13 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.resilient.api.Generation;
-import org.resilient.support.fs.AtomicFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.resilient.testkit.ChildJvm;
+import org.resilient.testkit.Scratch;
 
 /**
  * A store of many files needs memory for the widest directory, not for the whole tree: a JVM whose heap is far
@@ -35,15 +35,12 @@ class ManyFilesMemoryTest {
 
     @BeforeEach
     void place() throws IOException {
-        Path shm = Path.of("/dev/shm");
-        tmp = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "manyfiles") : disk;
+        tmp = Scratch.create(disk, "manyfiles");
     }
 
     @AfterEach
     void remove() {
-        if (!tmp.equals(disk)) {
-            AtomicFiles.deleteTree(tmp);
-        }
+        Scratch.remove(tmp, disk);
     }
 
     private String inSmallHeap(String... args) throws IOException, InterruptedException {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.resilient.api.BackupId;
 import org.resilient.testkit.ChildJvm;
+import org.resilient.testkit.Scratch;
 import org.resilient.testkit.TestBackups;
 
 /**
@@ -34,16 +35,13 @@ class ListingMemoryTest {
     /** On tmpfs where there is one: this test is about memory, not disks. */
     @BeforeEach
     void setUp() throws IOException {
-        Path shm = Path.of("/dev/shm");
-        tmp = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "listing") : disk;
+        tmp = Scratch.create(disk, "listing");
     }
 
     @AfterEach
     void tearDown() {
         TestBackups.makeWritable(tmp);
-        if (!tmp.equals(disk)) {
-            org.resilient.support.fs.AtomicFiles.deleteTree(tmp);
-        }
+        Scratch.remove(tmp, disk);
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.resilient.support.fs.AtomicFiles;
 import org.resilient.testkit.ChildJvm;
+import org.resilient.testkit.Scratch;
 
 /**
  * The node's steps that walk a tree (export copy, seal, verify, pull copy, import) run in memory bounded by the
@@ -36,15 +37,12 @@ class ManyFilesMemoryTest {
      */
     @BeforeEach
     void setUp() throws IOException {
-        Path shm = Path.of("/dev/shm");
-        tmp = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "many-files") : disk;
+        tmp = Scratch.create(disk, "many-files");
     }
 
     @AfterEach
     void tearDown() {
-        if (!tmp.equals(disk)) {
-            AtomicFiles.deleteTree(tmp);
-        }
+        Scratch.remove(tmp, disk);
     }
 
     @Test
