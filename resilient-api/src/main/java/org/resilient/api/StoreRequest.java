@@ -40,13 +40,17 @@ public record StoreRequest(Path directory, BackupId backupId, Instant time, Stri
         Objects.requireNonNull(sourceNode, "sourceNode");
         Objects.requireNonNull(epoch, "epoch");
         Objects.requireNonNull(manifestDigest, "manifestDigest");
-        verifiedDigests = Map.copyOf(Objects.requireNonNull(verifiedDigests, "verifiedDigests"));
-        verifiedDigests.forEach((path, digest) -> {
-            if (!digest.matches("[0-9a-f]{64}")) {
-                throw new IllegalArgumentException("the digest of " + path + " is not a lower-case hex SHA-256: "
-                        + digest);
-            }
-        });
+        Objects.requireNonNull(verifiedDigests, "verifiedDigests");
+        // A MANIFEST's digests stay in its file (millions of files): checked as they are parsed, not copied here.
+        if (!(verifiedDigests instanceof ManifestDigests)) {
+            verifiedDigests = Map.copyOf(verifiedDigests);
+            verifiedDigests.forEach((path, digest) -> {
+                if (!digest.matches("[0-9a-f]{64}")) {
+                    throw new IllegalArgumentException("the digest of " + path + " is not a lower-case hex SHA-256: "
+                            + digest);
+                }
+            });
+        }
     }
 
     /**

@@ -7,10 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.resilient.api.Generation;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.resilient.testkit.ChildJvm;
+import org.resilient.testkit.Scratch;
 
 /**
  * A store of many files needs memory for the widest directory, not for the whole tree: a JVM whose heap is far
@@ -25,11 +28,24 @@ class ManyFilesMemoryTest {
     // A store of a few files needs 12-22 MB of this heap (pools, index, zstd); the tree's paths alone are 40+ MB.
     private static final String HEAP = "-Xmx40m";
 
-    @RegisterExtension
-    final ChildJvm child = new ChildJvm("-XX:TieredStopAtLevel=1", HEAP);
+    @TempDir
+    Path disk;
+    // On tmpfs when there is one: 40k files on a disk take most of the test's time to create and remove.
+    private Path tmp;
+
+    @BeforeEach
+    void place() throws IOException {
+        tmp = Scratch.create(disk, "manyfiles");
+    }
+
+    @AfterEach
+    void remove() {
+        Scratch.remove(tmp, disk);
+    }
 
     private String inSmallHeap(String... args) throws IOException, InterruptedException {
-        ChildJvm.Result r = child.run(System.getProperty("java.class.path"), StoreProcess.class, args);
+        ChildJvm.Result r = ChildJvm.run(HEAP, System.getProperty("java.class.path"), tmp.resolve("child.log"),
+                StoreProcess.class, args);
         assertEquals(0, r.exit(), String.join(" ", args) + " in " + HEAP + " failed: " + r.output());
         return r.lastLine();
     }
@@ -37,7 +53,6 @@ class ManyFilesMemoryTest {
     @Test
     @DisplayName(FILES + " files of long names store in " + "a 40 MB heap, twice, and restore whole in it")
     void manyFilesInSmallHeap() throws Exception {
-        Path tmp = child.directory();
         Path src = tmp.resolve("src");
         String pad = "n".repeat(NAME - 12);
         byte[] content = "same content\n".getBytes(StandardCharsets.UTF_8); // one chunk: the index stays small

@@ -16,7 +16,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.resilient.api.BackupId;
 import org.resilient.api.ErrorCode;
-import org.resilient.api.ManifestCodec;
 import org.resilient.api.ManifestEntry;
 import org.resilient.api.NodeLayout;
 import org.resilient.api.ResilienceException;
@@ -52,12 +51,17 @@ final class BackupHandler extends Handler {
         }
         String rel = slash < 0 ? "" : rest.substring(slash + 1);
         if (rel.isEmpty()) {
-            byte[] listing = ManifestCodec.write(Listing.of(dir));
-            ex.sendResponseHeaders(Replies.OK, listing.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(listing);
+            // Streamed as it is written (chunked): a listing of millions of files is never held whole.
+            ex.sendResponseHeaders(Replies.OK, 0);
+            try (OutputStream out = new java.io.FilterOutputStream(ex.getResponseBody()) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                    bytesServed.addAndGet(len);
+                }
+            }) {
+                Listing.write(dir, out);
             }
-            bytesServed.addAndGet(listing.length);
             return;
         }
         ManifestEntry.checkPath(rel);

@@ -1,6 +1,7 @@
 package org.resilient.https;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -10,30 +11,30 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.PriorityQueue;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
-import java.util.stream.Stream;
 import org.resilient.api.BackupId;
 import org.resilient.api.ErrorCode;
-import org.resilient.api.Manifest;
-import org.resilient.api.ManifestCodec;
 import org.resilient.api.ManifestEntry;
+import org.resilient.api.ManifestStream;
 import org.resilient.api.OperationContext;
 import org.resilient.api.Progress;
 import org.resilient.api.ResilienceException;
@@ -57,6 +58,10 @@ final class Puller {
     private final String what;
     /** How many files are fetched at a time (each on its own connection). */
     static final int PARALLEL = 3;
+    /** How many of the largest files are fetched first, largest first. */
+    static final int FIRST = 1024;
+    /** How many files may wait for a connection at a time. */
+    private static final int QUEUED = 64;
     /** Received bytes of a file that start a background force ({@link Flusher}). */
     static final long FLUSH_EVERY = 16L << 20;
     private volatile boolean aborted;
@@ -82,31 +87,30 @@ final class Puller {
             throw new ResilienceException(ErrorCode.IO_ERROR, "cannot pull " + id + " into " + dst
                     + ": it already exists; remove it or pull into another directory");
         }
-        Manifest listing = listing();
         Path partial = dst.resolveSibling(dst.getFileName() + ".partial");
-        total = listing.entries().stream().mapToLong(ManifestEntry::size).sum();
+        // The listing goes to a file beside the copy and is read from there entry by entry, more than once: a
+        // backup of millions of files is never held whole.
+        Path listing = dst.resolveSibling("." + dst.getFileName() + ".listing");
         try {
+            listing(listing);
             org.resilient.support.fs.FileModes.createDirectories(partial);
             Fs.makeWritable(partial);
-            removeUnlisted(partial, listing);
-            List<ManifestEntry> files = new ArrayList<>();
-            for (ManifestEntry e : listing.entries()) {
-                Path p = partial.resolve(e.path());
-                switch (e.type()) {
-                    case DIRECTORY -> Files.createDirectories(p);
-                    case SYMLINK -> {
-                        if (!Files.isSymbolicLink(p)) {
-                            Files.createSymbolicLink(p, p.getFileSystem().getPath(e.linkTarget()));
-                        }
-                    }
-                    case FILE -> files.add(e);
-                }
-            }
-            files(partial, files);
+            Largest largest = new Largest(FIRST);
+            ListedTree.reconcile(partial, listing, (e, p) -> {
+                total += e.size();
+                largest.offer(e);
+            });
+            files(partial, listing, largest.sorted());
             Listing.applyMetadata(partial, listing);
             Fs.publish(partial, dst);
         } catch (IOException e) {
             throw Fs.ioError("pull " + id + " into", partial, e);
+        } finally {
+            try {
+                Files.deleteIfExists(listing);
+            } catch (IOException e) {
+                LOG.warn("cannot remove {} ({}); it is not used again", listing, e.toString());
+            }
         }
         LOG.info("pulled backup {} from {} into {} ({} bytes: {} kept from an earlier attempt, {} fetched)", id, from,
                 dst, total, kept.get(), fetched.get());
@@ -115,125 +119,94 @@ final class Puller {
         }
     }
 
-    private Manifest listing() {
+    /** Fetches the listing into a file and checks that it is the backup's. */
+    private void listing(Path file) throws IOException {
         HttpRequest req = client.request(client.uri(from, "/backup/" + UrlPath.encode(id.value()) + "/", null)).GET()
                 .build();
-        HttpResponse<String> r = client.text(req, what);
-        if (r.statusCode() != Replies.OK) {
-            throw Replies.refused(r.statusCode(), what, r.body());
+        HttpResponse<InputStream> r = client.stream(req, what);
+        try (InputStream in = r.body()) {
+            if (r.statusCode() != Replies.OK) {
+                String text = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+                throw Replies.refused(r.statusCode(), what, text);
+            }
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
         }
-        Manifest listing = ManifestCodec.read(r.body().getBytes(StandardCharsets.UTF_8));
-        if (!listing.backupId().equals(id)) {
-            throw new ResilienceException(ErrorCode.VERIFICATION_FAILED, "node " + from + " answered a pull of " + id
-                    + " with the listing of " + listing.backupId() + "; nothing was used");
-        }
-        return listing;
-    }
-
-    /** Removes what an earlier attempt (or anything else) left in the partial copy that the backup lacks. */
-    private static void removeUnlisted(Path partial, Manifest listing) throws IOException {
-        Set<String> wanted = new HashSet<>();
-        listing.entries().forEach(e -> wanted.add(e.path()));
-        List<Path> extra = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(partial)) {
-            s.filter(p -> !p.equals(partial)).forEach(p -> {
-                String rel = partial.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
-                ManifestEntry e = listing.entry(rel).orElse(null);
-                boolean same = e != null && switch (e.type()) {
-                    case DIRECTORY -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
-                    case FILE -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS);
-                    case SYMLINK -> Files.isSymbolicLink(p) && linkTarget(p).equals(e.linkTarget());
-                };
-                if (!wanted.contains(rel) || !same) {
-                    extra.add(p);
-                }
-            });
-        }
-        extra.sort(Comparator.reverseOrder());
-        for (Path p : extra) {
-            Fs.deleteTree(p);
-        }
-    }
-
-    private static String linkTarget(Path p) {
-        try {
-            return Files.readSymbolicLink(p).toString();
-        } catch (IOException e) {
-            return "";
+        try (ManifestStream s = Listing.open(file)) {
+            if (!s.header().backupId().equals(id)) {
+                throw new ResilienceException(ErrorCode.VERIFICATION_FAILED, "node " + from + " answered a pull of "
+                        + id + " with the listing of " + s.header().backupId() + "; nothing was used");
+            }
         }
     }
 
     /**
-     * Fetches the files, {@value #PARALLEL} at a time, those with the most bytes to fetch first (so the last one
-     * to finish is a short one, and the files an interrupted attempt kept whole are checked while the last ones
-     * arrive): while one connection waits for its file's fsync or its next request, the others keep both the
-     * serving node's and this node's cores busy. The first failure stops the others within one block.
+     * Fetches the files, {@value #PARALLEL} at a time: the {@value #FIRST} largest first, largest first (so the last
+     * one to finish is a short one), then the others in listing order, read from the listing as they are fetched
+     * (at most {@value #QUEUED} wait at a time: memory does not grow with the number of files). While one
+     * connection waits for its file's fsync or its next request, the others keep both the serving node's and this
+     * node's cores busy. The first failure stops the others within one block.
      */
-    private void files(Path partial, List<ManifestEntry> files) throws IOException {
-        Map<String, Long> missing = new HashMap<>();
-        for (ManifestEntry e : files) {
-            Path p = partial.resolve(e.path());
-            long have = Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Files.size(p) : 0;
-            missing.put(e.path(), have <= e.size() ? e.size() - have : e.size());
-        }
-        List<ManifestEntry> order = new ArrayList<>(files);
-        order.sort(Comparator.comparingLong((ManifestEntry e) -> missing.get(e.path())).reversed());
+    private void files(Path partial, Path listing, List<ManifestEntry> first) throws IOException {
         Map<String, String> mdc = MDC.getCopyOfContextMap();
         AtomicInteger n = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(PARALLEL, order.size())), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL, r -> {
             Thread t = new Thread(r, "https-pull-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        Semaphore slots = new Semaphore(QUEUED);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        boolean interrupted = false;
         try {
-            List<Future<?>> running = new ArrayList<>();
-            for (ManifestEntry e : order) {
-                running.add(pool.submit(() -> {
-                    if (mdc != null) {
-                        MDC.setContextMap(mdc); // the backup id follows the work onto this thread
+            Set<String> firstPaths = new HashSet<>();
+            first.forEach(e -> firstPaths.add(e.path()));
+            try (ManifestStream s = Listing.open(listing)) {
+                Iterator<ManifestEntry> largest = first.iterator();
+                Iterator<ManifestEntry> later = s.iterator();
+                while (!aborted && (largest.hasNext() || later.hasNext())) {
+                    boolean fromLargest = largest.hasNext();
+                    ManifestEntry e = fromLargest ? largest.next() : later.next();
+                    if (!fromLargest && (e.type() != ManifestEntry.Type.FILE || firstPaths.contains(e.path()))) {
+                        continue; // fetched among the largest already
                     }
-                    try {
-                        checkCancelled();
-                        file(partial.resolve(e.path()), e);
-                        return null;
-                    } catch (IOException | RuntimeException | Error x) {
-                        aborted = true; // the other files stop now, not when their turn to be waited for comes
-                        throw x;
-                    }
-                }));
-            }
-            Throwable failure = null;
-            boolean interrupted = false;
-            for (Future<?> f : running) {
-                while (true) {
-                    try {
-                        f.get();
-                        break;
-                    } catch (InterruptedException x) {
-                        interrupted = true;
-                        aborted = true;
-                    } catch (ExecutionException x) {
-                        aborted = true;
-                        failure = first(failure, x.getCause());
-                        break;
-                    }
+                    slots.acquire();
+                    pool.execute(() -> {
+                        if (mdc != null) {
+                            MDC.setContextMap(mdc); // the backup id follows the work onto this thread
+                        }
+                        try {
+                            checkCancelled();
+                            file(partial.resolve(e.path()), e);
+                        } catch (IOException | RuntimeException | Error x) {
+                            aborted = true; // the other files stop now, not when their turn to be waited for comes
+                            failure.accumulateAndGet(x, Puller::first);
+                        } finally {
+                            slots.release();
+                        }
+                    });
                 }
+            } catch (InterruptedException x) {
+                interrupted = true;
+                aborted = true;
             }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-                failure = first(failure, new ResilienceException(ErrorCode.CANCELLED, what + " was interrupted"));
-            }
-            if (failure instanceof IOException io) {
-                throw io;
-            } else if (failure instanceof RuntimeException r) {
-                throw r;
-            } else if (failure instanceof Error err) {
-                throw err;
-            } else if (failure != null) {
-                throw new IllegalStateException(failure);
-            }
+            slots.acquireUninterruptibly(QUEUED); // every file fetched, or stopped
         } finally {
             pool.shutdownNow();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+            failure.accumulateAndGet(new ResilienceException(ErrorCode.CANCELLED, what + " was interrupted"),
+                    Puller::first);
+        }
+        Throwable f = failure.get();
+        if (f instanceof IOException io) {
+            throw io;
+        } else if (f instanceof RuntimeException r) {
+            throw r;
+        } else if (f instanceof Error err) {
+            throw err;
+        } else if (f != null) {
+            throw new IllegalStateException(f);
         }
     }
 
@@ -391,6 +364,30 @@ final class Puller {
             return HexFormat.of().formatHex(((MessageDigest) d.clone()).digest());
         } catch (CloneNotSupportedException e) {
             throw new IllegalStateException("SHA-256 digest cannot be cloned", e);
+        }
+    }
+
+    /** The largest files of a listing, kept as the listing is read (at most a bound of them). */
+    private static final class Largest {
+        private final int bound;
+        private final PriorityQueue<ManifestEntry> smallestFirst =
+                new PriorityQueue<>(Comparator.comparingLong(ManifestEntry::size));
+
+        Largest(int bound) {
+            this.bound = bound;
+        }
+
+        void offer(ManifestEntry e) {
+            smallestFirst.add(e);
+            if (smallestFirst.size() > bound) {
+                smallestFirst.poll();
+            }
+        }
+
+        List<ManifestEntry> sorted() {
+            List<ManifestEntry> out = new ArrayList<>(smallestFirst);
+            out.sort(Comparator.comparingLong(ManifestEntry::size).reversed());
+            return out;
         }
     }
 }

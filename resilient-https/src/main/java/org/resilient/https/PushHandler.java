@@ -13,17 +13,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import org.resilient.api.BackupId;
 import org.resilient.api.ErrorCode;
-import org.resilient.api.Manifest;
-import org.resilient.api.ManifestCodec;
 import org.resilient.api.ManifestEntry;
+import org.resilient.api.ManifestStream;
 import org.resilient.api.NodeLayout;
 import org.resilient.api.ResilienceException;
 import org.resilient.support.fs.Deliveries;
@@ -45,10 +41,11 @@ import org.slf4j.LoggerFactory;
  */
 final class PushHandler extends Handler {
     private static final Logger LOG = LoggerFactory.getLogger(PushHandler.class);
-    private static final int MAX_LISTING = 256 * 1024 * 1024;
     private final URI self;
     private final NodeLayout layout;
     private final Map<BackupId, Object> locks = new ConcurrentHashMap<>();
+    /** The open listings of the pushes in progress (one file each, closed at the commit or the next begin). */
+    private final Map<BackupId, ListingCursor> cursors = new ConcurrentHashMap<>();
 
     PushHandler(URI self, NodeLayout layout) {
         this.self = self;
@@ -87,12 +84,20 @@ final class PushHandler extends Handler {
     private void recorded(BackupId id, URI peer, PushStep step) throws IOException {
         try {
             step.run();
-        } catch (ResilienceException e) {
-            recordFailure(id, peer, "[" + e.code() + "] " + e.getMessage());
-            throw e;
-        } catch (IOException e) {
-            recordFailure(id, peer, "the transfer broke off (" + e + ")");
-            throw e;
+        } catch (ResilienceException | IOException e) {
+            // A failed push may not come back: its listing is not kept open (it would pin the file and its disk).
+            try {
+                closeCursor(id);
+            } catch (IOException x) {
+                e.addSuppressed(x);
+            }
+            if (e instanceof IOException io) {
+                recordFailure(id, peer, "the transfer broke off (" + io + ")");
+                throw io;
+            }
+            ResilienceException r = (ResilienceException) e;
+            recordFailure(id, peer, "[" + r.code() + "] " + r.getMessage());
+            throw r;
         }
     }
 
@@ -110,15 +115,28 @@ final class PushHandler extends Handler {
             Replies.text(ex, Replies.OK, "published\n");
             return;
         }
-        byte[] body;
+        // The listing goes to a file as it arrives and is read from there entry by entry: never held whole.
+        Path tmp = layout.incoming().resolve("." + id.value() + ".listing.tmp");
         try (InputStream in = ex.getRequestBody()) {
-            body = in.readNBytes(MAX_LISTING);
+            org.resilient.support.fs.FileModes.createDirectories(layout.incoming());
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw beginFailed(id, e);
         }
-        Manifest listing = ManifestCodec.read(body);
-        if (!listing.backupId().equals(id)) {
+        BackupId listed;
+        try (ManifestStream s = Listing.open(tmp)) {
+            listed = s.header().backupId();
+        } catch (RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        if (!listed.equals(id)) {
+            Files.deleteIfExists(tmp);
             throw new ResilienceException(ErrorCode.MANIFEST_INVALID, "the listing pushed as " + id + " is of backup "
-                    + listing.backupId());
+                    + listed);
         }
+        closeCursor(id);
         // Pushes come one backup at a time, oldest first: an older one left here failed (disk full?) and is
         // never finished; it only holds the space this one needs.
         for (Path p : org.resilient.support.fs.Transfers.removeTransfersOlderThan(layout, id)) {
@@ -126,33 +144,37 @@ final class PushHandler extends Handler {
         }
         Path listingFile = listingFile(id);
         Path dir = layout.transfer(id);
-        if (Files.exists(listingFile) && !java.util.Arrays.equals(Files.readAllBytes(listingFile), body)) {
+        if (Files.exists(listingFile) && Files.mismatch(listingFile, tmp) >= 0) {
             // An earlier push of another backup under this id: its files are no use to this one.
             Fs.deleteTree(dir);
         }
         try {
             org.resilient.support.fs.FileModes.createDirectories(dir);
             Fs.makeWritable(dir);
-            Path tmp = layout.incoming().resolve("." + id.value() + ".listing.tmp");
-            Files.write(tmp, body);
             Files.move(tmp, listingFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            // This node's side (disk full, not writable): answered as an I/O error, not taken for a peer gone.
-            throw new ResilienceException(ErrorCode.IO_ERROR, "cannot begin the push of " + id + " on " + self + ": "
-                    + e + "; free space there or make " + layout.incoming() + " writable", e);
+            throw beginFailed(id, e);
         }
         StringBuilder have = new StringBuilder("receiving\n");
-        for (ManifestEntry e : listing.entries()) {
-            Path f = dir.resolve(e.path());
-            if (e.type() == ManifestEntry.Type.FILE && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
-                have.append(Files.size(f)).append(' ').append(UrlPath.encode(e.path())).append('\n');
+        try (ManifestStream s = Listing.open(listingFile)) {
+            for (ManifestEntry e = s.next(); e != null; e = s.next()) {
+                Path f = dir.resolve(e.path());
+                if (e.type() == ManifestEntry.Type.FILE && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    have.append(Files.size(f)).append(' ').append(UrlPath.encode(e.path())).append('\n');
+                }
             }
         }
         Replies.text(ex, Replies.OK, have.toString());
     }
 
+    /** This node's side failed (disk full, not writable): answered as an I/O error, not taken for a peer gone. */
+    private ResilienceException beginFailed(BackupId id, IOException e) {
+        return new ResilienceException(ErrorCode.IO_ERROR, "cannot begin the push of " + id + " on " + self + ": "
+                + e + "; free space there or make " + layout.incoming() + " writable", e);
+    }
+
     private void receive(HttpExchange ex, BackupId id, String rel, String offsetText) throws IOException {
-        ManifestEntry entry = listing(id).entry(rel).filter(e -> e.type() == ManifestEntry.Type.FILE)
+        ManifestEntry entry = cursor(id).find(rel).filter(e -> e.type() == ManifestEntry.Type.FILE)
                 .orElseThrow(() -> new ResilienceException(ErrorCode.MANIFEST_INVALID, rel
                         + " is no file of the listing of " + id));
         long offset;
@@ -222,7 +244,8 @@ final class PushHandler extends Handler {
             Replies.text(ex, Replies.OK, "published\n");
             return;
         }
-        Manifest listing = listing(id);
+        closeCursor(id);
+        Path listing = listing(id);
         List<String> bad = check(dir, listing);
         if (!bad.isEmpty()) {
             LOG.warn("push of {} by {}: {} file(s) do not match the listing and must be sent again: {}", id, peer,
@@ -250,46 +273,20 @@ final class PushHandler extends Handler {
     }
 
     /** Makes the tree exactly the listing's; returns the files to send again (removed). */
-    private List<String> check(Path dir, Manifest listing) throws IOException {
-        Map<String, ManifestEntry> wanted = new HashMap<>();
-        listing.entries().forEach(e -> wanted.put(e.path(), e));
-        List<Path> extra = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.filter(p -> !p.equals(dir)).forEach(p -> {
-                ManifestEntry e = wanted.get(dir.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/"));
-                if (e == null || !matchesType(p, e)) {
-                    extra.add(p);
-                }
-            });
-        }
-        extra.sort(Comparator.reverseOrder());
-        for (Path p : extra) {
-            Fs.deleteTree(p);
-        }
+    private List<String> check(Path dir, Path listing) throws IOException {
         List<String> bad = new ArrayList<>();
-        for (ManifestEntry e : listing.entries()) {
-            Path p = dir.resolve(e.path());
-            switch (e.type()) {
-                case DIRECTORY -> Files.createDirectories(p);
-                case SYMLINK -> {
-                    if (!Files.isSymbolicLink(p)) {
-                        Files.createSymbolicLink(p, p.getFileSystem().getPath(e.linkTarget()));
-                    }
-                }
-                case FILE -> {
-                    if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.size(p) != e.size()
-                            || !Fs.sha256Hex(p).equals(e.sha256())) {
-                        Files.deleteIfExists(p);
-                        bad.add(e.path());
-                    }
-                }
+        ListedTree.reconcile(dir, listing, (e, p) -> {
+            if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.size(p) != e.size()
+                    || !Fs.sha256Hex(p).equals(e.sha256())) {
+                Files.deleteIfExists(p);
+                bad.add(e.path());
             }
-        }
+        });
         if (bad.isEmpty()) {
             try {
-                Listing.checkAgainstManifest(listing, Files.readAllBytes(NodeLayout.manifest(dir)));
+                Listing.checkAgainstManifest(listing, NodeLayout.manifest(dir));
             } catch (ResilienceException e) {
-                LOG.warn("push of {}: {}", listing.backupId(), e.getMessage());
+                LOG.warn("push to {}: {}", dir, e.getMessage());
                 Files.deleteIfExists(NodeLayout.manifest(dir));
                 bad.add(NodeLayout.MANIFEST);
             }
@@ -297,25 +294,30 @@ final class PushHandler extends Handler {
         return bad;
     }
 
-    private static boolean matchesType(Path p, ManifestEntry e) {
-        try {
-            return switch (e.type()) {
-                case DIRECTORY -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
-                case FILE -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS);
-                case SYMLINK -> Files.isSymbolicLink(p) && Files.readSymbolicLink(p).toString().equals(e.linkTarget());
-            };
-        } catch (IOException x) {
-            return false;
-        }
-    }
-
-    private Manifest listing(BackupId id) throws IOException {
+    private Path listing(BackupId id) {
         Path f = listingFile(id);
         if (!Files.isRegularFile(f)) {
             throw new ResilienceException(ErrorCode.VERIFICATION_FAILED, "no push of " + id + " is in progress on "
                     + self + "; begin it first");
         }
-        return ManifestCodec.read(Files.readAllBytes(f));
+        return f;
+    }
+
+    /** The listing of a push in progress, read forward as its files arrive (in listing order). */
+    private ListingCursor cursor(BackupId id) throws IOException {
+        ListingCursor c = cursors.get(id);
+        if (c == null) {
+            c = new ListingCursor(listing(id));
+            cursors.put(id, c);
+        }
+        return c;
+    }
+
+    private void closeCursor(BackupId id) throws IOException {
+        ListingCursor c = cursors.remove(id);
+        if (c != null) {
+            c.close();
+        }
     }
 
     private boolean published(BackupId id) {

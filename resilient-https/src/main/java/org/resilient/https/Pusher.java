@@ -15,13 +15,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.resilient.api.BackupId;
 import org.resilient.api.ErrorCode;
-import org.resilient.api.Manifest;
-import org.resilient.api.ManifestCodec;
 import org.resilient.api.ManifestEntry;
+import org.resilient.api.ManifestStream;
 import org.resilient.api.NodeLayout;
 import org.resilient.api.OperationContext;
 import org.resilient.api.ResilienceException;
@@ -59,14 +60,37 @@ final class Pusher {
             throw new ResilienceException(ErrorCode.NOT_FOUND, "cannot " + what + ": " + source
                     + " is no backup directory (it has no " + NodeLayout.MANIFEST + ")");
         }
-        Manifest listing = Listing.of(source);
-        if (!listing.backupId().equals(id)) {
-            throw new ResilienceException(ErrorCode.MANIFEST_INVALID, "cannot " + what + ": the MANIFEST in " + source
-                    + " is of backup " + listing.backupId());
+        // The listing is spilled to a file and walked from there: a backup of millions of files is never held whole.
+        Path listing;
+        try {
+            listing = Files.createTempFile("resilient-push-", ".listing");
+        } catch (IOException e) {
+            throw Fs.ioError("make a temporary file for the listing of", source, e);
         }
-        total = listing.entries().stream().mapToLong(ManifestEntry::size).sum();
+        try {
+            pushListed(source, listing);
+        } catch (IOException e) {
+            throw Fs.ioError("read the listing of", source, e);
+        } finally {
+            try {
+                Files.deleteIfExists(listing);
+            } catch (IOException e) {
+                LOG.warn("cannot remove {} ({})", listing, e.toString());
+            }
+        }
+    }
+
+    private void pushListed(Path source, Path listing) throws IOException {
+        BackupId listed = Listing.spill(source, listing);
+        if (!listed.equals(id)) {
+            throw new ResilienceException(ErrorCode.MANIFEST_INVALID, "cannot " + what + ": the MANIFEST in " + source
+                    + " is of backup " + listed);
+        }
+        try (ManifestStream s = Listing.open(listing)) {
+            s.iterator().forEachRemaining(e -> total += e.size());
+        }
         HttpResponse<String> r = client.text(client.request(client.uri(to, base, "begin"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(ManifestCodec.write(listing))).build(), what);
+                .POST(HttpRequest.BodyPublishers.ofFile(listing)).build(), what);
         expect(r, Replies.OK);
         if (r.body().startsWith("published")) {
             LOG.info("backup {} is already published on {}; nothing to push", id, to);
@@ -79,22 +103,27 @@ final class Pusher {
                 have.put(line.substring(sp + 1), Long.parseLong(line.substring(0, sp)));
             }
         }
-        for (ManifestEntry e : listing.entries()) {
-            if (e.type() == ManifestEntry.Type.FILE) {
-                long there = have.getOrDefault(UrlPath.encode(e.path()), -1L);
-                if (there == e.size()) {
-                    progress(e.size()); // whole there already; the commit checks its hash
-                } else {
-                    send(source, e, there > 0 && there < e.size() ? there : 0);
+        try (ManifestStream s = Listing.open(listing)) {
+            for (ManifestEntry e = s.next(); e != null; e = s.next()) {
+                if (e.type() == ManifestEntry.Type.FILE) {
+                    long there = have.getOrDefault(UrlPath.encode(e.path()), -1L);
+                    if (there == e.size()) {
+                        progress(e.size()); // whole there already; the commit checks its hash
+                    } else {
+                        send(source, e, there > 0 && there < e.size() ? there : 0);
+                    }
                 }
             }
         }
         List<String> bad = commit();
         if (!bad.isEmpty()) {
             LOG.warn("{} file(s) of backup {} arrived damaged on {}; sending them again", bad.size(), id, to);
-            for (ManifestEntry e : listing.entries()) {
-                if (bad.contains(UrlPath.encode(e.path()))) {
-                    send(source, e, 0);
+            Set<String> again = new HashSet<>(bad);
+            try (ManifestStream s = Listing.open(listing)) {
+                for (ManifestEntry e = s.next(); e != null; e = s.next()) {
+                    if (again.contains(UrlPath.encode(e.path()))) {
+                        send(source, e, 0);
+                    }
                 }
             }
             if (!commit().isEmpty()) {

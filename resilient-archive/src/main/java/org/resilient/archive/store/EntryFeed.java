@@ -13,8 +13,40 @@ final class EntryFeed {
     // Entries read ahead of the writer at most (a run of directories between two files), besides the files.
     private static final int MAX_PENDING = 4096;
 
-    /** One entry, with its file number and the queue of its chunks when it is a file. */
-    record Slot(SourceEntry entry, int fileNo, FileQueue queue) {
+    /**
+     * One entry, with its file number and the queue of its chunks when it is a file.
+     *
+     * @param entry the entry
+     * @param fileNo its number among the files, or -1
+     * @param queue its chunks on their way to the writer, or null
+     * @param looked the parent's entry when a {@link Shortcut} looked it up already (a scanner must not take it
+     *     again), or null
+     */
+    record Slot(SourceEntry entry, int fileNo, FileQueue queue, Looked looked) {
+    }
+
+    /**
+     * The parent's entry of a file, looked up as the file was read from the walk.
+     *
+     * @param before the parent's entry, or null if the parent has none
+     */
+    record Looked(TreeEntry before) {
+    }
+
+    /**
+     * Takes a file without a scanner when the files cache finds it unchanged: its queue is filled from the parent
+     * at once, on the thread reading the walk. A scanner would cost several thread hand-offs (futex calls) per file,
+     * which dominated the store of an unchanged tree of small files.
+     */
+    interface Shortcut {
+        /**
+         * Tries to take a file whole from the parent.
+         *
+         * @param e the file
+         * @param q its queue, empty, holding up to the queue's count of chunks without waiting
+         * @return null if the file was taken (its queue is filled and closed), else the parent's entry looked up
+         */
+        Looked tryTake(SourceEntry e, FileQueue q);
     }
 
     private final SourceWalk walk;
@@ -28,6 +60,7 @@ final class EntryFeed {
     private boolean ended;
     private RuntimeException failure;
     private volatile boolean aborted;
+    private Shortcut shortcut;
 
     /**
      * A feed.
@@ -42,6 +75,15 @@ final class EntryFeed {
         this.lookahead = lookahead;
         this.queueBytes = queueBytes;
         this.queueCount = queueCount;
+    }
+
+    /**
+     * Sets the files-cache shortcut (before the first entry is read).
+     *
+     * @param s the shortcut
+     */
+    synchronized void shortcut(Shortcut s) {
+        this.shortcut = s;
     }
 
     /**
@@ -64,8 +106,9 @@ final class EntryFeed {
         if (s.fileNo() >= 0) {
             writerAt = s.fileNo();
         }
-        if (s.fileNo() >= 0 || pending.size() == MAX_PENDING - 1) {
-            notifyAll(); // a scanner may start the next file, or read further
+        if (s.fileNo() >= 0 && !unscanned.isEmpty() || pending.size() == MAX_PENDING - 1) {
+            notifyAll(); // a scanner may start the next file, or read further (not woken for nothing: each wake-up
+                         // of every scanner for every file was most of the store of an unchanged tree)
         }
         return s;
     }
@@ -128,9 +171,12 @@ final class EntryFeed {
             return false;
         }
         boolean file = e.type() == TreeEntry.Type.FILE;
-        Slot s = new Slot(e, file ? files++ : -1, file ? new FileQueue(queueBytes, queueCount) : null);
+        FileQueue q = file ? new FileQueue(queueBytes, queueCount) : null;
+        Looked looked = file && shortcut != null ? shortcut.tryTake(e, q) : null;
+        boolean taken = file && shortcut != null && looked == null;
+        Slot s = new Slot(e, file ? files++ : -1, q, looked);
         pending.add(s);
-        if (file) {
+        if (file && !taken) {
             unscanned.add(s);
             notifyAll();
         }

@@ -68,7 +68,7 @@ final class FileScanner {
                 return;
             }
             try {
-                scan(s.entry(), s.queue(), chunker, check, compressors);
+                scan(s.entry(), s.looked(), s.queue(), chunker, check, compressors);
                 s.queue().close(null);
             } catch (Throwable t) {
                 s.queue().close(t);
@@ -76,9 +76,36 @@ final class FileScanner {
         }
     }
 
-    private void scan(SourceEntry e, FileQueue q, FileChunker chunker, ChunkCheck check, ExecutorService compressors)
-            throws Exception {
+    /**
+     * The files-cache shortcut ({@link EntryFeed.Shortcut}): a file without a verified digest that the files cache
+     * finds unchanged, of few enough chunks to queue without waiting, is taken whole from the parent here.
+     *
+     * @param e the file
+     * @param q its empty queue
+     * @param room how many chunks the queue takes without waiting
+     * @return null if taken, else the parent's entry for the scanner
+     */
+    EntryFeed.Looked tryTake(SourceEntry e, FileQueue q, int room) {
         TreeEntry before = parent.take(e.path());
+        if (filesCache && before != null && before.chunkCount() < room && !verified.containsKey(e.path())
+                && unchanged(before, e)) {
+            try {
+                take(before, q);
+            } catch (InterruptedException x) {
+                Thread.currentThread().interrupt(); // cannot happen: the queue has room; the scanner takes it then
+                return new EntryFeed.Looked(before);
+            }
+            q.close(null);
+            unchangedFiles.incrementAndGet();
+            unreadBytes.addAndGet(before.size());
+            return null;
+        }
+        return new EntryFeed.Looked(before);
+    }
+
+    private void scan(SourceEntry e, EntryFeed.Looked looked, FileQueue q, FileChunker chunker, ChunkCheck check,
+                      ExecutorService compressors) throws Exception {
+        TreeEntry before = looked != null ? looked.before() : parent.take(e.path());
         byte[] digest = verified.get(e.path());
         if (digest != null && sameContent(before, e, digest)) {
             // Verified by the caller to have the content the parent recorded under this digest: taken whole

@@ -66,8 +66,9 @@ public final class StoreRun {
     private final ChunkArrays arrays;
     private final OperationContext context;
     private final List<Generation> generations;
-    // The caller's verified whole-file digests, by path (see StoreRequest#verifiedDigests).
-    private final Map<String, byte[]> verified = new HashMap<>();
+    // The caller's verified whole-file digests, by path (see StoreRequest#verifiedDigests), looked up as the files
+    // come: not copied, since a MANIFEST's digests are read from its file (ManifestDigests), never held whole.
+    private final Map<String, byte[]> verified;
     private ParentTree parent;
     private FileScanner scanner;
     // The generation format the tree needs (written by the calling thread only): 3 once a file has chunk checksums.
@@ -98,7 +99,23 @@ public final class StoreRun {
         this.context = context;
         this.generations = generations;
         this.arrays = new ChunkArrays(cdc.max(), POOL_BYTES);
-        request.verifiedDigests().forEach((path, hex) -> verified.put(path, Sha256.unhex(hex)));
+        this.verified = new java.util.AbstractMap<>() {
+            @Override
+            public byte[] get(Object path) {
+                String hex = request.verifiedDigests().get(path);
+                return hex == null ? null : Sha256.unhex(hex);
+            }
+
+            @Override
+            public boolean containsKey(Object path) {
+                return request.verifiedDigests().containsKey(path);
+            }
+
+            @Override
+            public java.util.Set<Map.Entry<String, byte[]>> entrySet() {
+                throw new UnsupportedOperationException("looked up by path only");
+            }
+        };
     }
 
     /**
@@ -157,6 +174,7 @@ public final class StoreRun {
             FileScanner scan = new FileScanner(cdc, parent, verified, index, arrays, compressor, feed,
                     !settings.forceRead() && repairOnly == null);
             scanner = scan;
+            feed.shortcut((e, q) -> scan.tryTake(e, q, QUEUE_COUNT));
             for (int t = 0; t < threads; t++) {
                 scanners.execute(() -> scan.loop(compressors));
             }
@@ -285,7 +303,8 @@ public final class StoreRun {
         }
         Instant t = e.mtime().toInstant();
         // The scanner either took the file from the parent by this digest or read it and checked it.
-        byte[] digest = verified.getOrDefault(e.path(), new byte[0]);
+        byte[] found = verified.get(e.path());
+        byte[] digest = found == null ? new byte[0] : found;
         TreeEntry entry = new TreeEntry(e.path(), TreeEntry.Type.FILE, e.mode(), t.getEpochSecond(), t.getNano(), size,
                 null, hashes.toByteArray(), Arrays.copyOf(lengths, n), digest,
                 checked ? Arrays.copyOf(checks, n) : new long[0], e.stat());

@@ -1,5 +1,6 @@
 package org.resilient.archive.tree;
 
+import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,7 +32,9 @@ public final class TreeWriter {
      * @param out the (compressing) stream
      */
     public TreeWriter(OutputStream out) {
-        this.out = new DataOutputStream(out);
+        // Buffered: each field would otherwise be a write of a few bytes into the stream below, a JNI call into
+        // zstd per field, which was the largest cost of storing an unchanged tree of many small files.
+        this.out = new DataOutputStream(new BufferedOutputStream(out, 1 << 16));
     }
 
     /**

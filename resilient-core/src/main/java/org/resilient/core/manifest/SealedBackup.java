@@ -1,15 +1,12 @@
 package org.resilient.core.manifest;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import org.resilient.api.Manifest;
 import org.resilient.api.ManifestCodec;
-import org.resilient.api.ManifestEntry;
-import org.resilient.api.ManifestStream;
+import org.resilient.api.ManifestDigests;
 import org.resilient.api.NodeLayout;
 import org.resilient.support.fs.AtomicFiles;
 
@@ -52,22 +49,11 @@ public record SealedBackup(Path directory, ManifestSummary manifest, String mani
     /**
      * The SHA-256 of every data file by its path in the backup directory ({@code data/...}), as checked: what
      * {@link org.resilient.api.StoreRequest#verifiedDigests()} takes, so that the archive need not read an unchanged
-     * file a second time. Read from the MANIFEST entry by entry (the map itself grows with the number of files).
+     * file a second time. Read from the MANIFEST as they are asked for ({@link ManifestDigests}): never held whole.
      *
      * @return hex digests by path
      */
     public Map<String, String> fileDigests() {
-        Path f = NodeLayout.manifest(directory);
-        Map<String, String> out = new HashMap<>();
-        try (InputStream in = Files.newInputStream(f); ManifestStream s = ManifestCodec.open(in)) {
-            for (ManifestEntry e = s.next(); e != null; e = s.next()) {
-                if (e.type() == ManifestEntry.Type.FILE) {
-                    out.put(NodeLayout.DATA + "/" + e.path(), e.sha256());
-                }
-            }
-        } catch (IOException e) {
-            throw AtomicFiles.ioError("read", f, e);
-        }
-        return out;
+        return new ManifestDigests(NodeLayout.manifest(directory), NodeLayout.DATA + "/");
     }
 }

@@ -1,6 +1,7 @@
 package org.resilient.core.node;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -160,7 +161,10 @@ public final class NodeAuth {
             return;
         }
         try {
-            byte[] sig = ClusterTrust.sign(keys.privateKey(), Files.readAllBytes(NodeLayout.manifest(backupDir)));
+            byte[] sig;
+            try (InputStream in = Files.newInputStream(NodeLayout.manifest(backupDir))) {
+                sig = ClusterTrust.sign(keys.privateKey(), in); // streamed: a MANIFEST may list millions of files
+            }
             MessageSignature s = MessageSignature.of(keys.certificate().getEncoded(), sig);
             AtomicFiles.write(NodeLayout.manifestSignature(backupDir), (SIG_MAGIC + "=1\nsigner-cert=" + s.certificate()
                     + "\nsignature=" + s.value() + "\n").getBytes(StandardCharsets.US_ASCII));
@@ -203,8 +207,7 @@ public final class NodeAuth {
                         + backupDir + " is malformed; the backup is not used");
             }
             MessageSignature s = new MessageSignature(kv.get("signer-cert"), kv.get("signature"));
-            URI signer = verified(s.certificateDer(), s.signatureBytes(), Files.readAllBytes(NodeLayout.manifest(backupDir)),
-                    "manifest of " + backupDir);
+            URI signer = verifiedManifest(s, NodeLayout.manifest(backupDir), "manifest of " + backupDir);
             if (!signer.equals(sourceNode)) {
                 throw new ResilienceException(ErrorCode.AUTHENTICATION_FAILED, "the MANIFEST of " + backupDir
                         + " names " + sourceNode + " as its exporter but is signed by " + signer + "; it is not used");
@@ -218,6 +221,15 @@ public final class NodeAuth {
         }
     }
 
+    /** {@link #verified} over a MANIFEST file read in blocks (it may list millions of files). */
+    private URI verifiedManifest(MessageSignature s, Path manifest, String what) throws IOException {
+        try (InputStream in = Files.newInputStream(manifest)) {
+            return NodeSettings.normalize(URI.create(trust.verify(s.certificateDer(), in, s.signatureBytes())));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw notAccepted(what, e);
+        }
+    }
+
     private URI verified(byte[] cert, byte[] sig, byte[] bytes, String what) {
         if (cert == null || sig == null) {
             throw refused("the " + what + " is not signed, and this node accepts only signed ones");
@@ -225,10 +237,14 @@ public final class NodeAuth {
         try {
             return NodeSettings.normalize(URI.create(trust.verify(cert, bytes, sig)));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new ResilienceException(ErrorCode.AUTHENTICATION_FAILED, "the signature of the " + what
-                    + " is not accepted: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage())
-                    + " (is the signer a node of this cluster, with a certificate of its CA?)");
+            throw notAccepted(what, e);
         }
+    }
+
+    private static ResilienceException notAccepted(String what, Exception e) {
+        return new ResilienceException(ErrorCode.AUTHENTICATION_FAILED, "the signature of the " + what
+                + " is not accepted: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage())
+                + " (is the signer a node of this cluster, with a certificate of its CA?)");
     }
 
     private static ResilienceException refused(String why) {

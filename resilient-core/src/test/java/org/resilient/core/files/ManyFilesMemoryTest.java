@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.resilient.support.fs.AtomicFiles;
 import org.resilient.testkit.ChildJvm;
+import org.resilient.testkit.Scratch;
 
 /**
  * The node's steps that walk a tree (export copy, seal, verify, pull copy, import) run in memory bounded by the
@@ -24,15 +27,27 @@ class ManyFilesMemoryTest {
     /** Measured: the cycle of 15,000 files passes with 3 MB; listing 10,000 the old way fails with 4 MB. */
     private static final String HEAP = "-Xmx4m";
 
-    /** The tree goes to memory where there is a tmpfs: the copies flush the whole file system (see ChildJvm). */
-    @RegisterExtension
-    final ChildJvm child = new ChildJvm(HEAP, "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
-            "-Dslf4j.internal.verbosity=WARN");
+    @TempDir
+    Path disk;
+    private Path tmp;
+
+    /**
+     * The tree goes to memory where there is a tmpfs: the copies flush the whole file system, which on a disk shared
+     * with other work can take long, and this test is about memory, not disks.
+     */
+    @BeforeEach
+    void setUp() throws IOException {
+        tmp = Scratch.create(disk, "many-files");
+    }
+
+    @AfterEach
+    void tearDown() {
+        Scratch.remove(tmp, disk);
+    }
 
     @Test
     @DisplayName("export, seal, verify, pull and import 15,000 files in a heap too small to list them")
     void boundedByTheWidestDirectory() throws Exception {
-        Path tmp = child.directory();
         Path source = Files.createDirectories(tmp.resolve("source"));
         for (int d = 0; d < DIRS; d++) {
             Path dir = Files.createDirectory(source.resolve(String.format("d%03d", d)));
@@ -52,15 +67,13 @@ class ManyFilesMemoryTest {
         assertEquals(PER_DIR, countFiles(tmp.resolve("work/standby/current/d042")));
     }
 
-    /**
-     * Runs the probe in the small heap. Its class path is only what the probe uses: a test class path of dozens of
-     * jars costs the child's small heap their indexes, so the heap would measure the class path rather than the work.
-     */
     private ChildJvm.Result run(String mode, Path source) throws IOException, InterruptedException {
-        Path work = Files.createDirectories(child.directory().resolve("work"));
-        return child.run(ChildJvm.classPathOf(ManyFilesProbe.class, org.resilient.core.fs.TreeCopy.class,
-                org.resilient.api.ManifestEntry.class, AtomicFiles.class, org.slf4j.LoggerFactory.class),
-                ManyFilesProbe.class, mode, source.toString(), work.toString());
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        // Only what the probe uses: a class path of dozens of jars costs the small heap their indexes.
+        String cp = ChildJvm.classPathOf(ManyFilesProbe.class, org.resilient.core.fs.TreeCopy.class,
+                org.resilient.api.ManifestEntry.class, AtomicFiles.class, org.slf4j.LoggerFactory.class);
+        return ChildJvm.run(HEAP, cp, tmp.resolve(mode + ".out"), ManyFilesProbe.class, mode, source.toString(),
+                work.toString());
     }
 
     private static long countFiles(Path dir) throws IOException {

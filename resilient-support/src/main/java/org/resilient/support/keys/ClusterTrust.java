@@ -5,11 +5,14 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.SignatureException;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.X509Certificate;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
@@ -42,10 +45,34 @@ public final class ClusterTrust {
      * @throws GeneralSecurityException if the key cannot sign
      */
     public static byte[] sign(PrivateKey key, byte[] bytes) throws GeneralSecurityException {
+        try {
+            return sign(key, new ByteArrayInputStream(bytes));
+        } catch (IOException e) {
+            throw new IllegalStateException("reading bytes in memory failed", e);
+        }
+    }
+
+    /**
+     * Signs what a stream holds, read in blocks (a MANIFEST of millions of files is not held in memory).
+     *
+     * @param key the private key
+     * @param in what to sign (read to its end, not closed)
+     * @return the signature
+     * @throws GeneralSecurityException if the key cannot sign
+     * @throws IOException if reading fails
+     */
+    public static byte[] sign(PrivateKey key, InputStream in) throws GeneralSecurityException, IOException {
         Signature s = Signature.getInstance(algorithm(key.getAlgorithm()));
         s.initSign(key);
-        s.update(bytes);
+        update(s, in);
         return s.sign();
+    }
+
+    private static void update(Signature s, InputStream in) throws IOException, SignatureException {
+        byte[] buf = new byte[1 << 16];
+        for (int n; (n = in.read(buf)) > 0; ) {
+            s.update(buf, 0, n);
+        }
     }
 
     /**
@@ -58,6 +85,25 @@ public final class ClusterTrust {
      * @throws GeneralSecurityException saying why the signature is not accepted (unknown CA, expired, bad signature)
      */
     public String verify(byte[] certificateDer, byte[] bytes, byte[] signature) throws GeneralSecurityException {
+        try {
+            return verify(certificateDer, new ByteArrayInputStream(bytes), signature);
+        } catch (IOException e) {
+            throw new IllegalStateException("reading bytes in memory failed", e);
+        }
+    }
+
+    /**
+     * Checks a signature made by a node over what a stream holds, read in blocks.
+     *
+     * @param certificateDer the signer's certificate, DER
+     * @param signed what was signed (read to its end, not closed)
+     * @param signature the signature
+     * @return the signer's name: its certificate's CN
+     * @throws GeneralSecurityException saying why the signature is not accepted (unknown CA, expired, bad signature)
+     * @throws IOException if reading fails
+     */
+    public String verify(byte[] certificateDer, InputStream signed, byte[] signature)
+            throws GeneralSecurityException, IOException {
         CertificateFactory cf = CertificateFactory.getInstance("X.509");
         X509Certificate cert = (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(certificateDer));
         PKIXParameters params = new PKIXParameters(trustStore);
@@ -71,7 +117,7 @@ public final class ClusterTrust {
         PublicKey key = cert.getPublicKey();
         Signature s = Signature.getInstance(algorithm(key.getAlgorithm()));
         s.initVerify(key);
-        s.update(bytes);
+        update(s, signed);
         if (!s.verify(signature)) {
             throw new GeneralSecurityException("the signature does not match the signed bytes (forged or altered)");
         }
