@@ -88,14 +88,18 @@ public abstract class ThrowawayServer<S extends ThrowawayServer<S>> implements B
     @Override
     public void beforeAll(ExtensionContext context) {
         if (sharedName != null) {
-            // The root context's store closes its resources when the whole run ends.
+            // The root context's store closes its resources when the whole run ends. The server stays the one of
+            // its name (a test launching a run of its own, e.g. a kit checked against a leaky component, closes
+            // the server when that inner run ends): whoever needs it next starts it again.
             context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(sharedName, k -> {
                 start();
-                return (AutoCloseable) () -> {
-                    SHARED.remove(sharedName);
-                    close();
-                };
+                return (AutoCloseable) this::close;
             });
+            synchronized (this) {
+                if (!isRunning()) {
+                    start();
+                }
+            }
             return;
         }
         if (!isRunning()) {
