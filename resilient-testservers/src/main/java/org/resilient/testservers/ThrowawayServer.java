@@ -93,7 +93,7 @@ public abstract class ThrowawayServer<S extends ThrowawayServer<S>> implements B
             // the server when that inner run ends): whoever needs it next starts it again.
             context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(sharedName, k -> {
                 start();
-                return (AutoCloseable) this::close;
+                return (AutoCloseable) this;
             });
             synchronized (this) {
                 if (!isRunning()) {
